@@ -1,0 +1,50 @@
+# Two commands for a newcomer: `make run` and `make test`. Only python3 and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install assets demo lint format migrate bench messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Front-end assets (the QR decoder for the scanner) come from the npm registry at install time.
+assets:
+	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
+		npm ci --silent --no-audit --no-fund && $(BIN)/python manage.py vendor_assets; \
+	else echo "npm not found: the scanner falls back to the browser's BarcodeDetector"; fi
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# The whole system with embedded defaults: SQLite, filesystem broker, web + worker + beat.
+run: demo
+	DEBUG=1 $(BIN)/honcho start
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	for app in core events attendance notifications; do \
+		(cd $$app && ../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete); done
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var node_modules staticfiles

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "Multaqa"
+admin.site.site_title = "Multaqa"
+admin.site.index_title = "Multaqa"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("core.urls")),
+    path("", include("events.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - local convenience only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+class Command(BaseCommand):
+    help = "Load the Oujda demo data of every app, in settings.DEMO_LOADERS order (safe to rerun)."
+
+    def handle(self, *args, **options):
+        created = 0
+        login = None
+        with transaction.atomic():
+            for dotted in settings.DEMO_LOADERS:
+                result = import_string(dotted)()
+                created += result.created_objects
+                if login is None and hasattr(result, "username"):
+                    login = result
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
+        if login is not None:
+            self.stdout.write(f"Organizer login: {login.username} / {login.password}")

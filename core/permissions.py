@@ -1,0 +1,61 @@
+"""Who may do what. The one place pages, admin, API and exports ask; nothing else checks roles.
+
+Administrators (superusers) see everything. Organizers see and change the programmes and events of
+the organisations they belong to. Querysets are scoped by field paths so this module does not
+import the domain apps (they import it)."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Membership
+
+
+def is_administrator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def organization_ids(user, role: str = Membership.Role.ORGANIZER) -> set[int]:
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    cache_name = f"_multaqa_org_ids_{role}"
+    if not hasattr(user, cache_name):
+        ids = set(
+            Membership.objects.filter(user=user, role=role).values_list("organization_id", flat=True)
+        )
+        setattr(user, cache_name, ids)
+    return getattr(user, cache_name)
+
+
+def is_staff_member(user) -> bool:
+    """May use the organizer API and pages at all (object checks come on top)."""
+    return is_administrator(user) or bool(organization_ids(user))
+
+
+def scope_programmes(user, queryset: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return queryset
+    orgs = organization_ids(user)
+    return queryset.filter(
+        Q(lead_organization_id__in=orgs) | Q(events__organizer_id__in=orgs)
+    ).distinct()
+
+
+def scope_events(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Events (or rows reached through `prefix`, e.g. 'event__') the user organizes."""
+    if is_administrator(user):
+        return queryset
+    orgs = organization_ids(user)
+    return queryset.filter(
+        Q(**{f"{prefix}organizer_id__in": orgs})
+        | Q(**{f"{prefix}programme__lead_organization_id__in": orgs})
+    )
+
+
+def can_manage_programme(user, programme) -> bool:
+    return is_administrator(user) or programme.lead_organization_id in organization_ids(user)
+
+
+def can_manage_event(user, event) -> bool:
+    if is_administrator(user):
+        return True
+    orgs = organization_ids(user)
+    return event.organizer_id in orgs or event.programme.lead_organization_id in orgs

@@ -1,0 +1,271 @@
+"""Staff API for organisations, programmes with targets, events and sessions. Parses, authorizes
+and hands over to services; business rules live in events/services."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from core.auth import staff_auth
+from core.errors import ApplicationError, PermissionDenied
+from core.models import Organization
+from core.permissions import can_manage_event, can_manage_programme, is_administrator
+from events.models import Event, Programme, Session, Target, Venue
+from events.schemas import (
+    ErrorOut,
+    EventDuplicateIn,
+    EventFilter,
+    EventIn,
+    EventOut,
+    EventPatch,
+    EventStatusIn,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammePatch,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+    TargetIn,
+    TargetOut,
+)
+from events.selectors.events import event_list, organization_list, programme_list, session_list
+from events.services import events as event_services
+from events.services import organizations as organization_services
+from events.services import programmes as programme_services
+
+router = Router(tags=["events"], auth=staff_auth)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _referenced(model, pk: int, field: str):
+    """An object named by id in a request body: unknown ids are a 400 on that field."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise ApplicationError(
+            _("Unknown %(model)s: %(id)s.") % {"model": model._meta.verbose_name, "id": pk},
+            field_errors={field: [_("Does not exist.")]},
+        )
+    return obj
+
+
+def _referenced_many(model, pks: list[int], field: str) -> list:
+    return [_referenced(model, pk, field) for pk in dict.fromkeys(pks)]
+
+
+def _own_programme(request, programme_id: int) -> Programme:
+    programme = get_object_or_404(programme_list(user=request.auth), pk=programme_id)
+    if not can_manage_programme(request.auth, programme):
+        raise PermissionDenied(_("Only the programme's lead organisation may change it."))
+    return programme
+
+
+def _own_event(request, event_id: int) -> Event:
+    event = get_object_or_404(event_list(user=request.auth), pk=event_id)
+    if not can_manage_event(request.auth, event):  # pragma: no cover - event_list already scopes
+        raise PermissionDenied(_("You do not organize this event."))
+    return event
+
+
+def _own_session(request, session_id: int) -> Session:
+    session = get_object_or_404(Session.objects.select_related("event__programme"), pk=session_id)
+    if not can_manage_event(request.auth, session.event):
+        raise ApplicationError(_("Not found."), code="not_found", status=404)
+    return session
+
+
+# Organisations ----------------------------------------------------------------------------------
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+@paginate(LimitOffsetPagination)
+def list_organizations(request, search: str = ""):
+    return organization_list(search=search)
+
+
+@router.post("/organizations", response={201: OrganizationOut, **ERRORS})
+def create_organization(request, payload: OrganizationIn):
+    return 201, organization_services.organization_create(**payload.dict())
+
+
+@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
+def update_organization(request, organization_id: int, payload: OrganizationPatch):
+    if not is_administrator(request.auth):
+        raise PermissionDenied(_("Only administrators may change organisations."))
+    organization = get_object_or_404(Organization, pk=organization_id)
+    return organization_services.organization_update(
+        organization=organization, data=payload.dict(exclude_unset=True)
+    )
+
+
+# Programmes and targets -------------------------------------------------------------------------
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+@paginate(LimitOffsetPagination)
+def list_programmes(request):
+    return programme_list(user=request.auth).prefetch_related("donors", "partners")
+
+
+@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
+def get_programme(request, programme_id: int):
+    return get_object_or_404(programme_list(user=request.auth), pk=programme_id)
+
+
+@router.post("/programmes", response={201: ProgrammeOut, **ERRORS})
+def create_programme(request, payload: ProgrammeIn):
+    data = payload.dict(exclude={"lead_organization_id", "donor_ids", "partner_ids", "targets"})
+    lead = _referenced(Organization, payload.lead_organization_id, "lead_organization_id")
+    if not is_administrator(request.auth) and not can_manage_programme(
+        request.auth, Programme(lead_organization=lead)
+    ):
+        raise PermissionDenied(_("You can only create programmes led by your organisation."))
+    programme = programme_services.programme_create(
+        lead_organization=lead,
+        donors=_referenced_many(Organization, payload.donor_ids, "donor_ids"),
+        partners=_referenced_many(Organization, payload.partner_ids, "partner_ids"),
+        targets=[_target_fields(target) for target in payload.targets],
+        **data,
+    )
+    return 201, programme
+
+
+@router.patch("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
+def update_programme(request, programme_id: int, payload: ProgrammePatch):
+    programme = _own_programme(request, programme_id)
+    data = payload.dict(exclude_unset=True, exclude={"donor_ids", "partner_ids"})
+    return programme_services.programme_update(
+        programme=programme,
+        data=data,
+        donors=None
+        if payload.donor_ids is None
+        else _referenced_many(Organization, payload.donor_ids, "donor_ids"),
+        partners=None
+        if payload.partner_ids is None
+        else _referenced_many(Organization, payload.partner_ids, "partner_ids"),
+    )
+
+
+def _target_fields(payload: TargetIn) -> dict:
+    data = payload.dict()
+    data["share_field"] = data["share_field"] or ""
+    data["share_value"] = data["share_value"] or ""
+    return data
+
+
+@router.post("/programmes/{programme_id}/targets", response={201: TargetOut, **ERRORS})
+def create_target(request, programme_id: int, payload: TargetIn):
+    programme = _own_programme(request, programme_id)
+    return 201, programme_services.target_create(programme=programme, **_target_fields(payload))
+
+
+@router.put("/targets/{target_id}", response={200: TargetOut, **ERRORS})
+def replace_target(request, target_id: int, payload: TargetIn):
+    target = get_object_or_404(Target.objects.select_related("programme"), pk=target_id)
+    _own_programme(request, target.programme_id)
+    return programme_services.target_update(target=target, data=_target_fields(payload))
+
+
+@router.delete("/targets/{target_id}", response={204: None, **ERRORS})
+def delete_target(request, target_id: int):
+    target = get_object_or_404(Target.objects.select_related("programme"), pk=target_id)
+    _own_programme(request, target.programme_id)
+    programme_services.target_delete(target=target)
+    return 204, None
+
+
+# Events -----------------------------------------------------------------------------------------
+
+
+@router.get("/events", response=list[EventOut])
+@paginate(LimitOffsetPagination)
+def list_events(request, filters: Query[EventFilter]):
+    return event_list(user=request.auth, filters=filters).prefetch_related(
+        "co_organizers", "sessions"
+    )
+
+
+@router.get("/events/{event_id}", response={200: EventOut, **ERRORS})
+def get_event(request, event_id: int):
+    return _own_event(request, event_id)
+
+
+@router.post("/events", response={201: EventOut, **ERRORS})
+def create_event(request, payload: EventIn):
+    programme = get_object_or_404(programme_list(user=request.auth), pk=payload.programme_id)
+    organizer = _referenced(Organization, payload.organizer_id, "organizer_id")
+    probe = Event(programme=programme, organizer=organizer)
+    if not can_manage_event(request.auth, probe):
+        raise PermissionDenied(_("You can only create events for your organisation."))
+    data = payload.dict(exclude={"programme_id", "organizer_id", "co_organizer_ids", "sessions"})
+    with transaction.atomic():
+        event = event_services.event_create(
+            programme=programme,
+            organizer=organizer,
+            co_organizers=_referenced_many(Organization, payload.co_organizer_ids, "co_organizer_ids"),
+            **data,
+        )
+        for session in payload.sessions:
+            _session_create(event, session)
+    return 201, event
+
+
+@router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
+def update_event(request, event_id: int, payload: EventPatch):
+    event = _own_event(request, event_id)
+    data = payload.dict(exclude_unset=True, exclude={"co_organizer_ids"})
+    co_organizers = (
+        None
+        if payload.co_organizer_ids is None
+        else _referenced_many(Organization, payload.co_organizer_ids, "co_organizer_ids")
+    )
+    return event_services.event_update(event=event, data=data, co_organizers=co_organizers)
+
+
+@router.post("/events/{event_id}/status", response={200: EventOut, **ERRORS})
+def set_event_status(request, event_id: int, payload: EventStatusIn):
+    event = _own_event(request, event_id)
+    return event_services.event_set_status(event=event, status=payload.status)
+
+
+@router.post("/events/{event_id}/duplicate", response={201: EventOut, **ERRORS})
+def duplicate_event(request, event_id: int, payload: EventDuplicateIn):
+    event = _own_event(request, event_id)
+    return 201, event_services.event_duplicate(event=event, start_date=payload.start_date)
+
+
+# Sessions ---------------------------------------------------------------------------------------
+
+
+def _session_create(event: Event, payload: SessionIn) -> Session:
+    data = payload.dict(exclude={"venue_id"})
+    venue = _referenced(Venue, payload.venue_id, "venue_id")
+    return event_services.session_create(event=event, venue=venue, **data)
+
+
+@router.get("/events/{event_id}/sessions", response={200: list[SessionOut], **ERRORS})
+def list_sessions(request, event_id: int):
+    return session_list(event=_own_event(request, event_id))
+
+
+@router.post("/events/{event_id}/sessions", response={201: SessionOut, **ERRORS})
+def create_session(request, event_id: int, payload: SessionIn):
+    return 201, _session_create(_own_event(request, event_id), payload)
+
+
+@router.patch("/sessions/{session_id}", response={200: SessionOut, **ERRORS})
+def update_session(request, session_id: int, payload: SessionPatch):
+    session = _own_session(request, session_id)
+    data = payload.dict(exclude_unset=True, exclude={"venue_id"})
+    if payload.venue_id is not None:
+        data["venue"] = _referenced(Venue, payload.venue_id, "venue_id")
+    return event_services.session_update(session=session, data=data)
+
+
+@router.delete("/sessions/{session_id}", response={204: None, **ERRORS})
+def delete_session(request, session_id: int):
+    event_services.session_delete(session=_own_session(request, session_id))
+    return 204, None

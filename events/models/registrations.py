@@ -1,0 +1,116 @@
+"""Who registered, the people they registered, and the ticket each person holds. Personal fields
+are few and can be pseudonymised after the event; demographics stay so figures never change."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Language
+from events.demographics import AgeBand, Gender, Profile
+
+from .events import Event, Session
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(models.Model):
+    """One sign-up by a contact person: alone, for a household, or for a school class."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        HOUSEHOLD = "household", _("Household / family")
+        GROUP = "group", _("Group or class")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Public form")
+        ADMIN = "admin", _("Admin")
+        API = "api", _("API")
+        IMPORT = "import", _("CSV import")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    contact_name = models.CharField(_("first name or nickname"), max_length=100, blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
+    )
+    consent_contact = models.BooleanField(_("agrees to be contacted"), default=False)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_wording_version = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.contact_name or _('(anonymous)')} — {self.event.title}"
+
+
+class Attendee(models.Model):
+    """A person covered by a registration. Gender, age band and profile feed the figures."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField(_("first name or nickname"), max_length=100, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
+    profile = models.CharField(
+        _("profile"), max_length=20, choices=Profile.choices, default=Profile.UNDISCLOSED
+    )
+    nationality = models.CharField(_("nationality"), max_length=60, blank=True)
+    is_contact = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["registration", "-is_contact", "id"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self) -> str:
+        return self.first_name or f"{self.get_gender_display()} {self.age_band}"
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="tickets")
+    attendee = models.OneToOneField(Attendee, on_delete=models.CASCADE, related_name="ticket")
+    secret = models.CharField(max_length=64, unique=True)
+    short_code = models.CharField(max_length=8, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALID)
+    sessions = models.ManyToManyField(
+        Session,
+        blank=True,
+        related_name="restricted_tickets",
+        help_text=_("Leave empty for a ticket valid for every session of the event."),
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    reissued_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [models.Index(fields=["event", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(secret=""), name="ticket_secret_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from events.codes import format_short_code
+
+        return format_short_code(self.short_code)

@@ -1,0 +1,217 @@
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
+
+from core.models import Language, Organization
+from events.models import Event, EventKind, EventStatus, Measure, Programme, Session, Target
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+    errors: dict = {}
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    acronym: str = Field("", max_length=30)
+    kind: Organization.Kind
+    city: str = Field("", max_length=100)
+    website: str = Field("", max_length=200)
+    preferred_language: Language = Language.FRENCH
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    acronym: str | None = Field(None, max_length=30)
+    kind: Organization.Kind | None = None
+    city: str | None = Field(None, max_length=100)
+    website: str | None = Field(None, max_length=200)
+    preferred_language: Language | None = None
+
+
+class OrganizationOut(ModelSchema):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "acronym", "kind", "city", "website", "preferred_language"]
+
+
+class TargetIn(Schema):
+    measure: Measure
+    value: int = Field(gt=0)
+    share_field: Target.ShareField | None = None
+    share_value: str | None = Field(None, max_length=20)
+    share_min_percent: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
+
+
+class TargetOut(ModelSchema):
+    label: str
+
+    class Meta:
+        model = Target
+        fields = ["id", "measure", "value", "share_field", "share_value", "share_min_percent"]
+
+    @staticmethod
+    def resolve_label(obj: Target) -> str:
+        return str(obj)
+
+
+class ProgrammeIn(Schema):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    lead_organization_id: int
+    donor_ids: list[int] = []
+    partner_ids: list[int] = []
+    start_date: datetime.date
+    end_date: datetime.date
+    budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("MAD", min_length=3, max_length=3)
+    retention_days: int = Field(180, ge=0, le=3650)
+    small_number_threshold: int = Field(5, ge=1, le=100)
+    targets: list[TargetIn] = []
+
+
+class ProgrammePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    donor_ids: list[int] | None = None
+    partner_ids: list[int] | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    retention_days: int | None = Field(None, ge=0, le=3650)
+    small_number_threshold: int | None = Field(None, ge=1, le=100)
+
+
+class ProgrammeOut(ModelSchema):
+    targets: list[TargetOut]
+    donor_ids: list[int]
+    partner_ids: list[int]
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id", "code", "name", "description", "lead_organization", "start_date", "end_date",
+            "budget", "currency", "retention_days", "small_number_threshold",
+        ]
+
+    @staticmethod
+    def resolve_donor_ids(obj: Programme) -> list[int]:
+        return [org.pk for org in obj.donors.all()]
+
+    @staticmethod
+    def resolve_partner_ids(obj: Programme) -> list[int]:
+        return [org.pk for org in obj.partners.all()]
+
+
+class SessionIn(Schema):
+    title: str = Field("", max_length=200)
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    venue_id: int
+    school_name: str = Field("", max_length=200)
+    class_level: str = Field("", max_length=100)
+    capacity: int | None = Field(None, gt=0)
+
+
+class SessionPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    date: datetime.date | None = None
+    start_time: datetime.time | None = None
+    end_time: datetime.time | None = None
+    venue_id: int | None = None
+    school_name: str | None = Field(None, max_length=200)
+    class_level: str | None = Field(None, max_length=100)
+    capacity: int | None = Field(None, gt=0)
+
+
+class SessionOut(ModelSchema):
+    class Meta:
+        model = Session
+        fields = [
+            "id", "event", "title", "date", "start_time", "end_time", "venue", "school_name",
+            "class_level", "capacity",
+        ]
+
+
+class EventIn(Schema):
+    programme_id: int
+    kind: EventKind
+    title: str = Field(min_length=1, max_length=200)
+    title_ar: str = Field("", max_length=200)
+    title_en: str = Field("", max_length=200)
+    description_fr: str = ""
+    description_ar: str = ""
+    description_en: str = ""
+    organizer_id: int
+    co_organizer_ids: list[int] = []
+    start_date: datetime.date
+    end_date: datetime.date
+    capacity: int | None = Field(None, gt=0)
+    registration_opens_at: datetime.datetime | None = None
+    registration_closes_at: datetime.datetime | None = None
+    languages: list[Language] = Field(default_factory=lambda: list(Language.values), min_length=1)
+    ask_nationality: bool = False
+    sessions: list[SessionIn] = []
+
+
+class EventPatch(Schema):
+    kind: EventKind | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    title_ar: str | None = Field(None, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    description_fr: str | None = None
+    description_ar: str | None = None
+    description_en: str | None = None
+    co_organizer_ids: list[int] | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    capacity: int | None = Field(None, gt=0)
+    registration_opens_at: datetime.datetime | None = None
+    registration_closes_at: datetime.datetime | None = None
+    languages: list[Language] | None = Field(None, min_length=1)
+    ask_nationality: bool | None = None
+
+
+class EventStatusIn(Schema):
+    status: EventStatus
+
+
+class EventDuplicateIn(Schema):
+    start_date: datetime.date | None = None
+
+
+class EventOut(ModelSchema):
+    co_organizer_ids: list[int]
+    sessions: list[SessionOut]
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "programme", "kind", "status", "title", "title_ar", "title_en",
+            "description_fr", "description_ar", "description_en", "organizer", "start_date",
+            "end_date", "capacity", "registration_opens_at", "registration_closes_at",
+            "languages", "ask_nationality",
+        ]
+
+    @staticmethod
+    def resolve_co_organizer_ids(obj: Event) -> list[int]:
+        return [org.pk for org in obj.co_organizers.all()]
+
+    @staticmethod
+    def resolve_sessions(obj: Event):
+        return obj.sessions.all()
+
+
+class EventFilter(FilterSchema):
+    programme: Annotated[int | None, FilterLookup("programme_id")] = None
+    kind: Annotated[EventKind | None, FilterLookup("kind")] = None
+    status: Annotated[EventStatus | None, FilterLookup("status")] = None
+    date_from: Annotated[datetime.date | None, FilterLookup("end_date__gte")] = None
+    date_to: Annotated[datetime.date | None, FilterLookup("start_date__lte")] = None
+    search: Annotated[str | None, FilterLookup(["title__icontains", "title_ar__icontains"])] = None

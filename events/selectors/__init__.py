@@ -1,0 +1,1 @@
+"""Reads for programmes, events and sessions. Import from the submodules directly."""

@@ -1,0 +1,1 @@
+"""Writes for programmes, events and sessions. Import from the submodules directly."""

@@ -1,0 +1,18 @@
+"""Domain signals that events sends and other apps (notifications, forums) react to. Events must
+not import those apps, so these are the one-way seam. Each is sent inside transaction.on_commit by
+the service that made the change, with ids only."""
+
+from django.dispatch import Signal
+
+# kwargs: registration_id
+registration_confirmed = Signal()
+# kwargs: ticket_id (a waiting-list ticket became valid)
+ticket_promoted = Signal()
+# kwargs: ticket_id
+ticket_cancelled = Signal()
+# kwargs: event_id, session_ids (their date or times changed)
+sessions_rescheduled = Signal()
+# kwargs: event_id
+event_cancelled = Signal()
+# kwargs: event_id
+event_closed = Signal()

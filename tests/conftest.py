@@ -1,0 +1,81 @@
+"""Shared test set-up: fast, deterministic settings, and markers for tests that need real services.
+
+Tests marked `postgres`, `redis` or `browser` are skipped with a visible reason when the service
+is missing, unless REQUIRE_SERVICES=1 (CI), where a missing service is a failure."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    from config.celery import app
+
+    # Unit tests run tasks in-process; integration tests start a real worker instead.
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+def _missing_service(marker: str) -> str | None:
+    """Why the service a marker names is unavailable, or None when it is there."""
+    if marker == "postgres":
+        vendor = settings.DATABASES["default"]["ENGINE"]
+        return None if "postgresql" in vendor else "needs PostgreSQL (set DATABASE_URL=postgres://…)"
+    if marker == "redis":
+        url = settings.REDIS_URL
+        if not url:
+            return "needs Redis (set REDIS_URL=redis://…)"
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            return f"Redis at REDIS_URL does not answer: {exc}"
+        return None
+    if marker == "browser":
+        if not (shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")):
+            return "needs Chromium (apt-get install chromium chromium-driver)"
+        return None
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing_service(marker)
+        if reason is None:
+            continue
+        if settings.REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def organizer(db):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def admin_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    client.user = organizer
+    return client

@@ -1,0 +1,152 @@
+"""factory_boy factories for every model, in one place (as pretix and Saleor keep them)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from core.models import Contact, Membership, Organization
+from events.codes import new_short_code, new_ticket_secret
+from events.demographics import AgeBand, Gender, Profile
+from events.models import (
+    Attendee,
+    Event,
+    EventKind,
+    EventStatus,
+    Programme,
+    Registration,
+    Session,
+    Target,
+    Ticket,
+    Venue,
+)
+
+TODAY = datetime.date(2026, 12, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    is_staff = True
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Association {n}")
+    kind = Organization.Kind.NGO
+    city = "Oujda"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@partner.example")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.ORGANIZER
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"prog-{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    lead_organization = factory.SubFactory(OrganizationFactory)
+    start_date = TODAY - datetime.timedelta(days=90)
+    end_date = TODAY + datetime.timedelta(days=365)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    measure = "people_reached"
+    value = 800
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    city = "Oujda"
+    capacity = 200
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    organizer = factory.SelfAttribute("programme.lead_organization")
+    kind = EventKind.CONVIVIALITY_MEETING
+    status = EventStatus.PUBLISHED
+    title = factory.Sequence(lambda n: f"Rencontre {n}")
+    start_date = TODAY
+    end_date = TODAY + datetime.timedelta(days=2)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    date = factory.SelfAttribute("event.start_date")
+    start_time = datetime.time(10, 0)
+    end_time = datetime.time(12, 0)
+    venue = factory.SubFactory(VenueFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    contact_name = factory.Sequence(lambda n: f"Aminata{n}")
+    phone = factory.Sequence(lambda n: f"+2126{n:08d}")
+    language = "fr"
+    consent_contact = True
+    consent_recorded_at = factory.LazyFunction(timezone.now)
+    consent_wording_version = "2026-1"
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendee
+
+    registration = factory.SubFactory(RegistrationFactory)
+    first_name = factory.SelfAttribute("registration.contact_name")
+    gender = Gender.FEMALE
+    age_band = AgeBand.AGE_25_59
+    profile = Profile.MIGRANT
+    is_contact = True
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ticket
+
+    attendee = factory.SubFactory(AttendeeFactory)
+    event = factory.SelfAttribute("attendee.registration.event")
+    secret = factory.LazyFunction(new_ticket_secret)
+    short_code = factory.LazyFunction(new_short_code)
+    status = Ticket.Status.VALID
