@@ -5,9 +5,11 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Language
+from events.codes import format_short_code
 from events.demographics import AgeBand, Gender, Profile
 
 from .events import Event, Session
@@ -54,6 +56,10 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.contact_name or _('(anonymous)')} — {self.event.title}"
+
+    def get_absolute_url(self) -> str:
+        """The contact's confirmation page, at an unguessable URL."""
+        return reverse("events:registration", kwargs={"token": self.access_token})
 
 
 class Attendee(models.Model):
@@ -111,6 +117,8 @@ class Ticket(models.Model):
         ]
 
     def __str__(self) -> str:
-        from events.codes import format_short_code
-
         return format_short_code(self.short_code)
+
+    def get_absolute_url(self) -> str:
+        """The ticket page (QR + short code). Re-issuing changes the secret, so the old link dies too."""
+        return reverse("events:ticket", kwargs={"secret": self.secret})
