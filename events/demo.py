@@ -14,7 +14,8 @@ from core.models import Contact, Membership, Organization
 from events.models import Event, EventKind, EventStatus, Measure, Programme, Session, Target, Venue
 
 DEMO_USERNAME = "organisateur"
-DEMO_PASSWORD = "multaqa-demo-2026"
+# A published demo login for local runs only; production never loads demo data.
+DEMO_PASSWORD = "multaqa-demo-2026"  # noqa: S105
 ORGANIZER_GROUP = "Organisateurs"
 
 

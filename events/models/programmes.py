@@ -119,6 +119,15 @@ class Target(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        text = f"{self.value} {self.get_measure_display()}"
+        if self.share_field:
+            text += _(", at least %(pct)s%% %(value)s") % {
+                "pct": f"{self.share_min_percent.normalize():f}",
+                "value": self.share_value_label,
+            }
+        return text
+
     def clean(self):
         if self.share_field:
             choices = DIMENSIONS[self.share_field]
@@ -139,12 +148,3 @@ class Target(models.Model):
         if not self.share_field:
             return ""
         return str(DIMENSIONS[self.share_field](self.share_value).label)
-
-    def __str__(self) -> str:
-        text = f"{self.value} {self.get_measure_display()}"
-        if self.share_field:
-            text += _(", at least %(pct)s%% %(value)s") % {
-                "pct": f"{self.share_min_percent.normalize():f}",
-                "value": self.share_value_label,
-            }
-        return text
