@@ -217,3 +217,7 @@ REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
 # Demo data for `make run`: each app contributes a loader; order matters (events first).
 DEMO_LOADERS = ["events.demo.demo_load"]
+
+# Registration (issue 3): the public form accepts this many submissions per IP per window
+# (hits, seconds). A family or a school sharing one connection stays well under it.
+REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)

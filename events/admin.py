@@ -1,12 +1,21 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.permissions import scope_events, scope_programmes
+from core.phones import phone_to_e164
 
+from .badges import badges_pdf
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
 from .services import events as event_services
+from .services import registrations as registration_services
+from .services import tickets as ticket_services
+from .services.registrations import CONSENT_WORDING_VERSION
 
 
 class TargetInline(admin.TabularInline):
@@ -49,7 +58,10 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     filter_horizontal = ["co_organizers"]
     inlines = [SessionInline]
-    actions = ["duplicate_events", "publish_events", "close_events", "cancel_events"]
+    actions = [
+        "duplicate_events", "publish_events", "close_events", "cancel_events", "print_badges",
+        "promote_waiting_list",
+    ]
     readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["programme", "kind", "status", "organizer", "co_organizers"]}),
@@ -95,6 +107,22 @@ class EventAdmin(admin.ModelAdmin):
         self._run(request, queryset, event_services.event_cancel, _("%(count)s event(s) cancelled."))
 
 
+    @admin.action(description=_("Print badges (PDF) of every valid ticket"))
+    def print_badges(self, request, queryset):
+        tickets = Ticket.objects.filter(event__in=queryset, status=Ticket.Status.VALID)
+        tickets = tickets.select_related("attendee", "event").order_by(
+            "event_id", "attendee__registration_id", "-attendee__is_contact", "attendee_id"
+        )
+        return _badges_response(tickets, "badges")
+
+    @admin.action(description=_("Give free places to the waiting list"))
+    def promote_waiting_list(self, request, queryset):
+        promoted = sum(len(ticket_services.waitlist_promote(event=event)) for event in queryset)
+        self.message_user(
+            request, _("%(count)s ticket(s) promoted.") % {"count": promoted}, messages.SUCCESS
+        )
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "event", "date", "start_time", "venue"]
@@ -109,28 +137,144 @@ class SessionAdmin(admin.ModelAdmin):
 class AttendeeInline(admin.TabularInline):
     model = Attendee
     extra = 0
-    fields = ["first_name", "gender", "age_band", "profile", "nationality", "is_contact"]
+    fields = ["first_name", "gender", "age_band", "profile", "nationality", "is_contact", "ticket_link"]
+    readonly_fields = ["ticket_link"]
+
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, attendee):
+        ticket = getattr(attendee, "ticket", None) if attendee.pk else None
+        if ticket is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            reverse("admin:events_ticket_change", args=[ticket.pk]),
+            ticket,
+            ticket.get_status_display(),
+        )
+
+
+def _badges_response(tickets, filename: str) -> HttpResponse:
+    response = HttpResponse(badges_pdf(tickets), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["id", "contact_name", "kind", "event", "language", "consent_contact", "created_at"]
+    list_display = [
+        "id", "contact_name", "kind", "event", "language", "consent_contact", "ticket_count",
+        "created_at",
+    ]
     list_filter = ["event__programme", "event", "kind", "source", "language"]
     search_fields = ["contact_name", "event__title"]
     inlines = [AttendeeInline]
-    exclude = ["access_token"]
+    exclude = ["access_token", "consent_recorded_at", "consent_wording_version", "source",
+               "personal_data_purged_at"]
+    readonly_fields = ["confirmation_page"]
+    actions = ["print_badges"]
 
     def get_queryset(self, request):
         return scope_events(request.user, super().get_queryset(request), prefix="event__")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event":
+            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("tickets"))
+    def ticket_count(self, registration):
+        return registration.members.filter(ticket__isnull=False).count()
+
+    @admin.display(description=_("confirmation page"))
+    def confirmation_page(self, registration):
+        if not registration.pk:
+            return "—"
+        return format_html('<a href="{0}" target="_blank">{0}</a>', registration.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = Registration.Source.ADMIN
+            obj.consent_recorded_at = timezone.now()
+            obj.consent_wording_version = CONSENT_WORDING_VERSION
+        if obj.phone:
+            try:
+                obj.phone = phone_to_e164(obj.phone)
+            except ValidationError:
+                self.message_user(request, _("The phone number was not valid and was not kept."),
+                                  messages.WARNING)
+                obj.phone = ""
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # People typed into the admin get their tickets through the same service as everyone.
+        tickets = registration_services.registration_issue_missing_tickets(
+            registration=form.instance
+        )
+        if tickets:
+            waiting = sum(ticket.status == Ticket.Status.WAITLISTED for ticket in tickets)
+            self.message_user(
+                request,
+                _("%(count)s ticket(s) issued, %(waiting)s on the waiting list.")
+                % {"count": len(tickets), "waiting": waiting},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Print badges (PDF) for the selected registrations"))
+    def print_badges(self, request, queryset):
+        tickets = Ticket.objects.filter(
+            attendee__registration__in=queryset, status=Ticket.Status.VALID
+        ).select_related("attendee", "event").order_by(
+            "attendee__registration_id", "-attendee__is_contact", "attendee_id"
+        )
+        return _badges_response(tickets, "badges")
 
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "status", "issued_at"]
+    list_display = ["__str__", "event", "status", "issued_at", "reissued_at"]
     list_filter = ["status", "event"]
     search_fields = ["short_code"]
     exclude = ["secret"]
-    readonly_fields = ["short_code", "issued_at", "reissued_at", "cancelled_at"]
+    readonly_fields = ["event", "attendee", "short_code", "status", "issued_at", "reissued_at",
+                       "cancelled_at", "ticket_page"]
+    actions = ["cancel_tickets", "reissue_tickets", "print_badges"]
 
     def get_queryset(self, request):
         return scope_events(request.user, super().get_queryset(request), prefix="event__")
+
+    def has_add_permission(self, request):
+        # Tickets come from registrations, so that capacity and the waiting list are respected.
+        return False
+
+    @admin.display(description=_("ticket page"))
+    def ticket_page(self, ticket):
+        return format_html('<a href="{}" target="_blank">{}</a>', ticket.get_absolute_url(),
+                           _("Open"))
+
+    def _each(self, request, queryset, service, done_message):
+        done = 0
+        for ticket in queryset:
+            try:
+                service(ticket=ticket, actor=request.user)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{ticket}: {exc}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Cancel the selected tickets (frees places for the waiting list)"))
+    def cancel_tickets(self, request, queryset):
+        self._each(request, queryset, ticket_services.ticket_cancel,
+                   _("%(count)s ticket(s) cancelled."))
+
+    @admin.action(description=_("Re-issue the selected tickets (the old QR codes stop working)"))
+    def reissue_tickets(self, request, queryset):
+        self._each(request, queryset, ticket_services.ticket_reissue,
+                   _("%(count)s ticket(s) re-issued."))
+
+    @admin.action(description=_("Print badges (PDF) for the selected tickets"))
+    def print_badges(self, request, queryset):
+        tickets = queryset.filter(status=Ticket.Status.VALID).select_related("attendee", "event")
+        return _badges_response(tickets, "badges")

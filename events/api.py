@@ -4,14 +4,15 @@ and hands over to services; business rules live in events/services."""
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core.auth import staff_auth
 from core.errors import ApplicationError, PermissionDenied
 from core.models import Organization
 from core.permissions import can_manage_event, can_manage_programme, is_administrator
-from events.models import Event, Programme, Session, Target, Venue
+from events.models import Event, Programme, Registration, Session, Target, Ticket, Venue
 from events.schemas import (
     ErrorOut,
     EventDuplicateIn,
@@ -20,22 +21,32 @@ from events.schemas import (
     EventOut,
     EventPatch,
     EventStatusIn,
+    ImportReportOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
+    PersonIn,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
+    RegistrationIn,
+    RegistrationOut,
     SessionIn,
     SessionOut,
     SessionPatch,
     TargetIn,
     TargetOut,
+    TicketOut,
 )
 from events.selectors.events import event_list, organization_list, programme_list, session_list
+from events.selectors.registrations import registration_list
 from events.services import events as event_services
 from events.services import organizations as organization_services
 from events.services import programmes as programme_services
+from events.services import registrations as registration_services
+from events.services import tickets as ticket_services
+from events.services.registration_imports import registrations_import_csv
+from events.services.registrations import PersonData
 
 router = Router(tags=["events"], auth=staff_auth)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -269,3 +280,74 @@ def update_session(request, session_id: int, payload: SessionPatch):
 def delete_session(request, session_id: int):
     event_services.session_delete(session=_own_session(request, session_id))
     return 204, None
+
+
+# Registrations and tickets ----------------------------------------------------------------------
+
+
+def _registration_out(registration: Registration) -> Registration:
+    """Reload with what RegistrationOut reads, in one go."""
+    return Registration.objects.prefetch_related(
+        "members__ticket__sessions", "members__ticket__attendee"
+    ).get(pk=registration.pk)
+
+
+def _own_ticket(request, ticket_id: int) -> Ticket:
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("event__programme", "attendee"), pk=ticket_id
+    )
+    if not can_manage_event(request.auth, ticket.event):
+        raise ApplicationError(_("Not found."), code="not_found", status=404)
+    return ticket
+
+
+def _person(payload: PersonIn) -> PersonData:
+    return PersonData(**payload.dict())
+
+
+@router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_registrations(request, event_id: int):
+    event = _own_event(request, event_id)
+    return registration_list(user=request.auth, event=event).prefetch_related(
+        "members__ticket__sessions", "members__ticket__attendee"
+    )
+
+
+@router.post("/events/{event_id}/registrations", response={201: RegistrationOut, **ERRORS})
+def create_registration(request, event_id: int, payload: RegistrationIn):
+    event = _own_event(request, event_id)
+    sessions = _referenced_many(Session, payload.session_ids, "session_ids")
+    registration = registration_services.registration_create(
+        event=event,
+        contact=_person(payload.contact),
+        members=[_person(member) for member in payload.members],
+        kind=payload.kind,
+        phone=payload.phone,
+        email=payload.email,
+        language=payload.language,
+        consent_register=payload.consent_register,
+        consent_contact=payload.consent_contact,
+        sessions=sessions,
+        source=Registration.Source.API,
+    )
+    return 201, _registration_out(registration)
+
+
+@router.post("/events/{event_id}/registrations/import", response={200: ImportReportOut, **ERRORS})
+def import_registrations(request, event_id: int, file: File[UploadedFile], dry_run: bool = True):
+    """Import a CSV of registrations; dry_run (the default) only reports bad rows."""
+    event = _own_event(request, event_id)
+    return registrations_import_csv(event=event, file=file, dry_run=dry_run)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response={200: TicketOut, **ERRORS})
+def cancel_ticket(request, ticket_id: int):
+    ticket = ticket_services.ticket_cancel(ticket=_own_ticket(request, ticket_id), actor=request.auth)
+    return _own_ticket(request, ticket.pk)
+
+
+@router.post("/tickets/{ticket_id}/reissue", response={200: TicketOut, **ERRORS})
+def reissue_ticket(request, ticket_id: int):
+    ticket = ticket_services.ticket_reissue(ticket=_own_ticket(request, ticket_id), actor=request.auth)
+    return _own_ticket(request, ticket.pk)

@@ -114,14 +114,14 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
                                         "share_value": share_value, "share_min_percent": pct})
 
     fair_day = today + datetime.timedelta(days=10)
-    _event(counter, programme, ngo, EventKind.AFRICAN_FAIR, "Foire africaine d'Oujda",
+    fair = _event(counter, programme, ngo, EventKind.AFRICAN_FAIR, "Foire africaine d'Oujda",
            "معرض إفريقيا بوجدة", "Oujda African Fair", fair_day, 3,
            [(venues["Place du 16 Août"], datetime.time(10), datetime.time(19), "", "")],
            capacity=1500, co=[health, orgs["CCS"]],
            description="Trois jours de musique, cuisine, artisanat et stands d'information santé.")
     schools = [venues["École Ibn Sina"], venues["École Al Qods"], venues["École Annahda"]]
     campaign_day = today + datetime.timedelta(days=3)
-    _event(counter, programme, ngo, EventKind.SCHOOL_CAMPAIGN,
+    campaign = _event(counter, programme, ngo, EventKind.SCHOOL_CAMPAIGN,
            "Campagne « Nos différences, notre richesse »", "حملة اختلافنا غنانا",
            "School campaign: our differences, our wealth", campaign_day, 14,
            [(schools[i % 3], datetime.time(9), datetime.time(11), schools[i % 3].name,
@@ -141,6 +141,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
            capacity=200, co=[region, commune],
            description="Ateliers thématiques et recommandations aux institutions de la région.")
 
+    _demo_registrations(counter, fair, campaign)
     user = _demo_organizer(counter, ngo)
     return DemoResult(username=user.username, password=DEMO_PASSWORD, created_objects=counter.created)
 
@@ -194,3 +195,44 @@ def _demo_organizer(counter, organization):
     counter.get_or_create(Membership, user=user, organization=organization,
                           role=Membership.Role.ORGANIZER)
     return user
+
+
+# Registrations with tickets, so that the door scanner has something to scan in `make run`.
+# Contact names are the natural key; no phone or e-mail, so no message is ever sent for them.
+DEMO_FAMILY = [("Fatou", "female", "25-59"), ("Moussa", "male", "25-59"), ("Awa", "female", "5-11"),
+               ("Ibrahima", "male", "0-4")]
+DEMO_CLASS_SIZE = 12
+
+
+def _demo_registrations(counter, fair, campaign):
+    from events.demographics import Profile
+    from events.models import Registration
+    from events.services.registrations import PersonData, registration_create
+
+    def register(event, people, *, kind, profile, language, sessions=()):
+        contact_name = people[0][0]
+        if Registration.objects.filter(event=event, contact_name=contact_name).exists():
+            return
+        persons = [PersonData(first_name=name, gender=gender, age_band=age, profile=profile)
+                   for name, gender, age in people]
+        registration = registration_create(
+            event=event, contact=persons[0], members=persons[1:], kind=kind, language=language,
+            consent_register=True, consent_contact=False, source=Registration.Source.ADMIN,
+            sessions=sessions,
+        )
+        counter.created += 1 + 2 * len(persons)  # the registration, its people and their tickets
+        return registration
+
+    register(fair, [("Aminata", "female", "18-24")], kind=Registration.Kind.INDIVIDUAL,
+             profile=Profile.MIGRANT, language="fr")
+    register(fair, [("Youssef", "male", "25-59")], kind=Registration.Kind.INDIVIDUAL,
+             profile=Profile.HOST, language="ar")
+    register(fair, [("Grace", "female", "60+")], kind=Registration.Kind.INDIVIDUAL,
+             profile=Profile.REFUGEE, language="en")
+    register(fair, DEMO_FAMILY, kind=Registration.Kind.HOUSEHOLD, profile=Profile.MIGRANT,
+             language="fr")
+    first_visit = campaign.sessions.order_by("date", "start_time").first()
+    pupils = [(f"Élève {n}", "female" if n % 2 else "male", "5-11")
+              for n in range(1, DEMO_CLASS_SIZE + 1)]
+    register(campaign, [("Mme Benali", "female", "25-59"), *pupils], kind=Registration.Kind.GROUP,
+             profile=Profile.HOST, language="fr", sessions=[first_visit] if first_visit else [])

@@ -5,7 +5,19 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
 from core.models import Language, Organization
-from events.models import Event, EventKind, EventStatus, Measure, Programme, Session, Target
+from events.codes import format_short_code
+from events.demographics import AgeBand, Gender, Profile
+from events.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Measure,
+    Programme,
+    Registration,
+    Session,
+    Target,
+    Ticket,
+)
 
 
 class ErrorOut(Schema):
@@ -215,3 +227,94 @@ class EventFilter(FilterSchema):
     date_from: Annotated[datetime.date | None, FilterLookup("end_date__gte")] = None
     date_to: Annotated[datetime.date | None, FilterLookup("start_date__lte")] = None
     search: Annotated[str | None, FilterLookup(["title__icontains", "title_ar__icontains"])] = None
+
+
+# Registrations and tickets ----------------------------------------------------------------------
+
+
+class PersonIn(Schema):
+    first_name: str = Field("", max_length=100)
+    gender: Gender
+    age_band: AgeBand
+    profile: Profile = Profile.UNDISCLOSED
+    nationality: str = Field("", max_length=60)
+
+
+class RegistrationIn(Schema):
+    contact: PersonIn
+    members: list[PersonIn] = Field(default_factory=list, max_length=60)
+    kind: Registration.Kind | None = None
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    language: Language = Language.FRENCH
+    consent_register: bool
+    consent_contact: bool = False
+    session_ids: list[int] = []
+
+
+class TicketOut(ModelSchema):
+    """What an organizer needs to hand a ticket over; the page URL carries the secret."""
+
+    short_code: str
+    first_name: str
+    is_contact: bool
+    session_ids: list[int]
+    url: str
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "status", "issued_at", "reissued_at", "cancelled_at"]
+
+    @staticmethod
+    def resolve_short_code(obj: Ticket) -> str:
+        return format_short_code(obj.short_code)
+
+    @staticmethod
+    def resolve_first_name(obj: Ticket) -> str:
+        return obj.attendee.first_name
+
+    @staticmethod
+    def resolve_is_contact(obj: Ticket) -> bool:
+        return obj.attendee.is_contact
+
+    @staticmethod
+    def resolve_session_ids(obj: Ticket) -> list[int]:
+        return [session.pk for session in obj.sessions.all()]
+
+    @staticmethod
+    def resolve_url(obj: Ticket, context) -> str:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class RegistrationOut(ModelSchema):
+    tickets: list[TicketOut]
+    url: str
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id", "event", "kind", "contact_name", "language", "consent_contact",
+            "consent_recorded_at", "consent_wording_version", "source", "created_at",
+        ]
+
+    @staticmethod
+    def resolve_tickets(obj: Registration) -> list[Ticket]:
+        return [member.ticket for member in obj.members.all() if hasattr(member, "ticket")]
+
+    @staticmethod
+    def resolve_url(obj: Registration, context) -> str:
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ImportRowErrorOut(Schema):
+    line: int
+    message: str
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    rows: int
+    registrations: int
+    tickets_valid: int
+    tickets_waitlisted: int
+    errors: list[ImportRowErrorOut]
