@@ -17,14 +17,21 @@ def api(client, issued):
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}", **headers}
         if method == "get":
             return client.get(f"/api/v1/checkin/{path}", payload or {}, **kwargs)
-        return client.post(f"/api/v1/checkin/{path}", payload or {}, content_type="application/json",
-                           **kwargs)
+        return client.post(
+            f"/api/v1/checkin/{path}", payload or {}, content_type="application/json", **kwargs
+        )
 
     return call
 
 
 def scan_body(session, text, **extra):
-    return {"text": text, "session_id": session.pk, "gate": "A", "nonce": str(uuid.uuid4()), **extra}
+    return {
+        "text": text,
+        "session_id": session.pk,
+        "gate": "A",
+        "nonce": str(uuid.uuid4()),
+        **extra,
+    }
 
 
 def test_scan_admits_and_returns_typed_result(api, session, ticket):
@@ -38,8 +45,9 @@ def test_scan_admits_and_returns_typed_result(api, session, ticket):
 
 
 def test_scan_without_token_is_401(client, session, ticket):
-    response = client.post("/api/v1/checkin/scan", scan_body(session, ticket.secret),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/checkin/scan", scan_body(session, ticket.secret), content_type="application/json"
+    )
 
     assert response.status_code == 401
     assert not ScanAttempt.objects.exists()
@@ -102,9 +110,13 @@ def test_message_in_accept_language(api, session):
 def test_token_language_wins_over_accept_language(client, session):
     issued = door_token_create(label="V", events=[session.event], created_by=None, language="en")
 
-    body = client.post("/api/v1/checkin/scan", scan_body(session, "nope"),
-                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {issued.raw_token}",
-                       HTTP_ACCEPT_LANGUAGE="ar").json()
+    body = client.post(
+        "/api/v1/checkin/scan",
+        scan_body(session, "nope"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issued.raw_token}",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    ).json()
 
     assert body["message"].startswith("Unknown ticket")
 
@@ -123,11 +135,17 @@ def test_lookup_by_first_name_and_short_code_prefix_returns_minimal_fields(api, 
     by_code = api("get", "lookup", {"session_id": session.pk, "q": ticket.short_code[:4]}).json()
 
     assert by_name == by_code
-    assert by_name == [{
-        "short_code": ticket.short_code, "first_name": "Aminata", "gender": "female",
-        "gender_label": by_name[0]["gender_label"], "age_band": "25-59", "group_size": 1,
-        "admitted": False,
-    }]
+    assert by_name == [
+        {
+            "short_code": ticket.short_code,
+            "first_name": "Aminata",
+            "gender": "female",
+            "gender_label": by_name[0]["gender_label"],
+            "age_band": "25-59",
+            "group_size": 1,
+            "admitted": False,
+        }
+    ]
 
 
 def test_admit_from_lookup_records_source_lookup(api, session, ticket):
@@ -139,13 +157,19 @@ def test_admit_from_lookup_records_source_lookup(api, session, ticket):
 
 
 def test_walk_in_group_with_breakdown_counts_per_gender(api, session):
-    body = api("post", "walk-in", {
-        "session_id": session.pk, "gate": "A", "nonce": str(uuid.uuid4()),
-        "groups": [
-            {"gender": "female", "age_band": "25-59", "profile": "migrant", "count": 2},
-            {"gender": "male", "age_band": "5-11", "profile": "migrant", "count": 3},
-        ],
-    }).json()
+    body = api(
+        "post",
+        "walk-in",
+        {
+            "session_id": session.pk,
+            "gate": "A",
+            "nonce": str(uuid.uuid4()),
+            "groups": [
+                {"gender": "female", "age_band": "25-59", "profile": "migrant", "count": 2},
+                {"gender": "male", "age_band": "5-11", "profile": "migrant", "count": 3},
+            ],
+        },
+    ).json()
 
     assert body == {"status": "recorded", "message": body["message"], "headcount": 5}
     rows = Attendance.objects.filter(source=Attendance.Source.WALK_IN)
@@ -156,8 +180,13 @@ def test_walk_in_group_with_breakdown_counts_per_gender(api, session):
 
 
 def test_walk_in_single_tap_and_nonce_retry_counts_once(api, session):
-    payload = {"session_id": session.pk, "nonce": str(uuid.uuid4()), "gender": "female",
-               "age_band": "18-24", "profile": "refugee"}
+    payload = {
+        "session_id": session.pk,
+        "nonce": str(uuid.uuid4()),
+        "gender": "female",
+        "age_band": "18-24",
+        "profile": "refugee",
+    }
 
     first = api("post", "walk-in", payload).json()
     again = api("post", "walk-in", payload).json()
@@ -167,8 +196,16 @@ def test_walk_in_single_tap_and_nonce_retry_counts_once(api, session):
 
 
 def test_walk_in_with_unknown_gender_is_400_and_writes_nothing(api, session):
-    response = api("post", "walk-in", {"session_id": session.pk, "nonce": str(uuid.uuid4()),
-                                       "gender": "robot", "age_band": "18-24"})
+    response = api(
+        "post",
+        "walk-in",
+        {
+            "session_id": session.pk,
+            "nonce": str(uuid.uuid4()),
+            "gender": "robot",
+            "age_band": "18-24",
+        },
+    )
 
     assert response.status_code == 400
     assert not Attendance.objects.exists() and not ScanAttempt.objects.exists()
@@ -177,24 +214,37 @@ def test_walk_in_with_unknown_gender_is_400_and_writes_nothing(api, session):
 def test_walk_in_for_another_event_is_not_allowed(api):
     other = SessionFactory(event=EventFactory())
 
-    body = api("post", "walk-in", {"session_id": other.pk, "nonce": str(uuid.uuid4()),
-                                   "gender": "male", "age_band": "18-24"}).json()
+    body = api(
+        "post",
+        "walk-in",
+        {"session_id": other.pk, "nonce": str(uuid.uuid4()), "gender": "male", "age_band": "18-24"},
+    ).json()
 
     assert body["status"] == "not_allowed" and not Attendance.objects.exists()
 
 
 def test_class_tally_records_one_row_per_cell(api, session):
-    body = api("post", "class-tally", {
-        "session_id": session.pk, "nonce": str(uuid.uuid4()), "profile": "host",
-        "groups": [{"gender": "female", "age_band": "12-17", "count": 14},
-                   {"gender": "male", "age_band": "12-17", "count": 12},
-                   {"gender": "other", "age_band": "12-17", "count": 0}],
-    }).json()
+    body = api(
+        "post",
+        "class-tally",
+        {
+            "session_id": session.pk,
+            "nonce": str(uuid.uuid4()),
+            "profile": "host",
+            "groups": [
+                {"gender": "female", "age_band": "12-17", "count": 14},
+                {"gender": "male", "age_band": "12-17", "count": 12},
+                {"gender": "other", "age_band": "12-17", "count": 0},
+            ],
+        },
+    ).json()
 
     assert body["headcount"] == 26
     rows = Attendance.objects.filter(source=Attendance.Source.CLASS_TALLY)
     assert sorted(rows.values_list("gender", "headcount", "profile")) == [
-        ("female", 14, "host"), ("male", 12, "host")]
+        ("female", 14, "host"),
+        ("male", 12, "host"),
+    ]
 
 
 def test_failed_scans_do_not_count(api, session, ticket):
