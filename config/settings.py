@@ -215,3 +215,6 @@ REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
 # Demo data for `make run`: each app contributes a loader; order matters (events first).
 DEMO_LOADERS = ["events.demo.demo_load"]
+
+# Door check-in (issue 4): the volunteer token and door settings of the demo events.
+DEMO_LOADERS += ["attendance.demo.demo_load"]
