@@ -39,6 +39,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_by_label = models.CharField(_("recorded by"), max_length=120, blank=True)
+    door_token = models.ForeignKey(
+        "DoorToken", on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=300, blank=True)
     voided_by = models.ForeignKey(
@@ -60,8 +63,131 @@ class Attendance(models.Model):
                 condition=Q(ticket__isnull=False, voided_at__isnull=True),
                 name="one_admission_per_ticket_per_session",
             ),
-            models.CheckConstraint(condition=Q(headcount__gt=0), name="attendance_headcount_positive"),
+            models.CheckConstraint(
+                condition=Q(headcount__gt=0), name="attendance_headcount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.session} · {self.get_source_display()} · {self.headcount}"
+
+
+class DoorToken(models.Model):
+    """A volunteer's (or a shared device's) key to the scan API, scoped to some events.
+
+    Only a SHA-256 hash of the token is stored; the raw token is shown once, when created. The
+    prefix lets organizers tell tokens apart in lists without revealing them."""
+
+    label = models.CharField(
+        _("volunteer or device"),
+        max_length=120,
+        help_text=_("Shown on every admission it records."),
+    )
+    events = models.ManyToManyField(Event, related_name="door_tokens", verbose_name=_("events"))
+    language = models.CharField(
+        _("language of the answers"),
+        max_length=5,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Leave empty to follow the scanner's language."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_prefix = models.CharField(_("token starts with"), max_length=8, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("door token")
+        verbose_name_plural = _("door tokens")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.token_prefix}…)"
+
+
+class DoorSettings(models.Model):
+    """How the door of one event works. Events without a row use the defaults below."""
+
+    DEFAULT_OPENS_MINUTES_BEFORE = 60
+    DEFAULT_CLOSES_MINUTES_AFTER = 60
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="door_settings")
+    opens_minutes_before = models.PositiveIntegerField(
+        _("check-in opens (minutes before the start)"), default=DEFAULT_OPENS_MINUTES_BEFORE
+    )
+    closes_minutes_after = models.PositiveIntegerField(
+        _("check-in closes (minutes after the end)"), default=DEFAULT_CLOSES_MINUTES_AFTER
+    )
+    exit_scans_enabled = models.BooleanField(_("scan people out at the exit"), default=False)
+
+    class Meta:
+        verbose_name = _("door settings")
+        verbose_name_plural = _("door settings")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class ScanStatus(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    ALREADY_ADMITTED = "already_admitted", _("Already admitted")
+    UNKNOWN_TICKET = "unknown_ticket", _("Unknown ticket")
+    CANCELLED = "cancelled", _("Ticket not valid")
+    WRONG_EVENT = "wrong_event", _("Ticket for another event")
+    WRONG_SESSION = "wrong_session", _("Ticket for another session")
+    NOT_VALID_TODAY = "not_valid_today", _("Ticket not valid today")
+    SESSION_NOT_OPEN = "session_not_open", _("Check-in not open")
+    NOT_ALLOWED = "not_allowed", _("Not allowed for this event")
+    EXITED = "exited", _("Left")
+    NOT_INSIDE = "not_inside", _("Not inside")
+    RECORDED = "recorded", _("Recorded")
+
+
+class DoorAction(models.TextChoices):
+    ENTRY = "entry", _("Entry scan")
+    EXIT = "exit", _("Exit scan")
+    WALK_IN = "walk_in", _("Walk-in")
+    CLASS_TALLY = "class_tally", _("Class headcount")
+
+
+class ScanAttempt(models.Model):
+    """Every request made at the door, failures included, with the answer it got. The answer is
+    stored so that a retried request (same nonce) gets the same answer and records nothing twice."""
+
+    token = models.ForeignKey(DoorToken, on_delete=models.PROTECT, related_name="attempts")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="scan_attempts")
+    action = models.CharField(_("action"), max_length=20, choices=DoorAction.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ScanStatus.choices)
+    # Truncated: enough to recognise a mistyped code, not a place to store arbitrary input.
+    text = models.CharField(_("scanned text"), max_length=64, blank=True)
+    gate = models.CharField(_("gate"), max_length=60, blank=True)
+    nonce = models.UUIDField()
+    client_time = models.DateTimeField(_("client time"), null=True, blank=True)
+    server_time = models.DateTimeField(_("server time"), db_index=True)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    response = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-server_time", "-id"]
+        verbose_name = _("scan attempt")
+        verbose_name_plural = _("scan log")
+        indexes = [
+            models.Index(fields=["session", "server_time"], name="scan_session_time"),
+            models.Index(fields=["session", "ticket", "action"], name="scan_session_ticket"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "nonce"], name="one_answer_per_token_nonce"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.server_time:%Y-%m-%d %H:%M:%S} {self.action} {self.status}"

@@ -221,3 +221,6 @@ DEMO_LOADERS = ["events.demo.demo_load"]
 # Registration (issue 3): the public form accepts this many submissions per IP per window
 # (hits, seconds). A family or a school sharing one connection stays well under it.
 REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)
+
+# Door check-in (issue 4): the volunteer token and door settings of the demo events.
+DEMO_LOADERS += ["attendance.demo.demo_load"]

@@ -151,3 +151,37 @@ class TicketFactory(factory.django.DjangoModelFactory):
     secret = factory.LazyFunction(new_ticket_secret)
     short_code = factory.LazyFunction(new_short_code)
     status = Ticket.Status.VALID
+
+
+# Attendance (issue 4) ---------------------------------------------------------------------------
+
+
+class DoorTokenFactory(factory.django.DjangoModelFactory):
+    """A door token nobody knows the raw value of; use attendance.services.tokens.door_token_create
+    when a test needs to authenticate with it."""
+
+    class Meta:
+        model = "attendance.DoorToken"
+        skip_postgeneration_save = True
+
+    label = factory.Sequence(lambda n: f"Volunteer {n}")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    token_prefix = factory.Sequence(lambda n: f"{n:06d}")
+
+    @factory.post_generation
+    def events(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.events.set(extracted)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "attendance.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    event = factory.SelfAttribute("session.event")
+    source = "walk_in"
+    gender = Gender.FEMALE
+    age_band = AgeBand.AGE_25_59
+    profile = Profile.MIGRANT
+    recorded_at = factory.LazyFunction(timezone.now)

@@ -10,12 +10,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = 0
         login = None
+        notes = []
         with transaction.atomic():
             for dotted in settings.DEMO_LOADERS:
                 result = import_string(dotted)()
                 created += result.created_objects
+                if getattr(result, "text", ""):
+                    notes.append(result.text)
                 if login is None and hasattr(result, "username"):
                     login = result
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         if login is not None:
             self.stdout.write(f"Organizer login: {login.username} / {login.password}")
+        for note in notes:
+            self.stdout.write(note)

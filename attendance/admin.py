@@ -1,0 +1,180 @@
+import base64
+import io
+
+import qrcode
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import scope_events
+from events.models import Event
+
+from .models import Attendance, DoorSettings, DoorToken, ScanAttempt
+from .services.tokens import door_token_create, door_token_revoke
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, box_size=4, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+class DoorTokenForm(forms.ModelForm):
+    class Meta:
+        model = DoorToken
+        fields = ["label", "events", "language", "expires_at"]
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data.get("expires_at")
+        if expires_at and expires_at <= timezone.now() and not self.instance.pk:
+            raise forms.ValidationError(_("The expiry date must be in the future."))
+        return expires_at
+
+
+@admin.register(DoorToken)
+class DoorTokenAdmin(admin.ModelAdmin):
+    form = DoorTokenForm
+    list_display = ["label", "token_prefix", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["events", "revoked_at"]
+    search_fields = ["label", "token_prefix"]
+    filter_horizontal = ["events"]
+    fields = [
+        "label",
+        "events",
+        "language",
+        "expires_at",
+        "token_prefix",
+        "created_by",
+        "created_at",
+        "revoked_at",
+    ]
+    readonly_fields = ["token_prefix", "created_by", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        events = scope_events(request.user, Event.objects.all())
+        return (
+            queryset.filter(events__in=events).distinct()
+            if not request.user.is_superuser
+            else queryset
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "events":
+            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        issued = door_token_create(
+            label=obj.label,
+            events=form.cleaned_data["events"],
+            created_by=request.user,
+            expires_at=obj.expires_at,
+            language=obj.language,
+        )
+        created = issued.door_token
+        obj.pk, obj.token_hash, obj.token_prefix = (
+            created.pk,
+            created.token_hash,
+            created.token_prefix,
+        )
+        obj.created_by, obj.created_at = created.created_by, created.created_at
+        obj._state.adding = False
+        # The raw token exists only now: the link below is the one and only time it is shown.
+        link = (
+            request.build_absolute_uri(reverse("attendance:scanner")) + "#token=" + issued.raw_token
+        )
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a><br><img src="{}" alt="" width="180" height="180"><br><code>{}</code>',
+                _(
+                    "Give this scanner login link (or QR code) to the volunteer now: it will not be shown again."
+                ),
+                link,
+                link,
+                _qr_data_uri(link),
+                issued.raw_token,
+            ),
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for door_token in queryset:
+            door_token_revoke(door_token=door_token, revoked_by=request.user)
+        self.message_user(request, _("Tokens revoked."))
+
+
+@admin.register(DoorSettings)
+class DoorSettingsAdmin(admin.ModelAdmin):
+    list_display = ["event", "opens_minutes_before", "closes_minutes_after", "exit_scans_enabled"]
+
+    def get_queryset(self, request):
+        return scope_events(request.user, super().get_queryset(request), prefix="event__")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event":
+            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The door's records are written by services only; the admin looks, it does not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScanAttempt)
+class ScanAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["server_time", "session", "action", "status", "gate", "token", "text"]
+    list_filter = ["status", "action"]
+    date_hierarchy = "server_time"
+
+    def get_queryset(self, request):
+        return scope_events(
+            request.user, super().get_queryset(request), prefix="event__"
+        ).select_related("session__event", "token")
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "recorded_at",
+        "session",
+        "source",
+        "gender",
+        "age_band",
+        "headcount",
+        "recorded_by_label",
+        "voided_at",
+        "door_page",
+    ]
+    list_filter = ["source", "gender", "age_band"]
+    date_hierarchy = "recorded_at"
+
+    def get_queryset(self, request):
+        return scope_events(
+            request.user, super().get_queryset(request), prefix="event__"
+        ).select_related("session__event")
+
+    @admin.display(description=_("door page"))
+    def door_page(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("attendance:session_door", args=[obj.session_id]),
+            _("door"),
+        )

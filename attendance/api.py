@@ -1,0 +1,138 @@
+"""Check-in API for volunteers' scanners, authenticated by door token (Authorization: Bearer …).
+Answers come in the token's language, else the scanner's Accept-Language."""
+
+from functools import wraps
+
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from ninja import Query, Router
+
+from events.models import Session
+
+from .auth import door_token_auth
+from .models import DoorAction
+from .schemas import (
+    ClassTallyIn,
+    DoorMeOut,
+    ErrorOut,
+    LookupOut,
+    ScanIn,
+    ScanResult,
+    SessionCountsOut,
+    WalkInIn,
+    WalkInResult,
+)
+from .selectors import door_lookup, session_counts, token_sessions
+from .services.counted import CountedGroup, walk_in_record
+from .services.door import door_settings_for, token_may_use
+from .services.scans import checkin_scan
+
+router = Router(tags=["check-in"], auth=door_token_auth)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def in_volunteer_language(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = request.auth.language or translation.get_language_from_request(request)
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _session(session_id: int) -> Session:
+    return get_object_or_404(Session.objects.select_related("event"), pk=session_id)
+
+
+def _assigned_session(request, session_id: int) -> Session:
+    """Reads are only for the token's events; other sessions look like they do not exist."""
+    session = _session(session_id)
+    if not token_may_use(request.auth, session):
+        from core.errors import NotFound
+
+        raise NotFound(translation.gettext("Not found."))
+    return session
+
+
+@router.get("/checkin/me", response={200: DoorMeOut, **ERRORS})
+@in_volunteer_language
+def door_me(request):
+    sessions = []
+    for session in token_sessions(token=request.auth):
+        sessions.append(
+            {
+                "id": session.pk,
+                "event_id": session.event_id,
+                "event_title": session.event.display_title,
+                "label": session.title or session.school_name or session.venue.name,
+                "date": session.date,
+                "start_time": session.start_time,
+                "end_time": session.end_time,
+                "exit_scans_enabled": door_settings_for(session.event).exit_scans_enabled,
+            }
+        )
+    return {"label": request.auth.label, "sessions": sessions}
+
+
+@router.post("/checkin/scan", response={200: ScanResult, **ERRORS})
+@in_volunteer_language
+def scan(request, payload: ScanIn):
+    return checkin_scan(
+        token=request.auth,
+        text=payload.text,
+        session=_session(payload.session_id),
+        gate=payload.gate,
+        nonce=payload.nonce,
+        client_time=payload.client_time,
+        from_lookup=payload.from_lookup,
+        direction=payload.direction,
+    )
+
+
+@router.get("/checkin/lookup", response={200: list[LookupOut], **ERRORS})
+@in_volunteer_language
+def lookup(request, session_id: int, q: str = Query("", max_length=50)):
+    return door_lookup(session=_assigned_session(request, session_id), query=q)
+
+
+@router.post("/checkin/walk-in", response={200: WalkInResult, **ERRORS})
+@in_volunteer_language
+def walk_in(request, payload: WalkInIn):
+    if payload.groups:
+        groups = [CountedGroup(g.gender, g.age_band, g.profile, g.count) for g in payload.groups]
+    else:
+        groups = [
+            CountedGroup(
+                payload.gender or "", payload.age_band or "", payload.profile, payload.count
+            )
+        ]
+    return walk_in_record(
+        token=request.auth,
+        session=_session(payload.session_id),
+        groups=groups,
+        gate=payload.gate,
+        nonce=payload.nonce,
+        client_time=payload.client_time,
+    )
+
+
+@router.post("/checkin/class-tally", response={200: WalkInResult, **ERRORS})
+@in_volunteer_language
+def class_tally(request, payload: ClassTallyIn):
+    groups = [CountedGroup(g.gender, g.age_band, payload.profile, g.count) for g in payload.groups]
+    return walk_in_record(
+        token=request.auth,
+        session=_session(payload.session_id),
+        groups=groups,
+        gate="",
+        nonce=payload.nonce,
+        client_time=payload.client_time,
+        action=DoorAction.CLASS_TALLY,
+    )
+
+
+@router.get("/checkin/sessions/{session_id}/counts", response={200: SessionCountsOut, **ERRORS})
+@in_volunteer_language
+def counts(request, session_id: int):
+    return session_counts(session=_assigned_session(request, session_id))

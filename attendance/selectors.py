@@ -1,0 +1,142 @@
+"""Reads for the door and the organizer pages."""
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from core.permissions import scope_events
+from events.codes import CROCKFORD_ALPHABET
+from events.demographics import Gender
+from events.models import Session, Ticket
+
+from .models import Attendance, DoorToken, ScanAttempt, ScanStatus
+
+LOOKUP_LIMIT = 20
+
+
+def session_tickets(*, session: Session) -> QuerySet[Ticket]:
+    """Valid tickets that let their holder into `session`."""
+    return (
+        Ticket.objects.filter(event_id=session.event_id, status=Ticket.Status.VALID)
+        .annotate(restrictions=Count("sessions", distinct=True))
+        .filter(Q(restrictions=0) | Q(sessions=session))
+        .distinct()
+        .select_related("attendee__registration")
+        .annotate(group_size=Count("attendee__registration__members", distinct=True))
+        .order_by("attendee__first_name", "short_code")
+    )
+
+
+def admitted_ticket_ids(*, session: Session) -> set[int]:
+    return set(
+        Attendance.objects.filter(
+            session=session, ticket__isnull=False, voided_at__isnull=True
+        ).values_list("ticket_id", flat=True)
+    )
+
+
+def paper_list_tickets(*, session: Session) -> list[Ticket]:
+    """Tickets that may still be marked attended from the paper list."""
+    admitted = admitted_ticket_ids(session=session)
+    return [ticket for ticket in session_tickets(session=session) if ticket.pk not in admitted]
+
+
+def door_lookup(*, session: Session, query: str) -> list[dict]:
+    """Registrations of the session by first name or short-code prefix: minimal fields only."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    code_prefix = "".join(ch for ch in query.upper() if ch not in " -")
+    condition = Q(attendee__first_name__istartswith=query)
+    if code_prefix and all(ch in CROCKFORD_ALPHABET for ch in code_prefix):
+        condition |= Q(short_code__startswith=code_prefix)
+    admitted = admitted_ticket_ids(session=session)
+    tickets = session_tickets(session=session).filter(condition)[:LOOKUP_LIMIT]
+    return [
+        {
+            "short_code": ticket.short_code,
+            "first_name": ticket.attendee.first_name,
+            "gender": ticket.attendee.gender,
+            "gender_label": str(ticket.attendee.get_gender_display()),
+            "age_band": ticket.attendee.age_band,
+            "group_size": ticket.group_size,
+            "admitted": ticket.pk in admitted,
+        }
+        for ticket in tickets
+    ]
+
+
+def _people_currently_out(session: Session) -> int:
+    """Admitted ticket holders whose last door movement was an exit scan."""
+    last_status: dict[int, str] = {}
+    movements = (
+        ScanAttempt.objects.filter(
+            session=session,
+            ticket__isnull=False,
+            status__in=[ScanStatus.ADMITTED, ScanStatus.EXITED],
+        )
+        .order_by("server_time", "id")
+        .values_list("ticket_id", "status")
+    )
+    for ticket_id, status in movements:
+        last_status[ticket_id] = status
+    admitted = admitted_ticket_ids(session=session)
+    return sum(
+        1
+        for ticket_id, status in last_status.items()
+        if status == ScanStatus.EXITED and ticket_id in admitted
+    )
+
+
+def session_counts(*, session: Session) -> dict:
+    """People admitted to the session (scans, walk-ins, tallies), split by gender."""
+    rows = (
+        Attendance.objects.filter(session=session, voided_at__isnull=True)
+        .values("gender")
+        .annotate(people=Sum("headcount"))
+    )
+    by_gender = dict.fromkeys(Gender.values, 0)
+    for row in rows:
+        by_gender[row["gender"]] = row["people"]
+    walk_ins = (
+        Attendance.objects.filter(
+            session=session, voided_at__isnull=True, source=Attendance.Source.WALK_IN
+        ).aggregate(people=Sum("headcount"))["people"]
+        or 0
+    )
+    total = sum(by_gender.values())
+    from .services.door import door_settings_for
+
+    exits_enabled = door_settings_for(session.event).exit_scans_enabled
+    return {
+        "session_id": session.pk,
+        "total": total,
+        "by_gender": by_gender,
+        "walk_ins": walk_ins,
+        "inside_now": total - _people_currently_out(session) if exits_enabled else None,
+    }
+
+
+def token_sessions(*, token: DoorToken) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(event__in=token.events.all())
+        .select_related("event", "venue")
+        .order_by("date", "start_time", "id")
+    )
+
+
+def scan_log(*, session: Session, status: str = "", gate: str = "", token_id: int | None = None):
+    attempts = ScanAttempt.objects.filter(session=session).select_related("token")
+    if status:
+        attempts = attempts.filter(status=status)
+    if gate:
+        attempts = attempts.filter(gate=gate)
+    if token_id:
+        attempts = attempts.filter(token_id=token_id)
+    return attempts
+
+
+def session_admissions(*, session: Session) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(session=session).select_related("ticket", "door_token")
+
+
+def sessions_for_organizer(*, user) -> QuerySet[Session]:
+    return scope_events(user, Session.objects.select_related("event"), prefix="event__")

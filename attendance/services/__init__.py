@@ -1,0 +1,1 @@
+"""Writes of the attendance app, split by concept: tokens, door scans, counted people, corrections."""

@@ -1,0 +1,82 @@
+"""What every door request shares: the check-in window, nonce replay and the scan log row."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Session
+
+from ..models import DoorSettings, DoorToken, ScanAttempt
+
+LOGGED_TEXT_LENGTH = 64
+
+
+def door_settings_for(event) -> DoorSettings:
+    """The event's door settings, or unsaved defaults when the organizer never set any."""
+    settings_row = DoorSettings.objects.filter(event=event).first()
+    return settings_row or DoorSettings(event=event)
+
+
+def checkin_window(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
+    door = door_settings_for(session.event)
+    tz = timezone.get_current_timezone()
+    starts = timezone.make_aware(datetime.datetime.combine(session.date, session.start_time), tz)
+    ends = timezone.make_aware(datetime.datetime.combine(session.date, session.end_time), tz)
+    return (
+        starts - datetime.timedelta(minutes=door.opens_minutes_before),
+        ends + datetime.timedelta(minutes=door.closes_minutes_after),
+    )
+
+
+def session_not_open_message(session: Session, now: datetime.datetime) -> str | None:
+    """Why the door of `session` is closed at `now`, or None when it is open."""
+    opens, closes = checkin_window(session)
+    if opens <= now <= closes:
+        return None
+    opens, closes = timezone.localtime(opens), timezone.localtime(closes)
+    return _("Check-in for this session is open on %(date)s from %(opens)s to %(closes)s.") % {
+        "date": opens.strftime("%d/%m/%Y"),
+        "opens": opens.strftime("%H:%M"),
+        "closes": closes.strftime("%H:%M"),
+    }
+
+
+def token_may_use(token: DoorToken, session: Session) -> bool:
+    return token.events.filter(pk=session.event_id).exists()
+
+
+def stored_answer(token: DoorToken, nonce) -> dict | None:
+    attempt = ScanAttempt.objects.filter(token=token, nonce=nonce).only("response").first()
+    return attempt.response if attempt else None
+
+
+def answer_once(*, token: DoorToken, nonce, evaluate) -> dict:
+    """Run `evaluate()` (which writes and returns (response, attempt fields)) exactly once per
+    token and nonce. A retry, even a concurrent one, gets the first answer and writes nothing."""
+    previous = stored_answer(token, nonce)
+    if previous is not None:
+        return previous
+    try:
+        with transaction.atomic():
+            response, attempt_fields = evaluate()
+            ScanAttempt.objects.create(
+                token=token,
+                nonce=nonce,
+                server_time=timezone.now(),
+                response=response,
+                **attempt_fields,
+            )
+    except IntegrityError:
+        # A concurrent request with the same nonce committed first: its writes stand, ours are
+        # rolled back with the savepoint, and the volunteer sees its answer.
+        previous = stored_answer(token, nonce)
+        if previous is None:
+            raise
+        return previous
+    return response
+
+
+def truncate_text(text: str) -> str:
+    return (text or "")[:LOGGED_TEXT_LENGTH]

@@ -1,0 +1,192 @@
+"""The volunteers' scanner page and the organizers' door pages (scan log, undo, paper list,
+class headcount). Pages parse and authorize; services do the writing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.permissions import can_manage_event
+from events.demographics import AgeBand, Gender, Profile
+from events.models import Session
+
+from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm
+from .models import Attendance, ScanStatus
+from .paper import paper_list_pdf
+from .selectors import (
+    paper_list_tickets,
+    scan_log,
+    session_admissions,
+    session_counts,
+    session_tickets,
+)
+from .services.corrections import attendance_void, paper_admissions_record
+from .services.counted import class_tally_record
+
+WALK_IN_AGE_BANDS = [
+    AgeBand.AGE_0_4,
+    AgeBand.AGE_5_11,
+    AgeBand.AGE_12_17,
+    AgeBand.AGE_18_24,
+    AgeBand.AGE_25_59,
+    AgeBand.AGE_60_PLUS,
+]
+
+
+def _walk_in_buttons():
+    people = {
+        Gender.FEMALE: {
+            AgeBand.AGE_0_4: _("Girl 0–4"),
+            AgeBand.AGE_5_11: _("Girl 5–11"),
+            AgeBand.AGE_12_17: _("Girl 12–17"),
+            AgeBand.AGE_18_24: _("Woman 18–24"),
+            AgeBand.AGE_25_59: _("Woman 25–59"),
+            AgeBand.AGE_60_PLUS: _("Woman 60+"),
+        },
+        Gender.MALE: {
+            AgeBand.AGE_0_4: _("Boy 0–4"),
+            AgeBand.AGE_5_11: _("Boy 5–11"),
+            AgeBand.AGE_12_17: _("Boy 12–17"),
+            AgeBand.AGE_18_24: _("Man 18–24"),
+            AgeBand.AGE_25_59: _("Man 25–59"),
+            AgeBand.AGE_60_PLUS: _("Man 60+"),
+        },
+    }
+    return [
+        {"gender": gender, "age_band": band, "label": people[gender][band]}
+        for band in WALK_IN_AGE_BANDS
+        for gender in (Gender.FEMALE, Gender.MALE)
+    ]
+
+
+def scanner(request):
+    """The page itself holds no data: everything comes from the API with the volunteer's token."""
+    labels = {
+        "statuses": {status.value: str(status.label) for status in ScanStatus},
+        "error": _("Something went wrong. Try again."),
+        "token_invalid": _(
+            "This door token is not valid (revoked or expired). Ask your organizer."
+        ),
+        "no_sessions": _("No session is assigned to this token."),
+        "camera_ready": _("Camera on: hold the QR code in front of it."),
+        "camera_denied": _("The camera is not available. Type the short code instead."),
+        "camera_unavailable": _("This browser cannot scan with the camera. Type the short code."),
+        "group_of": _("group of %s"),
+        "no_match": _("Nobody found."),
+        "admit": _("Admit"),
+        "already": _("Already admitted"),
+    }
+    return render(
+        request,
+        "attendance/scanner.html",
+        {
+            "labels": labels,
+            "api_base": "/api/v1",
+            "profiles": Profile.choices,
+            "walk_in_buttons": _walk_in_buttons(),
+        },
+    )
+
+
+def _managed_session(request, session_id: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related("event__programme", "venue"), pk=session_id
+    )
+    if not can_manage_event(request.user, session.event):
+        raise Http404
+    return session
+
+
+@login_required
+def session_door(request, session_id: int):
+    session = _managed_session(request, session_id)
+    filters = ScanLogFilterForm(request.GET or None, session=session)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    attempts = scan_log(
+        session=session,
+        status=criteria.get("status", ""),
+        gate=criteria.get("gate", ""),
+        token_id=criteria["volunteer"].pk if criteria.get("volunteer") else None,
+    )[:500]
+    return render(
+        request,
+        "attendance/session_door.html",
+        {
+            "session": session,
+            "filters": filters,
+            "attempts": attempts,
+            "admissions": session_admissions(session=session)[:500],
+            "counts": session_counts(session=session),
+            "undo_form": UndoAdmissionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def undo_admission(request, session_id: int, attendance_id: int):
+    session = _managed_session(request, session_id)
+    attendance = get_object_or_404(Attendance, pk=attendance_id, session=session)
+    form = UndoAdmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            attendance_void(
+                attendance=attendance, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The admission was undone."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Say why this admission is undone."))
+    return redirect(reverse("attendance:session_door", args=[session.pk]))
+
+
+@login_required
+def paper_list(request, session_id: int):
+    session = _managed_session(request, session_id)
+    pdf = paper_list_pdf(session=session, tickets=session_tickets(session=session))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="checkin-list-session-{session.pk}.pdf"'
+    return response
+
+
+@login_required
+def paper_marks(request, session_id: int):
+    session = _managed_session(request, session_id)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("ticket") if value.isdigit()]
+        try:
+            admitted = paper_admissions_record(session=session, ticket_ids=ids, user=request.user)
+            messages.success(
+                request, _("%(count)s people marked as attended.") % {"count": admitted}
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect(reverse("attendance:paper_marks", args=[session.pk]))
+    return render(
+        request,
+        "attendance/paper_marks.html",
+        {
+            "session": session,
+            "tickets": paper_list_tickets(session=session),
+        },
+    )
+
+
+@login_required
+def class_headcount(request, session_id: int):
+    session = _managed_session(request, session_id)
+    form = ClassHeadcountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            total = class_tally_record(session=session, groups=form.groups(), user=request.user)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(count)s pupils counted.") % {"count": total})
+            return redirect(reverse("attendance:session_door", args=[session.pk]))
+    return render(request, "attendance/class_headcount.html", {"session": session, "form": form})

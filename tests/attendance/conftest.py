@@ -1,0 +1,41 @@
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from attendance.services.tokens import door_token_create
+from tests.factories import TODAY, SessionFactory, TicketFactory
+
+OUJDA = zoneinfo.ZoneInfo("Africa/Casablanca")
+# Sessions from the factories run 10:00–12:00 on TODAY; half past ten the door is open.
+DOOR_OPEN = datetime.datetime.combine(TODAY, datetime.time(10, 30), tzinfo=OUJDA)
+
+
+@pytest.fixture
+def door_open():
+    with time_machine.travel(DOOR_OPEN, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def session(db):
+    return SessionFactory()
+
+
+@pytest.fixture
+def issued(session):
+    """A door token for the session's event, with its raw value."""
+    return door_token_create(label="Fatima (gate A)", events=[session.event], created_by=None)
+
+
+@pytest.fixture
+def token(issued):
+    return issued.door_token
+
+
+@pytest.fixture
+def ticket(session):
+    return TicketFactory(
+        attendee__registration__event=session.event, attendee__first_name="Aminata"
+    )

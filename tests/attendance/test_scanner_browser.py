@@ -1,0 +1,135 @@
+"""The volunteers' scanner in a real headless Chromium whose fake camera films a ticket's QR code:
+the page must decode it, call the API, show green feedback, and the database must hold the
+admission."""
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import qrcode
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from attendance.models import Attendance
+from attendance.services.tokens import door_token_create
+from tests.factories import EventFactory, SessionFactory, TicketFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FRAME_SIZE = (640, 480)
+
+
+def write_y4m(path: Path, text: str, frames: int = 10) -> None:
+    """A short YUV4MPEG2 clip of a QR code on white: what Chromium's fake camera will play."""
+    from PIL import Image
+
+    code = qrcode.make(text, box_size=8, border=4).get_image().convert("L")
+    side = min(FRAME_SIZE[1] - 40, code.size[0])
+    code = code.resize((side, side), Image.NEAREST)
+    frame = Image.new("L", FRAME_SIZE, 255)
+    frame.paste(code, ((FRAME_SIZE[0] - side) // 2, (FRAME_SIZE[1] - side) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (FRAME_SIZE[0] // 2 * FRAME_SIZE[1] // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{FRAME_SIZE[0]} H{FRAME_SIZE[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+@pytest.fixture
+def vendored_decoder():
+    target = Path(settings.BASE_DIR) / "static" / "vendor" / "jsQR.js"
+    if not target.exists():
+        if not (Path(settings.BASE_DIR) / "node_modules" / "jsqr").exists():
+            pytest.fail("the QR decoder is not installed: run `npm ci` (make assets)")
+        call_command("vendor_assets")
+    return target
+
+
+@pytest.fixture
+def chromium_path():
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_decoder, chromium_path):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import expect, sync_playwright
+
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today)
+    session = SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
+    ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Mariam")
+    issued = door_token_create(label="Door test", events=[event], created_by=None)
+    video = tmp_path / "ticket.y4m"
+    write_y4m(video, ticket.secret)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+            context.grant_permissions(["camera"], origin=live_server.url)
+            page = context.new_page()
+            page.goto(f"{live_server.url}/scan/#token={issued.raw_token}")
+            expect(page.locator("#setup")).to_be_visible(timeout=15000)
+            assert "token=" not in page.url  # the token does not stay in the address bar
+            page.locator("#gate-input").fill("Porte 1")
+            page.locator("#start").click()
+
+            feedback = page.locator("#feedback")
+            expect(feedback).to_have_class("feedback ok", timeout=30000)
+            expect(feedback).to_contain_text("Mariam")
+            expect(page.locator("#count-female")).to_have_text("1", timeout=15000)
+        finally:
+            browser.close()
+
+    attendance = Attendance.objects.get(ticket=ticket, session=session)
+    assert attendance.gate == "Porte 1"
+    assert attendance.recorded_by_label == "Door test"
+
+
+def test_typed_short_code_admits(live_server, vendored_decoder, chromium_path, tmp_path):
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today)
+    SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
+    ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Yasmine")
+    issued = door_token_create(label="Keyboard", events=[event], created_by=None)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{live_server.url}/scan/#token={issued.raw_token}")
+            page.locator("#start").click()
+            code_input = page.locator("#code-input")
+            expect(code_input).to_be_focused()
+            page.keyboard.type(ticket.short_code.lower())
+            page.keyboard.press("Enter")
+            expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=15000)
+            page.keyboard.type(ticket.short_code)
+            page.keyboard.press("Enter")
+            expect(page.locator("#feedback")).to_have_class("feedback warn", timeout=15000)
+        finally:
+            browser.close()
+
+    assert Attendance.objects.filter(ticket=ticket).count() == 1
