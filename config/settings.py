@@ -155,6 +155,7 @@ if not REDIS_URL:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),
     }
     # The filesystem transport has no broadcast channel for remote control commands.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
