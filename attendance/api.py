@@ -10,7 +10,7 @@ from ninja import Query, Router
 from events.models import Session
 
 from .auth import door_token_auth
-from .models import DoorAction
+from .models import DoorAction, DoorSettings
 from .schemas import (
     ClassTallyIn,
     DoorMeOut,
@@ -24,7 +24,7 @@ from .schemas import (
 )
 from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
-from .services.door import door_settings_for, token_may_use
+from .services.door import token_may_use
 from .services.scans import checkin_scan
 
 router = Router(tags=["check-in"], auth=door_token_auth)
@@ -59,6 +59,11 @@ def _assigned_session(request, session_id: int) -> Session:
 @in_volunteer_language
 def door_me(request):
     sessions = []
+    exits_by_event = dict(
+        DoorSettings.objects.filter(event__in=request.auth.events.all()).values_list(
+            "event_id", "exit_scans_enabled"
+        )
+    )
     for session in token_sessions(token=request.auth):
         sessions.append(
             {
@@ -69,7 +74,7 @@ def door_me(request):
                 "date": session.date,
                 "start_time": session.start_time,
                 "end_time": session.end_time,
-                "exit_scans_enabled": door_settings_for(session.event).exit_scans_enabled,
+                "exit_scans_enabled": exits_by_event.get(session.event_id, False),
             }
         )
     return {"label": request.auth.label, "sessions": sessions}

@@ -15,7 +15,7 @@ from .services.tokens import TOKEN_PREFIX_LENGTH, token_hash
 
 DEMO_PROGRAMME_CODE = "vivre-ensemble-oriental"
 # A demo value like the demo organizer's password: never use it outside `make run`.
-DEMO_DOOR_TOKEN = "demo-porte-oujda-2026-benevoles"
+DEMO_DOOR_TOKEN = "demo-porte-oujda-2026-benevoles"  # noqa: S105 - public demo value
 DEMO_LABEL = "Équipe d'accueil (démo)"
 # The demo sessions lie days or weeks ahead; a month-wide window lets a newcomer scan them today.
 DEMO_WINDOW_MINUTES = 60 * 24 * 31

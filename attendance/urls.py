@@ -5,6 +5,7 @@ from . import views
 app_name = "attendance"
 urlpatterns = [
     path("scan/", views.scanner, name="scanner"),
+    path("door/", views.door_index, name="door_index"),
     path("door/sessions/<int:session_id>/", views.session_door, name="session_door"),
     path(
         "door/sessions/<int:session_id>/undo/<int:attendance_id>/",

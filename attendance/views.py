@@ -23,6 +23,7 @@ from .selectors import (
     session_admissions,
     session_counts,
     session_tickets,
+    sessions_for_organizer,
 )
 from .services.corrections import attendance_void, paper_admissions_record
 from .services.counted import class_tally_record
@@ -99,6 +100,17 @@ def _managed_session(request, session_id: int) -> Session:
     if not can_manage_event(request.user, session.event):
         raise Http404
     return session
+
+
+@login_required
+def door_index(request):
+    """The sessions whose door this organizer may follow, most recent first."""
+    sessions = (
+        sessions_for_organizer(user=request.user)
+        .select_related("venue")
+        .order_by("-date", "-start_time")[:200]
+    )
+    return render(request, "attendance/door_index.html", {"sessions": sessions})
 
 
 @login_required

@@ -43,6 +43,15 @@ def _find_ticket(text: str) -> tuple[Ticket | None, str]:
     return None, Attendance.Source.SCAN
 
 
+def _loggable_text(text: str, ticket: Ticket | None) -> str:
+    """What the scan log keeps of the scanned text. A recognised QR secret is cut to a few
+    characters: enough to correlate scans, useless to open the ticket page or forge a scan."""
+    text = text or ""
+    if ticket is not None and ticket.secret in text:
+        text = text.replace(ticket.secret, ticket.secret[:6] + "…")
+    return truncate_text(text)
+
+
 def attendee_summary(ticket: Ticket) -> dict:
     """Only what a volunteer needs at the door: never phone, e-mail or family name."""
     attendee = ticket.attendee
@@ -216,7 +225,7 @@ def checkin_scan(
             "session": session,
             "action": direction,
             "status": response["status"],
-            "text": truncate_text(text),
+            "text": _loggable_text(text, ticket),
             "gate": gate,
             "client_time": client_time,
             "ticket": ticket,

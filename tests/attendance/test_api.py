@@ -254,3 +254,24 @@ def test_failed_scans_do_not_count(api, session, ticket):
 
     assert api("get", f"sessions/{session.pk}/counts").json()["total"] == 1
     assert ScanAttempt.objects.count() == 3
+
+
+def test_exit_scans_through_the_api_update_inside_now(api, session, ticket):
+    from attendance.models import DoorSettings
+
+    DoorSettings.objects.create(event=session.event, exit_scans_enabled=True)
+    api("post", "scan", scan_body(session, ticket.secret))
+
+    body = api("post", "scan", scan_body(session, ticket.secret, direction="exit")).json()
+
+    assert body["status"] == "exited"
+    counts = api("get", f"sessions/{session.pk}/counts").json()
+    assert counts["inside_now"] == 0 and counts["total"] == 1
+    assert api("get", "me").json()["sessions"][0]["exit_scans_enabled"] is True
+
+
+def test_exit_scan_where_exits_are_off_is_400(api, session, ticket):
+    response = api("post", "scan", scan_body(session, ticket.secret, direction="exit"))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "exit_scans_disabled"

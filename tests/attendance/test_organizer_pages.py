@@ -216,3 +216,12 @@ def test_token_created_in_admin_shows_link_once(admin_client_for_org, own_sessio
 def admin_client_for_org(client, admin_user):
     client.force_login(admin_user)
     return client, admin_user
+
+
+def test_door_index_lists_only_own_sessions(organizer_client, own_session):
+    other = SessionFactory()
+
+    response = organizer_client.get("/door/")
+
+    assert list(response.context["sessions"]) == [own_session]
+    assert f"/door/sessions/{other.pk}/" not in response.text

@@ -249,3 +249,10 @@ class TestExitScans:
         token.events.add(other.event)
         with pytest.raises(ApplicationError):
             scan(token, other, ticket.secret, direction="exit")
+
+
+def test_scan_log_does_not_keep_a_usable_ticket_secret(token, session, ticket):
+    scan(token, session, ticket.secret)
+
+    logged = ScanAttempt.objects.get().text
+    assert ticket.secret not in logged and logged.startswith(ticket.secret[:6])

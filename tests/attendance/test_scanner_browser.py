@@ -44,7 +44,10 @@ def vendored_decoder():
     target = Path(settings.BASE_DIR) / "static" / "vendor" / "jsQR.js"
     if not target.exists():
         if not (Path(settings.BASE_DIR) / "node_modules" / "jsqr").exists():
-            pytest.fail("the QR decoder is not installed: run `npm ci` (make assets)")
+            reason = "the QR decoder is not installed: run `npm ci` (make assets)"
+            if settings.REQUIRE_SERVICES:
+                pytest.fail(reason)
+            pytest.skip(reason)
         call_command("vendor_assets")
     return target
 
@@ -54,8 +57,13 @@ def chromium_path():
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 
 
+@pytest.fixture(autouse=True)
+def orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_decoder, chromium_path):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
     from playwright.sync_api import expect, sync_playwright
 
     today = timezone.localdate()
@@ -101,8 +109,7 @@ def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_deco
     assert attendance.recorded_by_label == "Door test"
 
 
-def test_typed_short_code_admits(live_server, vendored_decoder, chromium_path, tmp_path):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_typed_short_code_admits(live_server, vendored_decoder, chromium_path):
     from playwright.sync_api import expect, sync_playwright
 
     today = timezone.localdate()

@@ -109,14 +109,20 @@
   }
 
   function startCamera() {
+    $("camera").hidden = false;
     if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) {
+      $("camera").hidden = true;
       $("camera-status").textContent = L.camera_unavailable;
       return;
     }
     if ("BarcodeDetector" in window) {
       try { state.detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { state.detector = null; }
     }
-    if (!window.jsQR && !state.detector) { $("camera-status").textContent = L.camera_unavailable; return; }
+    if (!window.jsQR && !state.detector) {
+      $("camera").hidden = true;
+      $("camera-status").textContent = L.camera_unavailable;
+      return;
+    }
     navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false })
       .then(function (stream) {
         state.stream = stream;
@@ -125,7 +131,7 @@
         return video.play();
       })
       .then(function () { $("camera-status").textContent = L.camera_ready; scheduleFrame(); })
-      .catch(function () { $("camera-status").textContent = L.camera_denied; });
+      .catch(function () { $("camera").hidden = true; $("camera-status").textContent = L.camera_denied; });
   }
 
   function stopCamera() {
