@@ -60,7 +60,9 @@ class Attendance(models.Model):
                 condition=Q(ticket__isnull=False, voided_at__isnull=True),
                 name="one_admission_per_ticket_per_session",
             ),
-            models.CheckConstraint(condition=Q(headcount__gt=0), name="attendance_headcount_positive"),
+            models.CheckConstraint(
+                condition=Q(headcount__gt=0), name="attendance_headcount_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from attendance.figures_api import router as figures_router
 from core.errors import ApplicationError
 from events.api import router as events_router
 
@@ -47,3 +48,4 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/", events_router)
+api.add_router("/", figures_router)
