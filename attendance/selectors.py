@@ -38,6 +38,6 @@ def attendance_list_for_event(*, event) -> QuerySet:
     """Counted attendance rows of one event with only what the list export shows."""
     return (
         Attendance.objects.filter(event=event, voided_at__isnull=True)
-        .select_related("session", "ticket__attendee")
+        .select_related("session__event", "ticket__attendee")
         .order_by("session__date", "session__start_time", "recorded_at", "id")
     )

@@ -2,6 +2,7 @@
 test_figures_measures.py's docstring)."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -140,7 +141,7 @@ def ground_truth(db):
             value=100,
             share_field="gender",
             share_value="female",
-            share_min_percent=50,
+            share_min_percent=Decimal("50"),
         ),
         people_men=TargetFactory(
             programme=programme,
@@ -148,7 +149,7 @@ def ground_truth(db):
             value=20,
             share_field="gender",
             share_value="male",
-            share_min_percent=60,
+            share_min_percent=Decimal("60"),
         ),
         children_girls=TargetFactory(
             programme=programme,
@@ -156,7 +157,7 @@ def ground_truth(db):
             value=10,
             share_field="gender",
             share_value="female",
-            share_min_percent=35,
+            share_min_percent=Decimal("35"),
         ),
         events=TargetFactory(programme=programme, measure=Measure.EVENTS_HELD, value=3),
         attendances_migrants=TargetFactory(
@@ -165,7 +166,7 @@ def ground_truth(db):
             value=50,
             share_field="profile",
             share_value="migrant",
-            share_min_percent=40,
+            share_min_percent=Decimal("40"),
         ),
     )
     organizer = MembershipFactory(organization=lead).user
