@@ -215,3 +215,5 @@ REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
 # Demo data for `make run`: each app contributes a loader; order matters (events first).
 DEMO_LOADERS = ["events.demo.demo_load"]
+# Figures (issue 6): past attendance for the demo programme, after the events demo.
+DEMO_LOADERS += ["attendance.demo_figures.demo_load"]
