@@ -11,6 +11,7 @@ children = T2 + T4 + walk-in + 12 + 10 = 25; events held 2; sessions held 3."""
 import datetime
 
 import pytest
+from django.utils import translation
 
 from attendance.selectors import FigureFilters, figures_for_event, figures_for_programme
 from events.models import EventKind
@@ -29,7 +30,8 @@ def _by_label(groups):
 
 @pytest.fixture
 def figures(ground_truth):
-    return figures_for_programme(programme=ground_truth.programme, levels=ALL_LEVELS)
+    with translation.override("en"):
+        return figures_for_programme(programme=ground_truth.programme, levels=ALL_LEVELS)
 
 
 def test_headline_measures(figures):

@@ -96,3 +96,11 @@ def test_empty_programme_has_no_division_by_zero(db):
 )
 def test_share_gap(count, base, percent, gap):
     assert share_gap(count=count, base=base, min_percent=Decimal(percent)) == gap
+
+
+def test_gap_text_uses_arabic_plural_forms(ground_truth):
+    with translation.override("ar"):
+        men = _progress(ground_truth, "people_men")
+        women = _progress(ground_truth, "people_women")
+    assert men.share_gap_text == "مطلوب 14 رجلًا إضافيًا"  # 11–99: singular accusative
+    assert women.share_gap_text == "مطلوب امرأة إضافية واحدة (1)"
