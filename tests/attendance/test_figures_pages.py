@@ -5,9 +5,11 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import AttendanceFactory, MembershipFactory, UserFactory
 
 
 def _programme_url(gt):
@@ -111,3 +113,19 @@ def test_admin_change_pages_link_to_dashboards(client, ground_truth, admin_user)
     assert _programme_url(ground_truth) in page.content.decode()
     page = client.get(reverse("admin:events_event_change", args=[ground_truth.meeting.pk]))
     assert _event_url(ground_truth.meeting) in page.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_attendance(
+    client, ground_truth, django_assert_max_num_queries
+):
+    client.force_login(ground_truth.organizer)
+    url = _programme_url(ground_truth)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    s1, _s2, s3, _s4 = ground_truth.sessions
+    for _ in range(10):
+        AttendanceFactory(session=s1)
+        AttendanceFactory(session=s3, source="class_tally", headcount=25)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+    assert '<dd data-measure="people_reached">289</dd>' in _text(response)
