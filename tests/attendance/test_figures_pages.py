@@ -55,7 +55,8 @@ def test_programme_dashboard_shows_figures_and_targets(client, ground_truth):
     assert "14.0 %" not in text  # percentages are of the base, not raw counts
     assert "48.3 %" in text
     assert "Meeting" in text and "Campaign" in text
-    assert "Base: 29 people" in text
+    assert 'Base (people reached): <b data-base="people_reached">29</b>' in text
+    assert 'Base (children reached): <b data-base="children_reached">25</b>' in text
 
 
 def test_programme_dashboard_filters_and_rejects_bad_dates(client, ground_truth):

@@ -43,6 +43,9 @@
     root.querySelectorAll("[data-measure]").forEach(function (element) {
       setText(element, totals[element.dataset.measure]);
     });
+    root.querySelectorAll("[data-base]").forEach(function (element) {
+      setText(element, totals[element.dataset.base]);
+    });
     var people = totals.breakdowns.people_reached;
     updateBars(people.by_dimension.gender, "gender");
     updateBars(people.by_dimension.profile, "profile");
