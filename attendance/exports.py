@@ -30,8 +30,9 @@ def _measure_labels() -> dict[str, str]:
 def figures_table_header() -> list[str]:
     labels = _measure_labels()
     header = [_("Level"), _("Event"), _("Session")]
+    total = _("total")
     for measure in TABLE_MEASURES:
-        header.append(f"{labels[measure]} — {_('total')}")
+        header.append(f"{labels[measure]} — {total}")
         header.extend(f"{labels[measure]} — {gender.label}" for gender in Gender)
     return header
 

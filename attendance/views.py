@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from attendance import exports
 from attendance.access import event_for_figures, figure_filters, programme_for_figures
@@ -108,7 +107,8 @@ def programme_figures_export(request, programme_id: int, file_format: str):
     report = figures_for_programme(
         programme=programme, filters=_filters(request), levels=("event", "session")
     )
-    stem = f"{slugify(programme.code)}-{_('figures')}-{timezone.localdate():%Y%m%d}"
+    # ASCII file name whatever the language: some browsers mangle encoded header values.
+    stem = f"{slugify(programme.code)}-figures-{timezone.localdate():%Y%m%d}"
     if file_format == "xlsx":
         body, content_type = exports.figures_xlsx(report, title=programme.name), XLSX_TYPE
     else:

@@ -127,3 +127,15 @@ def test_attendance_list_export_refuses_other_organisations(client, ground_truth
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 404
     assert not AuditEntry.objects.filter(action="attendance_list_exported").exists()
+
+
+def test_arabic_exports_keep_the_numbers_and_an_ascii_file_name(staff_client, ground_truth):
+    url = reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk])
+    response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.isascii() and disposition.endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][3] == "مرات الحضور — المجموع"
+    assert rows[-1][3:5] == (30, 15)
