@@ -104,8 +104,14 @@ LEVELS = {
             "month",
             {"g_month": TruncMonth("session__date")},
             lambda row: formats.date_format(row["g_month"], "YEAR_MONTH_FORMAT"),
+            lambda row: row["g_month"],
         ),
-        Level("quarter", {"g_quarter": TruncQuarter("session__date")}, _quarter_label),
+        Level(
+            "quarter",
+            {"g_quarter": TruncQuarter("session__date")},
+            _quarter_label,
+            lambda row: row["g_quarter"],
+        ),
     ]
 }
 

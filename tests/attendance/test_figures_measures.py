@@ -141,10 +141,12 @@ def test_by_kind_venue_school_and_organizer(figures):
 
 
 def test_by_month_and_quarter(figures):
-    months = {
-        g.key: (g.figures.attendances, g.figures.people_reached) for g in figures.groups["month"]
-    }
-    assert months == {"2026-10-01": (4, 4), "2026-11-01": (26, 26)}
+    months = [
+        (g.key, g.label, g.figures.attendances, g.figures.people_reached)
+        for g in figures.groups["month"]
+    ]
+    # In time order, not alphabetical ("November" < "October").
+    assert months == [("2026-10-01", "October 2026", 4, 4), ("2026-11-01", "November 2026", 26, 26)]
     quarters = [(g.key, g.label, g.figures.people_reached) for g in figures.groups["quarter"]]
     assert quarters == [("2026-10-01", "Q4 2026", 29)]
 
