@@ -17,6 +17,19 @@ from core.services import audit_record
 from events.demographics import Gender
 
 TABLE_MEASURES = ("attendances", "people_reached", "children_reached")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text a spreadsheet would run as a formula (a first name typed as '=HYPERLINK(...)' on the
+    public form) is written as plain text instead."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_row(row) -> list:
+    return [safe_cell(value) for value in row]
 
 
 def _measure_labels() -> dict[str, str]:
@@ -66,7 +79,7 @@ def figures_csv(report: ProgrammeFigures) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(figures_table_header())
-    writer.writerows(figures_table(report))
+    writer.writerows(_safe_row(row) for row in figures_table(report))
     # A BOM so spreadsheet software reads Arabic titles as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -79,10 +92,10 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in figures_table(report):
-        sheet.append(row)
+        sheet.append(_safe_row(row))
     sheet.freeze_panes = "D2"
     notes = workbook.create_sheet(_("Notes")[:31])
-    notes.append([title])
+    notes.append([safe_cell(title)])
     filters = report.filters
     notes.append([_("From"), filters["date_from"] or "—"])
     notes.append([_("To"), filters["date_to"] or "—"])
@@ -116,17 +129,19 @@ def attendance_list_export(*, event, actor) -> bytes:
     for row in rows:
         attendee = row.ticket.attendee if row.ticket_id else None
         writer.writerow(
-            [
-                timezone.localtime(row.recorded_at).strftime("%Y-%m-%d %H:%M"),
-                str(row.session),
-                row.get_source_display(),
-                row.headcount,
-                (attendee or row).get_gender_display(),
-                (attendee or row).get_age_band_display(),
-                (attendee or row).get_profile_display(),
-                str(row.ticket) if row.ticket_id else "",
-                attendee.first_name if attendee else "",
-            ]
+            _safe_row(
+                [
+                    timezone.localtime(row.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                    str(row.session),
+                    row.get_source_display(),
+                    row.headcount,
+                    (attendee or row).get_gender_display(),
+                    (attendee or row).get_age_band_display(),
+                    (attendee or row).get_profile_display(),
+                    str(row.ticket) if row.ticket_id else "",
+                    attendee.first_name if attendee else "",
+                ]
+            )
         )
     audit_record(
         actor=actor,

@@ -139,3 +139,21 @@ def test_arabic_exports_keep_the_numbers_and_an_ascii_file_name(staff_client, gr
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][3] == "مرات الحضور — المجموع"
     assert rows[-1][3:5] == (30, 15)
+
+
+def test_exports_never_write_formulas(staff_client, ground_truth):
+    ground_truth.meeting.title = '=HYPERLINK("http://evil.example")'
+    ground_truth.meeting.save()
+    attendee = ground_truth.tickets[0].attendee
+    attendee.first_name = "+cmd"
+    attendee.save()
+    xlsx = staff_client.get(
+        reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk])
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert sheet["B2"].value == '\'=HYPERLINK("http://evil.example")'
+    assert sheet["B2"].data_type == "s"
+    listing = staff_client.get(
+        reverse("attendance:event_attendance_list_export", args=[ground_truth.meeting.pk])
+    ).content.decode("utf-8-sig")
+    assert "'+cmd" in listing and ",+cmd" not in listing
