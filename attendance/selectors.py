@@ -1,7 +1,41 @@
-"""Reads for the door and the organizer pages."""
+"""Reads for attendance: the door and organizer pages, the figures (measures, breakdowns,
+targets; computed in attendance/figures and re-exported here) and the attendance list export."""
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from attendance.figures import (  # re-exported: the figures' public reads
+    LEVELS as LEVELS,
+)
+from attendance.figures import (
+    EventFigures as EventFigures,
+)
+from attendance.figures import (
+    FigureFilters as FigureFilters,
+)
+from attendance.figures import (
+    Figures as Figures,
+)
+from attendance.figures import (
+    GroupFigures as GroupFigures,
+)
+from attendance.figures import (
+    ProgrammeFigures as ProgrammeFigures,
+)
+from attendance.figures import (
+    TargetProgress as TargetProgress,
+)
+from attendance.figures import (
+    counted_attendances as counted_attendances,
+)
+from attendance.figures import (
+    figures_for_event as figures_for_event,
+)
+from attendance.figures import (
+    figures_for_programme as figures_for_programme,
+)
+from attendance.figures import (
+    target_progress as target_progress,
+)
 from core.permissions import scope_events
 from events.codes import CROCKFORD_ALPHABET
 from events.demographics import Gender
@@ -140,3 +174,12 @@ def session_admissions(*, session: Session) -> QuerySet[Attendance]:
 
 def sessions_for_organizer(*, user) -> QuerySet[Session]:
     return scope_events(user, Session.objects.select_related("event"), prefix="event__")
+
+
+def attendance_list_for_event(*, event) -> QuerySet:
+    """Counted attendance rows of one event with only what the list export shows."""
+    return (
+        Attendance.objects.filter(event=event, voided_at__isnull=True)
+        .select_related("session__event", "ticket__attendee")
+        .order_by("session__date", "session__start_time", "recorded_at", "id")
+    )

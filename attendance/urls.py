@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import figure_views, views
 
 app_name = "attendance"
 urlpatterns = [
+    # The door: volunteers' scanner and organizers' session pages.
     path("scan/", views.scanner, name="scanner"),
     path("door/", views.door_index, name="door_index"),
     path("door/sessions/<int:session_id>/", views.session_door, name="session_door"),
@@ -18,5 +19,33 @@ urlpatterns = [
         "door/sessions/<int:session_id>/class-headcount/",
         views.class_headcount,
         name="class_headcount",
+    ),
+    # Figures: dashboards and exports.
+    path(
+        "organizer/programmes/<int:programme_id>/figures/",
+        figure_views.programme_dashboard,
+        name="programme_dashboard",
+    ),
+    path(
+        "organizer/programmes/<int:programme_id>/figures.csv",
+        figure_views.programme_figures_export,
+        {"file_format": "csv"},
+        name="programme_figures_csv",
+    ),
+    path(
+        "organizer/programmes/<int:programme_id>/figures.xlsx",
+        figure_views.programme_figures_export,
+        {"file_format": "xlsx"},
+        name="programme_figures_xlsx",
+    ),
+    path(
+        "organizer/events/<int:event_id>/figures/",
+        figure_views.event_dashboard,
+        name="event_dashboard",
+    ),
+    path(
+        "organizer/events/<int:event_id>/attendance.csv",
+        figure_views.event_attendance_list_export,
+        name="event_attendance_list_export",
     ),
 ]

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from attendance.api import router as attendance_router
+from attendance.figures_api import router as figures_router
 from core.errors import ApplicationError
 from events.api import router as events_router
 
@@ -49,3 +50,4 @@ def unauthenticated(request, exc):
 
 api.add_router("/", events_router)
 api.add_router("/", attendance_router)
+api.add_router("/", figures_router)

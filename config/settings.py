@@ -225,3 +225,5 @@ REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)
 
 # Door check-in (issue 4): the volunteer token and door settings of the demo events.
 DEMO_LOADERS += ["attendance.demo.demo_load"]
+# Figures (issue 6): past attendance for the demo programme, after the events demo.
+DEMO_LOADERS += ["attendance.demo_figures.demo_load"]

@@ -175,13 +175,17 @@ class DoorTokenFactory(factory.django.DjangoModelFactory):
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
+    """An admission (pass `ticket=`) or an anonymous walk-in; a class tally is `headcount=N`."""
+
     class Meta:
         model = "attendance.Attendance"
 
     session = factory.SubFactory(SessionFactory)
     event = factory.SelfAttribute("session.event")
+    ticket = None
     source = "walk_in"
     gender = Gender.FEMALE
     age_band = AgeBand.AGE_25_59
     profile = Profile.MIGRANT
+    headcount = 1
     recorded_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,156 @@
+"""Measures and their demographic breakdowns, built from the grouped cells of one query.
+
+Every value of every dimension is listed, zero or not: 'other' and 'prefer not to say' are real
+answers and are never dropped or merged. Every percentage carries the base it is computed on;
+a zero base gives no percentage instead of a division by zero."""
+
+from dataclasses import dataclass, field
+from itertools import product
+
+from django.utils.translation import gettext_lazy as _
+
+from events.demographics import CHILD_AGE_BANDS, DIMENSIONS
+
+# Measures that count people or attendances and so can be broken down by demographics.
+DEMOGRAPHIC_MEASURES = ("attendances", "people_reached", "children_reached")
+CROSSINGS = (("gender", "age_band"), ("gender", "profile"), ("age_band", "profile"))
+CHILD_BAND_VALUES = frozenset(str(band) for band in CHILD_AGE_BANDS)
+
+ANONYMOUS_NOTE = _(
+    "Registered people count once however many sessions they attend. Walk-ins and class "
+    "headcounts are anonymous: they count as people reached once in each session where they "
+    "were recorded."
+)
+HELD_NOTE = _(
+    "An event or session counts as held once at least one attendance is recorded for it. "
+    "Voided admissions never count."
+)
+
+
+def percent(count: int, base: int) -> float | None:
+    return round(100 * count / base, 1) if base else None
+
+
+@dataclass
+class Share:
+    """One value of one dimension: e.g. 412 women out of 800 people reached, 51.5%."""
+
+    value: str
+    label: str
+    count: int
+    base: int
+    percent: float | None
+
+
+@dataclass
+class Crossing:
+    """One combination of two dimensions, e.g. girls (female × 12–17)."""
+
+    values: dict[str, str]
+    label: str
+    count: int
+    base: int
+    percent: float | None
+
+
+@dataclass
+class Breakdown:
+    """One measure split by gender, age band, profile and their crossings."""
+
+    measure: str
+    total: int
+    by_dimension: dict[str, list[Share]] = field(default_factory=dict)
+    crossings: dict[str, list[Crossing]] = field(default_factory=dict)
+
+    def share(self, dimension: str, value: str) -> Share:
+        return next(s for s in self.by_dimension[dimension] if s.value == value)
+
+    def crossing(self, **values: str) -> Crossing:
+        name = "_x_".join(values)
+        return next(c for c in self.crossings[name] if c.values == values)
+
+
+@dataclass
+class Figures:
+    attendances: int = 0
+    people_reached: int = 0
+    children_reached: int = 0
+    events_held: int = 0
+    sessions_held: int = 0
+    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
+
+    def measure(self, name: str) -> int:
+        return getattr(self, name)
+
+
+def _cell_count(cell: dict, measure: str) -> int:
+    if measure == "attendances":
+        return cell["attendances"] or 0
+    if measure == "children_reached" and cell["person_age_band"] not in CHILD_BAND_VALUES:
+        return 0
+    return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
+
+
+def _dimension_values(dimension: str, measure: str) -> list:
+    choices = DIMENSIONS[dimension]
+    if dimension == "age_band" and measure == "children_reached":
+        return [choice for choice in choices if choice in CHILD_BAND_VALUES]
+    return list(choices)
+
+
+def _breakdown(cells: list[dict], measure: str) -> Breakdown:
+    counts: dict[tuple, int] = {}
+    for cell in cells:
+        key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
+        counts[key] = counts.get(key, 0) + _cell_count(cell, measure)
+    total = sum(counts.values())
+    position = {"gender": 0, "age_band": 1, "profile": 2}
+
+    def count_where(**values: str) -> int:
+        return sum(
+            n
+            for key, n in counts.items()
+            if all(key[position[dim]] == value for dim, value in values.items())
+        )
+
+    breakdown = Breakdown(measure=measure, total=total)
+    for dimension in DIMENSIONS:
+        breakdown.by_dimension[dimension] = [
+            Share(
+                value=str(choice.value),
+                label=str(choice.label),
+                count=(n := count_where(**{dimension: choice.value})),
+                base=total,
+                percent=percent(n, total),
+            )
+            for choice in _dimension_values(dimension, measure)
+        ]
+    for first, second in CROSSINGS:
+        rows = []
+        for a, b in product(_dimension_values(first, measure), _dimension_values(second, measure)):
+            n = count_where(**{first: a.value, second: b.value})
+            rows.append(
+                Crossing(
+                    values={first: str(a.value), second: str(b.value)},
+                    label=f"{a.label} · {b.label}",
+                    count=n,
+                    base=total,
+                    percent=percent(n, total),
+                )
+            )
+        breakdown.crossings[f"{first}_x_{second}"] = rows
+    return breakdown
+
+
+def figures_from_cells(cells: list[dict], held: dict | None) -> Figures:
+    """All measures and breakdowns of one group from its demographic cells and held counts."""
+    breakdowns = {measure: _breakdown(cells, measure) for measure in DEMOGRAPHIC_MEASURES}
+    held = held or {}
+    return Figures(
+        attendances=breakdowns["attendances"].total,
+        people_reached=breakdowns["people_reached"].total,
+        children_reached=breakdowns["children_reached"].total,
+        events_held=held.get("events_held") or 0,
+        sessions_held=held.get("sessions_held") or 0,
+        breakdowns=breakdowns,
+    )

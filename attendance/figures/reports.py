@@ -1,0 +1,218 @@
+"""Figures for a programme or an event, overall and per grouping level.
+
+Query budget, whatever the number of rows: 2 for the totals, 2 per grouping level asked for,
+1 for the programme's targets."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from events.models import EventKind
+
+from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, Figures, figures_from_cells
+from .scope import FigureFilters, counted_attendances, demographic_cells, held_counts
+from .targets import TargetProgress, target_progress
+
+
+def _localized_title(row: dict) -> str:
+    language = (translation.get_language() or "fr")[:2]
+    if language in ("ar", "en"):
+        return row.get(f"g_title_{language}") or row["g_title"]
+    return row["g_title"]
+
+
+def _session_label(row: dict) -> str:
+    name = row["g_session_title"] or row["g_school"] or _localized_title(row)
+    when = formats.date_format(row["g_date"], "SHORT_DATE_FORMAT")
+    return f"{name} — {when} {row['g_start']:%H:%M}"
+
+
+def _quarter_label(row: dict) -> str:
+    day = row["g_quarter"]
+    return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
+
+
+@dataclass(frozen=True)
+class Level:
+    """A way of grouping: the columns grouped on (the first is the key) and how to name a group."""
+
+    name: str
+    columns: dict
+    label: object
+    sort: object = None
+
+
+LEVELS = {
+    level.name: level
+    for level in [
+        Level(
+            "session",
+            {
+                "g_session": F("session_id"),
+                "g_date": F("session__date"),
+                "g_start": F("session__start_time"),
+                "g_session_title": F("session__title"),
+                "g_school": F("session__school_name"),
+                "g_event": F("event_id"),
+                "g_title": F("event__title"),
+                "g_title_ar": F("event__title_ar"),
+                "g_title_en": F("event__title_en"),
+            },
+            _session_label,
+            lambda row: (row["g_date"], row["g_start"], row["g_session"]),
+        ),
+        Level(
+            "event",
+            {
+                "g_event": F("event_id"),
+                "g_event_start": F("event__start_date"),
+                "g_title": F("event__title"),
+                "g_title_ar": F("event__title_ar"),
+                "g_title_en": F("event__title_en"),
+            },
+            _localized_title,
+            lambda row: (row["g_event_start"], row["g_event"]),
+        ),
+        Level(
+            "kind",
+            {"g_kind": F("event__kind")},
+            lambda row: str(EventKind(row["g_kind"]).label),
+        ),
+        Level(
+            "venue",
+            {"g_venue": F("session__venue_id"), "g_venue_name": F("session__venue__name")},
+            lambda row: row["g_venue_name"],
+        ),
+        Level(
+            "school",
+            {"g_school": F("session__school_name")},
+            lambda row: row["g_school"] or _("(not a school session)"),
+        ),
+        Level(
+            "organizer",
+            {
+                "g_organizer": F("event__organizer_id"),
+                "g_organizer_name": F("event__organizer__name"),
+            },
+            lambda row: row["g_organizer_name"],
+        ),
+        Level(
+            "month",
+            {"g_month": TruncMonth("session__date")},
+            lambda row: formats.date_format(row["g_month"], "YEAR_MONTH_FORMAT"),
+            lambda row: row["g_month"],
+        ),
+        Level(
+            "quarter",
+            {"g_quarter": TruncQuarter("session__date")},
+            _quarter_label,
+            lambda row: row["g_quarter"],
+        ),
+    ]
+}
+
+
+@dataclass
+class GroupFigures:
+    level: str
+    key: str
+    label: str
+    figures: Figures
+    # For a session: the event it belongs to, so tables can nest sessions under events.
+    parent_key: str = ""
+
+
+def _key(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def figures_by_level(queryset, level_name: str) -> list[GroupFigures]:
+    level = LEVELS[level_name]
+    key_column = next(iter(level.columns))
+    grouped_cells: dict = defaultdict(list)
+    for cell in demographic_cells(queryset, group_by=level.columns):
+        grouped_cells[cell[key_column]].append(cell)
+    held = {
+        row[key_column]: row
+        for row in held_counts(queryset, group_by={key_column: level.columns[key_column]})
+    }
+    rows = [cells[0] for cells in grouped_cells.values()]
+    rows.sort(key=level.sort or (lambda row: level.label(row)))
+    return [
+        GroupFigures(
+            level=level_name,
+            key=_key(row[key_column]),
+            label=str(level.label(row)),
+            figures=figures_from_cells(grouped_cells[row[key_column]], held.get(row[key_column])),
+            parent_key=_key(row["g_event"]) if level_name == "session" else "",
+        )
+        for row in rows
+    ]
+
+
+def _figures(queryset, levels) -> tuple[Figures, dict[str, list[GroupFigures]]]:
+    unknown = [name for name in levels if name not in LEVELS]
+    if unknown:
+        raise ValueError(f"Unknown grouping level(s): {', '.join(unknown)}")
+    totals = figures_from_cells(demographic_cells(queryset), held_counts(queryset)[0])
+    groups = {name: figures_by_level(queryset, name) for name in dict.fromkeys(levels)}
+    return totals, groups
+
+
+def _notes() -> list[str]:
+    return [str(ANONYMOUS_NOTE), str(HELD_NOTE)]
+
+
+@dataclass
+class ProgrammeFigures:
+    programme_id: int
+    filters: dict
+    totals: Figures
+    targets: list[TargetProgress]
+    groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventFigures:
+    event_id: int
+    filters: dict
+    totals: Figures
+    groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def figures_for_programme(
+    *, programme, filters: FigureFilters | None = None, levels=("event",)
+) -> ProgrammeFigures:
+    """Totals, groupings and target progress of a programme. Targets are always measured on the
+    unfiltered programme (a donor target covers the whole programme); the rest follows filters."""
+    filters = filters or FigureFilters()
+    queryset = counted_attendances(programme=programme, filters=filters)
+    totals, groups = _figures(queryset, levels)
+    if filters == FigureFilters():
+        overall = totals
+    else:
+        overall, _unused = _figures(counted_attendances(programme=programme), ())
+    return ProgrammeFigures(
+        programme_id=programme.pk,
+        filters=filters.as_dict(),
+        totals=totals,
+        targets=target_progress(programme=programme, figures=overall),
+        groups=groups,
+        notes=_notes(),
+    )
+
+
+def figures_for_event(
+    *, event, filters: FigureFilters | None = None, levels=("session",)
+) -> EventFigures:
+    filters = filters or FigureFilters()
+    totals, groups = _figures(counted_attendances(event=event, filters=filters), levels)
+    return EventFigures(
+        event_id=event.pk, filters=filters.as_dict(), totals=totals, groups=groups, notes=_notes()
+    )

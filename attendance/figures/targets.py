@@ -1,0 +1,147 @@
+"""Progress of each programme target: current value, share of the demographic it names, whether
+the condition holds, and what is still missing, in words a coordinator can act on."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.models import Measure, Target
+
+from .breakdowns import DEMOGRAPHIC_MEASURES, Figures, percent
+
+
+@dataclass
+class TargetProgress:
+    target_id: int
+    label: str
+    measure: str
+    measure_label: str
+    target_value: int
+    current: int
+    percent_of_target: float
+    remaining: int
+    remaining_text: str
+    reached: bool
+    share_field: str = ""
+    share_value: str = ""
+    share_value_label: str = ""
+    share_min_percent: float | None = None
+    share_count: int | None = None
+    share_base: int | None = None
+    share_percent: float | None = None
+    # None when there is no demographic condition, or it cannot apply (events, sessions held).
+    share_met: bool | None = None
+    share_gap: int | None = None
+    share_gap_text: str = ""
+
+
+def share_gap(*, count: int, base: int, min_percent: Decimal) -> int | None:
+    """How many more people of the named group are needed for their share of the base to reach
+    `min_percent`, everything else unchanged: the smallest x with (count+x)/(base+x) >= p.
+    None when no number of additions can do it (a 100% condition with others already counted)."""
+    p = Fraction(min_percent) / 100
+    if base and Fraction(count, base) >= p:
+        return 0
+    if base == 0:
+        return 1  # nobody counted yet: the first person of the group makes the share 100%
+    if p == 1:
+        return None
+    return math.ceil((p * base - count) / (1 - p))
+
+
+def _gap_text(*, gap: int, measure: str, share_field: str, share_value: str, label: str) -> str:
+    people = measure in ("people_reached", "children_reached")
+    children = measure == "children_reached"
+    if people and share_field == "gender" and share_value == "female":
+        if children:
+            return ngettext("%(count)d more girl needed", "%(count)d more girls needed", gap) % {
+                "count": gap
+            }
+        return ngettext("%(count)d more woman needed", "%(count)d more women needed", gap) % {
+            "count": gap
+        }
+    if people and share_field == "gender" and share_value == "male":
+        if children:
+            return ngettext("%(count)d more boy needed", "%(count)d more boys needed", gap) % {
+                "count": gap
+            }
+        return ngettext("%(count)d more man needed", "%(count)d more men needed", gap) % {
+            "count": gap
+        }
+    if people:
+        return ngettext(
+            "%(count)d more person needed (%(value)s)",
+            "%(count)d more people needed (%(value)s)",
+            gap,
+        ) % {"count": gap, "value": label}
+    return ngettext(
+        "%(count)d more attendance needed (%(value)s)",
+        "%(count)d more attendances needed (%(value)s)",
+        gap,
+    ) % {"count": gap, "value": label}
+
+
+def _progress(target: Target, figures: Figures) -> TargetProgress:
+    current = figures.measure(target.measure)
+    remaining = max(0, target.value - current)
+    progress = TargetProgress(
+        target_id=target.pk,
+        label=str(target),
+        measure=target.measure,
+        measure_label=str(Measure(target.measure).label),
+        target_value=target.value,
+        current=current,
+        percent_of_target=percent(current, target.value) or 0.0,
+        remaining=remaining,
+        remaining_text=(
+            ngettext(
+                "%(count)d more to reach the target",
+                "%(count)d more to reach the target",
+                remaining,
+            )
+            % {"count": remaining}
+            if remaining
+            else _("Target reached")
+        ),
+        reached=remaining == 0,
+    )
+    if not target.share_field:
+        return progress
+    progress.share_field = target.share_field
+    progress.share_value = target.share_value
+    progress.share_value_label = target.share_value_label
+    progress.share_min_percent = float(target.share_min_percent)
+    if target.measure not in DEMOGRAPHIC_MEASURES:
+        progress.share_gap_text = _("A demographic share does not apply to this measure.")
+        return progress
+    breakdown = figures.breakdowns[target.measure]
+    share = breakdown.share(target.share_field, target.share_value)
+    progress.share_count, progress.share_base, progress.share_percent = (
+        share.count,
+        share.base,
+        share.percent,
+    )
+    gap = share_gap(count=share.count, base=share.base, min_percent=target.share_min_percent)
+    progress.share_gap = gap
+    # An empty programme has no share yet: the condition does not hold until someone counts.
+    progress.share_met = bool(share.base) and gap == 0
+    if gap is None:
+        progress.share_gap_text = _("The required share can no longer be reached.")
+    elif gap:
+        progress.share_gap_text = _gap_text(
+            gap=gap,
+            measure=target.measure,
+            share_field=target.share_field,
+            share_value=target.share_value,
+            label=target.share_value_label,
+        )
+    progress.reached = progress.reached and bool(progress.share_met)
+    return progress
+
+
+def target_progress(*, programme, figures: Figures) -> list[TargetProgress]:
+    return [_progress(target, figures) for target in Target.objects.filter(programme=programme)]

@@ -1,0 +1,104 @@
+"""Schemas of the figures API (kept apart from the check-in schemas in attendance/schemas.py).
+Figures are aggregates only: no schema here has a personal field."""
+
+import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from events.models import EventKind
+
+LevelName = Literal["session", "event", "kind", "venue", "school", "organizer", "month", "quarter"]
+
+
+class FiguresQuery(Schema):
+    date_from: datetime.date | None = Field(None, description="First session date counted.")
+    date_to: datetime.date | None = Field(None, description="Last session date counted.")
+    kind: EventKind | None = None
+    by: list[LevelName] = Field(default_factory=list, description="Groupings to add.")
+
+
+class ShareOut(Schema):
+    value: str
+    label: str
+    count: int
+    base: int
+    percent: float | None
+
+
+class CrossingOut(Schema):
+    values: dict[str, str]
+    label: str
+    count: int
+    base: int
+    percent: float | None
+
+
+class BreakdownOut(Schema):
+    measure: str
+    total: int
+    by_dimension: dict[str, list[ShareOut]]
+    crossings: dict[str, list[CrossingOut]]
+
+
+class FiguresOut(Schema):
+    attendances: int
+    people_reached: int
+    children_reached: int
+    events_held: int
+    sessions_held: int
+    breakdowns: dict[str, BreakdownOut]
+
+
+class GroupOut(Schema):
+    level: str
+    key: str
+    label: str
+    parent_key: str
+    figures: FiguresOut
+
+
+class TargetProgressOut(Schema):
+    target_id: int
+    label: str
+    measure: str
+    measure_label: str
+    target_value: int
+    current: int
+    percent_of_target: float
+    remaining: int
+    remaining_text: str
+    reached: bool
+    share_field: str
+    share_value: str
+    share_value_label: str
+    share_min_percent: float | None
+    share_count: int | None
+    share_base: int | None
+    share_percent: float | None
+    share_met: bool | None
+    share_gap: int | None
+    share_gap_text: str
+
+
+class FiltersOut(Schema):
+    date_from: str | None
+    date_to: str | None
+    kind: str | None
+
+
+class ProgrammeFiguresOut(Schema):
+    programme_id: int
+    filters: FiltersOut
+    notes: list[str]
+    totals: FiguresOut
+    targets: list[TargetProgressOut]
+    groups: dict[str, list[GroupOut]]
+
+
+class EventFiguresOut(Schema):
+    event_id: int
+    filters: FiltersOut
+    notes: list[str]
+    totals: FiguresOut
+    groups: dict[str, list[GroupOut]]

@@ -1,0 +1,58 @@
+"""Turns figures into what the dashboard templates draw: bar widths, the gender × age pyramid.
+No queries here; everything comes from the figures already computed."""
+
+from dataclasses import dataclass
+
+from events.demographics import AgeBand, Gender
+
+
+@dataclass
+class Bar:
+    key: str
+    label: str
+    count: int
+    percent: float | None
+    width: float  # % of the widest bar in the chart, so small numbers stay visible
+
+
+def _width(count: int, largest: int) -> float:
+    return round(100 * count / largest, 1) if largest else 0.0
+
+
+def share_bars(shares, dimension: str) -> list[Bar]:
+    largest = max((share.count for share in shares), default=0)
+    return [
+        Bar(
+            f"{dimension}:{share.value}",
+            share.label,
+            share.count,
+            share.percent,
+            _width(share.count, largest),
+        )
+        for share in shares
+    ]
+
+
+def pyramid(breakdown) -> dict:
+    """Rows of age bands, oldest first, with one bar per gender (all four, none merged)."""
+    crossings = breakdown.crossings["gender_x_age_band"]
+    largest = max((c.count for c in crossings), default=0)
+    by_values = {(c.values["gender"], c.values["age_band"]): c for c in crossings}
+    rows = []
+    for band in reversed(AgeBand):
+        if (Gender.FEMALE.value, band.value) not in by_values:
+            continue  # the children breakdown only has child bands
+        cells = []
+        for gender in Gender:
+            crossing = by_values[(gender.value, band.value)]
+            cells.append(
+                Bar(
+                    f"{gender.value}:{band.value}",
+                    str(gender.label),
+                    crossing.count,
+                    crossing.percent,
+                    _width(crossing.count, largest),
+                )
+            )
+        rows.append({"label": str(band.label), "cells": cells})
+    return {"genders": [str(g.label) for g in Gender], "rows": rows, "base": breakdown.total}
