@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "events",
     "attendance",
     "notifications",
+    "forums",
 ]
 
 MIDDLEWARE = [
@@ -216,4 +217,12 @@ LOGGING = {
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
 # Demo data for `make run`: each app contributes a loader; order matters (events first).
-DEMO_LOADERS = ["events.demo.demo_load"]
+DEMO_LOADERS = ["events.demo.demo_load", "forums.demo.demo_load"]
+
+# Forums (issue 8): how long a partner's signed link to the portal stays valid, in days.
+FORUMS_PARTNER_LINK_MAX_AGE_DAYS = env_int("FORUMS_PARTNER_LINK_MAX_AGE_DAYS", 60)
+# A TrueType font with Latin and Arabic glyphs for the summary PDF (Debian: fonts-dejavu-core).
+FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FORUMS_PDF_FONT_BOLD = env_str(
+    "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)
