@@ -173,3 +173,22 @@ def test_summary_is_not_built_for_an_open_forum(forum):
     with pytest.raises(ApplicationError) as exc:
         services.summary_build(event=forum.event)
     assert exc.value.code == "forum_not_closed"
+
+
+def test_demo_forum_loads_twice_and_closing_it_builds_the_summary(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.management import call_command
+
+    from events.models import Event
+    from forums.models import Recommendation, Theme
+
+    call_command("load_demo")
+    counts = (Theme.objects.count(), Recommendation.objects.count())
+    call_command("load_demo")
+    assert (Theme.objects.count(), Recommendation.objects.count()) == counts == (5, 6)
+    event = Event.objects.get(title="Forum régional sur la migration")
+    with django_capture_on_commit_callbacks(execute=True):
+        event_close(event=event)
+    summary = ForumSummary.objects.get(event=event)
+    assert "Inscrire à l'école les enfants migrants" in flat(pdf_text(bytes(summary.pdf)))
