@@ -21,13 +21,18 @@ def rapporteur_client(client, forum):
     return client
 
 
-@pytest.mark.parametrize("language,rtl", [("fr", False), ("ar", True), ("en", False)])
-def test_rapporteur_page_works_in_each_language(rapporteur_client, forum, language, rtl):
+@pytest.mark.parametrize("language,rtl,button", [
+    ("fr", False, "Enregistrer la recommandation"),
+    ("ar", True, "حفظ التوصية"),
+    ("en", False, "Save the recommendation"),
+])
+def test_rapporteur_page_works_in_each_language(rapporteur_client, forum, language, rtl, button):
     rapporteur_client.cookies["django_language"] = language
     response = rapporteur_client.get(reverse("forums:rapporteur", args=[forum.event.pk]))
     assert response.status_code == 200
     direction = "rtl" if rtl else "ltr"
     assert f'<html lang="{language}" dir="{direction}">'.encode() in response.content
+    assert button in response.content.decode()
 
 
 def test_rapporteur_enters_a_recommendation_from_the_phone(rapporteur_client, forum):
@@ -96,11 +101,13 @@ def test_screen_shows_a_qr_code_of_the_endorsement_page(client, forum):
     assert reverse("forums:endorse", args=[forum.event.pk]).encode() in response.content
 
 
-@pytest.mark.parametrize("language", ["fr", "ar", "en"])
-def test_participant_endorses_with_the_ticket_code(client, forum, language):
+@pytest.mark.parametrize("language,label", [
+    ("fr", "Le code de votre billet"), ("ar", "رمز تذكرتكم"), ("en", "Your ticket code"),
+])
+def test_participant_endorses_with_the_ticket_code(client, forum, language, label):
     client.cookies["django_language"] = language
     url = reverse("forums:endorse", args=[forum.event.pk])
-    assert client.get(url).status_code == 200
+    assert label in client.get(url).content.decode()
     ticket = forum.tickets[0]
     response = client.post(url, {"action": "code", "code": format_short_code(ticket.short_code)})
     assert response.status_code == 302
