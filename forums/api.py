@@ -119,7 +119,8 @@ def list_recommendations(request, event_id: int, status: Recommendation.Status |
 def create_recommendation(request, event_id: int, payload: RecommendationIn):
     event = _forum(request, event_id)
     recommendation = services.recommendation_create(
-        event=event, user=request.auth,
+        event=event,
+        user=request.auth,
         addressed_to=_organizations(payload.addressed_to_ids),
         **_fields(payload, event, partial=False),
     )
@@ -150,21 +151,27 @@ def delete_recommendation(request, recommendation_id: int):
     return 204, None
 
 
-@router.post("/recommendations/{recommendation_id}/adopt", response={200: RecommendationOut, **ERRORS})
+@router.post(
+    "/recommendations/{recommendation_id}/adopt", response={200: RecommendationOut, **ERRORS}
+)
 def adopt_recommendation(request, recommendation_id: int):
     return services.recommendation_adopt(
         recommendation=_recommendation(request, recommendation_id), user=request.auth
     )
 
 
-@router.post("/recommendations/{recommendation_id}/reject", response={200: RecommendationOut, **ERRORS})
+@router.post(
+    "/recommendations/{recommendation_id}/reject", response={200: RecommendationOut, **ERRORS}
+)
 def reject_recommendation(request, recommendation_id: int):
     return services.recommendation_reject(
         recommendation=_recommendation(request, recommendation_id), user=request.auth
     )
 
 
-@router.post("/recommendations/{recommendation_id}/merge", response={200: RecommendationOut, **ERRORS})
+@router.post(
+    "/recommendations/{recommendation_id}/merge", response={200: RecommendationOut, **ERRORS}
+)
 def merge_recommendation(request, recommendation_id: int, payload: MergeIn):
     source = _recommendation(request, recommendation_id)
     target = _recommendation(request, payload.into_id)
@@ -200,7 +207,8 @@ def get_summary(request, event_id: int, language: Language | None = None):
     if summary is None:
         raise NotFound(_("No summary for this forum."))
     return _summary_out(
-        summary, language=language or summary.language,
+        summary,
+        language=language or summary.language,
         organization_id=organization.pk if organization is not None else None,
     )
 
@@ -225,5 +233,3 @@ def _summary_out(summary, *, language: str, organization_id: int | None) -> dict
         "next_steps": view["next_steps"],
         "pdf_url": reverse("forums:summary_pdf", kwargs={"event_id": summary.event_id}),
     }
-
-

@@ -12,8 +12,17 @@ class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = [
-            "theme", "proposed_by_workshop", "text", "language", "text_fr", "text_ar", "text_en",
-            "addressed_to", "priority", "proposer_agreed_to_be_named", "proposer_name",
+            "theme",
+            "proposed_by_workshop",
+            "text",
+            "language",
+            "text_fr",
+            "text_ar",
+            "text_en",
+            "addressed_to",
+            "priority",
+            "proposer_agreed_to_be_named",
+            "proposer_name",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
@@ -53,8 +62,15 @@ class MergeForm(forms.Form):
 
 class TicketCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Your ticket code"), max_length=80,
+        label=_("Your ticket code"),
+        max_length=80,
         help_text=_("The 8 characters under the QR code of your ticket, e.g. K7P2-9QXM."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                      "inputmode": "text", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "inputmode": "text",
+                "spellcheck": "false",
+            }
+        ),
     )

@@ -97,7 +97,9 @@ class RapporteurAssignment(models.Model):
     """This user may enter recommendations for this forum (on top of a RAPPORTEUR membership)."""
 
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="rapporteur_assignments",
+        Event,
+        on_delete=models.CASCADE,
+        related_name="rapporteur_assignments",
         limit_choices_to=FORUM_ONLY,
     )
     user = models.ForeignKey(
@@ -145,14 +147,20 @@ class Recommendation(models.Model):
     text_ar = models.TextField(_("Arabic translation"), blank=True)
     text_en = models.TextField(_("English translation"), blank=True)
     addressed_to = models.ManyToManyField(
-        Organization, blank=True, related_name="forum_recommendations",
+        Organization,
+        blank=True,
+        related_name="forum_recommendations",
         verbose_name=_("addressed to"),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.MEDIUM
     )
     proposed_by_workshop = models.ForeignKey(
-        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations",
+        Workshop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
         verbose_name=_("proposed by workshop"),
     )
     # Only filled when the person explicitly chose to be named; otherwise the workshop speaks.
@@ -164,7 +172,11 @@ class Recommendation(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
     created_by = models.ForeignKey(
@@ -184,7 +196,9 @@ class Recommendation(models.Model):
                 condition=Q(status="merged", merged_into__isnull=False)
                 | (~Q(status="merged") & Q(merged_into__isnull=True)),
                 name="recommendation_merged_iff_target",
-                violation_error_message=_("A merged recommendation names the one it was merged into."),
+                violation_error_message=_(
+                    "A merged recommendation names the one it was merged into."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("id")),

@@ -5,8 +5,10 @@ right-to-left text, so Arabic runs are reshaped (arabic-reshaper) and put in vis
 import io
 import re
 from html import escape
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -25,6 +27,12 @@ ACCENT = colors.HexColor("#0f5c4d")
 def _register_fonts() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    for path in (settings.FORUMS_PDF_FONT, settings.FORUMS_PDF_FONT_BOLD):
+        if not Path(path).is_file():
+            raise ImproperlyConfigured(
+                f"The summary PDF needs a TrueType font with Arabic glyphs at {path} "
+                "(Debian: apt-get install fonts-dejavu-core, or set FORUMS_PDF_FONT[_BOLD])."
+            )
     pdfmetrics.registerFont(TTFont(FONT, settings.FORUMS_PDF_FONT))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, settings.FORUMS_PDF_FONT_BOLD))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
@@ -44,16 +52,36 @@ class _Styles:
     def __init__(self, rtl: bool):
         align = TA_RIGHT if rtl else TA_LEFT
         base = {"fontName": FONT, "alignment": align, "leading": 14, "fontSize": 10}
-        self.title = ParagraphStyle("title", **{**base, "fontName": FONT_BOLD, "fontSize": 18,
-                                                "leading": 22, "textColor": ACCENT})
-        self.h2 = ParagraphStyle("h2", **{**base, "fontName": FONT_BOLD, "fontSize": 13,
-                                          "leading": 17, "spaceBefore": 10, "spaceAfter": 4,
-                                          "textColor": ACCENT})
-        self.h3 = ParagraphStyle("h3", **{**base, "fontName": FONT_BOLD, "fontSize": 11,
-                                          "spaceBefore": 6, "spaceAfter": 2})
+        self.title = ParagraphStyle(
+            "title",
+            **{**base, "fontName": FONT_BOLD, "fontSize": 18, "leading": 22, "textColor": ACCENT},
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            **{
+                **base,
+                "fontName": FONT_BOLD,
+                "fontSize": 13,
+                "leading": 17,
+                "spaceBefore": 10,
+                "spaceAfter": 4,
+                "textColor": ACCENT,
+            },
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            **{**base, "fontName": FONT_BOLD, "fontSize": 11, "spaceBefore": 6, "spaceAfter": 2},
+        )
         self.body = ParagraphStyle("body", **base)
-        self.item = ParagraphStyle("item", **{**base, "leftIndent": 0 if rtl else 8,
-                                              "rightIndent": 8 if rtl else 0, "spaceAfter": 4})
+        self.item = ParagraphStyle(
+            "item",
+            **{
+                **base,
+                "leftIndent": 0 if rtl else 8,
+                "rightIndent": 8 if rtl else 0,
+                "spaceAfter": 4,
+            },
+        )
         self.muted = ParagraphStyle("muted", **{**base, "fontSize": 8, "textColor": colors.grey})
 
 
@@ -62,8 +90,10 @@ def _p(text: str, style) -> Paragraph:
 
 
 def _recommendation(rec: dict, styles: _Styles) -> list:
-    details = [_("Priority: %(p)s") % {"p": {1: _("high"), 2: _("medium"), 3: _("low")}[rec["priority"]]},
-               _("Endorsements: %(n)s") % {"n": rec["endorsements"]}]
+    details = [
+        _("Priority: %(p)s") % {"p": {1: _("high"), 2: _("medium"), 3: _("low")}[rec["priority"]]},
+        _("Endorsements: %(n)s") % {"n": rec["endorsements"]},
+    ]
     if rec["workshop"]:
         details.append(_("Proposed by the workshop: %(w)s") % {"w": rec["workshop"]})
     if rec["proposer_name"]:
@@ -80,34 +110,59 @@ def summary_pdf_build(summary: dict) -> bytes:
     event = summary["event"]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-        bottomMargin=16 * mm, title=summary["title"], author=event["organizer"],
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=summary["title"],
+        author=event["organizer"],
         subject=_("Forum summary"),
     )
     story = [
         _p(_("Forum summary"), styles.muted),
         _p(summary["title"], styles.title),
         Spacer(1, 4),
-        _p(_("%(start)s to %(end)s · %(venues)s") % {
-            "start": event["start_date"], "end": event["end_date"],
-            "venues": ", ".join(event["venues"])}, styles.body),
-        _p(_("Organised by %(org)s") % {"org": ", ".join([event["organizer"], *event["co_organizers"]])},
-           styles.body),
+        _p(
+            _("%(start)s to %(end)s · %(venues)s")
+            % {
+                "start": event["start_date"],
+                "end": event["end_date"],
+                "venues": ", ".join(event["venues"]),
+            },
+            styles.body,
+        ),
+        _p(
+            _("Organised by %(org)s")
+            % {"org": ", ".join([event["organizer"], *event["co_organizers"]])},
+            styles.body,
+        ),
         _p(_("Programme: %(name)s") % {"name": event["programme"]}, styles.body),
         _p(_("Participation"), styles.h2),
-        _p(_("%(total)s attendances · %(recs)s adopted recommendations · %(ends)s endorsements") % {
-            "total": summary["total"], "recs": summary["recommendation_count"],
-            "ends": summary["endorsement_count"]}, styles.body),
+        _p(
+            _("%(total)s attendances · %(recs)s adopted recommendations · %(ends)s endorsements")
+            % {
+                "total": summary["total"],
+                "recs": summary["recommendation_count"],
+                "ends": summary["endorsement_count"],
+            },
+            styles.body,
+        ),
     ]
     for row in summary["figures"]:
         if not row["values"]:
             continue
         story.append(_p(row["title"], styles.h3))
-        cells = [[_p(item["label"], styles.body), _p(item["count"], styles.body)]
-                 for item in row["values"]]
+        cells = [
+            [_p(item["label"], styles.body), _p(item["count"], styles.body)]
+            for item in row["values"]
+        ]
         if summary["rtl"]:
             cells = [list(reversed(line)) for line in cells]
-        table = Table(cells, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT" if summary["rtl"] else "LEFT")
+        table = Table(
+            cells, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT" if summary["rtl"] else "LEFT"
+        )
         table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
         story.append(table)
     if summary["personalised"] and summary["own_recommendations"]:

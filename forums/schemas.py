@@ -42,9 +42,23 @@ class RecommendationOut(ModelSchema):
     class Meta:
         model = Recommendation
         fields = [
-            "id", "event", "theme", "text", "language", "text_fr", "text_ar", "text_en",
-            "priority", "proposed_by_workshop", "proposer_name", "proposer_agreed_to_be_named",
-            "status", "merged_into", "created_at", "updated_at", "decided_at",
+            "id",
+            "event",
+            "theme",
+            "text",
+            "language",
+            "text_fr",
+            "text_ar",
+            "text_en",
+            "priority",
+            "proposed_by_workshop",
+            "proposer_name",
+            "proposer_agreed_to_be_named",
+            "status",
+            "merged_into",
+            "created_at",
+            "updated_at",
+            "decided_at",
         ]
 
     @staticmethod

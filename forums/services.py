@@ -25,8 +25,16 @@ from .models import (
 )
 
 RECOMMENDATION_FIELDS = {
-    "theme", "text", "language", "text_fr", "text_ar", "text_en", "priority",
-    "proposed_by_workshop", "proposer_name", "proposer_agreed_to_be_named",
+    "theme",
+    "text",
+    "language",
+    "text_fr",
+    "text_ar",
+    "text_en",
+    "priority",
+    "proposed_by_workshop",
+    "proposer_name",
+    "proposer_agreed_to_be_named",
 }
 Status = Recommendation.Status
 
@@ -40,7 +48,8 @@ def _require_editable(recommendation: Recommendation) -> None:
     if recommendation.status == Status.MERGED:
         raise ApplicationError(
             _("This recommendation was merged into another one; edit that one instead."),
-            code="recommendation_merged", status=409,
+            code="recommendation_merged",
+            status=409,
         )
 
 
@@ -84,7 +93,8 @@ def recommendation_create(
     if event.status in (EventStatus.CLOSED, EventStatus.CANCELLED):
         raise ApplicationError(
             _("This forum is over; recommendations can no longer be added."),
-            code="forum_closed", status=409,
+            code="forum_closed",
+            status=409,
         )
     unknown = set(fields) - RECOMMENDATION_FIELDS
     if unknown:
@@ -97,7 +107,9 @@ def recommendation_create(
 
 @transaction.atomic
 def recommendation_update(
-    *, recommendation: Recommendation, data: dict,
+    *,
+    recommendation: Recommendation,
+    data: dict,
     addressed_to: list[Organization] | None = None,
 ) -> Recommendation:
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
@@ -119,7 +131,8 @@ def _decide(recommendation: Recommendation, status: str, user, allowed_from: set
         raise ApplicationError(
             _("A recommendation cannot go from %(old)s to %(new)s.")
             % {"old": recommendation.get_status_display(), "new": Status(status).label},
-            code="invalid_transition", status=409,
+            code="invalid_transition",
+            status=409,
         )
     recommendation.status = status
     recommendation.decided_at = timezone.now()
@@ -137,8 +150,11 @@ def recommendation_adopt(*, recommendation: Recommendation, user=None) -> Recomm
 def recommendation_reject(*, recommendation: Recommendation, user=None) -> Recommendation:
     if recommendation.endorsements.exists():
         raise ApplicationError(
-            _("Participants already endorsed this recommendation; merge it instead of rejecting it."),
-            code="recommendation_endorsed", status=409,
+            _(
+                "Participants already endorsed this recommendation; merge it instead of rejecting it."
+            ),
+            code="recommendation_endorsed",
+            status=409,
         )
     return _decide(recommendation, Status.REJECTED, user, {Status.DRAFT, Status.ADOPTED})
 
@@ -152,9 +168,9 @@ def recommendation_merge(
     # Lock both rows in id order, so that two opposite merges cannot deadlock.
     locked = {
         row.pk: row
-        for row in Recommendation.objects.select_for_update().filter(
-            pk__in=[recommendation.pk, into.pk]
-        ).order_by("pk")
+        for row in Recommendation.objects.select_for_update()
+        .filter(pk__in=[recommendation.pk, into.pk])
+        .order_by("pk")
     }
     source, target = locked[recommendation.pk], locked.get(into.pk)
     if target is None or source.pk == target.pk:
@@ -171,7 +187,8 @@ def recommendation_merge(
         )
     if target.status in (Status.MERGED, Status.REJECTED):
         raise ApplicationError(
-            _("Merge into a draft or adopted recommendation."), code="merge_target_closed",
+            _("Merge into a draft or adopted recommendation."),
+            code="merge_target_closed",
             status=409,
         )
     already = set(target.endorsements.values_list("ticket_id", flat=True))
@@ -185,7 +202,9 @@ def recommendation_merge(
     source.decided_at = timezone.now()
     source.save(update_fields=["status", "merged_into", "decided_at", "updated_at"])
     audit_record(
-        actor=user, action="forums.recommendation_merged", target=source,
+        actor=user,
+        action="forums.recommendation_merged",
+        target=source,
         detail={"into": target.pk, "endorsements_moved": moved},
     )
     return target
@@ -198,7 +217,8 @@ def recommendation_delete(*, recommendation: Recommendation, user=None) -> None:
     if recommendation.status != Status.DRAFT or recommendation.merged_from.exists():
         raise ApplicationError(
             _("Only a draft recommendation can be deleted; reject it instead."),
-            code="recommendation_not_draft", status=409,
+            code="recommendation_not_draft",
+            status=409,
         )
     audit_record(actor=user, action="forums.recommendation_deleted", target=recommendation)
     recommendation.delete()
@@ -220,7 +240,8 @@ def endorsement_ticket_find(*, event: Event, code: str) -> Ticket:
     if ticket is None:
         raise ApplicationError(
             _("We do not recognise this ticket code for this forum. Check it and try again."),
-            code="unknown_ticket", status=404,
+            code="unknown_ticket",
+            status=404,
         )
     return ticket
 
@@ -274,8 +295,9 @@ def rapporteur_assign(
 # Themes and workshops ---------------------------------------------------------------------------
 
 
-def theme_create(*, event: Event, name_fr: str, name_ar: str = "", name_en: str = "",
-                 position: int = 0) -> Theme:
+def theme_create(
+    *, event: Event, name_fr: str, name_ar: str = "", name_en: str = "", position: int = 0
+) -> Theme:
     _require_forum(event)
     theme = Theme(event=event, name_fr=name_fr, name_ar=name_ar, name_en=name_en, position=position)
     theme.full_clean()
@@ -301,7 +323,8 @@ def summary_build(*, event: Event, new_version: bool = False, user=None, languag
         return latest
     if event.status != EventStatus.CLOSED:
         raise ApplicationError(
-            _("The summary is built when the forum is closed."), code="forum_not_closed",
+            _("The summary is built when the forum is closed."),
+            code="forum_not_closed",
             status=409,
         )
     language = language or (event.languages or [Language.FRENCH])[0]
@@ -310,9 +333,17 @@ def summary_build(*, event: Event, new_version: bool = False, user=None, languag
     pdf = summary_module.summary_pdf_render(data, language=language)
     number = (event.forum_summaries.aggregate(top=Max("number"))["top"] or 0) + 1
     summary = ForumSummary.objects.create(
-        event=event, number=number, built_at=timezone.now(), built_by=user, language=language,
-        data=data, html=html, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+        event=event,
+        number=number,
+        built_at=timezone.now(),
+        built_by=user,
+        language=language,
+        data=data,
+        html=html,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
     )
-    audit_record(actor=user, action="forums.summary_built", target=summary,
-                 detail={"number": number})
+    audit_record(
+        actor=user, action="forums.summary_built", target=summary, detail={"number": number}
+    )
     return summary

@@ -49,32 +49,44 @@ def summary_data_build(event: Event, *, figures_source=forum_figures) -> dict:
     recommendations, themes, institutions = [], {}, {}
     for rec in adopted:
         theme = rec.theme
-        themes.setdefault(theme.pk, {
-            "id": theme.pk,
-            "name": {"fr": theme.name_fr, "ar": theme.name_ar, "en": theme.name_en},
-            "recommendation_ids": [],
-        })["recommendation_ids"].append(rec.pk)
+        themes.setdefault(
+            theme.pk,
+            {
+                "id": theme.pk,
+                "name": {"fr": theme.name_fr, "ar": theme.name_ar, "en": theme.name_en},
+                "recommendation_ids": [],
+            },
+        )["recommendation_ids"].append(rec.pk)
         workshop = rec.proposed_by_workshop
         addressed = sorted(rec.addressed_to.all(), key=lambda org: org.name)
         for org in addressed:
-            institutions.setdefault(org.pk, {
-                "id": org.pk, "name": org.name, "acronym": org.acronym, "recommendation_ids": [],
-            })["recommendation_ids"].append(rec.pk)
-        recommendations.append({
-            "id": rec.pk,
-            "theme_id": theme.pk,
-            "text": _texts(rec),
-            "original_language": rec.language,
-            "priority": rec.priority,
-            "workshop": (
-                {"fr": workshop.name_fr, "ar": workshop.name_ar, "en": workshop.name_en}
-                if workshop else None
-            ),
-            # Only ever a name its bearer chose to give (the model refuses it otherwise).
-            "proposer_name": rec.proposer_name if rec.proposer_agreed_to_be_named else "",
-            "addressed_to": [org.pk for org in addressed],
-            "endorsements": rec.endorsement_count,
-        })
+            institutions.setdefault(
+                org.pk,
+                {
+                    "id": org.pk,
+                    "name": org.name,
+                    "acronym": org.acronym,
+                    "recommendation_ids": [],
+                },
+            )["recommendation_ids"].append(rec.pk)
+        recommendations.append(
+            {
+                "id": rec.pk,
+                "theme_id": theme.pk,
+                "text": _texts(rec),
+                "original_language": rec.language,
+                "priority": rec.priority,
+                "workshop": (
+                    {"fr": workshop.name_fr, "ar": workshop.name_ar, "en": workshop.name_en}
+                    if workshop
+                    else None
+                ),
+                # Only ever a name its bearer chose to give (the model refuses it otherwise).
+                "proposer_name": rec.proposer_name if rec.proposer_agreed_to_be_named else "",
+                "addressed_to": [org.pk for org in addressed],
+                "endorsements": rec.endorsement_count,
+            }
+        )
     sessions = list(event.sessions.select_related("venue").order_by("date", "start_time"))
     return {
         "event": {
@@ -136,18 +148,25 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
                 "proposer_name": rec["proposer_name"],
                 "endorsements": rec["endorsements"],
                 "addressed_to": [
-                    inst["name"] for inst in data["institutions"] if inst["id"] in rec["addressed_to"]
+                    inst["name"]
+                    for inst in data["institutions"]
+                    if inst["id"] in rec["addressed_to"]
                 ],
                 "for_you": organization_id is not None and organization_id in rec["addressed_to"],
             }
         themes = [
-            {"name": _pick(theme["name"], language),
-             "recommendations": [by_id[i] for i in theme["recommendation_ids"]]}
+            {
+                "name": _pick(theme["name"], language),
+                "recommendations": [by_id[i] for i in theme["recommendation_ids"]],
+            }
             for theme in data["themes"]
         ]
         institutions = [
-            {"name": inst["name"], "is_you": inst["id"] == organization_id,
-             "recommendations": [by_id[i] for i in inst["recommendation_ids"]]}
+            {
+                "name": inst["name"],
+                "is_you": inst["id"] == organization_id,
+                "recommendations": [by_id[i] for i in inst["recommendation_ids"]],
+            }
             for inst in data["institutions"]
         ]
         own = []
@@ -155,8 +174,11 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
             institutions.sort(key=lambda inst: not inst["is_you"])
             own = [rec for rec in by_id.values() if rec["for_you"]]
         figures = _figure_rows(data)
-        dimension_titles = {"gender": _("By gender"), "age_band": _("By age"),
-                            "profile": _("By profile")}
+        dimension_titles = {
+            "gender": _("By gender"),
+            "age_band": _("By age"),
+            "profile": _("By profile"),
+        }
         for row in figures:
             row["title"] = dimension_titles[row["dimension"]]
         event = data["event"]

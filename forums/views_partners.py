@@ -51,10 +51,17 @@ def _with_partner(view):
 @_with_partner
 def partner_home(request, *, contact, token, language):
     forums = selectors.partner_forum_list(organization=contact.organization)
-    return render(request, "forums/partner_home.html", {
-        "contact": contact, "organization": contact.organization, "forums": forums,
-        "token": token, "language": language,
-    })
+    return render(
+        request,
+        "forums/partner_home.html",
+        {
+            "contact": contact,
+            "organization": contact.organization,
+            "forums": forums,
+            "token": token,
+            "language": language,
+        },
+    )
 
 
 def _summary_for(contact, event_id: int):
@@ -68,8 +75,9 @@ def _summary_for(contact, event_id: int):
 @_with_partner
 def partner_summary(request, event_id: int, *, contact, token, language):
     _event, summary = _summary_for(contact, event_id)
-    html = summary_html_render(summary.data, language=language,
-                               organization_id=contact.organization_id)
+    html = summary_html_render(
+        summary.data, language=language, organization_id=contact.organization_id
+    )
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -78,6 +86,7 @@ def partner_summary(request, event_id: int, *, contact, token, language):
 @_with_partner
 def partner_summary_pdf(request, event_id: int, *, contact, token, language):
     event, summary = _summary_for(contact, event_id)
-    pdf = summary_pdf_render(summary.data, language=language,
-                             organization_id=contact.organization_id)
+    pdf = summary_pdf_render(
+        summary.data, language=language, organization_id=contact.organization_id
+    )
     return pdf_response(pdf, event, summary.number)

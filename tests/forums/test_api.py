@@ -24,8 +24,13 @@ def test_staff_create_update_adopt_and_merge_through_the_api(forum, forum_organi
     theme = forum.recommendations["enrol"].theme
     response = forum_organizer_client.post(
         f"/api/v1/forums/{forum.event.pk}/recommendations",
-        {"theme_id": theme.pk, "text": "Former les enseignants", "language": "fr",
-         "addressed_to_ids": [forum.education.pk], "priority": 1},
+        {
+            "theme_id": theme.pk,
+            "text": "Former les enseignants",
+            "language": "fr",
+            "addressed_to_ids": [forum.education.pk],
+            "priority": 1,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -34,20 +39,25 @@ def test_staff_create_update_adopt_and_merge_through_the_api(forum, forum_organi
     rec_id = body["id"]
 
     response = forum_organizer_client.patch(
-        f"/api/v1/recommendations/{rec_id}", {"text_ar": "تكوين الأساتذة"},
+        f"/api/v1/recommendations/{rec_id}",
+        {"text_ar": "تكوين الأساتذة"},
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["text_ar"] == "تكوين الأساتذة"
-    assert forum_organizer_client.post(f"/api/v1/recommendations/{rec_id}/adopt").json()[
-        "status"] == "adopted"
+    assert (
+        forum_organizer_client.post(f"/api/v1/recommendations/{rec_id}/adopt").json()["status"]
+        == "adopted"
+    )
     into = forum.recommendations["enrol"].pk
     response = forum_organizer_client.post(
-        f"/api/v1/recommendations/{rec_id}/merge", {"into_id": into},
+        f"/api/v1/recommendations/{rec_id}/merge",
+        {"into_id": into},
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["id"] == into
     listed = forum_organizer_client.get(
-        f"/api/v1/forums/{forum.event.pk}/recommendations?status=merged").json()
+        f"/api/v1/forums/{forum.event.pk}/recommendations?status=merged"
+    ).json()
     assert [rec["id"] for rec in listed] == [rec_id]
 
 
@@ -65,7 +75,9 @@ def test_api_rejects_bad_input_with_4xx(forum, forum_organizer_client):
         assert response.status_code in (400, 422), (payload, response.content)
     merge_self = forum_organizer_client.post(
         f"/api/v1/recommendations/{theme.recommendations.first().pk}/merge",
-        {"into_id": theme.recommendations.first().pk}, content_type="application/json")
+        {"into_id": theme.recommendations.first().pk},
+        content_type="application/json",
+    )
     assert merge_self.status_code == 400
 
 
@@ -148,8 +160,9 @@ def test_organizer_reads_the_summary_through_the_same_endpoint(closed_forum, cli
 
 def test_rapporteur_membership_alone_gives_no_staff_api(forum, client):
     user = UserFactory()
-    Membership.objects.create(user=user, organization=forum.event.organizer,
-                              role=Membership.Role.RAPPORTEUR)
+    Membership.objects.create(
+        user=user, organization=forum.event.organizer, role=Membership.Role.RAPPORTEUR
+    )
     client.force_login(user)
     assert client.get(f"/api/v1/forums/{forum.event.pk}/recommendations").status_code == 403
     assert Recommendation.objects.count() == 4

@@ -21,11 +21,14 @@ def rapporteur_client(client, forum):
     return client
 
 
-@pytest.mark.parametrize("language,rtl,button", [
-    ("fr", False, "Enregistrer la recommandation"),
-    ("ar", True, "حفظ التوصية"),
-    ("en", False, "Save the recommendation"),
-])
+@pytest.mark.parametrize(
+    "language,rtl,button",
+    [
+        ("fr", False, "Enregistrer la recommandation"),
+        ("ar", True, "حفظ التوصية"),
+        ("en", False, "Save the recommendation"),
+    ],
+)
 def test_rapporteur_page_works_in_each_language(rapporteur_client, forum, language, rtl, button):
     rapporteur_client.cookies["django_language"] = language
     response = rapporteur_client.get(reverse("forums:rapporteur", args=[forum.event.pk]))
@@ -39,8 +42,13 @@ def test_rapporteur_enters_a_recommendation_from_the_phone(rapporteur_client, fo
     theme = forum.recommendations["enrol"].theme
     response = rapporteur_client.post(
         reverse("forums:rapporteur", args=[forum.event.pk]),
-        {"theme": theme.pk, "text": "Des cours d'arabe pour adultes", "language": "fr",
-         "priority": 2, "addressed_to": [forum.commune.pk]},
+        {
+            "theme": theme.pk,
+            "text": "Des cours d'arabe pour adultes",
+            "language": "fr",
+            "priority": 2,
+            "addressed_to": [forum.commune.pk],
+        },
     )
     assert response.status_code == 302
     rec = Recommendation.objects.get(text="Des cours d'arabe pour adultes")
@@ -50,8 +58,14 @@ def test_rapporteur_enters_a_recommendation_from_the_phone(rapporteur_client, fo
 def test_rapporteur_form_errors_are_shown_not_500(rapporteur_client, forum):
     response = rapporteur_client.post(
         reverse("forums:rapporteur", args=[forum.event.pk]),
-        {"theme": "", "text": "", "language": "fr", "priority": 2,
-         "proposer_name": "Ousmane", "proposer_agreed_to_be_named": ""},
+        {
+            "theme": "",
+            "text": "",
+            "language": "fr",
+            "priority": 2,
+            "proposer_name": "Ousmane",
+            "proposer_agreed_to_be_named": "",
+        },
     )
     assert response.status_code == 200
     assert Recommendation.objects.count() == 4
@@ -82,11 +96,17 @@ def test_organizer_edits_a_recommendation(client, forum):
     rec = forum.recommendations["clinic"]
     url = reverse("forums:recommendation_edit", args=[forum.event.pk, rec.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "theme": rec.theme_id, "text": "Ouvrir une permanence de santé le samedi matin",
-        "language": "fr", "text_en": "Open a Saturday morning health desk", "priority": 1,
-        "addressed_to": [forum.health.pk, forum.commune.pk],
-    })
+    response = client.post(
+        url,
+        {
+            "theme": rec.theme_id,
+            "text": "Ouvrir une permanence de santé le samedi matin",
+            "language": "fr",
+            "text_en": "Open a Saturday morning health desk",
+            "priority": 1,
+            "addressed_to": [forum.health.pk, forum.commune.pk],
+        },
+    )
     assert response.status_code == 302
     rec.refresh_from_db()
     assert rec.text_en == "Open a Saturday morning health desk" and rec.priority == 1
@@ -101,9 +121,14 @@ def test_screen_shows_a_qr_code_of_the_endorsement_page(client, forum):
     assert reverse("forums:endorse", args=[forum.event.pk]).encode() in response.content
 
 
-@pytest.mark.parametrize("language,label", [
-    ("fr", "Le code de votre billet"), ("ar", "رمز تذكرتكم"), ("en", "Your ticket code"),
-])
+@pytest.mark.parametrize(
+    "language,label",
+    [
+        ("fr", "Le code de votre billet"),
+        ("ar", "رمز تذكرتكم"),
+        ("en", "Your ticket code"),
+    ],
+)
 def test_participant_endorses_with_the_ticket_code(client, forum, language, label):
     client.cookies["django_language"] = language
     url = reverse("forums:endorse", args=[forum.event.pk])
@@ -138,8 +163,9 @@ def test_endorsing_without_a_ticket_in_session_does_nothing(client, forum):
 # Partner portal ---------------------------------------------------------------------------------
 
 
-def test_partner_portal_lists_and_shows_the_personalised_summary(closed_forum, partner_contact,
-                                                                  client):
+def test_partner_portal_lists_and_shows_the_personalised_summary(
+    closed_forum, partner_contact, client
+):
     token = partner_link_token(contact=partner_contact)
     home = client.get(reverse("forums:partner_home", args=[token]))
     assert home.status_code == 200 and b"Forum r" in home.content
@@ -187,3 +213,20 @@ def test_staff_summary_page_and_pdf(closed_forum, client):
     assert client.get(reverse("forums:summary", args=[closed_forum.event.pk])).status_code == 200
     pdf = client.get(reverse("forums:summary_pdf", args=[closed_forum.event.pk]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_repeated_wrong_codes_are_throttled(client, forum):
+    from django.core.cache import cache
+
+    from forums import views
+
+    cache.clear()
+    url = reverse("forums:endorse", args=[forum.event.pk])
+    for _ in range(views.CODE_FAILURES_LIMIT):
+        client.post(url, {"action": "code", "code": "ZZZZ-ZZZZ"})
+    ticket = forum.tickets[0]
+    response = client.post(url, {"action": "code", "code": ticket.short_code})
+    assert response.status_code == 200  # refused: the form is shown again
+    assert "Trop de tentatives" in response.content.decode()
+    cache.clear()
+    assert client.post(url, {"action": "code", "code": ticket.short_code}).status_code == 302

@@ -21,8 +21,12 @@ pytestmark = pytest.mark.django_db
 def test_rapporteur_creates_draft_then_organizer_adopts(forum, organizer):
     theme = forum.recommendations["enrol"].theme
     rec = services.recommendation_create(
-        event=forum.event, user=organizer, theme=theme, text="  Former les enseignants  ",
-        language="fr", addressed_to=[forum.education],
+        event=forum.event,
+        user=organizer,
+        theme=theme,
+        text="  Former les enseignants  ",
+        language="fr",
+        addressed_to=[forum.education],
     )
     assert rec.status == Recommendation.Status.DRAFT
     assert rec.text == "Former les enseignants"
@@ -35,8 +39,12 @@ def test_rapporteur_creates_draft_then_organizer_adopts(forum, organizer):
 
 def test_proposer_name_is_dropped_without_consent(forum):
     rec = services.recommendation_create(
-        event=forum.event, theme=forum.recommendations["enrol"].theme, text="Texte",
-        language="fr", proposer_name="Ousmane Ba", proposer_agreed_to_be_named=False,
+        event=forum.event,
+        theme=forum.recommendations["enrol"].theme,
+        text="Texte",
+        language="fr",
+        proposer_name="Ousmane Ba",
+        proposer_agreed_to_be_named=False,
     )
     assert rec.proposer_name == ""
 
@@ -50,7 +58,9 @@ def test_database_refuses_a_name_without_consent(forum):
 def test_theme_of_another_forum_is_refused(forum):
     other_theme = ThemeFactory()
     with pytest.raises(ApplicationError) as exc:
-        services.recommendation_create(event=forum.event, theme=other_theme, text="x", language="fr")
+        services.recommendation_create(
+            event=forum.event, theme=other_theme, text="x", language="fr"
+        )
     assert "theme" in exc.value.field_errors
 
 
@@ -156,8 +166,9 @@ def test_database_refuses_a_second_endorsement_by_the_same_ticket(forum):
 
 def test_draft_recommendation_cannot_be_endorsed(forum):
     with pytest.raises(ApplicationError) as exc:
-        services.endorsement_add(recommendation=forum.recommendations["draft"],
-                                 ticket=forum.tickets[0])
+        services.endorsement_add(
+            recommendation=forum.recommendations["draft"], ticket=forum.tickets[0]
+        )
     assert exc.value.code == "not_adopted"
 
 

@@ -30,8 +30,9 @@ def flat(text: str) -> str:
 
 def test_figures_match_the_attendance_rows(forum):
     session = forum.session
-    attendance(session, gender="female", age_band="25-59", profile="migrant",
-               ticket=forum.tickets[0])
+    attendance(
+        session, gender="female", age_band="25-59", profile="migrant", ticket=forum.tickets[0]
+    )
     attendance(session, gender="male", age_band="18-24", profile="refugee")
     attendance(session, gender="female", age_band="12-17", profile="host", headcount=20)
     attendance(session, gender="male", age_band="60+", profile="host", headcount=7, voided=True)
@@ -50,13 +51,16 @@ def test_small_figures_are_masked_for_partners(forum):
     view = summary_view(summary_data_build(forum.event), language="en")
     gender = next(row for row in view["figures"] if row["dimension"] == "gender")
     assert {item["value"]: item["count"] for item in gender["values"]} == {
-        "female": "12", "other": "< 5"
+        "female": "12",
+        "other": "< 5",
     }
     assert view["total"] == 14
 
 
 def test_only_adopted_recommendations_grouped_by_theme_and_institution(forum):
-    services.endorsement_add(recommendation=forum.recommendations["clinic"], ticket=forum.tickets[0])
+    services.endorsement_add(
+        recommendation=forum.recommendations["clinic"], ticket=forum.tickets[0]
+    )
     data = summary_data_build(forum.event)
     texts = {rec["id"]: rec["text"]["fr"] for rec in data["recommendations"]}
     assert "Brouillon jamais adopté" not in texts.values()
@@ -67,8 +71,9 @@ def test_only_adopted_recommendations_grouped_by_theme_and_institution(forum):
         "Inscrire les enfants migrants sans acte de naissance",
         "Créer du soutien scolaire en darija et en français",
     ]
-    by_institution = {inst["name"]: [r["text"] for r in inst["recommendations"]]
-                      for inst in view["institutions"]}
+    by_institution = {
+        inst["name"]: [r["text"] for r in inst["recommendations"]] for inst in view["institutions"]
+    }
     assert by_institution == {
         "Commune d'Oujda": ["Inscrire les enfants migrants sans acte de naissance"],
         "Délégation de la Santé": ["Ouvrir une permanence de santé le samedi"],
@@ -107,9 +112,14 @@ def test_pdf_contains_the_recommendations_and_figures(forum):
     attendance(forum.session, headcount=40)
     ForumSettings.objects.create(event=forum.event, next_steps_fr="Réunion de suivi en mars")
     pdf = flat(pdf_text(summary_pdf_render(summary_data_build(forum.event), language="fr")))
-    for text in ("Inscrire les enfants migrants sans acte de naissance",
-                 "Ouvrir une permanence de santé le samedi", "Accès à l'éducation",
-                 "Réunion de suivi en mars", "Awa Traoré", "40"):
+    for text in (
+        "Inscrire les enfants migrants sans acte de naissance",
+        "Ouvrir une permanence de santé le samedi",
+        "Accès à l'éducation",
+        "Réunion de suivi en mars",
+        "Awa Traoré",
+        "40",
+    ):
         assert text in pdf
 
 
@@ -192,3 +202,32 @@ def test_demo_forum_loads_twice_and_closing_it_builds_the_summary(
         event_close(event=event)
     summary = ForumSummary.objects.get(event=event)
     assert "Inscrire à l'école les enfants migrants" in flat(pdf_text(bytes(summary.pdf)))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_builds_of_a_closed_forum_make_one_version(forum):
+    import threading
+
+    from django.db import connection
+
+    from events.models import EventStatus
+
+    type(forum.event).objects.filter(pk=forum.event.pk).update(status=EventStatus.CLOSED)
+    barrier = threading.Barrier(4)
+    numbers = []
+
+    def build():
+        try:
+            barrier.wait()
+            numbers.append(services.summary_build(event=forum.event).number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert numbers == [1, 1, 1, 1]
+    assert ForumSummary.objects.filter(event=forum.event).count() == 1
