@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -38,14 +39,19 @@ def _register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
-def visual(text: str) -> str:
-    """Text ready for drawing: Arabic letters joined and the line in visual (left-to-right) order."""
-    if not text or not ARABIC.search(text):
-        return text
+def _arabic_lines(text: str, style, width: float, rtl: bool) -> list[str]:
+    """Arabic text broken into lines that fit `width`, each in visual order. Lines are split in
+    logical order first: reordering a whole paragraph and then wrapping it would put its end on
+    the first line."""
     import arabic_reshaper
     from bidi import get_display
 
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    lines = []
+    for paragraph in text.split("\n"):
+        shaped = arabic_reshaper.reshape(paragraph)
+        for line in simpleSplit(shaped, style.fontName, style.fontSize, width) or [""]:
+            lines.append(get_display(line, base_dir="R" if rtl else None))
+    return lines
 
 
 class _Styles:
@@ -85,8 +91,19 @@ class _Styles:
         self.muted = ParagraphStyle("muted", **{**base, "fontSize": 8, "textColor": colors.grey})
 
 
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(visual(str(text))).replace("\n", "<br/>"), style)
+CONTENT_WIDTH = A4[0] - 36 * mm
+# Table cells: their width less reportlab's default 6pt padding on each side.
+LABEL_WIDTH = 70 * mm - 12
+
+
+def _p(text, style, width: float = CONTENT_WIDTH) -> Paragraph:
+    text = str(text)
+    if ARABIC.search(text):
+        width -= style.leftIndent + style.rightIndent
+        rtl = style.alignment == TA_RIGHT
+        lines = _arabic_lines(text, style, width, rtl)
+        return Paragraph("<br/>".join(escape(line) for line in lines), style)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _recommendation(rec: dict, styles: _Styles) -> list:
@@ -155,7 +172,7 @@ def summary_pdf_build(summary: dict) -> bytes:
             continue
         story.append(_p(row["title"], styles.h3))
         cells = [
-            [_p(item["label"], styles.body), _p(item["count"], styles.body)]
+            [_p(item["label"], styles.body, LABEL_WIDTH), _p(item["count"], styles.body, 20 * mm)]
             for item in row["values"]
         ]
         if summary["rtl"]:

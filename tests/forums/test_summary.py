@@ -231,3 +231,17 @@ def test_concurrent_builds_of_a_closed_forum_make_one_version(forum):
         thread.join()
     assert numbers == [1, 1, 1, 1]
     assert ForumSummary.objects.filter(event=forum.event).count() == 1
+
+
+def test_long_arabic_text_wraps_with_its_beginning_on_the_first_line():
+    import arabic_reshaper
+
+    from forums.pdf import _arabic_lines, _register_fonts, _Styles
+
+    _register_fonts()
+    words = ["تسجيل", "الأطفال", "المهاجرين", "في", "المدرسة", "ولو", "بدون", "عقد", "ازدياد"] * 3
+    lines = _arabic_lines(" ".join(words), _Styles(rtl=True).body, 120, rtl=True)
+    assert len(lines) > 2
+    # Pure right-to-left text in visual order reads backwards: reversing gives logical order.
+    assert lines[0][::-1].startswith(arabic_reshaper.reshape("تسجيل الأطفال"))
+    assert lines[-1][::-1].endswith(arabic_reshaper.reshape("ازدياد"))
