@@ -8,6 +8,7 @@ from .models import (
     Theme,
     Workshop,
 )
+from .services import rapporteur_assign
 
 
 @admin.register(Theme)
@@ -32,16 +33,28 @@ class RapporteurAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "event", "workshop"]
     list_filter = ["event"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so that the rapporteur membership is created too.
+        assignment = rapporteur_assign(
+            event=obj.event, user=obj.user, workshop=obj.workshop, assigned_by=request.user
+        )
+        obj.pk = assignment.pk
+
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
-    """Read-mostly: the lifecycle (adopt, merge, reject) goes through the organizer page."""
+    """View only: edits and the lifecycle (adopt, merge, reject) go through the organizer page
+    and the API, which both call the services."""
 
     list_display = ["id", "event", "theme", "status", "priority"]
     list_filter = ["event", "status", "theme"]
     search_fields = ["text", "text_fr", "text_ar", "text_en"]
-    readonly_fields = ["status", "merged_into", "created_by", "decided_at"]
-    filter_horizontal = ["addressed_to"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ForumSummary)

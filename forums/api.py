@@ -1,6 +1,7 @@
 """Forums API: recommendations for staff (scoped by core.permissions), and the summary of a forum
 for its partners (signed-link token in X-Partner-Token, or a partner's session)."""
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -18,11 +19,15 @@ from .partners import partner_contact_from_token, partner_contact_from_user
 from .schemas import (
     ForumOut,
     MergeIn,
+    RapporteurIn,
+    RapporteurOut,
     RecommendationIn,
     RecommendationOut,
     RecommendationPatch,
     SummaryOut,
     SummaryVersionIn,
+    ThemeOut,
+    WorkshopOut,
 )
 from .summary import summary_view
 
@@ -107,6 +112,32 @@ def _fields(payload, event, *, partial: bool) -> dict:
 @router.get("/forums", response=list[ForumOut])
 def list_forums(request):
     return list(selectors.forum_list_for_staff(user=request.auth))
+
+
+@router.get("/forums/{event_id}/themes", response={200: list[ThemeOut], **ERRORS})
+def list_themes(request, event_id: int):
+    return list(selectors.theme_list(event=_forum(request, event_id)))
+
+
+@router.get("/forums/{event_id}/workshops", response={200: list[WorkshopOut], **ERRORS})
+def list_workshops(request, event_id: int):
+    return list(selectors.workshop_list(event=_forum(request, event_id)))
+
+
+@router.post("/forums/{event_id}/rapporteurs", response={201: RapporteurOut, **ERRORS})
+def assign_rapporteur(request, event_id: int, payload: RapporteurIn):
+    event = _forum(request, event_id)
+    user = get_user_model().objects.filter(pk=payload.user_id, is_active=True).first()
+    if user is None:
+        raise ApplicationError(
+            _("Unknown user: %(id)s.") % {"id": payload.user_id},
+            field_errors={"user_id": [_("Does not exist.")]},
+        )
+    workshop = _in_forum(Workshop, payload.workshop_id, event, "workshop_id")
+    assignment = services.rapporteur_assign(
+        event=event, user=user, workshop=workshop, assigned_by=request.auth
+    )
+    return 201, assignment
 
 
 @router.get("/forums/{event_id}/recommendations", response={200: list[RecommendationOut], **ERRORS})

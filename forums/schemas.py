@@ -71,6 +71,34 @@ class RecommendationOut(ModelSchema):
         return obj.endorsements.count() if count is None else count
 
 
+class ThemeOut(Schema):
+    id: int
+    name_fr: str
+    name_ar: str
+    name_en: str
+    position: int
+
+
+class WorkshopOut(Schema):
+    id: int
+    theme_id: int | None
+    name_fr: str
+    name_ar: str
+    name_en: str
+
+
+class RapporteurIn(Schema):
+    user_id: int
+    workshop_id: int | None = None
+
+
+class RapporteurOut(Schema):
+    id: int
+    event_id: int
+    user_id: int
+    workshop_id: int | None
+
+
 class MergeIn(Schema):
     into_id: int
 

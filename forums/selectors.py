@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from core.models import Organization
-from core.permissions import can_manage_event, is_administrator, scope_events
+from core.models import Membership, Organization
+from core.permissions import can_manage_event, is_administrator, organization_ids, scope_events
 from events.models import Event, EventKind, EventStatus
 
 from .models import ForumSummary, RapporteurAssignment, Recommendation, Theme, Workshop
@@ -20,11 +20,14 @@ def forum_get_for_staff(*, user, event_id: int) -> Event | None:
 
 
 def forum_can_enter_recommendations(*, user, event: Event) -> bool:
-    """Organizers of the forum, and the rapporteurs assigned to it."""
+    """Organizers of the forum, and the rapporteurs assigned to it who still hold a rapporteur
+    role in its organizing organisation (leaving the organisation ends the access)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
     if can_manage_event(user, event):
         return True
+    if event.organizer_id not in organization_ids(user, role=Membership.Role.RAPPORTEUR):
+        return False
     return RapporteurAssignment.objects.filter(event=event, user=user).exists()
 
 

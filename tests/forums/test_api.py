@@ -166,3 +166,23 @@ def test_rapporteur_membership_alone_gives_no_staff_api(forum, client):
     client.force_login(user)
     assert client.get(f"/api/v1/forums/{forum.event.pk}/recommendations").status_code == 403
     assert Recommendation.objects.count() == 4
+
+
+def test_staff_lists_themes_and_assigns_a_rapporteur(forum, forum_organizer_client):
+    themes = forum_organizer_client.get(f"/api/v1/forums/{forum.event.pk}/themes").json()
+    assert [theme["name_fr"] for theme in themes] == ["Accès à l'éducation", "Santé"]
+    workshops = forum_organizer_client.get(f"/api/v1/forums/{forum.event.pk}/workshops").json()
+    user = UserFactory(is_staff=False)
+    response = forum_organizer_client.post(
+        f"/api/v1/forums/{forum.event.pk}/rapporteurs",
+        {"user_id": user.pk, "workshop_id": workshops[0]["id"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Membership.objects.filter(user=user, role=Membership.Role.RAPPORTEUR).exists()
+    unknown = forum_organizer_client.post(
+        f"/api/v1/forums/{forum.event.pk}/rapporteurs",
+        {"user_id": 999999},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400

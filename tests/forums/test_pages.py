@@ -230,3 +230,12 @@ def test_repeated_wrong_codes_are_throttled(client, forum):
     assert "Trop de tentatives" in response.content.decode()
     cache.clear()
     assert client.post(url, {"action": "code", "code": ticket.short_code}).status_code == 302
+
+
+def test_rapporteur_who_left_the_organisation_loses_access(rapporteur_client, forum):
+    from core.models import Membership
+
+    url = reverse("forums:rapporteur", args=[forum.event.pk])
+    assert rapporteur_client.get(url).status_code == 200
+    Membership.objects.filter(role=Membership.Role.RAPPORTEUR).delete()
+    assert rapporteur_client.get(url).status_code == 404
