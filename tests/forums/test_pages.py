@@ -239,3 +239,13 @@ def test_rapporteur_who_left_the_organisation_loses_access(rapporteur_client, fo
     assert rapporteur_client.get(url).status_code == 200
     Membership.objects.filter(role=Membership.Role.RAPPORTEUR).delete()
     assert rapporteur_client.get(url).status_code == 404
+
+
+def test_partner_link_url_opens_the_portal(closed_forum, partner_contact, client, settings):
+    from forums.partners import partner_link_url
+
+    settings.SITE_URL = "https://multaqa.example"
+    url = partner_link_url(contact=partner_contact)
+    assert url.startswith("https://multaqa.example/partners/link/")
+    assert partner_contact.email not in url and partner_contact.name not in url
+    assert client.get(url.removeprefix("https://multaqa.example")).status_code == 200
