@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     MULTAQA_VAR_DIR=/app/var
 WORKDIR /app
 
-RUN apt-get update && apt-get install -y --no-install-recommends gettext npm \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext npm fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt

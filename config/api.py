@@ -9,6 +9,7 @@ from attendance.api import router as attendance_router
 from attendance.figures_api import router as figures_router
 from core.errors import ApplicationError
 from events.api import router as events_router
+from forums.api import router as forums_router
 
 api = NinjaAPI(
     title="Multaqa API",
@@ -51,3 +52,4 @@ def unauthenticated(request, exc):
 api.add_router("/", events_router)
 api.add_router("/", attendance_router)
 api.add_router("/", figures_router)
+api.add_router("/", forums_router)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "events",
     "attendance",
     "notifications",
+    "forums",
 ]
 
 MIDDLEWARE = [
@@ -216,14 +217,23 @@ LOGGING = {
 # Test-suite switch: when set, tests that need PostgreSQL/Redis/Chromium fail instead of skipping.
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
-# Demo data for `make run`: each app contributes a loader; order matters (events first).
-DEMO_LOADERS = ["events.demo.demo_load"]
-
-# Registration (issue 3): the public form accepts this many submissions per IP per window
-# (hits, seconds). A family or a school sharing one connection stays well under it.
+# Registration: the public form accepts this many submissions per IP per window (hits, seconds).
+# A family or a school sharing one connection stays well under it.
 REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)
 
-# Door check-in (issue 4): the volunteer token and door settings of the demo events.
-DEMO_LOADERS += ["attendance.demo.demo_load"]
-# Figures (issue 6): past attendance for the demo programme, after the events demo.
-DEMO_LOADERS += ["attendance.demo_figures.demo_load"]
+# Demo data for `make run`: each app contributes an idempotent loader. Order matters: events
+# first (programme, venues, tickets), then the door tokens, past figures and the forum.
+DEMO_LOADERS = [
+    "events.demo.demo_load",
+    "attendance.demo.demo_load",
+    "attendance.demo_figures.demo_load",
+    "forums.demo.demo_load",
+]
+
+# Forums (issue 8): how long a partner's signed link to the portal stays valid, in days.
+FORUMS_PARTNER_LINK_MAX_AGE_DAYS = env_int("FORUMS_PARTNER_LINK_MAX_AGE_DAYS", 60)
+# A TrueType font with Latin and Arabic glyphs for the summary PDF (Debian: fonts-dejavu-core).
+FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FORUMS_PDF_FONT_BOLD = env_str(
+    "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+)

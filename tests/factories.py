@@ -189,3 +189,48 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     profile = Profile.MIGRANT
     headcount = 1
     recorded_at = factory.LazyFunction(timezone.now)
+# Forums (issue 8) --------------------------------------------------------------------------------
+from forums.models import Recommendation, Theme, Workshop  # noqa: E402
+
+
+class ForumEventFactory(EventFactory):
+    kind = EventKind.FORUM
+    title = factory.Sequence(lambda n: f"Forum {n}")
+    end_date = TODAY
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    event = factory.SubFactory(ForumEventFactory)
+    name_fr = factory.Sequence(lambda n: f"Thème {n}")
+    name_ar = factory.Sequence(lambda n: f"محور {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    event = factory.SelfAttribute("theme.event")
+    theme = factory.SubFactory(ThemeFactory)
+    name_fr = factory.Sequence(lambda n: f"Atelier {n}")
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+        skip_postgeneration_save = True
+
+    theme = factory.SubFactory(ThemeFactory)
+    event = factory.SelfAttribute("theme.event")
+    text = factory.Sequence(lambda n: f"Recommandation numéro {n} pour l'accès aux droits")
+    language = "fr"
+    status = Recommendation.Status.DRAFT
+
+    @factory.post_generation
+    def addressed_to(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.addressed_to.set(extracted)

@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from .models import (
+    ForumSettings,
+    ForumSummary,
+    RapporteurAssignment,
+    Recommendation,
+    Theme,
+    Workshop,
+)
+from .services import rapporteur_assign
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_fr", "event", "position"]
+    list_filter = ["event"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    list_display = ["name_fr", "event", "theme"]
+    list_filter = ["event"]
+
+
+@admin.register(ForumSettings)
+class ForumSettingsAdmin(admin.ModelAdmin):
+    list_display = ["event"]
+
+
+@admin.register(RapporteurAssignment)
+class RapporteurAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "event", "workshop"]
+    list_filter = ["event"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so that the rapporteur membership is created too.
+        assignment = rapporteur_assign(
+            event=obj.event, user=obj.user, workshop=obj.workshop, assigned_by=request.user
+        )
+        obj.pk = assignment.pk
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    """View only: edits and the lifecycle (adopt, merge, reject) go through the organizer page
+    and the API, which both call the services."""
+
+    list_display = ["id", "event", "theme", "status", "priority"]
+    list_filter = ["event", "status", "theme"]
+    search_fields = ["text", "text_fr", "text_ar", "text_en"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ForumSummary)
+class ForumSummaryAdmin(admin.ModelAdmin):
+    list_display = ["event", "number", "language", "built_at", "sha256"]
+    exclude = ["html", "pdf", "data"]
+    readonly_fields = ["event", "number", "language", "built_at", "built_by", "sha256"]
+
+    def has_add_permission(self, request):
+        return False

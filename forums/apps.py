@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Forums")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from events.signals import event_closed
+
+        from .receivers import on_event_closed
+
+        event_closed.connect(on_event_closed, dispatch_uid="forums.summary_on_close")

@@ -1,0 +1,280 @@
+"""Forums: themes and workshops of a forum event, the recommendations drafted there, the
+participants' endorsements, the rapporteurs who type them in, and the summary versions sent to
+partners. A recommendation never names a migrant unless that person chose to be named."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Language, Organization
+from events.models import Event, EventKind, Ticket
+
+FORUM_ONLY = {"kind": EventKind.FORUM}
+
+
+def _in_active_language(obj, stem: str) -> str:
+    language = (translation.get_language() or "fr")[:2]
+    return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fr")
+
+
+class ForumSettings(models.Model):
+    """What a forum needs beyond its event: the next steps announced in the summary."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="forum_settings", limit_choices_to=FORUM_ONLY
+    )
+    next_steps_fr = models.TextField(_("next steps (French)"), blank=True)
+    next_steps_ar = models.TextField(_("next steps (Arabic)"), blank=True)
+    next_steps_en = models.TextField(_("next steps (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("forum settings")
+        verbose_name_plural = _("forum settings")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class Theme(models.Model):
+    """A subject the forum works on: access to education, health, documentation and rights…"""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="forum_themes", limit_choices_to=FORUM_ONLY
+    )
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["event", "position", "id"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name_fr"], name="unique_theme_per_forum")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _in_active_language(self, "name")
+
+
+class Workshop(models.Model):
+    """A working group of the forum; recommendations are proposed in its name."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="forum_workshops", limit_choices_to=FORUM_ONLY
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshops"
+    )
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["event", "name_fr"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name_fr"], name="unique_workshop_per_forum")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return _in_active_language(self, "name")
+
+
+class RapporteurAssignment(models.Model):
+    """This user may enter recommendations for this forum (on top of a RAPPORTEUR membership)."""
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="rapporteur_assignments",
+        limit_choices_to=FORUM_ONLY,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rapporteur_assignments"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="rapporteurs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rapporteur assignment")
+        verbose_name_plural = _("rapporteur assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_assignment_per_rapporteur")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.event}"
+
+
+class Priority(models.IntegerChoices):
+    HIGH = 1, _("High")
+    MEDIUM = 2, _("Medium")
+    LOW = 3, _("Low")
+
+
+class Recommendation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        MERGED = "merged", _("Merged into another")
+        REJECTED = "rejected", _("Rejected")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="recommendations", limit_choices_to=FORUM_ONLY
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("theme")
+    )
+    # The text as it was written, and the language it was written in; translations are optional.
+    text = models.TextField(_("recommendation"))
+    language = models.CharField(_("written in"), max_length=5, choices=Language.choices)
+    text_fr = models.TextField(_("French translation"), blank=True)
+    text_ar = models.TextField(_("Arabic translation"), blank=True)
+    text_en = models.TextField(_("English translation"), blank=True)
+    addressed_to = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="forum_recommendations",
+        verbose_name=_("addressed to"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.MEDIUM
+    )
+    proposed_by_workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("proposed by workshop"),
+    )
+    # Only filled when the person explicitly chose to be named; otherwise the workshop speaks.
+    proposer_name = models.CharField(_("proposer's name"), max_length=120, blank=True)
+    proposer_agreed_to_be_named = models.BooleanField(
+        _("the proposer agreed to be named"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "theme__position", "priority", "id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        indexes = [models.Index(fields=["event", "status"], name="recommendation_event_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="recommendation_merged_iff_target",
+                violation_error_message=_(
+                    "A merged recommendation names the one it was merged into."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")),
+                name="recommendation_not_merged_into_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposer_name="") | Q(proposer_agreed_to_be_named=True),
+                name="recommendation_named_only_with_consent",
+                violation_error_message=_("A proposer is only named when they agreed to it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="recommendation_language_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.text[:60]}"
+
+    def text_in(self, language: str) -> str:
+        """The text in that language: the original if written in it, else its translation."""
+        if language == self.language:
+            return self.text
+        return getattr(self, f"text_{language}", "") or ""
+
+    @property
+    def display_text(self) -> str:
+        language = (translation.get_language() or "fr")[:2]
+        return self.text_in(language) or self.text
+
+
+class Endorsement(models.Model):
+    """A participant supports an adopted recommendation: one per ticket, counted, never shown."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="endorsements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "ticket"], name="one_endorsement_per_ticket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 #{self.recommendation_id}"
+
+
+class ForumSummary(models.Model):
+    """One built version of a forum's summary. `data` is the frozen, personal-data-free context
+    every rendering (HTML, PDF, partner JSON, personalised copies) is made from."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="forum_summaries")
+    number = models.PositiveIntegerField(_("version"))
+    built_at = models.DateTimeField(_("built at"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    data = models.JSONField(default=dict)
+    html = models.TextField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["event", "-number"]
+        verbose_name = _("forum summary")
+        verbose_name_plural = _("forum summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_summary_version"),
+            models.CheckConstraint(condition=Q(number__gt=0), name="summary_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — v{self.number}"

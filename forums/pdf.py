@@ -1,0 +1,205 @@
+"""The summary as a PDF, drawn with reportlab. reportlab neither joins Arabic letters nor orders
+right-to-left text, so Arabic runs are reshaped (arabic-reshaper) and put in visual order
+(python-bidi) before drawing, with a TrueType font that has Arabic glyphs (DejaVu Sans)."""
+
+import io
+import re
+from html import escape
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT, FONT_BOLD = "MultaqaSans", "MultaqaSans-Bold"
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+ACCENT = colors.HexColor("#0f5c4d")
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for path in (settings.FORUMS_PDF_FONT, settings.FORUMS_PDF_FONT_BOLD):
+        if not Path(path).is_file():
+            raise ImproperlyConfigured(
+                f"The summary PDF needs a TrueType font with Arabic glyphs at {path} "
+                "(Debian: apt-get install fonts-dejavu-core, or set FORUMS_PDF_FONT[_BOLD])."
+            )
+    pdfmetrics.registerFont(TTFont(FONT, settings.FORUMS_PDF_FONT))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, settings.FORUMS_PDF_FONT_BOLD))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def _arabic_lines(text: str, style, width: float, rtl: bool) -> list[str]:
+    """Arabic text broken into lines that fit `width`, each in visual order. Lines are split in
+    logical order first: reordering a whole paragraph and then wrapping it would put its end on
+    the first line."""
+    import arabic_reshaper
+    from bidi import get_display
+
+    lines = []
+    for paragraph in text.split("\n"):
+        shaped = arabic_reshaper.reshape(paragraph)
+        for line in simpleSplit(shaped, style.fontName, style.fontSize, width) or [""]:
+            lines.append(get_display(line, base_dir="R" if rtl else None))
+    return lines
+
+
+class _Styles:
+    def __init__(self, rtl: bool):
+        align = TA_RIGHT if rtl else TA_LEFT
+        base = {"fontName": FONT, "alignment": align, "leading": 14, "fontSize": 10}
+        self.title = ParagraphStyle(
+            "title",
+            **{**base, "fontName": FONT_BOLD, "fontSize": 18, "leading": 22, "textColor": ACCENT},
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            **{
+                **base,
+                "fontName": FONT_BOLD,
+                "fontSize": 13,
+                "leading": 17,
+                "spaceBefore": 10,
+                "spaceAfter": 4,
+                "textColor": ACCENT,
+            },
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            **{**base, "fontName": FONT_BOLD, "fontSize": 11, "spaceBefore": 6, "spaceAfter": 2},
+        )
+        self.body = ParagraphStyle("body", **base)
+        self.item = ParagraphStyle(
+            "item",
+            **{
+                **base,
+                "leftIndent": 0 if rtl else 8,
+                "rightIndent": 8 if rtl else 0,
+                "spaceAfter": 4,
+            },
+        )
+        self.muted = ParagraphStyle("muted", **{**base, "fontSize": 8, "textColor": colors.grey})
+
+
+CONTENT_WIDTH = A4[0] - 36 * mm
+# Table cells: their width less reportlab's default 6pt padding on each side.
+LABEL_WIDTH = 70 * mm - 12
+
+
+def _p(text, style, width: float = CONTENT_WIDTH) -> Paragraph:
+    text = str(text)
+    if ARABIC.search(text):
+        width -= style.leftIndent + style.rightIndent
+        rtl = style.alignment == TA_RIGHT
+        lines = _arabic_lines(text, style, width, rtl)
+        return Paragraph("<br/>".join(escape(line) for line in lines), style)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _recommendation(rec: dict, styles: _Styles) -> list:
+    details = [
+        _("Priority: %(p)s") % {"p": {1: _("high"), 2: _("medium"), 3: _("low")}[rec["priority"]]},
+        _("Endorsements: %(n)s") % {"n": rec["endorsements"]},
+    ]
+    if rec["workshop"]:
+        details.append(_("Proposed by the workshop: %(w)s") % {"w": rec["workshop"]})
+    if rec["proposer_name"]:
+        details.append(_("Proposed by: %(name)s") % {"name": rec["proposer_name"]})
+    if rec["addressed_to"]:
+        details.append(_("Addressed to: %(orgs)s") % {"orgs": ", ".join(rec["addressed_to"])})
+    return [_p(rec["text"], styles.item), _p(" · ".join(details), styles.muted), Spacer(1, 3)]
+
+
+def summary_pdf_build(summary: dict) -> bytes:
+    """Draw the render-ready summary context (see summary.summary_view) into PDF bytes."""
+    _register_fonts()
+    styles = _Styles(summary["rtl"])
+    event = summary["event"]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=summary["title"],
+        author=event["organizer"],
+        subject=_("Forum summary"),
+    )
+    story = [
+        _p(_("Forum summary"), styles.muted),
+        _p(summary["title"], styles.title),
+        Spacer(1, 4),
+        _p(
+            _("%(start)s to %(end)s · %(venues)s")
+            % {
+                "start": event["start_date"],
+                "end": event["end_date"],
+                "venues": ", ".join(event["venues"]),
+            },
+            styles.body,
+        ),
+        _p(
+            _("Organised by %(org)s")
+            % {"org": ", ".join([event["organizer"], *event["co_organizers"]])},
+            styles.body,
+        ),
+        _p(_("Programme: %(name)s") % {"name": event["programme"]}, styles.body),
+        _p(_("Participation"), styles.h2),
+        _p(
+            _("%(total)s attendances · %(recs)s adopted recommendations · %(ends)s endorsements")
+            % {
+                "total": summary["total"],
+                "recs": summary["recommendation_count"],
+                "ends": summary["endorsement_count"],
+            },
+            styles.body,
+        ),
+    ]
+    for row in summary["figures"]:
+        if not row["values"]:
+            continue
+        story.append(_p(row["title"], styles.h3))
+        cells = [
+            [_p(item["label"], styles.body, LABEL_WIDTH), _p(item["count"], styles.body, 20 * mm)]
+            for item in row["values"]
+        ]
+        if summary["rtl"]:
+            cells = [list(reversed(line)) for line in cells]
+        table = Table(
+            cells, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT" if summary["rtl"] else "LEFT"
+        )
+        table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+        story.append(table)
+    if summary["personalised"] and summary["own_recommendations"]:
+        story.append(_p(_("Recommendations addressed to your institution"), styles.h2))
+        for rec in summary["own_recommendations"]:
+            story.extend(_recommendation(rec, styles))
+    story.append(_p(_("Recommendations by theme"), styles.h2))
+    if not summary["themes"]:
+        story.append(_p(_("No recommendation was adopted."), styles.body))
+    for theme in summary["themes"]:
+        story.append(_p(theme["name"], styles.h3))
+        for rec in theme["recommendations"]:
+            story.extend(_recommendation(rec, styles))
+    story.append(_p(_("Recommendations by addressed institution"), styles.h2))
+    for institution in summary["institutions"]:
+        story.append(_p(institution["name"], styles.h3))
+        for rec in institution["recommendations"]:
+            story.append(_p(f"#{rec['id']} {rec['text']}", styles.item))
+    if summary["next_steps"]:
+        story.append(_p(_("Next steps"), styles.h2))
+        story.append(_p(summary["next_steps"], styles.body))
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,178 @@
+import datetime
+
+from ninja import Field, ModelSchema, Schema
+
+from core.models import Language
+
+from .models import Priority, Recommendation
+
+
+class RecommendationIn(Schema):
+    theme_id: int
+    text: str = Field(min_length=1, max_length=5000)
+    language: Language
+    text_fr: str = Field("", max_length=5000)
+    text_ar: str = Field("", max_length=5000)
+    text_en: str = Field("", max_length=5000)
+    addressed_to_ids: list[int] = []
+    priority: Priority = Priority.MEDIUM
+    proposed_by_workshop_id: int | None = None
+    proposer_name: str = Field("", max_length=120)
+    proposer_agreed_to_be_named: bool = False
+
+
+class RecommendationPatch(Schema):
+    theme_id: int | None = None
+    text: str | None = Field(None, min_length=1, max_length=5000)
+    language: Language | None = None
+    text_fr: str | None = Field(None, max_length=5000)
+    text_ar: str | None = Field(None, max_length=5000)
+    text_en: str | None = Field(None, max_length=5000)
+    addressed_to_ids: list[int] | None = None
+    priority: Priority | None = None
+    proposed_by_workshop_id: int | None = None
+    proposer_name: str | None = Field(None, max_length=120)
+    proposer_agreed_to_be_named: bool | None = None
+
+
+class RecommendationOut(ModelSchema):
+    addressed_to_ids: list[int]
+    endorsement_count: int
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "event",
+            "theme",
+            "text",
+            "language",
+            "text_fr",
+            "text_ar",
+            "text_en",
+            "priority",
+            "proposed_by_workshop",
+            "proposer_name",
+            "proposer_agreed_to_be_named",
+            "status",
+            "merged_into",
+            "created_at",
+            "updated_at",
+            "decided_at",
+        ]
+
+    @staticmethod
+    def resolve_addressed_to_ids(obj: Recommendation) -> list[int]:
+        return sorted(org.pk for org in obj.addressed_to.all())
+
+    @staticmethod
+    def resolve_endorsement_count(obj: Recommendation) -> int:
+        count = getattr(obj, "endorsement_count", None)
+        return obj.endorsements.count() if count is None else count
+
+
+class ThemeOut(Schema):
+    id: int
+    name_fr: str
+    name_ar: str
+    name_en: str
+    position: int
+
+
+class WorkshopOut(Schema):
+    id: int
+    theme_id: int | None
+    name_fr: str
+    name_ar: str
+    name_en: str
+
+
+class RapporteurIn(Schema):
+    user_id: int
+    workshop_id: int | None = None
+
+
+class RapporteurOut(Schema):
+    id: int
+    event_id: int
+    user_id: int
+    workshop_id: int | None
+
+
+class MergeIn(Schema):
+    into_id: int
+
+
+class ForumOut(Schema):
+    id: int
+    title: str
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class SummaryVersionIn(Schema):
+    language: Language | None = None
+
+
+class FigureValueOut(Schema):
+    value: str
+    label: str
+    count: str
+
+
+class FigureRowOut(Schema):
+    dimension: str
+    title: str
+    values: list[FigureValueOut]
+
+
+class SummaryRecommendationOut(Schema):
+    id: int
+    text: str
+    priority: int
+    workshop: str
+    proposer_name: str
+    endorsements: int
+    addressed_to: list[str]
+    for_you: bool
+
+
+class SummaryThemeOut(Schema):
+    name: str
+    recommendations: list[SummaryRecommendationOut]
+
+
+class SummaryInstitutionOut(Schema):
+    name: str
+    is_you: bool
+    recommendations: list[SummaryRecommendationOut]
+
+
+class ForumFactsOut(Schema):
+    id: int
+    start_date: str
+    end_date: str
+    programme: str
+    organizer: str
+    co_organizers: list[str]
+    venues: list[str]
+
+
+class SummaryOut(Schema):
+    event_id: int
+    version: int
+    built_at: datetime.datetime
+    sha256: str
+    language: str
+    title: str
+    event: ForumFactsOut
+    total_attendances: int
+    figures: list[FigureRowOut]
+    recommendation_count: int
+    endorsement_count: int
+    own_recommendations: list[SummaryRecommendationOut]
+    themes: list[SummaryThemeOut]
+    institutions: list[SummaryInstitutionOut]
+    next_steps: str
+    pdf_url: str

@@ -1,0 +1,99 @@
+"""Reads for forums: what staff, rapporteurs and partners may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from core.models import Membership, Organization
+from core.permissions import can_manage_event, is_administrator, organization_ids, scope_events
+from events.models import Event, EventKind, EventStatus
+
+from .models import ForumSummary, RapporteurAssignment, Recommendation, Theme, Workshop
+
+
+def forum_list_for_staff(*, user) -> QuerySet[Event]:
+    return scope_events(
+        user, Event.objects.filter(kind=EventKind.FORUM).select_related("programme", "organizer")
+    ).order_by("-start_date", "title")
+
+
+def forum_get_for_staff(*, user, event_id: int) -> Event | None:
+    return forum_list_for_staff(user=user).filter(pk=event_id).first()
+
+
+def forum_can_enter_recommendations(*, user, event: Event) -> bool:
+    """Organizers of the forum, and the rapporteurs assigned to it who still hold a rapporteur
+    role in its organizing organisation (leaving the organisation ends the access)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if can_manage_event(user, event):
+        return True
+    if event.organizer_id not in organization_ids(user, role=Membership.Role.RAPPORTEUR):
+        return False
+    return RapporteurAssignment.objects.filter(event=event, user=user).exists()
+
+
+def rapporteur_forum_list(*, user) -> QuerySet[Event]:
+    if is_administrator(user):
+        return Event.objects.filter(kind=EventKind.FORUM)
+    return Event.objects.filter(kind=EventKind.FORUM, rapporteur_assignments__user=user)
+
+
+def recommendation_list(*, event: Event, status: str | None = None) -> QuerySet[Recommendation]:
+    queryset = (
+        Recommendation.objects.filter(event=event)
+        .select_related("theme", "proposed_by_workshop", "merged_into")
+        .prefetch_related("addressed_to")
+        .annotate(endorsement_count=Count("endorsements"))
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("theme__position", "theme_id", "priority", "id")
+
+
+def recommendation_get_for_staff(*, user, recommendation_id: int) -> Recommendation | None:
+    forums = forum_list_for_staff(user=user)
+    return (
+        Recommendation.objects.filter(pk=recommendation_id, event__in=forums)
+        .select_related("event__programme")
+        .first()
+    )
+
+
+def theme_list(*, event: Event) -> QuerySet[Theme]:
+    return Theme.objects.filter(event=event).order_by("position", "id")
+
+
+def workshop_list(*, event: Event) -> QuerySet[Workshop]:
+    return Workshop.objects.filter(event=event).select_related("theme").order_by("name_fr")
+
+
+def summary_latest(*, event: Event) -> ForumSummary | None:
+    return ForumSummary.objects.filter(event=event).order_by("-number").first()
+
+
+def summary_versions(*, event: Event) -> QuerySet[ForumSummary]:
+    return ForumSummary.objects.filter(event=event).order_by("-number").defer("html", "pdf", "data")
+
+
+def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
+    """Closed forums with a summary that this organisation is linked to: partner or donor of the
+    programme, co-organiser of the event, or addressed by one of its adopted recommendations."""
+    linked = (
+        Q(programme__partners=organization)
+        | Q(programme__donors=organization)
+        | Q(co_organizers=organization)
+        | Q(
+            recommendations__addressed_to=organization,
+            recommendations__status=Recommendation.Status.ADOPTED,
+        )
+    )
+    ids = Event.objects.filter(linked, kind=EventKind.FORUM).values("pk")
+    return (
+        Event.objects.filter(pk__in=ids, status=EventStatus.CLOSED, forum_summaries__isnull=False)
+        .distinct()
+        .select_related("programme")
+        .order_by("-start_date")
+    )
+
+
+def partner_forum_get(*, organization: Organization, event_id: int) -> Event | None:
+    return partner_forum_list(organization=organization).filter(pk=event_id).first()

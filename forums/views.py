@@ -1,0 +1,310 @@
+"""Pages for the people in the room: rapporteurs (mobile), the organizer, the participant who
+endorses from a phone, and the screen that shows the QR code. Views parse and authorize; the
+services decide."""
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.permissions import can_manage_event
+from events.models import Event, EventKind, EventStatus, Ticket
+
+from . import selectors, services
+from .forms import MergeForm, RecommendationForm, TicketCodeForm
+from .models import Recommendation
+
+# Wrong codes per address: a room shares one Wi-Fi address and people mistype, so the limit is
+# generous; it only has to stop someone trying codes in bulk.
+CODE_FAILURES_LIMIT = 30
+CODE_FAILURES_WINDOW = 600
+
+
+def _forum_or_404(event_id: int) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("programme"), pk=event_id, kind=EventKind.FORUM
+    )
+
+
+def _managed_forum(request, event_id: int) -> Event:
+    event = _forum_or_404(event_id)
+    if not can_manage_event(request.user, event):
+        raise Http404
+    return event
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def rapporteur_page(request, event_id: int):
+    event = _forum_or_404(event_id)
+    if not selectors.forum_can_enter_recommendations(user=request.user, event=event):
+        raise Http404
+    assignment = event.rapporteur_assignments.filter(user=request.user).first()
+    initial = {"language": (request.LANGUAGE_CODE or "fr")[:2]}
+    if assignment and assignment.workshop:
+        initial["proposed_by_workshop"] = assignment.workshop
+        initial["theme"] = assignment.workshop.theme
+    form = RecommendationForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields, addressed = form.service_fields()
+        try:
+            services.recommendation_create(
+                event=event, user=request.user, addressed_to=addressed, **fields
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Recommendation saved. Thank you!"))
+            return redirect("forums:rapporteur", event_id=event.pk)
+    mine = selectors.recommendation_list(event=event).filter(created_by=request.user)
+    return render(
+        request, "forums/rapporteur.html", {"event": event, "form": form, "recommendations": mine}
+    )
+
+
+@login_required
+def organizer_page(request, event_id: int):
+    event = _managed_forum(request, event_id)
+    recommendations = list(selectors.recommendation_list(event=event))
+    for rec in recommendations:
+        rec.merge_form = MergeForm(recommendation=rec, auto_id=f"id_merge_{rec.pk}_%s")
+    return render(
+        request,
+        "forums/manage.html",
+        {
+            "event": event,
+            "recommendations": recommendations,
+            "summaries": selectors.summary_versions(event=event),
+            "is_closed": event.status == EventStatus.CLOSED,
+        },
+    )
+
+
+@login_required
+def recommendation_edit_page(request, event_id: int, recommendation_id: int):
+    event = _managed_forum(request, event_id)
+    recommendation = get_object_or_404(Recommendation, pk=recommendation_id, event=event)
+    form = RecommendationForm(request.POST or None, event=event, instance=recommendation)
+    if request.method == "POST" and form.is_valid():
+        fields, addressed = form.service_fields()
+        try:
+            # The form wrote onto the instance; the service reloads it and applies the data.
+            services.recommendation_update(
+                recommendation=recommendation, data=fields, addressed_to=addressed
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Recommendation updated."))
+            return redirect("forums:manage", event_id=event.pk)
+    return render(
+        request,
+        "forums/recommendation_edit.html",
+        {"event": event, "form": form, "recommendation": recommendation},
+    )
+
+
+@login_required
+@require_POST
+def recommendation_action(request, event_id: int, recommendation_id: int, action: str):
+    event = _managed_forum(request, event_id)
+    recommendation = get_object_or_404(Recommendation, pk=recommendation_id, event=event)
+    try:
+        if action == "adopt":
+            services.recommendation_adopt(recommendation=recommendation, user=request.user)
+            messages.success(request, _("Recommendation adopted."))
+        elif action == "reject":
+            services.recommendation_reject(recommendation=recommendation, user=request.user)
+            messages.success(request, _("Recommendation rejected."))
+        elif action == "merge":
+            form = MergeForm(request.POST, recommendation=recommendation)
+            if not form.is_valid():
+                raise ApplicationError(_("Choose the recommendation to merge into."))
+            services.recommendation_merge(
+                recommendation=recommendation, into=form.cleaned_data["into"], user=request.user
+            )
+            messages.success(request, _("Recommendations merged."))
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("forums:manage", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def summary_new_version(request, event_id: int):
+    event = _managed_forum(request, event_id)
+    try:
+        summary = services.summary_build(event=event, new_version=True, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Summary version %(n)s built.") % {"n": summary.number})
+    return redirect("forums:manage", event_id=event.pk)
+
+
+@login_required
+def summary_page(request, event_id: int):
+    event = _managed_forum(request, event_id)
+    summary = selectors.summary_latest(event=event)
+    if summary is None:
+        raise Http404
+    return HttpResponse(summary.html)
+
+
+@login_required
+def summary_pdf(request, event_id: int):
+    """Staff download the stored PDF; partners have their own, personalised, download."""
+    event = _forum_or_404(event_id)
+    if not can_manage_event(request.user, event):
+        return redirect("forums:partner_pdf_session", event_id=event_id)
+    summary = selectors.summary_latest(event=event)
+    if summary is None:
+        raise Http404
+    return pdf_response(bytes(summary.pdf), event, summary.number)
+
+
+def pdf_response(pdf: bytes, event: Event, number: int) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="forum-{event.pk}-summary-v{number}.pdf"'
+    )
+    return response
+
+
+def endorsement_url(event: Event) -> str:
+    return settings.SITE_URL + reverse("forums:endorse", kwargs={"event_id": event.pk})
+
+
+@login_required
+def endorsement_screen(request, event_id: int):
+    """Shown on the room's projector: a big QR code that opens the endorsement page."""
+    event = _forum_or_404(event_id)
+    if not selectors.forum_can_enter_recommendations(user=request.user, event=event):
+        raise Http404
+    url = endorsement_url(event)
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
+    adopted = selectors.recommendation_list(event=event, status=Recommendation.Status.ADOPTED)
+    return render(
+        request,
+        "forums/screen.html",
+        {
+            "event": event,
+            "url": url,
+            "adopted": adopted,
+            # Generated by qrcode from our own URL: no user input reaches this markup.
+            "qr_svg": mark_safe(svg.to_string(encoding="unicode")),  # noqa: S308
+        },
+    )
+
+
+def _session_key(event: Event) -> str:
+    return f"forums.endorsing_ticket.{event.pk}"
+
+
+def _session_ticket(request, event: Event) -> Ticket | None:
+    ticket_id = request.session.get(_session_key(event))
+    if not ticket_id:
+        return None
+    return Ticket.objects.filter(pk=ticket_id, event=event, status=Ticket.Status.VALID).first()
+
+
+def _failures_key(request, event: Event) -> str:
+    return f"forums.code_failures.{event.pk}.{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _too_many_failures(request, event: Event) -> bool:
+    return (cache.get(_failures_key(request, event)) or 0) >= CODE_FAILURES_LIMIT
+
+
+def _count_failure(request, event: Event) -> None:
+    key = _failures_key(request, event)
+    cache.add(key, 0, CODE_FAILURES_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, CODE_FAILURES_WINDOW)
+
+
+def endorsement_page(request, event_id: int):
+    """The participant's phone: enter the ticket code once, then support adopted recommendations.
+    The ticket is remembered in the session only (never in the URL)."""
+    event = _forum_or_404(event_id)
+    ticket = _session_ticket(request, event)
+    code_form = TicketCodeForm(request.POST if request.POST.get("action") == "code" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "code" and code_form.is_valid():
+            if _too_many_failures(request, event):
+                code_form.add_error("code", _("Too many attempts. Please wait a few minutes."))
+            else:
+                try:
+                    ticket = services.endorsement_ticket_find(
+                        event=event, code=code_form.cleaned_data["code"]
+                    )
+                except ApplicationError as exc:
+                    _count_failure(request, event)
+                    code_form.add_error("code", exc.message)
+                else:
+                    request.session.cycle_key()
+                    request.session[_session_key(event)] = ticket.pk
+                    return redirect("forums:endorse", event_id=event.pk)
+        elif action == "endorse" and ticket is not None:
+            recommendation = Recommendation.objects.filter(
+                pk=request.POST.get("recommendation"), event=event
+            ).first()
+            if recommendation is None:
+                messages.error(request, _("This recommendation does not exist."))
+            else:
+                try:
+                    _endorsement, created = services.endorsement_add(
+                        recommendation=recommendation, ticket=ticket
+                    )
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Thank you, your support is counted.")
+                        if created
+                        else _("You already support this recommendation."),
+                    )
+            return redirect("forums:endorse", event_id=event.pk)
+        elif action == "forget":
+            request.session.pop(_session_key(event), None)
+            return redirect("forums:endorse", event_id=event.pk)
+    adopted, endorsed = [], set()
+    if ticket is not None:
+        adopted = list(
+            selectors.recommendation_list(event=event, status=Recommendation.Status.ADOPTED)
+        )
+        endorsed = set(ticket.endorsements.values_list("recommendation_id", flat=True))
+    return render(
+        request,
+        "forums/endorse.html",
+        {
+            "event": event,
+            "ticket": ticket,
+            "code_form": code_form,
+            "adopted": adopted,
+            "endorsed": endorsed,
+            "is_open": event.status == EventStatus.PUBLISHED,
+        },
+    )

@@ -1,0 +1,158 @@
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from events.models import EventStatus
+from tests.factories import (
+    AttendeeFactory,
+    ContactFactory,
+    ForumEventFactory,
+    OrganizationFactory,
+    RecommendationFactory,
+    RegistrationFactory,
+    SessionFactory,
+    ThemeFactory,
+    TicketFactory,
+    WorkshopFactory,
+)
+
+
+@dataclass
+class Forum:
+    event: object
+    session: object
+    education: object
+    health: object
+    commune: object
+    region: object
+    tickets: list
+    recommendations: dict
+    personal_data: list = field(default_factory=list)
+
+
+def attendance(
+    forum_session,
+    *,
+    gender="female",
+    age_band="25-59",
+    profile="migrant",
+    headcount=1,
+    ticket=None,
+    voided=False,
+):
+    from attendance.models import Attendance
+
+    return Attendance.objects.create(
+        event=forum_session.event,
+        session=forum_session,
+        ticket=ticket,
+        source="scan",
+        gender=gender,
+        age_band=age_band,
+        profile=profile,
+        headcount=headcount,
+        recorded_at=timezone.now(),
+        voided_at=timezone.now() if voided else None,
+    )
+
+
+@pytest.fixture
+def forum(db) -> Forum:
+    """A published forum with two themes, four institutions, three adopted recommendations and
+    participants whose names, phones and e-mails must never leave the registration."""
+    event = ForumEventFactory(
+        title="Forum régional sur la migration",
+        title_ar="المنتدى الجهوي",
+        title_en="Regional forum",
+    )
+    session = SessionFactory(event=event)
+    education = OrganizationFactory(name="Direction de l'Éducation", acronym="DPEN")
+    health = OrganizationFactory(name="Délégation de la Santé", acronym="DS")
+    commune = OrganizationFactory(name="Commune d'Oujda")
+    region = OrganizationFactory(name="Région de l'Oriental")
+    event.programme.partners.add(commune)
+    event.co_organizers.add(region)
+    school = ThemeFactory(
+        event=event,
+        name_fr="Accès à l'éducation",
+        name_ar="الولوج إلى التعليم",
+        name_en="Access to education",
+        position=1,
+    )
+    care = ThemeFactory(event=event, name_fr="Santé", name_ar="الصحة", name_en="Health", position=2)
+    workshop = WorkshopFactory(event=event, theme=school, name_fr="Atelier éducation")
+    recs = {
+        "enrol": RecommendationFactory(
+            theme=school,
+            text="Inscrire les enfants migrants sans acte de naissance",
+            text_ar="تسجيل الأطفال المهاجرين دون عقد ازدياد",
+            text_en="Enrol migrant children without a birth certificate",
+            status="adopted",
+            proposed_by_workshop=workshop,
+            addressed_to=[education, commune],
+            priority=1,
+        ),
+        "clinic": RecommendationFactory(
+            theme=care,
+            text="Ouvrir une permanence de santé le samedi",
+            status="adopted",
+            addressed_to=[health],
+            priority=2,
+        ),
+        "tutor": RecommendationFactory(
+            theme=school,
+            text="Créer du soutien scolaire en darija et en français",
+            status="adopted",
+            addressed_to=[education],
+            priority=2,
+            proposer_name="Awa Traoré",
+            proposer_agreed_to_be_named=True,
+        ),
+        "draft": RecommendationFactory(theme=care, text="Brouillon jamais adopté", status="draft"),
+    }
+    tickets, personal = [], []
+    for index in range(3):
+        registration = RegistrationFactory(
+            event=event,
+            contact_name=f"Mariam{index}Koné",
+            phone=f"+21266100{index:04d}",
+            email=f"mariam{index}@mail.example",
+        )
+        attendee = AttendeeFactory(registration=registration, first_name=f"Fatou{index}Diallo")
+        tickets.append(TicketFactory(attendee=attendee, event=event))
+        personal += [
+            registration.contact_name,
+            registration.phone,
+            registration.email,
+            attendee.first_name,
+            tickets[-1].secret,
+            tickets[-1].short_code,
+        ]
+    return Forum(
+        event=event,
+        session=session,
+        education=education,
+        health=health,
+        commune=commune,
+        region=region,
+        tickets=tickets,
+        recommendations=recs,
+        personal_data=personal,
+    )
+
+
+@pytest.fixture
+def closed_forum(forum, django_capture_on_commit_callbacks):
+    from events.services.events import event_close
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_close(event=forum.event)
+    forum.event.refresh_from_db()
+    assert forum.event.status == EventStatus.CLOSED
+    return forum
+
+
+@pytest.fixture
+def partner_contact(forum):
+    return ContactFactory(organization=forum.education, preferred_language="fr")
