@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from core.errors import ApplicationError
 from events.api import router as events_router
+from notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Multaqa API",
@@ -47,3 +48,4 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/", events_router)
+api.add_router("/", notifications_router)

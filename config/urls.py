@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("core.urls")),
     path("", include("events.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local convenience only

@@ -1,0 +1,31 @@
+"""Writes each SMS to stdout (make run): visible in the worker's log."""
+
+import sys
+import threading
+import uuid
+
+from .base import BaseSmsBackend, SmsMessage, SmsResult
+
+
+class SmsBackend(BaseSmsBackend):
+    def __init__(self, *args, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream = stream or sys.stdout
+        self._lock = threading.RLock()
+
+    def format(self, message: SmsMessage) -> str:
+        return (
+            f"--- SMS to {message.to} from {message.sender} "
+            f"[{message.idempotency_key}]\n{message.body}\n---\n"
+        )
+
+    def send_messages(self, messages: list[SmsMessage]) -> list[SmsResult]:
+        results = []
+        with self._lock:
+            for message in messages:
+                self.stream.write(self.format(message))
+                results.append(
+                    SmsResult(SmsResult.SENT, provider_id=f"console-{uuid.uuid4().hex[:12]}")
+                )
+            self.stream.flush()
+        return results
