@@ -363,8 +363,9 @@ def events_followups_due(*, now=None) -> list[int]:
     local_now = timezone.localtime(now)
     candidates = (
         Event.objects.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED])
+        # The end date may lie after the last session: the sessions decide below.
         .filter(
-            end_date__lte=local_now.date(),
+            start_date__lte=local_now.date(),
             end_date__gte=local_now.date() - datetime.timedelta(days=14),
         )
         .exclude(notification_settings__followups_scheduled_at__isnull=False)
