@@ -59,7 +59,7 @@ def template_texts(*, purpose: str, channel: str, language: str) -> tuple[str, s
 
 
 def render_text(text: str, context: dict) -> str:
-    return TEXT_ENGINE.from_string(text).render(Context(context)).strip()
+    return TEXT_ENGINE.from_string(text).render(Context(context, autoescape=False)).strip()
 
 
 def render_texts(*, subject: str, body: str, context: dict) -> tuple[str, str]:

@@ -33,7 +33,10 @@ def event(db):
 
 
 def ticket_for(event, **registration_fields):
-    attendee = AttendeeFactory(registration__event=event, **{f"registration__{k}": v for k, v in registration_fields.items()})
+    attendee = AttendeeFactory(
+        registration__event=event,
+        **{f"registration__{k}": v for k, v in registration_fields.items()},
+    )
     return TicketFactory(attendee=attendee)
 
 

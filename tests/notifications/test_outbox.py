@@ -79,16 +79,22 @@ def test_sent_row_is_never_claimed_or_sent_again(frozen_now):
 def send_with(result, frozen_now):
     make_message()
     [(pk, token)] = services.messages_claim_due()
-    with mock.patch("notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=[result]):
+    with mock.patch(
+        "notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=[result]
+    ):
         return pk, token, services.message_send(message_id=pk, claim_token=token)
 
 
 @pytest.mark.django_db
 def test_permanent_failure_is_failed_without_retry(frozen_now):
-    pk, _token, outcome = send_with(SmsResult(SmsResult.FAILED, error="HTTP 400 invalid number"), frozen_now)
+    pk, _token, outcome = send_with(
+        SmsResult(SmsResult.FAILED, error="HTTP 400 invalid number"), frozen_now
+    )
     message = Message.objects.get(pk=pk)
     assert outcome.status == "failed" and outcome.retry_in is None
-    assert message.status == Message.Status.FAILED and message.last_error == "HTTP 400 invalid number"
+    assert (
+        message.status == Message.Status.FAILED and message.last_error == "HTTP 400 invalid number"
+    )
     assert message.attempts == 1
 
 
@@ -99,8 +105,13 @@ def test_transient_failure_retries_with_exponential_backoff_then_gives_up(frozen
     pk, token, outcome = send_with(transient, frozen_now)
     assert (outcome.status, outcome.retry_in) == ("retry", 30)
     message = Message.objects.get(pk=pk)
-    assert message.status == Message.Status.SENDING and message.leased_until > NOW + datetime.timedelta(seconds=30)
-    with mock.patch("notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=[transient]):
+    assert (
+        message.status == Message.Status.SENDING
+        and message.leased_until > NOW + datetime.timedelta(seconds=30)
+    )
+    with mock.patch(
+        "notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=[transient]
+    ):
         assert services.message_send(message_id=pk, claim_token=token).retry_in == 60
         final = services.message_send(message_id=pk, claim_token=token)
     message.refresh_from_db()
@@ -126,7 +137,9 @@ def test_send_task_asks_celery_to_retry_after_the_backoff(frozen_now):
     [(pk, token)] = services.messages_claim_due()
     timeout = [SmsResult(SmsResult.RETRY, error="provider timeout")]
     with (
-        mock.patch("notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=timeout),
+        mock.patch(
+            "notifications.sms.backends.locmem.SmsBackend.send_messages", return_value=timeout
+        ),
         pytest.raises(Retry) as retry,
     ):
         message_send_task.apply(args=(pk, token))
@@ -140,7 +153,10 @@ def test_send_task_asks_celery_to_retry_after_the_backoff(frozen_now):
 @pytest.mark.parametrize(
     ("error", "status"),
     [
-        (smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")}), Message.Status.FAILED),
+        (
+            smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")}),
+            Message.Status.FAILED,
+        ),
         (smtplib.SMTPDataError(554, b"rejected"), Message.Status.FAILED),
         (smtplib.SMTPDataError(451, b"try later"), Message.Status.SENDING),
         (ConnectionRefusedError("down"), Message.Status.SENDING),
@@ -149,7 +165,9 @@ def test_send_task_asks_celery_to_retry_after_the_backoff(frozen_now):
 def test_smtp_errors_are_mapped_to_failed_or_retry(frozen_now, error, status):
     make_message(channel="email", recipient="x@example.org", subject="Hi")
     [(pk, token)] = services.messages_claim_due()
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=error):
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=error
+    ):
         services.message_send(message_id=pk, claim_token=token)
     assert Message.objects.get(pk=pk).status == status
 
@@ -158,7 +176,12 @@ def test_smtp_errors_are_mapped_to_failed_or_retry(frozen_now, error, status):
 def test_email_message_id_is_stable_per_outbox_row(frozen_now):
     from django.core import mail
 
-    make_message(channel="email", recipient="x@example.org", subject="Hi", idempotency_key="reminder:r1:s2:180:email")
+    make_message(
+        channel="email",
+        recipient="x@example.org",
+        subject="Hi",
+        idempotency_key="reminder:r1:s2:180:email",
+    )
     [(pk, token)] = services.messages_claim_due()
     services.message_send(message_id=pk, claim_token=token)
     assert mail.outbox[0].extra_headers["Message-ID"].startswith("<reminder.r1.s2.180.email@")
@@ -169,7 +192,9 @@ def test_email_message_id_is_stable_per_outbox_row(frozen_now):
 def test_send_now_and_retry_failed_actions(frozen_now, event, committed):
     later = make_message(0, event=event, scheduled_at=NOW + datetime.timedelta(days=1))
     failed = make_message(1, event=event)
-    Message.objects.filter(pk=failed.pk).update(status=Message.Status.FAILED, attempts=5, last_error="HTTP 503")
+    Message.objects.filter(pk=failed.pk).update(
+        status=Message.Status.FAILED, attempts=5, last_error="HTTP 503"
+    )
     assert committed(services.messages_send_now, event=event) == 1
     assert committed(services.messages_retry_failed, event=event) == 1
     assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}

@@ -27,7 +27,9 @@ def reminders(registration, **filters):
 
 
 def session_start(session):
-    return datetime.datetime.combine(session.date, session.start_time, tzinfo=timezone.get_default_timezone())
+    return datetime.datetime.combine(
+        session.date, session.start_time, tzinfo=timezone.get_default_timezone()
+    )
 
 
 def test_confirmation_sends_sms_with_short_code_and_ticket_link(event, frozen_now, committed):
@@ -38,7 +40,10 @@ def test_confirmation_sends_sms_with_short_code_and_ticket_link(event, frozen_no
     text = sms.outbox[0].body
     assert str(ticket) in text
     assert ticket.get_absolute_url() in text
-    assert sms.outbox[0].idempotency_key == f"confirmation:r{ticket.attendee.registration_id}:t{ticket.pk}:sms"
+    assert (
+        sms.outbox[0].idempotency_key
+        == f"confirmation:r{ticket.attendee.registration_id}:t{ticket.pk}:sms"
+    )
     assert Message.objects.get(purpose=Purpose.CONFIRMATION).status == Message.Status.SENT
 
 
@@ -63,7 +68,9 @@ def test_confirmation_email_has_inline_qr_and_calendar_file(event, frozen_now, c
     assert "DTSTART:20261201T090000Z" in ics  # 10:00 in Casablanca (UTC+1) in December
 
 
-def test_reminders_scheduled_two_days_and_three_hours_before_each_session(event, frozen_now, committed):
+def test_reminders_scheduled_two_days_and_three_hours_before_each_session(
+    event, frozen_now, committed
+):
     second = SessionFactory(event=event, date=event.start_date + datetime.timedelta(days=1))
     ticket = ticket_for(event, email="a@example.org")
     committed(confirm, ticket.attendee.registration)
@@ -82,7 +89,9 @@ def test_reminder_offsets_already_past_are_skipped(event, time_machine, committe
     time_machine.move_to(session_start(session) - datetime.timedelta(days=1), tick=False)
     ticket = ticket_for(event)
     committed(confirm, ticket.attendee.registration)
-    assert list(reminders(ticket.attendee.registration).values_list("offset_minutes", flat=True)) == [180]
+    assert list(
+        reminders(ticket.attendee.registration).values_list("offset_minutes", flat=True)
+    ) == [180]
 
 
 def test_ticket_limited_to_some_sessions_gets_reminders_only_for_them(event, frozen_now, committed):
@@ -90,7 +99,9 @@ def test_ticket_limited_to_some_sessions_gets_reminders_only_for_them(event, fro
     ticket = ticket_for(event)
     ticket.sessions.set([other])
     committed(confirm, ticket.attendee.registration)
-    assert set(reminders(ticket.attendee.registration).values_list("session", flat=True)) == {other.pk}
+    assert set(reminders(ticket.attendee.registration).values_list("session", flat=True)) == {
+        other.pk
+    }
 
 
 def test_event_settings_choose_channels_and_offsets(event, frozen_now, committed):
@@ -112,7 +123,9 @@ def test_no_message_without_consent(event, frozen_now, committed):
 def test_suppressed_recipient_gets_nothing(event, frozen_now, committed):
     ticket = ticket_for(event)
     phone = ticket.attendee.registration.phone
-    services.suppression_add(channel="sms", hashed_recipient=recipient_hash("sms", phone), source="link")
+    services.suppression_add(
+        channel="sms", hashed_recipient=recipient_hash("sms", phone), source="link"
+    )
     committed(confirm, ticket.attendee.registration)
     assert Message.objects.count() == 0 and sms.outbox == []
 
@@ -121,8 +134,12 @@ def test_opting_out_cancels_pending_reminders(event, frozen_now, committed):
     ticket = ticket_for(event)
     registration = ticket.attendee.registration
     committed(confirm, registration)
-    services.suppression_add(channel="sms", hashed_recipient=recipient_hash("sms", registration.phone), source="link")
-    assert set(reminders(registration).values_list("status", flat=True)) == {Message.Status.CANCELLED}
+    services.suppression_add(
+        channel="sms", hashed_recipient=recipient_hash("sms", registration.phone), source="link"
+    )
+    assert set(reminders(registration).values_list("status", flat=True)) == {
+        Message.Status.CANCELLED
+    }
 
 
 def test_due_reminders_are_sent_once_by_the_dispatcher(event, frozen_now, committed):
@@ -130,7 +147,9 @@ def test_due_reminders_are_sent_once_by_the_dispatcher(event, frozen_now, commit
     committed(confirm, ticket.attendee.registration)
     sms.outbox.clear()
     session = event.sessions.get()
-    frozen_now.move_to(session_start(session) - datetime.timedelta(days=2) + datetime.timedelta(seconds=30))
+    frozen_now.move_to(
+        session_start(session) - datetime.timedelta(days=2) + datetime.timedelta(seconds=30)
+    )
 
     assert committed(services.messages_dispatch) == 1
     assert committed(services.messages_dispatch) == 0
@@ -143,7 +162,9 @@ def test_due_reminders_are_sent_once_by_the_dispatcher(event, frozen_now, commit
     assert reminders(ticket.attendee.registration, status=Message.Status.SENT).count() == 2
 
 
-def test_moved_session_moves_pending_reminders_and_sends_a_change_notice(event, frozen_now, committed):
+def test_moved_session_moves_pending_reminders_and_sends_a_change_notice(
+    event, frozen_now, committed
+):
     ticket = ticket_for(event)
     registration = ticket.attendee.registration
     committed(confirm, registration)
@@ -156,8 +177,15 @@ def test_moved_session_moves_pending_reminders_and_sends_a_change_notice(event, 
     )
 
     session.refresh_from_db()
-    times = set(reminders(registration, status=Message.Status.SCHEDULED).values_list("scheduled_at", flat=True))
-    assert times == {session_start(session) - datetime.timedelta(days=2), session_start(session) - datetime.timedelta(hours=3)}
+    times = set(
+        reminders(registration, status=Message.Status.SCHEDULED).values_list(
+            "scheduled_at", flat=True
+        )
+    )
+    assert times == {
+        session_start(session) - datetime.timedelta(days=2),
+        session_start(session) - datetime.timedelta(hours=3),
+    }
     assert all("15:00" in body for body in reminders(registration).values_list("body", flat=True))
     assert len(sms.outbox) == 1 and "15:00" in sms.outbox[0].body
     assert Message.objects.get(purpose=Purpose.RESCHEDULED).status == Message.Status.SENT
@@ -170,7 +198,9 @@ def test_cancelled_event_cancels_pending_reminders_and_notifies(event, frozen_no
     sms.outbox.clear()
     committed(event_services.event_cancel, event=event)
 
-    assert set(reminders(registration).values_list("status", flat=True)) == {Message.Status.CANCELLED}
+    assert set(reminders(registration).values_list("status", flat=True)) == {
+        Message.Status.CANCELLED
+    }
     assert len(sms.outbox) == 1
     assert "annule" in sms.outbox[0].body
     frozen_now.move_to(NOW + datetime.timedelta(days=10))
@@ -184,7 +214,9 @@ def test_cancelled_ticket_cancels_its_reminders(event, frozen_now, committed):
     ticket.status = Ticket.Status.CANCELLED
     ticket.save()
     committed(signals.ticket_cancelled.send, sender=Ticket, ticket_id=ticket.pk)
-    assert set(reminders(ticket.attendee.registration).values_list("status", flat=True)) == {Message.Status.CANCELLED}
+    assert set(reminders(ticket.attendee.registration).values_list("status", flat=True)) == {
+        Message.Status.CANCELLED
+    }
 
 
 def test_promoted_ticket_gets_confirmation_and_reminders(event, frozen_now, committed):
@@ -199,9 +231,15 @@ def test_promoted_ticket_gets_confirmation_and_reminders(event, frozen_now, comm
 def attend(ticket, *, voided=False):
     session = ticket.event.sessions.first()
     return Attendance.objects.create(
-        event=ticket.event, session=session, ticket=ticket, source=Attendance.Source.SCAN,
-        gender=ticket.attendee.gender, age_band=ticket.attendee.age_band, profile=ticket.attendee.profile,
-        recorded_at=timezone.now(), voided_at=timezone.now() if voided else None,
+        event=ticket.event,
+        session=session,
+        ticket=ticket,
+        source=Attendance.Source.SCAN,
+        gender=ticket.attendee.gender,
+        age_band=ticket.attendee.age_band,
+        profile=ticket.attendee.profile,
+        recorded_at=timezone.now(),
+        voided_at=timezone.now() if voided else None,
     )
 
 
@@ -215,7 +253,13 @@ def test_thank_you_goes_to_attendees_only(event, frozen_now, committed):
 
     assert [m.to for m in sms.outbox] == [came.attendee.registration.phone]
     assert "/feedback/" in sms.outbox[0].body
-    assert not Message.objects.filter(registration__in=[absent.attendee.registration, voided.attendee.registration]).exclude(purpose=Purpose.REMINDER).exists()
+    assert (
+        not Message.objects.filter(
+            registration__in=[absent.attendee.registration, voided.attendee.registration]
+        )
+        .exclude(purpose=Purpose.REMINDER)
+        .exists()
+    )
 
 
 def test_missed_you_goes_to_no_shows_when_enabled(event, frozen_now, committed):
@@ -226,7 +270,10 @@ def test_missed_you_goes_to_no_shows_when_enabled(event, frozen_now, committed):
     committed(services.event_followups_schedule, event_id=event.pk)
 
     by_purpose = dict(Message.objects.values_list("registration", "purpose"))
-    assert by_purpose == {came.attendee.registration_id: Purpose.THANK_YOU, absent.attendee.registration_id: Purpose.MISSED_YOU}
+    assert by_purpose == {
+        came.attendee.registration_id: Purpose.THANK_YOU,
+        absent.attendee.registration_id: Purpose.MISSED_YOU,
+    }
     assert committed(services.event_followups_schedule, event_id=event.pk) == 0
     assert len(sms.outbox) == 2
 
@@ -236,7 +283,9 @@ def test_followups_beat_job_waits_for_the_end_of_the_last_session(event, frozen_
 
     attend(ticket_for(event))
     session = event.sessions.get()
-    end = datetime.datetime.combine(session.date, session.end_time, tzinfo=timezone.get_default_timezone())
+    end = datetime.datetime.combine(
+        session.date, session.end_time, tzinfo=timezone.get_default_timezone()
+    )
     frozen_now.move_to(end + datetime.timedelta(minutes=30))
     assert committed(followups_due_task) == 0
     frozen_now.move_to(end + datetime.timedelta(hours=3))
