@@ -232,3 +232,4 @@ CELERY_BEAT_SCHEDULE["notifications-followups-due"] = {
     "task": "notifications.tasks.followups_due_task",
     "schedule": 15 * 60.0,
 }
+DEMO_LOADERS.append("notifications.demo.demo_load")

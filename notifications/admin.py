@@ -30,8 +30,8 @@ PREVIEW_CONTEXT = {
     "short_code": "K7P2-9QXM",
     "ticket_url": "https://multaqa.example/tickets/Xq3v9TzPz0c1Hc6mJmI0wQ2yYpVv0b9r/",
     "registration_url": "https://multaqa.example/registrations/Xq3v9TzPz0c1Hc6mJmI0wQ2yYpVv0b9r/",
-    "feedback_url": "https://multaqa.example/feedback/MTIz:1tAbCd:Efgh/",
-    "opt_out_url": "https://multaqa.example/stop/eyJjIjoic21zIn0:1tAbCd/",
+    "feedback_url": "https://multaqa.example/feedback/1234-0123456789abcdef/",
+    "opt_out_url": "https://multaqa.example/stop/1234s-0123456789ab/",
 }
 
 

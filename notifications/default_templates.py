@@ -1,6 +1,7 @@
 """The texts every installation starts with (seeded by migration 0002, editable in the admin) and
 the fallback when a row is missing. Keys: (purpose, channel, language) -> (subject, body).
-SMS texts stay short: Arabic travels as UCS-2, 70 characters per segment."""
+SMS texts stay short: Arabic travels as UCS-2 (67 characters per segment once split), so the
+Arabic SMS carry the short code rather than the long ticket link where they can."""
 
 SMS, EMAIL = "sms", "email"
 
@@ -12,7 +13,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("confirmation", SMS, "ar"): (
         "",
-        "ملتقى: تم تأكيد تسجيلك في {{ event }}. الرمز {{ short_code }}. التذكرة: {{ ticket_url }} إيقاف: {{ opt_out_url }}",
+        "ملتقى: تم تسجيلك في {{ event }}. رمزك {{ short_code }} {{ ticket_url }} للإيقاف {{ opt_out_url }}",
     ),
     ("confirmation", SMS, "en"): (
         "",
@@ -46,7 +47,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("reminder", SMS, "ar"): (
         "",
-        "تذكير: {{ event }} يوم {{ session_date }} على {{ session_time }}، {{ venue }}. التذكرة: {{ ticket_url }} إيقاف: {{ opt_out_url }}",
+        "تذكير: {{ event }} {{ session_date }} {{ session_time }}، {{ venue }}. رمزك {{ short_code }}. للإيقاف {{ opt_out_url }}",
     ),
     ("reminder", SMS, "en"): (
         "",
@@ -76,7 +77,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("rescheduled", SMS, "ar"): (
         "",
-        "تغيير: {{ event }} سيقام يوم {{ session_date }} على {{ session_time }}، {{ venue }}. التذكرة: {{ ticket_url }}",
+        "تغيير: {{ event }} أصبح يوم {{ session_date }} {{ session_time }}، {{ venue }}. تذكرتك صالحة، رمزك {{ short_code }}.",
     ),
     ("rescheduled", SMS, "en"): (
         "",
@@ -137,7 +138,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
     ),
     ("thank_you", SMS, "ar"): (
         "",
-        "شكرا لحضوركم {{ event }}! 3 أسئلة دون ذكر الاسم: {{ feedback_url }}",
+        "شكرا لحضوركم {{ event }}! 3 أسئلة بدون اسم: {{ feedback_url }}",
     ),
     ("thank_you", SMS, "en"): (
         "",

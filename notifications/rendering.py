@@ -21,7 +21,7 @@ from events.models import Registration, Session, Ticket
 
 from .default_templates import DEFAULT_TEMPLATES
 from .models import Channel, Message, MessageTemplate, Purpose
-from .tokens import feedback_token, opt_out_token
+from .tokens import feedback_token, opt_out_token, registration_opt_out_token
 
 # Plain text: nothing to escape, and a participant's nickname must come out as typed.
 TEXT_ENGINE = Engine(autoescape=False)
@@ -37,6 +37,11 @@ def opt_out_url(channel: str, hashed_recipient: str) -> str:
     return absolute_url(
         reverse("notifications:opt_out", kwargs={"token": opt_out_token(channel, hashed_recipient)})
     )
+
+
+def registration_opt_out_url(registration: Registration, channel: str) -> str:
+    token = registration_opt_out_token(registration.pk, channel)
+    return absolute_url(reverse("notifications:opt_out", kwargs={"token": token}))
 
 
 def feedback_url(ticket: Ticket) -> str:
@@ -88,7 +93,7 @@ def message_context(
             "name": registration.contact_name,
             "event": registration.event.display_title,
             "registration_url": absolute_url(registration.get_absolute_url()),
-            "opt_out_url": opt_out_url(channel, hashed_recipient),
+            "opt_out_url": registration_opt_out_url(registration, channel),
             "ticket_url": absolute_url(ticket.get_absolute_url()) if ticket else "",
             "short_code": str(ticket) if ticket else "",
             "feedback_url": feedback_url(ticket) if ticket and with_feedback else "",

@@ -10,21 +10,18 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
-from events.models import Event
+from events.models import Event, Registration
 
 from . import selectors, services
 from .forms import FeedbackForm
 from .models import Channel, Suppression
-from .tokens import read_opt_out_token
+from .tokens import read_opt_out_token, read_registration_opt_out_token, recipient_hash
 
 
 @require_http_methods(["GET", "POST"])
 def opt_out(request, token: str):
     """GET asks, POST acts: link scanners that prefetch URLs must not unsubscribe anyone."""
-    parsed = read_opt_out_token(token)
-    if parsed is None:
-        raise Http404
-    channel, hashed = parsed
+    channel, hashed = _opt_out_target(token)
     done = services.is_suppressed(channel=channel, hashed_recipient=hashed)
     if request.method == "POST" and not done:
         services.suppression_add(
@@ -36,6 +33,26 @@ def opt_out(request, token: str):
         "notifications/opt_out.html",
         {"done": done, "channel_label": Channel(channel).label},
     )
+
+
+def _opt_out_target(token: str) -> tuple[str, str]:
+    """(channel, recipient hash) from a short registration token (SMS) or a signed hash token."""
+    short = read_registration_opt_out_token(token)
+    if short is not None:
+        registration_id, channel = short
+        registration = Registration.objects.filter(pk=registration_id).first()
+        address = (
+            getattr(registration, "phone" if channel == Channel.SMS else "email", "")
+            if registration
+            else ""
+        )
+        if not address:
+            raise Http404
+        return channel, recipient_hash(channel, address)
+    parsed = read_opt_out_token(token)
+    if parsed is None:
+        raise Http404
+    return parsed
 
 
 @require_http_methods(["GET", "POST"])

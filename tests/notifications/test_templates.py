@@ -44,7 +44,9 @@ def test_reminder_renders_in_the_participants_language(
     assert expected_word in body
     assert expected_date in context["session_date"]
     assert {"fr": event.title, "ar": "لقاء", "en": "Meeting"}[language] in body
-    assert "10:00" in body and ticket.get_absolute_url() in body
+    assert "10:00" in body
+    # Arabic SMS (UCS-2) carry the short code instead of the long ticket link to save segments.
+    assert (str(ticket) if language == "ar" else ticket.get_absolute_url()) in body
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])

@@ -92,7 +92,7 @@ def attended_ticket(event):
         ticket=ticket,
         source="scan",
         gender="female",
-        age_band="25_59",
+        age_band=ticket.attendee.age_band,
         profile="migrant",
         recorded_at=event.created_at,
     )
@@ -132,7 +132,7 @@ def test_feedback_is_refused_for_a_no_show(client, event):
 
 
 def test_feedback_with_forged_token_is_404(client):
-    assert client.get("/feedback/123:forged/").status_code == 404
+    assert client.get("/feedback/123-0123456789abcdef/").status_code == 404
 
 
 def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, organizer):
@@ -197,3 +197,28 @@ def test_organizer_retry_failed_action(organizer_client, organizer, frozen_now, 
     assert response.status_code == 302
     assert Message.objects.get().status == Message.Status.SENT
     assert [m.body for m in sms.outbox] == ["x"]
+
+
+def test_demo_loader_queues_a_confirmation_and_is_idempotent(committed):
+    from events.demo import demo_load as events_demo_load
+    from notifications import sms
+    from notifications.demo import demo_load
+
+    events_demo_load()
+    first = committed(demo_load)
+    assert first.created_objects > 3
+    assert len(sms.outbox) == 1 and "Multaqa" in sms.outbox[0].body
+    assert Message.objects.filter(purpose="reminder").exists()
+    assert committed(demo_load).created_objects == 0
+
+
+def test_short_opt_out_link_in_sms_stops_that_registrations_phone(client, event):
+    from notifications.rendering import registration_opt_out_url
+
+    ticket = ticket_for(event, email="a@example.org")
+    registration = ticket.attendee.registration
+    url = registration_opt_out_url(registration, "sms")
+    assert len(url) < 60
+    assert client.post(path_of(url)).status_code == 200
+    assert Suppression.objects.get().recipient_hash == recipient_hash("sms", registration.phone)
+    assert client.get(path_of(url)[:-3] + "00/").status_code == 404
