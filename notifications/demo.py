@@ -13,7 +13,7 @@ from events.models import Attendee, Event, EventStatus, Registration, Ticket
 
 from .services import registration_confirmation_send, registration_reminders_sync
 
-DEMO_ACCESS_TOKEN = "demo-notifications-participant"
+DEMO_ACCESS_TOKEN = "demo-notifications-participant"  # noqa: S105 - demo data, not a secret
 
 
 @dataclass
