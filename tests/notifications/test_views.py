@@ -222,3 +222,21 @@ def test_short_opt_out_link_in_sms_stops_that_registrations_phone(client, event)
     assert client.post(path_of(url)).status_code == 200
     assert Suppression.objects.get().recipient_hash == recipient_hash("sms", registration.phone)
     assert client.get(path_of(url)[:-3] + "00/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("fr", "Êtes-vous satisfait·e"), ("ar", "ما مدى رضاك"), ("en", "How satisfied are you")],
+)
+def test_feedback_form_speaks_the_three_languages(client, event, language, question):
+    ticket = attended_ticket(event)
+    url = reverse("notifications:feedback", args=[feedback_token(ticket.pk)])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert question in page
+    assert ('dir="rtl"' in page) == (language == "ar")
+
+
+def test_opt_out_page_is_translated(client, event):
+    ticket = ticket_for(event)
+    url = path_of(opt_out_url("sms", recipient_hash("sms", ticket.attendee.registration.phone)))
+    assert "إيقاف الرسائل" in client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
