@@ -14,7 +14,7 @@ from events.models import Event, Registration
 
 from . import selectors, services
 from .forms import FeedbackForm
-from .models import Channel, Suppression
+from .models import Channel, Message, Suppression
 from .tokens import read_opt_out_token, read_registration_opt_out_token, recipient_hash
 
 
@@ -113,6 +113,7 @@ def event_messages(request, event_id: int):
             "event": event,
             "counts": selectors.message_counts_for_event(event=event),
             "channels": Channel.choices,
+            "statuses": Message.Status.choices,
             "failures": selectors.message_failures_for_event(event=event),
             "feedback": selectors.feedback_summary_for_event(event=event),
         },

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.logging import scrub
 from notifications import sms
 from notifications.models import Channel, Message
 from notifications.rendering import build_email
@@ -162,7 +163,7 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
         # Hold the lease over the backoff so that the dispatcher leaves the retry to the task;
         # if the task is lost, the row becomes claimable when the lease ends.
         Message.objects.filter(pk=message.pk, claim_token=claim_token).update(
-            last_error=result.error[:500],
+            last_error=scrub(result.error)[:500],
             leased_until=timezone.now() + timezone.timedelta(seconds=delay + lease_seconds()),
         )
         logger.warning("message %s: transient failure, retry in %ss", message.pk, delay)
@@ -178,8 +179,9 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
 
 
 def _finish(message: Message, *, status: str, last_error: str) -> None:
+    # Organizers see the reasons: provider texts may quote the number or address, so mask them.
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-        status=status, last_error=last_error[:500], claim_token="", leased_until=None
+        status=status, last_error=scrub(last_error)[:500], claim_token="", leased_until=None
     )
 
 

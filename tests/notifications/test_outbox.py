@@ -225,3 +225,12 @@ def test_two_workers_claim_disjoint_rows_on_postgresql():
     assert not set(results[0]) & set(results[1])
     assert len(results[0]) + len(results[1]) == 60
     assert results[0] and results[1]
+
+
+@pytest.mark.django_db
+def test_failure_reasons_never_keep_the_recipients_number(frozen_now):
+    pk, _token, _outcome = send_with(
+        SmsResult(SmsResult.FAILED, error="HTTP 400 +212600000000 is not a mobile number"),
+        frozen_now,
+    )
+    assert "+212600000000" not in Message.objects.get(pk=pk).last_error

@@ -240,3 +240,38 @@ def test_opt_out_page_is_translated(client, event):
     ticket = ticket_for(event)
     url = path_of(opt_out_url("sms", recipient_hash("sms", ticket.attendee.registration.phone)))
     assert "إيقاف الرسائل" in client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:notifications_message_changelist",
+        "admin:notifications_messagetemplate_changelist",
+        "admin:notifications_eventnotificationsettings_add",
+        "admin:notifications_suppression_changelist",
+        "admin:notifications_feedbackanswer_changelist",
+    ],
+)
+def test_admin_pages_open(admin_client, name):
+    assert admin_client.get(reverse(name)).status_code == 200
+
+
+def test_admin_message_list_is_scoped_to_the_organizers_events(client, organizer, event):
+    from django.contrib.auth.models import Permission
+
+    organizer.user_permissions.add(Permission.objects.get(codename="view_message"))
+    Message.objects.create(
+        channel="sms",
+        recipient="+212600000000",
+        recipient_hash="h",
+        language="fr",
+        purpose="reminder",
+        body="x",
+        idempotency_key="k-other",
+        scheduled_at=event.created_at,
+        event=event,
+    )
+    client.force_login(organizer)
+    response = client.get(reverse("admin:notifications_message_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
