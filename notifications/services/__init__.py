@@ -7,6 +7,7 @@ from .outbox import (
     message_send,
     messages_claim_due,
     messages_dispatch,
+    messages_forget_registration,
     messages_retry_failed,
     messages_send_now,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "message_send",
     "messages_claim_due",
     "messages_dispatch",
+    "messages_forget_registration",
     "messages_retry_failed",
     "messages_send_now",
     "registration_confirmation_send",

@@ -234,3 +234,15 @@ def messages_retry_failed(*, event, message_ids=None) -> int:
         status=Message.Status.SCHEDULED, attempts=0, scheduled_at=timezone.now()
     )
     return messages_dispatch(ids=ids)
+
+
+def messages_forget_registration(*, registration_id: int) -> int:
+    """For the personal-data purge: cancel what is still waiting and blank the address and text of
+    every message of this registration. Counts by status and channel stay for the figures."""
+    rows = Message.objects.filter(registration_id=registration_id)
+    rows.filter(status=Message.Status.SCHEDULED).update(
+        status=Message.Status.CANCELLED, last_error="personal data purged"
+    )
+    return rows.exclude(status=Message.Status.SENDING).update(
+        recipient="", subject="", body="", provider_id=""
+    )

@@ -299,3 +299,19 @@ def test_cancelled_event_gets_no_followups(event, frozen_now, committed):
     event.status = EventStatus.CANCELLED
     event.save()
     assert committed(services.event_followups_schedule, event_id=event.pk) == 0
+
+
+def test_forgetting_a_registration_blanks_its_messages_and_cancels_pending(
+    event, frozen_now, committed
+):
+    ticket = ticket_for(event)
+    registration = ticket.attendee.registration
+    committed(confirm, registration)
+    services.messages_forget_registration(registration_id=registration.pk)
+    rows = Message.objects.filter(registration=registration)
+    assert set(rows.values_list("recipient", flat=True)) == {""}
+    assert not rows.filter(body__contains=registration.contact_name).exists()
+    assert set(reminders(registration).values_list("status", flat=True)) == {
+        Message.Status.CANCELLED
+    }
+    assert rows.filter(purpose=Purpose.CONFIRMATION, status=Message.Status.SENT).count() == 1
