@@ -7,6 +7,7 @@ actions (send now, retry failed). The guarantees live here:
   under a new token, and a stale task still carrying the old token does nothing;
 - a row recorded as `sent` is never claimed again."""
 
+import datetime
 import logging
 import smtplib
 import uuid
@@ -78,7 +79,7 @@ def messages_claim_due(*, limit: int = 100, ids=None, now=None) -> list[tuple[in
     claim = {
         "status": Message.Status.SENDING,
         "claim_token": token,
-        "leased_until": now + timezone.timedelta(seconds=lease_seconds()),
+        "leased_until": now + datetime.timedelta(seconds=lease_seconds()),
     }
     due = Message.objects.filter(_due_filter(now))
     if ids is not None:
@@ -93,12 +94,13 @@ def messages_claim_due(*, limit: int = 100, ids=None, now=None) -> list[tuple[in
     else:
         # SQLite has no row locks: each row is taken by an UPDATE whose WHERE repeats the due
         # condition, so of two racing callers exactly one sees rowcount 1.
-        picked = [
-            pk
-            for pk in list(due.values_list("pk", flat=True)[:limit])
-            if Message.objects.filter(_due_filter(now), pk=pk).update(**claim) == 1
-        ]
+        candidates = list(due.values_list("pk", flat=True)[:limit])
+        picked = [pk for pk in candidates if _claim_one(pk, now, claim)]
     return [(pk, token) for pk in picked]
+
+
+def _claim_one(pk: int, now, claim: dict) -> bool:
+    return Message.objects.filter(_due_filter(now), pk=pk).update(**claim) == 1
 
 
 def messages_dispatch(*, ids=None, limit: int | None = None, now=None) -> int:
@@ -133,7 +135,7 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
     held = Message.objects.filter(
         pk=message_id, status=Message.Status.SENDING, claim_token=claim_token
     ).update(
-        attempts=F("attempts") + 1, leased_until=now + timezone.timedelta(seconds=lease_seconds())
+        attempts=F("attempts") + 1, leased_until=now + datetime.timedelta(seconds=lease_seconds())
     )
     if not held:
         # Already sent, cancelled, or re-claimed by someone else after our lease ran out.
@@ -164,7 +166,7 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
         # if the task is lost, the row becomes claimable when the lease ends.
         Message.objects.filter(pk=message.pk, claim_token=claim_token).update(
             last_error=scrub(result.error)[:500],
-            leased_until=timezone.now() + timezone.timedelta(seconds=delay + lease_seconds()),
+            leased_until=timezone.now() + datetime.timedelta(seconds=delay + lease_seconds()),
         )
         logger.warning("message %s: transient failure, retry in %ss", message.pk, delay)
         return SendOutcome("retry", retry_in=delay)

@@ -234,3 +234,30 @@ def test_failure_reasons_never_keep_the_recipients_number(frozen_now):
         frozen_now,
     )
     assert "+212600000000" not in Message.objects.get(pk=pk).last_error
+
+
+@pytest.mark.django_db
+def test_claim_without_row_locks_never_takes_a_row_a_rival_just_took(frozen_now):
+    """The SQLite path: a row another caller claims between our SELECT and our UPDATE is lost to
+    us (the UPDATE repeats the due condition and matches nothing), never claimed twice."""
+    from notifications.services import outbox
+
+    first, second = make_message(0), make_message(1)
+    original = outbox._claim_one
+
+    def rival_wins_the_first_row(pk, now, claim):
+        if pk == first.pk:
+            Message.objects.filter(pk=pk).update(
+                status=Message.Status.SENDING,
+                claim_token="rival",
+                leased_until=now + datetime.timedelta(minutes=5),
+            )
+        return original(pk, now, claim)
+
+    with (
+        mock.patch.object(connection.features, "has_select_for_update_skip_locked", False),
+        mock.patch.object(outbox, "_claim_one", side_effect=rival_wins_the_first_row),
+    ):
+        claims = services.messages_claim_due()
+    assert [pk for pk, _ in claims] == [second.pk]
+    assert Message.objects.get(pk=first.pk).claim_token == "rival"
