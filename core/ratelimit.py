@@ -41,7 +41,10 @@ def rate_limited(scope: str, *, setting: str, methods: tuple[str, ...] = ("POST"
                     scope=scope, key=client_ip(request), limit=limit, window_seconds=window
                 ):
                     response = render(
-                        request, "core/429.html", {"retry_minutes": max(window // 60, 1)}, status=429
+                        request,
+                        "core/429.html",
+                        {"retry_minutes": max(window // 60, 1)},
+                        status=429,
                     )
                     response["Retry-After"] = str(window)
                     return response

@@ -6,6 +6,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Language
+from core.phones import phone_to_e164
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Registration
 from events.services.registrations import MAX_MEMBERS, PersonData
@@ -81,8 +82,10 @@ class RegistrationForm(PersonForm):
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     consent_register = forms.BooleanField(
-        label=_("I agree that Multaqa keeps these answers to register me (and the people I "
-                "register) for this event and to count participants anonymously."),
+        label=_(
+            "I agree that Multaqa keeps these answers to register me (and the people I "
+            "register) for this event and to count participants anonymously."
+        ),
         error_messages={"required": _("We cannot register you without this agreement.")},
     )
     consent_contact = forms.BooleanField(
@@ -106,6 +109,10 @@ class RegistrationForm(PersonForm):
             del self.fields["sessions"]
             self._sessions = {}
         self.fields["first_name"].required = False
+
+    def clean_phone(self) -> str:
+        # Checked here as well as in the service so that every error shows at once.
+        return phone_to_e164(self.cleaned_data["phone"])
 
     @property
     def is_bot(self) -> bool:

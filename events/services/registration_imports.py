@@ -22,8 +22,16 @@ from .registrations import PersonData, contact_channels_clean, person_check, reg
 
 REQUIRED_COLUMNS = ("gender", "age_band")
 KNOWN_COLUMNS = (
-    "first_name", "gender", "age_band", "profile", "nationality", "phone", "email", "language",
-    "consent_contact", "group",
+    "first_name",
+    "gender",
+    "age_band",
+    "profile",
+    "nationality",
+    "phone",
+    "email",
+    "language",
+    "consent_contact",
+    "group",
 )
 YES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
 NO = {"", "0", "no", "n", "false", "non"}
@@ -67,7 +75,9 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
-        raise ApplicationError(_("The file must be UTF-8 encoded CSV."), code="bad_encoding") from exc
+        raise ApplicationError(
+            _("The file must be UTF-8 encoded CSV."), code="bad_encoding"
+        ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -95,7 +105,9 @@ def _parse_row(values: dict, event: Event) -> tuple[dict, list[str]]:
     problems = []
     gender = _choice(values.get("gender", ""), Gender)
     if gender is None:
-        problems.append(_("gender must be one of %(values)s") % {"values": ", ".join(Gender.values)})
+        problems.append(
+            _("gender must be one of %(values)s") % {"values": ", ".join(Gender.values)}
+        )
     age_band = _choice(values.get("age_band", ""), AgeBand)
     if age_band is None:
         problems.append(
@@ -163,8 +175,12 @@ def registrations_import_csv(*, event: Event, file, dry_run: bool) -> ImportRepo
             groups[key].members.append(parsed["person"])
         else:
             groups[key] = _Group(
-                line=line, contact=parsed["person"], phone=parsed["phone"], email=parsed["email"],
-                language=parsed["language"], consent_contact=parsed["consent_contact"],
+                line=line,
+                contact=parsed["person"],
+                phone=parsed["phone"],
+                email=parsed["email"],
+                language=parsed["language"],
+                consent_contact=parsed["consent_contact"],
             )
     if report.errors:
         if not dry_run:

@@ -39,7 +39,9 @@ def with_members(data, *members):
 
 @pytest.fixture
 def event():
-    event = EventFactory(title="Rencontre des familles", title_ar="لقاء الأسر", title_en="Family meeting")
+    event = EventFactory(
+        title="Rencontre des familles", title_ar="لقاء الأسر", title_en="Family meeting"
+    )
     SessionFactory(event=event)
     return event
 
@@ -51,7 +53,7 @@ def url(event):
 @pytest.mark.parametrize(
     ("language", "direction", "title", "button"),
     [
-        ("fr", "ltr", "Rencontre des familles", "Inscription"),
+        ("fr", "ltr", "Rencontre des familles", "inscrire"),
         ("ar", "rtl", "لقاء الأسر", "التسجيل"),
         ("en", "ltr", "Family meeting", "Register"),
     ],
@@ -131,7 +133,9 @@ def test_add_member_button_shows_one_more_row_and_keeps_typed_values(client, eve
 
 def test_bad_input_returns_the_form_with_messages_in_the_page_language(client, event):
     client.cookies["django_language"] = "ar"
-    data = form_data(**{"contact-phone": "123", "contact-gender": "", "contact-consent_register": ""})
+    data = form_data(
+        **{"contact-phone": "123", "contact-gender": "", "contact-consent_register": ""}
+    )
     response = client.post(url(event), data)
     html = response.content.decode()
     assert response.status_code == 400

@@ -8,7 +8,12 @@ from tests.factories import EventFactory, MembershipFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 PAYLOAD = {
-    "contact": {"first_name": "Aminata", "gender": "female", "age_band": "25-59", "profile": "migrant"},
+    "contact": {
+        "first_name": "Aminata",
+        "gender": "female",
+        "age_band": "25-59",
+        "profile": "migrant",
+    },
     "members": [
         {"gender": "female", "age_band": "5-11"},
         {"first_name": "Moussa", "gender": "male", "age_band": "0-4", "profile": "migrant"},

@@ -44,7 +44,9 @@ def test_household_registration_gives_each_member_a_ticket():
     assert registration.kind == Registration.Kind.HOUSEHOLD
     people = list(registration.members.order_by("id"))
     assert [(p.first_name, p.age_band, p.is_contact) for p in people] == [
-        ("Aminata", "25-59", True), ("Awa", "5-11", False), ("", "12-17", False),
+        ("Aminata", "25-59", True),
+        ("Awa", "5-11", False),
+        ("", "12-17", False),
     ]
     tickets = tickets_of(registration)
     assert len(tickets) == 3

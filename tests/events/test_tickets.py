@@ -28,9 +28,10 @@ def test_cancelling_a_valid_ticket_promotes_the_oldest_waiting_registration(
     holder = tickets_of(register(event))[0]
     first_waiting = tickets_of(register(event))[0]
     second_waiting = tickets_of(register(event))[0]
-    with SignalCatcher(signals.ticket_cancelled) as cancelled, SignalCatcher(
-        signals.ticket_promoted
-    ) as promoted:
+    with (
+        SignalCatcher(signals.ticket_cancelled) as cancelled,
+        SignalCatcher(signals.ticket_promoted) as promoted,
+    ):
         run_on_commit(django_capture_on_commit_callbacks, ticket_cancel, ticket=holder)
     holder.refresh_from_db()
     first_waiting.refresh_from_db()
@@ -88,7 +89,10 @@ def test_cancel_and_reissue_are_audited_without_personal_data():
     ticket_reissue(ticket=ticket, actor=actor)
     ticket_cancel(ticket=ticket, actor=actor)
     entries = list(AuditEntry.objects.order_by("id").values_list("action", "target_id", "detail"))
-    assert entries == [("ticket.reissue", str(ticket.pk), {}), ("ticket.cancel", str(ticket.pk), {})]
+    assert entries == [
+        ("ticket.reissue", str(ticket.pk), {}),
+        ("ticket.cancel", str(ticket.pk), {}),
+    ]
 
 
 def test_reissue_gives_a_new_secret_and_short_code_and_the_old_link_stops_working(client):
