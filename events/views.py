@@ -51,7 +51,12 @@ def _registration_closed_reason(event: Event) -> str:
     return ""
 
 
-@rate_limited("registration", setting="REGISTRATION_RATE_LIMIT")
+def _adds_a_member_row(request) -> bool:
+    return "add_member" in request.POST
+
+
+# Adding a member row only redisplays the form, so a big family is not mistaken for a robot.
+@rate_limited("registration", setting="REGISTRATION_RATE_LIMIT", exempt=_adds_a_member_row)
 def event_register(request, event_id: int):
     event = public_event_get(event_id=event_id)
     if event is None:

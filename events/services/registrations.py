@@ -118,7 +118,8 @@ def registration_create(
     phone, email = contact_channels_clean(phone, email, errors)
     if language not in Language.values:
         errors["language"] = [_("Choose French, Arabic or English.")]
-    if kind is None:
+    if kind is None or (members and kind == Registration.Kind.INDIVIDUAL):
+        # Someone who ticked "only myself" and then added people registers a household.
         kind = Registration.Kind.HOUSEHOLD if members else Registration.Kind.INDIVIDUAL
     if kind not in Registration.Kind.values:
         errors["kind"] = [_("Unknown kind of registration.")]

@@ -172,6 +172,16 @@ def test_too_many_submissions_from_one_ip_get_a_clear_429_page(client, event):
     assert client.get(url(event), REMOTE_ADDR="10.0.0.1").status_code == 200
 
 
+@override_settings(REGISTRATION_RATE_LIMIT=(2, 3600))
+def test_adding_member_rows_does_not_count_towards_the_rate_limit(client, event):
+    data = form_data()
+    data.pop("register")
+    data["add_member"] = "1"
+    for _attempt in range(5):
+        assert client.post(url(event), data).status_code == 200
+    assert client.post(url(event), form_data()).status_code == 302
+
+
 def test_closed_registration_shows_the_reason_and_no_form(client, frozen_now):
     event = EventFactory(registration_closes_at=frozen_now - datetime.timedelta(minutes=1))
     response = client.get(url(event))
@@ -222,3 +232,19 @@ def test_language_picked_with_the_switcher_wins_on_the_ticket_page(client, event
 def test_unknown_ticket_and_registration_links_are_404(client):
     assert client.get("/tickets/not-a-secret/").status_code == 404
     assert client.get("/registrations/not-a-token/").status_code == 404
+
+
+@pytest.mark.redis
+def test_rate_limit_counts_are_shared_through_redis():
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from core.ratelimit import ratelimit_hit
+
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    cache.delete("ratelimit:test-redis:10.1.1.1")
+    results = [
+        ratelimit_hit(scope="test-redis", key="10.1.1.1", limit=2, window_seconds=60)
+        for _attempt in range(3)
+    ]
+    assert results == [True, True, False]

@@ -176,3 +176,8 @@ def test_sessions_of_another_event_are_refused():
     with pytest.raises(ApplicationError) as caught:
         register(EventFactory(), sessions=[other_session])
     assert "sessions" in caught.value.field_errors
+
+
+def test_individual_kind_with_members_becomes_a_household():
+    registration = register(EventFactory(), members=[CHILD], kind=Registration.Kind.INDIVIDUAL)
+    assert registration.kind == Registration.Kind.HOUSEHOLD
