@@ -171,7 +171,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     inlines = [AttendeeInline]
     exclude = ["access_token", "consent_recorded_at", "consent_wording_version", "source",
                "personal_data_purged_at"]
-    readonly_fields = ["confirmation_page"]
+    readonly_fields = ["confirmation_page", "badges"]
     actions = ["print_badges"]
 
     def get_queryset(self, request):
@@ -191,6 +191,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not registration.pk:
             return "—"
         return format_html('<a href="{0}" target="_blank">{0}</a>', registration.get_absolute_url())
+
+    @admin.display(description=_("badges"))
+    def badges(self, registration):
+        if not registration.pk:
+            return "—"
+        url = reverse("events:badges", args=[registration.event_id])
+        return format_html(
+            '<a href="{}?registration={}" target="_blank">{}</a>', url, registration.pk, _("PDF")
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -68,6 +68,9 @@ def test_organizer_sees_registrations_in_the_admin(admin_client):
     page = admin_client.get(f"/admin/events/registration/{registration.pk}/change/")
     assert page.status_code == 200
     assert registration.get_absolute_url() in page.content.decode()
+    assert f"/events/{registration.event_id}/badges.pdf?registration={registration.pk}" in (
+        page.content.decode()
+    )
 
 
 def test_admin_actions_cancel_reissue_and_print(admin_client):
