@@ -84,10 +84,20 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, dict]]]:
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     reader.fieldnames = header
     rows = []
-    for row in reader:
-        values = {key: (value or "").strip() for key, value in row.items() if key}
-        if any(values.values()):
-            rows.append((reader.line_num, values))
+    try:
+        for row in reader:
+            values = {
+                key: value.strip() if isinstance(value, str) else ""
+                for key, value in row.items()
+                if key
+            }
+            if any(values.values()):
+                rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise ApplicationError(
+            _("The file is not a readable CSV (line %(line)s).") % {"line": reader.line_num},
+            code="bad_csv",
+        ) from exc
     return header, rows
 
 

@@ -67,6 +67,9 @@ def test_api_registration_restricted_to_a_session(organizer_client, event):
         ({"contact": {"gender": "woman", "age_band": "25-59"}}, 422),
         ({"contact": {"gender": "female"}}, 422),
         ({"session_ids": [999999]}, 400),
+        ({"session_ids": [2**70]}, 422),
+        ({"contact": {"first_name": "A\u0000", "gender": "female", "age_band": "25-59"}}, 400),
+        ({"members": [{"gender": "male", "age_band": "0-4"}] * 61}, 422),
     ],
 )
 def test_bad_input_is_a_4xx_and_writes_nothing(organizer_client, event, change, status):

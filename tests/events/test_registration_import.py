@@ -117,3 +117,15 @@ def test_management_command_dry_run_and_import(tmp_path, capsys):
         call_command("import_registrations", event.pk, str(bad), "--dry-run")
     err = capsys.readouterr().err
     assert " 3" in err and "gender" in err
+
+
+def test_nul_characters_are_a_row_error_not_a_crash():
+    text = "first_name,gender,age_band\nA\x00wa,female,5-11\n"
+    report = registrations_import_csv(event=EventFactory(), file=csv_file(text), dry_run=True)
+    assert [error.line for error in report.errors] == [2]
+
+
+def test_extra_cells_beyond_the_header_do_not_crash():
+    text = "gender,age_band\nfemale,5-11,surplus\n"
+    report = registrations_import_csv(event=EventFactory(), file=csv_file(text), dry_run=True)
+    assert report.errors == []
