@@ -20,6 +20,7 @@ from .models import Event, Registration, Ticket
 from .qr import qr_png_bytes, qr_svg
 from .selectors.events import published_event_list
 from .selectors.registrations import (
+    MAX_ID,
     public_event_get,
     registration_get_by_token,
     registration_tickets,
@@ -197,12 +198,14 @@ def ticket_qr_svg(request, secret: str):
 @login_required
 def event_badges(request, event_id: int):
     """Badges of every valid ticket of the event, or of one registration (`?registration=id`)."""
+    if event_id >= MAX_ID:
+        raise Http404
     event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     registration = None
     if request.GET.get("registration"):
-        if not request.GET["registration"].isdigit():
+        if not request.GET["registration"].isdigit() or int(request.GET["registration"]) >= MAX_ID:
             raise Http404
         registration = get_object_or_404(Registration, pk=request.GET["registration"], event=event)
     pdf = badges_pdf(ticket_list_for_badges(event=event, registration=registration))

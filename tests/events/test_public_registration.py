@@ -248,3 +248,7 @@ def test_rate_limit_counts_are_shared_through_redis():
         for _attempt in range(3)
     ]
     assert results == [True, True, False]
+
+
+def test_absurd_event_ids_are_404_not_500(client):
+    assert client.get(f"/events/{10**30}/register/").status_code == 404
