@@ -67,7 +67,8 @@ def event_register(request, event_id: int):
     status, show_errors = 200, True
     if request.method == "POST" and not closed_reason:
         data = request.POST.copy()
-        if not data.get("members-TOTAL_FORMS", "").isdigit():
+        total = data.get("members-TOTAL_FORMS", "")
+        if not (total.isascii() and total.isdigit() and len(total) <= 3):
             # A form sent without member rows (old page, script) registers the contact alone.
             data["members-TOTAL_FORMS"] = data["members-INITIAL_FORMS"] = "0"
         form = RegistrationForm(data, event=event, prefix="contact")
@@ -77,7 +78,7 @@ def event_register(request, event_id: int):
         if "add_member" in data:
             # No JavaScript needed: this button re-displays the form with one more member row,
             # keeping what was typed and without complaining about fields not filled in yet.
-            total = int(data.get("members-TOTAL_FORMS", "0") or 0)
+            total = int(data["members-TOTAL_FORMS"])
             data["members-TOTAL_FORMS"] = str(min(total + 1, MemberFormSet.max_num))
             show_errors = False
         elif form.is_bot:

@@ -252,3 +252,11 @@ def test_rate_limit_counts_are_shared_through_redis():
 
 def test_absurd_event_ids_are_404_not_500(client):
     assert client.get(f"/events/{10**30}/register/").status_code == 404
+
+
+@pytest.mark.parametrize("total", ["²", "9" * 5000, "-1", ""])
+def test_tampered_member_count_never_crashes(client, event, total):
+    data = form_data(**{"members-TOTAL_FORMS": total})
+    assert client.post(url(event), data).status_code == 302
+    data["add_member"] = "1"
+    assert client.post(url(event), data).status_code == 200
