@@ -228,11 +228,13 @@ def registrations_import_csv(*, event: Event, file, dry_run: bool) -> ImportRepo
 
 
 def _service_problems(event: Event, parsed: dict) -> list[str]:
-    """The errors registration_create would raise for this row alone, as plain sentences."""
-    if any(not getattr(parsed["person"], name) for name in ("gender", "age_band", "profile")):
-        return []
+    """The other errors registration_create would raise for this row, as plain sentences."""
     errors: dict[str, list[str]] = {}
     person_check(parsed["person"], "contact", event=event, errors=errors)
+    already_reported = ["gender", "age_band", "profile"]
+    if not event.ask_nationality:
+        already_reported.append("nationality")
+    for name in already_reported:
+        errors.pop(f"contact.{name}", None)
     contact_channels_clean(parsed["phone"], parsed["email"], errors)
-    errors.pop("contact.nationality", None)  # already reported by _parse_row
     return [f"{name.removeprefix('contact.')}: {' '.join(msgs)}" for name, msgs in errors.items()]
