@@ -92,3 +92,10 @@ def test_admin_actions_cancel_reissue_and_print(admin_client):
     )
     assert response["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(response.content)).pages[0].images) == 1
+
+
+def test_ticket_search_accepts_a_typed_short_code(admin_client):
+    ticket = tickets_of(register(EventFactory()))[0]
+    typed = f"{ticket.short_code[:4].lower()} {ticket.short_code[4:].lower()}"
+    response = admin_client.get("/admin/events/ticket/", {"q": typed})
+    assert response.context["cl"].result_count == 1
