@@ -18,7 +18,7 @@ def test_session_outside_its_event_dates_is_rejected_with_a_clear_message():
     session = SessionFactory.build(event=EventFactory())
     session.date = session.event.end_date + datetime.timedelta(days=1)
     session.venue.save()
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         session.full_clean()
     assert "within its event's dates" in str(excinfo.value.message_dict["date"])
 
@@ -38,7 +38,7 @@ def test_target_share_outside_0_to_100_is_rejected(percent):
         share_value="female",
         share_min_percent=percent,
     )
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         target.full_clean()
     assert "100%" in str(excinfo.value)
 
