@@ -5,7 +5,7 @@ renderings as an HTML page and a PDF, in a language, optionally personalised for
 
 Nothing here reads a participant's name, phone or e-mail: figures are sums, endorsements counts."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -19,16 +19,22 @@ LANGUAGES = Language.values
 
 
 def forum_figures(event: Event) -> dict:
-    """Attendances of the forum and their breakdowns, straight from the attendance rows (voided
-    rows excluded, class headcounts summed). The lead swaps this for the figures selectors."""
-    from attendance.models import Attendance  # imported lazily: forums must not need attendance
+    """Attendance figures of the forum from the one definition of measures (attendance.figures):
+    attendances (voided rows excluded, class headcounts summed) with their gender, age and profile
+    breakdowns, and the people reached. Stored in the summary as plain numbers."""
+    from attendance.selectors import figures_for_event  # lazily: forums must not need attendance
 
-    rows = Attendance.objects.filter(event=event, voided_at__isnull=True)
-    figures = {"total": rows.aggregate(total=Sum("headcount"))["total"] or 0}
+    totals = figures_for_event(event=event, levels=()).totals
+    attendances = totals.breakdowns["attendances"]
+    figures = {
+        "total": totals.attendances,
+        "people_reached": totals.people_reached,
+        "sessions_held": totals.sessions_held,
+    }
     for dimension in DIMENSIONS:
-        grouped = rows.order_by().values(dimension).annotate(people=Sum("headcount"))
-        counts = {row[dimension]: row["people"] for row in grouped}
-        figures[dimension] = {value: counts.get(value, 0) for value in DIMENSIONS[dimension].values}
+        figures[dimension] = {
+            share.value: share.count for share in attendances.by_dimension[dimension]
+        }
     return figures
 
 
