@@ -18,6 +18,7 @@ from django.utils.html import escape, linebreaks
 from events.models import Registration, Session, Ticket
 from events.qr import TICKET_PAGE_BOX_SIZE, qr_png_bytes
 
+from .attachments import message_attachments
 from .default_templates import DEFAULT_TEMPLATES
 from .models import Channel, Message, MessageTemplate, Purpose
 from .tokens import feedback_token, opt_out_token, registration_opt_out_token
@@ -180,4 +181,6 @@ def build_email(message: Message) -> EmailMultiAlternatives:
             sessions, title=title, domain=domain, url=absolute_url(ticket.get_absolute_url())
         )
         email.attach("multaqa.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    for attachment in message_attachments(message):
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
