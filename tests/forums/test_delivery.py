@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from events.models import Event
+from events.models import Event, EventStatus
 from events.services.events import event_close
 from forums import selectors
 from forums.delivery import summary_deliver, summary_delivery_retry, summary_publish
 from forums.models import ForumSummary
+from forums.services import summary_build
 from forums.tasks import forum_summary_build_task
 from notifications.models import Message, Purpose
 from tests.factories import (
@@ -168,7 +169,7 @@ def test_an_explicit_new_version_is_delivered_once_more_to_each_contact(
     contacts = list(selectors.summary_recipient_contacts(event=demo_forum))
     emails = summary_emails(contacts)
     assert len(emails) == 8
-    assert sum("2" in e.attachments[0][0] for e in emails) == 4
+    assert sum("-v2-" in e.attachments[0][0] for e in emails) == 4
     # Sending that version again (a retried task, a second click on nothing) adds nothing.
     with django_capture_on_commit_callbacks(execute=True):
         summary_deliver(summary_id=ForumSummary.objects.get(event=demo_forum, number=2).pk)
@@ -257,3 +258,39 @@ def test_contacts_without_email_or_of_unlinked_organisations_get_nothing(
         "organization": closed_forum.health.pk,
         "contact": linked.pk,
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
+    import threading
+
+    from django.db import connection
+
+    type(forum.event).objects.filter(pk=forum.event.pk).update(status=EventStatus.CLOSED)
+    summary = summary_build(event=forum.event)
+    contacts = [
+        ContactFactory(organization=forum.education),
+        ContactFactory(organization=forum.health),
+        ContactFactory(organization=forum.commune),
+    ]
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def deliver():
+        try:
+            barrier.wait()
+            summary_deliver(summary_id=summary.pk)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == 3
+    assert sorted(e.to[0] for e in summary_emails(contacts)) == sorted(c.email for c in contacts)
