@@ -194,6 +194,8 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
             "title": _pick(event["title"], language),
             "event": event,
             "total": data["figures"].get("total", 0),
+            # Summaries built before the figures selectors were used do not have it.
+            "people_reached": data["figures"].get("people_reached"),
             "figures": figures,
             "themes": themes,
             "institutions": institutions,

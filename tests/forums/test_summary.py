@@ -43,6 +43,24 @@ def test_figures_match_the_attendance_rows(forum):
     assert figures["gender"] == {"female": 21, "male": 1, "other": 0, "undisclosed": 0}
     assert figures["age_band"]["12-17"] == 20 and figures["age_band"]["60+"] == 0
     assert figures["profile"] == {"migrant": 1, "refugee": 1, "host": 20, "undisclosed": 0}
+    assert figures["people_reached"] == 22 and figures["sessions_held"] == 1
+
+
+def test_a_person_admitted_to_two_sessions_is_two_attendances_and_one_person(forum):
+    from tests.factories import SessionFactory
+
+    second = SessionFactory(event=forum.event)
+    for session in (forum.session, second):
+        attendance(session, ticket=forum.tickets[0])
+    attendance(second, gender="male", headcount=3)
+
+    figures = forum_figures(forum.event)
+
+    assert figures["total"] == 5
+    assert figures["people_reached"] == 4
+    assert figures["sessions_held"] == 2
+    html = summary_html_render(summary_data_build(forum.event), language="en")
+    assert "<strong>4</strong>people reached" in flat(html)
 
 
 def test_small_figures_are_masked_for_partners(forum):
