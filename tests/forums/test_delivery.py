@@ -294,3 +294,19 @@ def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
     assert errors == []
     assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == 3
     assert sorted(e.to[0] for e in summary_emails(contacts)) == sorted(c.email for c in contacts)
+
+
+def test_recipients_follow_the_partner_portal_rule(closed_forum):
+    from core.models import Organization
+
+    stranger = Organization.objects.create(name="Sans lien", kind=Organization.Kind.NGO)
+    donor = Organization.objects.create(name="Bailleur", kind=Organization.Kind.DONOR)
+    closed_forum.event.programme.donors.add(donor)
+    linked = set(selectors.forum_partner_organizations(event=closed_forum.event))
+    for organization in Organization.objects.all():
+        in_portal = selectors.partner_forum_list(organization=organization).filter(
+            pk=closed_forum.event.pk
+        )
+        assert in_portal.exists() == (organization in linked), organization
+    assert donor in linked and stranger not in linked
+    assert closed_forum.health in linked  # addressed by an adopted recommendation only
