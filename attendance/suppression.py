@@ -1,0 +1,162 @@
+"""Small-number suppression for every figure a partner or the public can see.
+
+A table is a set of named cells and the lines that tie them together: each line says that its
+parts add up to its total (the genders of a row add up to the row's people reached; the rows of a
+column add up to the programme total). Then:
+
+- primary suppression: a breakdown cell above zero and below the programme's threshold is hidden
+  and shown as `<N` (zero is shown: it says that nobody is there, which singles no one out);
+- secondary suppression: a hidden cell must not be recoverable from what stays visible. The
+  attacker this module defends against knows every visible cell, every line, that a `<N` cell
+  holds 1..N-1 and that a hidden cell is never zero; they narrow each hidden cell to an interval,
+  line by line, until nothing changes (this finds every subtraction from a row or column total,
+  chains of them across rows and columns, and pairs of small cells whose sum gives them away).
+  While some hidden cell is pinned to one value, the smallest visible non-zero part of a line
+  holding it is hidden too (its total when no part is left), and the attack is run again.
+
+Organizers' own pages never go through here: they keep exact figures."""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+SECONDARY_MARK = "x"
+UNBOUNDED = float("inf")
+
+
+@dataclass(frozen=True)
+class Line:
+    """parts add up to total (all are cell keys of the same table)."""
+
+    parts: tuple
+    total: Hashable
+
+    def members(self) -> tuple:
+        return (*self.parts, self.total)
+
+
+def small_mark(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+def _bounds(values, lines, hidden, threshold):
+    """The interval the attacker can narrow each cell to. Visible cells are exact."""
+    low, high = {}, {}
+    for key, value in values.items():
+        if key in hidden:
+            low[key] = 1
+            high[key] = threshold - 1 if hidden[key] == PRIMARY else UNBOUNDED
+        else:
+            low[key] = high[key] = value
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            for member in line.members():
+                if member not in hidden:
+                    continue
+                if member == line.total:
+                    new_low = sum(low[p] for p in line.parts)
+                    new_high = sum(high[p] for p in line.parts)
+                else:
+                    others = [p for p in line.parts if p != member]
+                    new_low = low[line.total] - sum(high[p] for p in others)
+                    new_high = high[line.total] - sum(low[p] for p in others)
+                if new_low > low[member]:
+                    low[member], changed = new_low, True
+                if new_high < high[member]:
+                    high[member], changed = new_high, True
+    return low, high
+
+
+def recoverable_cells(
+    values: dict, lines: Iterable[Line], hidden: dict, *, threshold: int
+) -> dict[Hashable, int]:
+    """Hidden cells whose exact value can be worked out from what is shown, with that value."""
+    low, high = _bounds(values, list(lines), hidden, threshold)
+    return {key: int(low[key]) for key in hidden if low[key] == high[key]}
+
+
+def _complement(line: Line, values: dict, hidden: dict):
+    candidates = [p for p in line.parts if p not in hidden and values[p] > 0]
+    if candidates:
+        return min(candidates, key=lambda p: (values[p], str(p)))
+    if line.total not in hidden and values[line.total] > 0:
+        return line.total
+    return None
+
+
+def suppress(
+    values: dict, lines: Iterable[Line], *, threshold: int, sensitive: Iterable | None = None
+) -> dict[Hashable, str]:
+    """Which cells to hide, and why (PRIMARY or SECONDARY). `sensitive` are the breakdown cells
+    that can be primary (all parts of all lines when not given); totals are hidden only when a
+    breakdown cell would otherwise be recovered through them."""
+    lines = list(lines)
+    if sensitive is None:
+        sensitive = {part for line in lines for part in line.parts}
+    hidden = {key: PRIMARY for key in sensitive if 0 < values[key] < threshold}
+    while hidden:
+        exposed = recoverable_cells(values, lines, hidden, threshold=threshold)
+        if not exposed:
+            break
+        added = None
+        for line in lines:
+            if any(member in exposed for member in line.members()):
+                added = _complement(line, values, hidden)
+                if added is not None:
+                    break
+        if added is None:
+            # Nothing left to hide that helps (every other cell is zero or hidden): hide every
+            # line member still shown so no subtraction is possible.
+            added_any = False
+            for line in lines:
+                if any(member in exposed for member in line.members()):
+                    for member in line.members():
+                        if member not in hidden and values[member] > 0:
+                            hidden[member] = SECONDARY
+                            added_any = True
+            if not added_any:
+                break
+            continue
+        hidden[added] = SECONDARY
+    return hidden
+
+
+def shown(value: int, reason: str | None, *, threshold: int) -> int | str:
+    """What a partner sees in a cell: the number, `<N`, or `x` for a complementary cell."""
+    if reason == PRIMARY:
+        return small_mark(threshold)
+    if reason == SECONDARY:
+        return SECONDARY_MARK
+    return value
+
+
+def shown_table(values: dict, lines: Iterable[Line], *, threshold: int, sensitive=None) -> dict:
+    """Every cell as a partner sees it."""
+    hidden = suppress(values, lines, threshold=threshold, sensitive=sensitive)
+    return {
+        key: shown(value, hidden.get(key), threshold=threshold) for key, value in values.items()
+    }
+
+
+TOTAL = "total"
+
+
+def marginals_shown(
+    total: int, marginals: dict[str, dict[str, int]], *, threshold: int
+) -> tuple[int | str, dict[str, dict[str, int | str]]]:
+    """One group's total and its breakdowns (each dimension's values add up to the total), as a
+    partner may see them: the shape of a forum summary and of a row of a shared export."""
+    values = {TOTAL: total}
+    lines = []
+    for dimension, counts in marginals.items():
+        keys = tuple((dimension, value) for value in counts)
+        values.update(zip(keys, counts.values(), strict=True))
+        lines.append(Line(parts=keys, total=TOTAL))
+    cells = shown_table(values, lines, threshold=threshold)
+    return cells[TOTAL], {
+        dimension: {value: cells[(dimension, value)] for value in counts}
+        for dimension, counts in marginals.items()
+    }
