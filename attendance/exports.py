@@ -107,6 +107,41 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     return output.getvalue()
 
 
+def donor_csv(columns, rows, *, hxl: bool) -> bytes:
+    """The donor table as CSV; with `hxl` the hashtag row sits right under the header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in columns])
+    if hxl:
+        writer.writerow([column.tag for column in columns])
+    writer.writerows(_safe_row(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: list[str]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Figures")[:31]
+    sheet.append([column.header for column in columns])
+    if hxl:
+        sheet.append([column.tag for column in columns])
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        for cell in row:
+            cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(_safe_row(row))
+    sheet.freeze_panes = "D3" if hxl else "D2"
+    sheet_notes = workbook.create_sheet(_("Notes")[:31])
+    sheet_notes.append([safe_cell(title)])
+    for name, value in filters.items():
+        sheet_notes.append([name, value if value not in (None, "") else "—"])
+    for note in notes:
+        sheet_notes.append([note])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 def attendance_list_export(*, event, actor) -> bytes:
     """The counted attendance rows of an event as CSV: the fewest fields an organizer needs to
     check a list (no phone, no e-mail). Every export is written to the audit trail."""
