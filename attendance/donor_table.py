@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attendance.selectors import ProgrammeFigures
-from attendance.suppression import marginals_shown, small_mark
+from attendance.suppression import groups_shown, small_mark
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Event, EventKind, Session
 
@@ -186,19 +186,23 @@ def donor_rows(
     shared: bool = False,
 ) -> list[list]:
     """Rows under `donor_columns()`; the report needs the `level` grouping."""
-    threshold = programme.small_number_threshold
+    groups = report.groups[level]
+    marginals = [_marginals(group.figures, age_bands) for group in groups]
+    overall = _marginals(report.totals, age_bands)
+    if shared:
+        *marginals, overall = groups_shown(
+            marginals, overall, threshold=programme.small_number_threshold
+        )
 
-    def figure_cells(figures) -> list:
-        total, marginals = _marginals(figures, age_bands)
-        if shared:
-            total, marginals = marginals_shown(total, marginals, threshold=threshold)
-        return [total, *(v for counts in marginals.values() for v in counts.values())]
+    def figure_cells(row) -> list:
+        total, breakdowns = row
+        return [total, *(v for counts in breakdowns.values() for v in counts.values())]
 
     targets = _target_columns(report)
     facts = _row_facts(report, level)
     rows = [
-        [level, *facts[group.key], *figure_cells(group.figures), *([""] * len(targets))]
-        for group in report.groups[level]
+        [level, *facts[group.key], *figure_cells(row), *([""] * len(targets))]
+        for group, row in zip(groups, marginals, strict=True)
     ]
     period = report.filters
     rows.append(
@@ -212,7 +216,7 @@ def donor_rows(
             "",
             period["date_from"] or programme.start_date.isoformat(),
             period["date_to"] or programme.end_date.isoformat(),
-            *figure_cells(report.totals),
+            *figure_cells(overall),
             *(value for _column, value in targets),
         ]
     )

@@ -78,12 +78,20 @@ def recoverable_cells(
     return {key: int(low[key]) for key in hidden if low[key] == high[key]}
 
 
-def _complement(line: Line, values: dict, hidden: dict):
-    candidates = [p for p in line.parts if p not in hidden and values[p] > 0]
-    if candidates:
-        return min(candidates, key=lambda p: (values[p], str(p)))
-    if line.total not in hidden and values[line.total] > 0:
-        return line.total
+def _complement(lines: list[Line], exposed: dict, values: dict, hidden: dict):
+    """The next cell to hide: the smallest visible non-zero part of a line through an exposed
+    cell; a line's total only when no such part is left anywhere (totals are what readers need
+    most)."""
+    parts, totals = [], []
+    for line in lines:
+        if not any(member in exposed for member in line.members()):
+            continue
+        parts += [p for p in line.parts if p not in hidden and values[p] > 0]
+        if line.total not in hidden and values[line.total] > 0:
+            totals.append(line.total)
+    for candidates in (parts, totals):
+        if candidates:
+            return min(candidates, key=lambda key: (values[key], str(key)))
     return None
 
 
@@ -101,25 +109,10 @@ def suppress(
         exposed = recoverable_cells(values, lines, hidden, threshold=threshold)
         if not exposed:
             break
-        added = None
-        for line in lines:
-            if any(member in exposed for member in line.members()):
-                added = _complement(line, values, hidden)
-                if added is not None:
-                    break
+        added = _complement(lines, exposed, values, hidden)
         if added is None:
-            # Nothing left to hide that helps (every other cell is zero or hidden): hide every
-            # line member still shown so no subtraction is possible.
-            added_any = False
-            for line in lines:
-                if any(member in exposed for member in line.members()):
-                    for member in line.members():
-                        if member not in hidden and values[member] > 0:
-                            hidden[member] = SECONDARY
-                            added_any = True
-            if not added_any:
-                break
-            continue
+            # Every cell that could protect it is zero or hidden already; nothing more helps.
+            break
         hidden[added] = SECONDARY
     return hidden
 
@@ -160,3 +153,46 @@ def marginals_shown(
         dimension: {value: cells[(dimension, value)] for value in counts}
         for dimension, counts in marginals.items()
     }
+
+
+Marginals = tuple[int, dict[str, dict[str, int]]]
+
+
+def groups_shown(
+    groups: list[Marginals], overall: Marginals, *, threshold: int
+) -> list[tuple[int | str, dict[str, dict[str, int | str]]]]:
+    """Rows of groups (events, sessions) and the overall row, as a partner may see them. In each
+    row the breakdowns add up to the row's total; down each column the groups add up to the
+    overall figure whenever they really do (anonymous headcounts are additive; a registered
+    person who came to two events is one person overall, and then the column is not a sum and
+    cannot be subtracted along). The rows and the overall row are protected together, so that
+    an overall figure minus the other groups cannot give a hidden one away."""
+    rows = [*groups, overall]
+    values, lines, sensitive = {}, [], set()
+    columns = [TOTAL]
+    for dimension, counts in overall[1].items():
+        columns += [(dimension, value) for value in counts]
+    for index, (total, marginals) in enumerate(rows):
+        values[(index, TOTAL)] = total
+        for dimension, counts in marginals.items():
+            keys = tuple((index, (dimension, value)) for value in counts)
+            values.update(zip(keys, counts.values(), strict=True))
+            sensitive.update(keys)
+            lines.append(Line(parts=keys, total=(index, TOTAL)))
+    last = len(rows) - 1
+    if groups:
+        for column in columns:
+            parts = tuple((index, column) for index in range(last))
+            if sum(values[part] for part in parts) == values[(last, column)]:
+                lines.append(Line(parts=parts, total=(last, column)))
+    cells = shown_table(values, lines, threshold=threshold, sensitive=sensitive)
+    return [
+        (
+            cells[(index, TOTAL)],
+            {
+                dimension: {value: cells[(index, (dimension, value))] for value in counts}
+                for dimension, counts in marginals.items()
+            },
+        )
+        for index, (_total, marginals) in enumerate(rows)
+    ]

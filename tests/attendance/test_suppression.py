@@ -9,6 +9,7 @@ from attendance.suppression import (
     PRIMARY,
     SECONDARY,
     Line,
+    groups_shown,
     marginals_shown,
     recoverable_cells,
     shown_table,
@@ -151,3 +152,48 @@ def test_the_attacker_recovers_what_primary_suppression_alone_leaves_open():
     values, lines, _sensitive = _grid([[1, 8], [7, 9]])
     only_primary = {(0, 0): PRIMARY}
     assert _attack(values, lines, only_primary, 5) == {(0, 0): 1}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_groups_and_their_overall_row_are_protected_together(seed):
+    generator = random.Random(2000 + seed)
+    groups = []
+    for _group in range(generator.randint(1, 3)):
+        gender = [generator.choice([0, 1, 2, 6, 12]) for _ in range(3)]
+        age = [0, 0, 0]
+        for _person in range(sum(gender)):
+            age[generator.randrange(3)] += 1
+        groups.append(
+            (
+                sum(gender),
+                {
+                    "g": dict(zip("fmo", gender, strict=True)),
+                    "a": dict(zip("xyz", age, strict=True)),
+                },
+            )
+        )
+    # Anonymous headcounts: the overall row is the sum of the groups.
+    overall = (
+        sum(total for total, _m in groups),
+        {
+            dim: {v: sum(m[dim][v] for _t, m in groups) for v in groups[0][1][dim]}
+            for dim in ("g", "a")
+        },
+    )
+    rows = groups_shown(groups, overall, threshold=5)
+    flat, lines = {}, []
+    for index, (total, marginals) in enumerate(rows):
+        flat[(index, "total")] = total
+        for dim, counts in marginals.items():
+            keys = tuple((index, (dim, v)) for v in counts)
+            flat.update(zip(keys, counts.values(), strict=True))
+            lines.append((keys, (index, "total")))
+    last = len(rows) - 1
+    for column in ["total", *((d, v) for d in ("g", "a") for v in overall[1][d])]:
+        lines.append((tuple((i, column) for i in range(last)), (last, column)))
+    assert recovered(flat, lines) == {}, (groups, rows)
+    for index, (_total, marginals) in enumerate([*groups, overall]):
+        for dim, counts in marginals.items():
+            for value, count in counts.items():
+                if 0 < count < 5:
+                    assert rows[index][1][dim][value] == "<5"
