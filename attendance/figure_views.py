@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from attendance import donor_table, exports
 from attendance.access import event_for_figures, figure_filters, programme_for_figures
 from attendance.presentation import pyramid, share_bars
-from attendance.selectors import figures_for_event, figures_for_programme
+from attendance.selectors import figures_for_event, figures_for_programme, partner_organizations
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from events.models import EventKind
@@ -77,6 +77,7 @@ def programme_dashboard(request, programme_id: int):
             "totals": report.totals,
             "filters": filters,
             "kinds": EventKind.choices,
+            "organizations": partner_organizations(programme=programme),
             "query": request.GET.urlencode(),
             **_charts(report.totals),
         },

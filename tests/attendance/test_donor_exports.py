@@ -245,3 +245,17 @@ def test_partner_organisation_filter_counts_organised_and_co_organised_events(
 def test_unknown_organisation_is_a_400(staff_client, ground_truth):
     url = f"/api/v1/programmes/{ground_truth.programme.pk}/figures?organization=999999"
     assert staff_client.get(url).status_code == 400
+
+
+def test_dashboard_offers_the_site_and_partner_filters_and_donor_exports(
+    staff_client, ground_truth
+):
+    url = reverse("attendance:programme_dashboard", args=[ground_truth.programme.pk])
+    page = staff_client.get(
+        f"{url}?organization={ground_truth.school_partner.pk}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<option value="{ground_truth.school_partner.pk}" selected>School partner' in html
+    assert "hxl=1&amp;shared=1" in html and "age_bands=unhcr" in html
+    assert staff_client.get(f"{url}?quarter=2026-Q9").status_code == 400
