@@ -96,6 +96,8 @@ def test_partner_summary_page_hides_the_girl(one_girl_forum, token, client):
     assert cells, "no breakdown found on the page"
     total = re.search(r"<li><strong>([^<]+)</strong>", html).group(1)
     _assert_girl_is_protected(_table(cells, total))
+    # The page says, in the partner's language, what the marks mean.
+    assert "ne puisse pas être déduit des totaux" in html
 
 
 def test_partner_pdf_hides_the_girl(one_girl_forum, token, client):
