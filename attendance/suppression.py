@@ -49,24 +49,40 @@ def _bounds(values, lines, hidden, threshold):
             high[key] = threshold - 1 if hidden[key] == PRIMARY else UNBOUNDED
         else:
             low[key] = high[key] = value
+
+    def sums(line):
+        """Low sum, finite high sum and number of unbounded parts of a line's parts."""
+        finite = [high[p] for p in line.parts if high[p] != UNBOUNDED]
+        return sum(low[p] for p in line.parts), sum(finite), len(line.parts) - len(finite)
+
     changed = True
     while changed:
         changed = False
         for line in lines:
+            if not any(member in hidden for member in line.members()):
+                continue
+            parts_low, parts_high, unbounded = sums(line)
             for member in line.members():
                 if member not in hidden:
                     continue
                 if member == line.total:
-                    new_low = sum(low[p] for p in line.parts)
-                    new_high = sum(high[p] for p in line.parts)
+                    new_low = parts_low
+                    new_high = UNBOUNDED if unbounded else parts_high
                 else:
-                    others = [p for p in line.parts if p != member]
-                    new_low = low[line.total] - sum(high[p] for p in others)
-                    new_high = high[line.total] - sum(low[p] for p in others)
-                if new_low > low[member]:
-                    low[member], changed = new_low, True
-                if new_high < high[member]:
-                    high[member], changed = new_high, True
+                    own_unbounded = high[member] == UNBOUNDED
+                    others_low = parts_low - low[member]
+                    if unbounded - own_unbounded:
+                        others_high = UNBOUNDED
+                    else:
+                        others_high = parts_high - (0 if own_unbounded else high[member])
+                    new_low = low[line.total] - others_high
+                    new_high = high[line.total] - others_low
+                if new_low > low[member] or new_high < high[member]:
+                    low[member] = max(new_low, low[member])
+                    high[member] = min(new_high, high[member])
+                    changed = True
+                    if member != line.total:
+                        parts_low, parts_high, unbounded = sums(line)
     return low, high
 
 
@@ -78,14 +94,12 @@ def recoverable_cells(
     return {key: int(low[key]) for key in hidden if low[key] == high[key]}
 
 
-def _complement(lines: list[Line], exposed: dict, values: dict, hidden: dict):
-    """The next cell to hide: the smallest visible non-zero part of a line through an exposed
-    cell; a line's total only when no such part is left anywhere (totals are what readers need
-    most)."""
+def _complement(lines: list[Line], values: dict, hidden: dict):
+    """The next cell to hide among these lines (all through one exposed cell): the smallest
+    visible non-zero part; a total only when no such part is left (totals are what readers
+    need most)."""
     parts, totals = [], []
     for line in lines:
-        if not any(member in exposed for member in line.members()):
-            continue
         parts += [p for p in line.parts if p not in hidden and values[p] > 0]
         if line.total not in hidden and values[line.total] > 0:
             totals.append(line.total)
@@ -96,24 +110,43 @@ def _complement(lines: list[Line], exposed: dict, values: dict, hidden: dict):
 
 
 def suppress(
-    values: dict, lines: Iterable[Line], *, threshold: int, sensitive: Iterable | None = None
+    values: dict,
+    lines: Iterable[Line],
+    *,
+    threshold: int,
+    sensitive: Iterable | None = None,
+    hidden: dict | None = None,
 ) -> dict[Hashable, str]:
     """Which cells to hide, and why (PRIMARY or SECONDARY). `sensitive` are the breakdown cells
     that can be primary (all parts of all lines when not given); totals are hidden only when a
-    breakdown cell would otherwise be recovered through them."""
+    breakdown cell would otherwise be recovered through them. `hidden` is a start (cells
+    already known to need hiding), to go faster on long tables."""
     lines = list(lines)
     if sensitive is None:
         sensitive = {part for line in lines for part in line.parts}
-    hidden = {key: PRIMARY for key in sensitive if 0 < values[key] < threshold}
+    lines_through: dict = {}
+    for line in lines:
+        for member in line.members():
+            lines_through.setdefault(member, []).append(line)
+    hidden = dict(hidden or {})
+    hidden.update({key: PRIMARY for key in sensitive if 0 < values[key] < threshold})
     while hidden:
         exposed = recoverable_cells(values, lines, hidden, threshold=threshold)
-        if not exposed:
+        # One complement per exposed cell per round, skipping a cell whose lines got one this
+        # round already (it may be safe now): few rounds of the attack, even on long tables.
+        touched, added = set(), 0
+        for cell in sorted(exposed, key=str):
+            through = lines_through.get(cell, [])
+            if any(line in touched for line in through):
+                continue
+            complement = _complement(through, values, hidden)
+            if complement is not None:
+                hidden[complement] = SECONDARY
+                touched.update(line for line in through if complement in line.members())
+                added += 1
+        if not added:
+            # Nothing left that could protect them (every other cell is zero or hidden).
             break
-        added = _complement(lines, exposed, values, hidden)
-        if added is None:
-            # Every cell that could protect it is zero or hidden already; nothing more helps.
-            break
-        hidden[added] = SECONDARY
     return hidden
 
 
@@ -185,7 +218,23 @@ def groups_shown(
             parts = tuple((index, column) for index in range(last))
             if sum(values[part] for part in parts) == values[(last, column)]:
                 lines.append(Line(parts=parts, total=(last, column)))
-    cells = shown_table(values, lines, threshold=threshold, sensitive=sensitive)
+    # Each row on its own first (small problems, solved fast), then the whole table from there.
+    hidden = {}
+    for index in range(len(rows)):
+        row_lines = [line for line in lines if line.total == (index, TOTAL)]
+        row_cells = {member for line in row_lines for member in line.members()}
+        hidden.update(
+            suppress(
+                {key: values[key] for key in row_cells},
+                row_lines,
+                threshold=threshold,
+                sensitive=sensitive & row_cells,
+            )
+        )
+    hidden = suppress(values, lines, threshold=threshold, sensitive=sensitive, hidden=hidden)
+    cells = {
+        key: shown(value, hidden.get(key), threshold=threshold) for key, value in values.items()
+    }
     return [
         (
             cells[(index, TOTAL)],

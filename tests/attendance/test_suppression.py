@@ -158,7 +158,7 @@ def test_the_attacker_recovers_what_primary_suppression_alone_leaves_open():
 def test_groups_and_their_overall_row_are_protected_together(seed):
     generator = random.Random(2000 + seed)
     groups = []
-    for _group in range(generator.randint(1, 3)):
+    for _group in range(generator.randint(1, 8)):
         gender = [generator.choice([0, 1, 2, 6, 12]) for _ in range(3)]
         age = [0, 0, 0]
         for _person in range(sum(gender)):
