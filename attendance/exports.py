@@ -100,6 +100,9 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     notes.append([_("From"), filters["date_from"] or "—"])
     notes.append([_("To"), filters["date_to"] or "—"])
     notes.append([_("Event kind"), filters["kind"] or _("all")])
+    notes.append([_("City"), safe_cell(filters["city"] or _("all"))])
+    notes.append([_("School"), safe_cell(filters["school"] or _("all"))])
+    notes.append([_("Partner organisation"), filters["organization"] or _("all")])
     for note in report.notes:
         notes.append([note])
     output = io.BytesIO()
@@ -133,8 +136,17 @@ def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: li
     sheet.freeze_panes = "D3" if hxl else "D2"
     sheet_notes = workbook.create_sheet(_("Notes")[:31])
     sheet_notes.append([safe_cell(title)])
+    labels = {
+        "date_from": _("From"),
+        "date_to": _("To"),
+        "kind": _("Event kind"),
+        "city": _("City"),
+        "school": _("School"),
+        "organization": _("Partner organisation"),
+    }
     for name, value in filters.items():
-        sheet_notes.append([name, value if value not in (None, "") else "—"])
+        shown = value if value not in (None, "") else "—"
+        sheet_notes.append([labels.get(name, name), safe_cell(shown)])
     for note in notes:
         sheet_notes.append([note])
     output = io.BytesIO()

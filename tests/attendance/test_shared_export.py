@@ -111,3 +111,17 @@ def test_organizers_donor_export_keeps_exact_figures(client, school_session):
     row = next(iter(hxl.data(hxl.input.make_input(io.BytesIO(response.content)))))
     assert row.get("#reached+f") == "1"
     assert row.get("#reached+adolescents+age12_17") == "16"
+
+
+def test_shared_xlsx_hides_the_girl_and_explains_the_marks(client, school_session):
+    import openpyxl
+
+    client.force_login(MembershipFactory(organization=school_session.event.organizer).user)
+    url = reverse("attendance:programme_figures_xlsx", args=[school_session.event.programme_id])
+    response = client.get(f"{url}?shared=1&hxl=1&school=Coll%C3%A8ge%20Al%20Qods")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = [[cell.value for cell in row] for row in workbook.worksheets[0].iter_rows()]
+    female = rows[1].index("#reached +f")
+    assert [row[female] for row in rows[2:]] == ["<5", "<5"]
+    notes = " ".join(str(c.value) for row in workbook.worksheets[1].iter_rows() for c in row)
+    assert "Collège Al Qods" in notes and "ne puisse pas être déduit des totaux" in notes
