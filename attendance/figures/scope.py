@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
+from events.models import Event
 
 # A registered person's demographics come from their attendee record, so the same person is the
 # same person in every row (even if a door volunteer typed something else); anonymous rows
@@ -70,8 +71,6 @@ def counted_attendances(
     if filters.organization_id:
         # A subquery, not a join: joining co-organisers would repeat each attendance row once
         # per co-organiser and inflate every sum.
-        from events.models import Event
-
         partner_events = Event.objects.filter(
             Q(organizer_id=filters.organization_id)
             | Q(co_organizers__id=filters.organization_id)
