@@ -183,3 +183,17 @@ def attendance_list_for_event(*, event) -> QuerySet:
         .select_related("session__event", "ticket__attendee")
         .order_by("session__date", "session__start_time", "recorded_at", "id")
     )
+
+
+def partner_organizations(*, programme) -> QuerySet:
+    """Organisations that organised or co-organised an event of the programme: the choices of
+    the figures' partner filter."""
+    from core.models import Organization
+
+    return (
+        Organization.objects.filter(
+            Q(organized_events__programme=programme) | Q(co_organized_events__programme=programme)
+        )
+        .distinct()
+        .order_by("name")
+    )
