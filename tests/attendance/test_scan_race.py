@@ -14,7 +14,7 @@ SCANNERS = 24
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_scans_of_one_ticket_admit_exactly_once(token, session, ticket, door_open):
     barrier = threading.Barrier(SCANNERS)
     statuses, errors = [], []
@@ -45,7 +45,7 @@ def test_concurrent_scans_of_one_ticket_admit_exactly_once(token, session, ticke
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_nonce_record_one_attempt(token, session, ticket, door_open):
     barrier = threading.Barrier(SCANNERS)
     nonce = uuid.uuid4()

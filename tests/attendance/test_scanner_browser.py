@@ -17,7 +17,7 @@ from attendance.models import Attendance
 from attendance.services.tokens import door_token_create
 from tests.factories import EventFactory, SessionFactory, TicketFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FRAME_SIZE = (640, 480)
 

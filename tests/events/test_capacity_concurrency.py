@@ -11,7 +11,7 @@ from events.services.registrations import PersonData, registration_create
 from events.services.tickets import ticket_cancel
 from tests.factories import EventFactory, SessionFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 12
 

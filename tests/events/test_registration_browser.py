@@ -9,7 +9,7 @@ import pytest
 from events.models import Registration, Ticket
 from tests.factories import EventFactory, SessionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_SCREEN = {"width": 360, "height": 740}
 

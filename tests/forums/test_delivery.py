@@ -261,7 +261,7 @@ def test_contacts_without_email_or_of_unlinked_organisations_get_nothing(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
     import threading
 

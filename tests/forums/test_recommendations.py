@@ -209,7 +209,7 @@ def test_rapporteur_assignment_gives_a_rapporteur_membership(forum):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_taps_of_the_same_ticket_count_once(forum):
     import threading
 

@@ -222,7 +222,7 @@ def test_demo_forum_loads_twice_and_closing_it_builds_the_summary(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_builds_of_a_closed_forum_make_one_version(forum):
     import threading
 
