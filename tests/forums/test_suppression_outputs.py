@@ -27,6 +27,10 @@ def one_girl_forum(closed_forum):
     """22 people: one girl 12-17 (the only female and the only 12-17), one person who preferred
     not to give a gender, twenty men."""
     session = closed_forum.session
+    # The figures take a registered person's demographics from their attendee record.
+    girl = closed_forum.tickets[0].attendee
+    girl.gender, girl.age_band, girl.profile = "female", "12-17", "migrant"
+    girl.save(update_fields=["gender", "age_band", "profile"])
     attendance(
         session,
         gender="female",
