@@ -24,6 +24,7 @@ from .selectors import (
     session_counts,
     session_tickets,
     sessions_for_organizer,
+    sync_conflicts,
 )
 from .services.corrections import attendance_void, paper_admissions_record
 from .services.counted import class_tally_record
@@ -133,6 +134,7 @@ def session_door(request, session_id: int):
             "attempts": attempts,
             "admissions": session_admissions(session=session)[:500],
             "counts": session_counts(session=session),
+            "conflicts": sync_conflicts(session=session)[:500],
             "undo_form": UndoAdmissionForm(),
         },
     )
