@@ -142,16 +142,21 @@ def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, Ticket]
 def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) -> list[dict]:
     """Record a batch from an offline scanner. Returns one answer per item, in order."""
     sessions, tickets = _validated_batch(items)
-    results = []
+    answers = {}
+    # Tickets in one order for every upload: two devices syncing the same tickets then wait for
+    # each other instead of deadlocking on the one-admission constraint.
+    in_lock_order = sorted(
+        items, key=lambda item: (item.session_id, getattr(item, "ticket_id", None) or 0)
+    )
     with transaction.atomic():
-        for item in items:
+        for item in in_lock_order:
             session = sessions[item.session_id]
             if isinstance(item, OfflineScan):
                 answer = _sync_scan(token=token, item=item, session=session, tickets=tickets)
             else:
                 answer = _sync_walk_in(token=token, item=item, session=session)
-            results.append({"nonce": str(item.nonce), **answer})
-    return results
+            answers[item.nonce] = {"nonce": str(item.nonce), **answer}
+    return [answers[item.nonce] for item in items]
 
 
 def _moment(device_time: datetime.datetime) -> datetime.datetime:
