@@ -328,3 +328,17 @@ def test_organizer_sees_conflicts_on_the_session_door_page(
 
     assert "conflict-double_admission" in page
     assert "phone-9" in page
+
+
+def test_conflicts_are_listed_read_only_in_the_admin(
+    sync, session, ticket, api_scan, client, admin_user
+):
+    api_scan(session, ticket)
+    sync([offline_scan(session, ticket, device_id="phone-7")])
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/attendance/syncconflict/")
+
+    assert listing.status_code == 200
+    assert "phone-7" in listing.content.decode()
+    assert client.get("/admin/attendance/syncconflict/add/").status_code == 403
