@@ -104,6 +104,7 @@ def scanner(request):
         "sync_done": _("Sent: {sent}. Conflicts for the organizer: {conflicts}."),
         "sync_failed": _("Sending failed: it will be retried when the network is back."),
         "sync_refused": _("The server refused the waiting scans: %s"),
+        "sync_set_aside": _("%s malformed items were set aside; tell your organizer."),
         "logout_pending": _(
             "Scans are still waiting to be sent. Log out anyway? "
             "They will be sent with the next token that logs in on this device."

@@ -207,3 +207,31 @@ def test_one_ticket_admitted_offline_on_two_devices_is_one_attendance_and_one_co
     assert conflict.kind == SyncConflict.Kind.DOUBLE_ADMISSION
     assert conflict.token == second.door_token
     assert conflict.kept_attendance.door_token == first.door_token
+
+
+def test_a_malformed_queued_item_is_set_aside_and_the_rest_is_synced(live_server, browser, door):
+    session, (awa, _salma, _karim) = door
+    issued = door_token_create(label="Porte D", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    go_offline(context, page)
+    type_code(page, awa.short_code)
+    # An item no server can accept (its session is gone), as an old queue might hold.
+    page.evaluate(
+        """MultaqaOffline.enqueue({type: "walk_in", nonce: crypto.randomUUID(), session_id: 987654,
+            gate: "", device_time: new Date().toISOString(), device_id: "x",
+            groups: [{gender: "male", age_band: "18-24", profile: "migrant", count: 1}]})"""
+    )
+    come_back_and_sync(context, page)
+    refused = page.evaluate(
+        """new Promise((resolve) => {
+            indexedDB.open("multaqa-door").onsuccess = (event) => {
+                const request = event.target.result.transaction("refused").objectStore("refused").count();
+                request.onsuccess = () => resolve(request.result);
+            };
+        })"""
+    )
+    context.close()
+
+    assert refused == 1
+    assert Attendance.objects.filter(ticket=awa, session=session).count() == 1
+    assert Attendance.objects.count() == 1

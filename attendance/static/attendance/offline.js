@@ -22,6 +22,8 @@
         db.createObjectStore("queue", { keyPath: "nonce" });
         // Tickets admitted on this device (online or offline), so a second scan says so offline.
         db.createObjectStore("admitted", { keyPath: "key" });
+        // Items the server refused as malformed: kept for the organizer, out of the queue's way.
+        db.createObjectStore("refused", { keyPath: "nonce" });
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
@@ -187,22 +189,53 @@
     return run("queue", "readwrite", function (store) { nonces.forEach(function (n) { store.delete(n); }); });
   }
 
+  /* The batch positions a 422 answer blames: our own check ({errors: {items: ["3"]}}) or the
+     schema's ({detail: [{loc: ["body", "payload", "items", 3, ...]}]}). */
+  function refusedPositions(body) {
+    if (!body) return [];
+    if (body.errors && body.errors.items) return body.errors.items.map(Number);
+    if (!Array.isArray(body.detail)) return [];
+    return body.detail.map(function (problem) {
+      var at = (problem.loc || []).indexOf("items");
+      return at === -1 ? NaN : Number(problem.loc[at + 1]);
+    }).filter(function (n) { return !isNaN(n); });
+  }
+
+  function setAside(items) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(["queue", "refused"], "readwrite");
+        items.forEach(function (item) {
+          tx.objectStore("refused").put(item);
+          tx.objectStore("queue").delete(item.nonce);
+        });
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
   /* Upload the queue in batches with `post(items)` (a promise of the server's JSON answer).
      An item leaves the queue only once the server answered it; a lost answer means the same
-     nonces are sent again, which the server answers without recording anything twice. */
+     nonces are sent again, which the server answers without recording anything twice. A batch
+     refused as malformed (nothing of it was written) loses only the items blamed, which could
+     never be accepted; they are set aside and the rest is sent again. */
   function sync(post) {
-    var summary = { sent: 0, conflicts: 0 };
+    var summary = { sent: 0, conflicts: 0, refused: 0 };
     function next() {
       return pending().then(function (items) {
         if (!items.length) return summary;
-        var batch = items.slice(0, BATCH_SIZE).map(function (item) {
-          var copy = Object.assign({}, item);
-          return copy;
-        });
+        var batch = items.slice(0, BATCH_SIZE);
         return post(batch).then(function (answer) {
           summary.sent += answer.results.length;
           answer.results.forEach(function (r) { if (r.conflict) summary.conflicts += 1; });
           return dequeue(answer.results.map(function (r) { return r.nonce; }));
+        }, function (error) {
+          var blamed = error.status === 422 ? refusedPositions(error.body) : [];
+          blamed = batch.filter(function (item, position) { return blamed.indexOf(position) !== -1; });
+          if (!blamed.length) throw error;
+          summary.refused += blamed.length;
+          return setAside(blamed);
         }).then(next);
       });
     }
@@ -211,6 +244,6 @@
 
   window.MultaqaOffline = {
     savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
-    rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, sync: sync,
+    rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
   };
 })();

@@ -44,7 +44,12 @@
     }).then(function (response) {
       if (response.status === 401) { logout(L.token_invalid); throw new Error("unauthenticated"); }
       return response.json().then(function (data) {
-        if (!response.ok) { var error = new Error(data.detail || L.error); error.status = response.status; throw error; }
+        if (!response.ok) {
+          var error = new Error(typeof data.detail === "string" ? data.detail : L.error);
+          error.status = response.status;
+          error.body = data;
+          throw error;
+        }
         return data;
       });
     });
@@ -424,6 +429,7 @@
       if (summary.sent || byHand) {
         $("sync-message").textContent = L.sync_done.replace("{sent}", summary.sent).replace("{conflicts}", summary.conflicts);
       }
+      if (summary.refused) $("sync-message").textContent += " " + L.sync_set_aside.replace("%s", summary.refused);
       localStorage.setItem(SYNC_KEY, new Date().toISOString());
       if (summary.sent) { refreshCounts(); return downloadPack(); }
       return null;
