@@ -124,6 +124,7 @@ def test_offline_admissions_and_walk_ins_survive_a_reload_and_sync_once(live_ser
     expect(page.locator("#setup")).to_be_visible(timeout=WAIT)
     page.locator("#start").click()
     expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
+    expect(page.locator("#pack-info")).to_contain_text("3")  # the ticket list kept on the device
     type_code(page, salma.short_code.lower())
     expect(page.locator("#feedback")).to_contain_text("Salma", timeout=WAIT)
     expect(page.locator("#pending-count")).to_have_text("5", timeout=WAIT)

@@ -389,8 +389,16 @@
     add(gender === "female" ? "count-female" : gender === "male" ? "count-male" : "count-other");
   }
 
+  function showStoredPack() {
+    return offline.loadPack(state.session.event_id).then(function (indexed) {
+      $("pack-info").textContent = indexed
+        ? L.pack_info.replace("{count}", indexed.pack.tickets.length) : L.offline_no_pack;
+    });
+  }
+
   function downloadPack() {
-    if (!state.session || !navigator.onLine) return Promise.resolve();
+    if (!state.session) return Promise.resolve();
+    if (!navigator.onLine) return showStoredPack();
     return api("GET", "/checkin/offline-pack?event_id=" + state.session.event_id)
       .then(function (pack) { return offline.savePack(pack); })
       .then(function (indexed) {
@@ -399,12 +407,7 @@
         root.dataset.packVersion = indexed.pack.version;
         updateSyncBar();
       })
-      .catch(function () {
-        return offline.loadPack(state.session.event_id).then(function (indexed) {
-          $("pack-info").textContent = indexed
-            ? L.pack_info.replace("{count}", indexed.pack.tickets.length) : L.offline_no_pack;
-        });
-      });
+      .catch(showStoredPack);
   }
 
   function updateSyncBar() {
