@@ -190,3 +190,17 @@ def sync_conflicts(*, session: Session) -> QuerySet[SyncConflict]:
     return SyncConflict.objects.filter(session=session).select_related(
         "token", "ticket", "kept_attendance"
     )
+
+
+def partner_organizations(*, programme) -> QuerySet:
+    """Organisations that organised or co-organised an event of the programme: the choices of
+    the figures' partner filter."""
+    from core.models import Organization
+
+    return (
+        Organization.objects.filter(
+            Q(organized_events__programme=programme) | Q(co_organized_events__programme=programme)
+        )
+        .distinct()
+        .order_by("name")
+    )
