@@ -237,3 +237,9 @@ FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/D
 FORUMS_PDF_FONT_BOLD = env_str(
     "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
+
+# Issue 9 (privacy): pseudonymise registrations past their programme's retention period, daily.
+CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
+    "task": "events.retention_purge_task",
+    "schedule": 24 * 60 * 60,
+}
