@@ -28,7 +28,7 @@ from .services.door import token_may_use
 from .services.scans import checkin_scan
 
 router = Router(tags=["check-in"], auth=door_token_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
 def in_volunteer_language(view):

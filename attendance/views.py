@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
+from core.services import audit_record
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
@@ -161,6 +162,7 @@ def undo_admission(request, session_id: int, attendance_id: int):
 def paper_list(request, session_id: int):
     session = _managed_session(request, session_id)
     pdf = paper_list_pdf(session=session, tickets=session_tickets(session=session))
+    audit_record(actor=request.user, action="paper_list_exported", target=session)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="checkin-list-session-{session.pk}.pdf"'
     return response

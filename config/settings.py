@@ -243,3 +243,6 @@ CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
     "task": "events.retention_purge_task",
     "schedule": 24 * 60 * 60,
 }
+# Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
+# person every few seconds; an offline queue being synced sends a burst, so leave headroom.
+DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
