@@ -11,8 +11,8 @@ from core.errors import ApplicationError
 from events.api import router as events_router
 from forums.api import router as forums_router
 
-# Answers every operation can give besides its own: request validation (422, ninja's own body) and,
-# behind authentication, 401/403. Documented once here so the schema tells clients the truth.
+# Answers every operation can give besides its own: a refused request (400, e.g. a NUL character),
+# request validation (422, ninja's own body) and, behind authentication, 401/403. Documented once here so the schema tells clients the truth.
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
@@ -53,7 +53,10 @@ class MultaqaAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                extra = {422: ("Validation error", VALIDATION_ERROR_SCHEMA)}
+                extra = {
+                    400: ("Bad request", ERROR_SCHEMA),
+                    422: ("Validation error", VALIDATION_ERROR_SCHEMA),
+                }
                 if operation.get("security"):
                     extra[401] = ("Authentication required", ERROR_SCHEMA)
                     extra[403] = ("Forbidden", ERROR_SCHEMA)

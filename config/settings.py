@@ -246,3 +246,8 @@ CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
 # Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
 # person every few seconds; an offline queue being synced sends a burst, so leave headroom.
 DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
+# NUL characters in URLs or JSON bodies are a 400 before they reach a view (PostgreSQL refuses them).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "core.middleware.RejectNulCharactersMiddleware",
+)

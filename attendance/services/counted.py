@@ -14,7 +14,7 @@ from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
 from ..models import Attendance, DoorAction, DoorToken, ScanStatus
-from .door import answer_once, session_not_open_message, token_may_use
+from .door import answer_once, door_input, session_not_open_message, token_may_use
 
 MAX_GROUP_SIZE = 200
 MAX_CLASS_SIZE = 500
@@ -87,7 +87,7 @@ def walk_in_record(
 ) -> dict:
     """Count people without a ticket, from the door (one tap per person or a group with its
     breakdown). A retried request with the same nonce counts nothing twice."""
-    gate = (gate or "").strip()[:60]
+    gate = door_input(gate, 60)
     limit = MAX_CLASS_SIZE if action == DoorAction.CLASS_TALLY else MAX_GROUP_SIZE
     groups = _validated(groups, limit=limit)
     source = (

@@ -81,3 +81,10 @@ def answer_once(*, token: DoorToken, nonce, evaluate) -> dict:
 
 def truncate_text(text: str) -> str:
     return (text or "")[:LOGGED_TEXT_LENGTH]
+
+
+def door_input(value: str | None, max_length: int) -> str:
+    """Text typed or scanned at the door, made storable: control characters (NUL above all, which
+    PostgreSQL refuses in text) become nothing, surrounding blanks go, and length is capped."""
+    cleaned = "".join(ch for ch in (value or "") if ch >= " " and ch != "\x7f")
+    return cleaned.strip()[:max_length]
