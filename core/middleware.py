@@ -2,6 +2,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -31,7 +32,7 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request):
         if self._has_nul(request):
             return JsonResponse(
-                {"code": "invalid", "detail": "NUL characters are not allowed.", "errors": {}},
+                {"code": "invalid", "detail": _("NUL characters are not allowed."), "errors": {}},
                 status=400,
             )
         return self.get_response(request)
