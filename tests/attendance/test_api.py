@@ -282,7 +282,7 @@ def test_scan_api_is_rate_limited_per_token(api, client, session, ticket, settin
     other = door_token_create(label="Other gate", events=[session.event], created_by=None)
 
     answers = [api("get", "me").status_code for _ in range(3)]
-    refused = api("post", "scan", scan_body(session, ticket.secret))
+    refused = api("post", "scan", scan_body(session, ticket.secret), HTTP_ACCEPT_LANGUAGE="en")
 
     assert answers == [200, 200, 200]
     assert refused.status_code == 429
