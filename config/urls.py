@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("attendance.urls")),
     path("", include("forums.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local convenience only
