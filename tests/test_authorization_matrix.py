@@ -143,6 +143,18 @@ def _person():
     return {"first_name": "", "gender": "female", "age_band": "25-59"}
 
 
+def _opt_out_token(world):
+    from notifications.tokens import registration_opt_out_token
+
+    return registration_opt_out_token(world.ticket.attendee.registration_id, "sms")
+
+
+def _feedback_token(world):
+    from notifications.tokens import feedback_token
+
+    return feedback_token(world.ticket.pk)
+
+
 def _link_token(world, role):
     """A signed partner link belongs to the partner; anyone else holds a forged one."""
     return world.partner_token if role == "partner_a" else "forged-link-token"
@@ -181,6 +193,32 @@ PAGES = {
     ),
     # The scanner page is a shell: it does nothing without a door token.
     "attendance:scanner": ("get", lambda w, r: "/scan/", None, EVERYONE),
+    "attendance:scanner_sw": ("get", lambda w, r: "/scan/sw.js", None, EVERYONE),
+    "attendance:scanner_manifest": (
+        "get",
+        lambda w, r: "/scan/manifest.webmanifest",
+        None,
+        EVERYONE,
+    ),
+    # Links sent to a participant by SMS/e-mail: the signed token is their credential.
+    "notifications:opt_out": (
+        "get",
+        lambda w, r: f"/stop/{_opt_out_token(w)}/",
+        None,
+        EVERYONE,
+    ),
+    "notifications:feedback": (
+        "get",
+        lambda w, r: f"/feedback/{_feedback_token(w)}/",
+        None,
+        EVERYONE,
+    ),
+    "notifications:event_messages": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/messages/",
+        None,
+        ADMIN_A,
+    ),
     "attendance:door_index": ("get", lambda w, r: "/door/", None, STAFF),
     "attendance:session_door": (
         "get",
@@ -458,6 +496,32 @@ API = {
         lambda w: f"/checkin/sessions/{w.session.pk}/counts",
         None,
         DOOR,
+    ),
+    "GET /checkin/offline-pack": (
+        lambda w: f"/checkin/offline-pack?event_id={w.event.pk}",
+        None,
+        DOOR,
+    ),
+    "POST /checkin/sync": (
+        lambda w: "/checkin/sync",
+        lambda w: {
+            "items": [
+                {
+                    "type": "scan",
+                    "text": w.ticket.secret,
+                    "session_id": w.session.pk,
+                    "nonce": str(uuid.uuid4()),
+                    "client_time": DOOR_OPEN.isoformat(),
+                }
+            ]
+        },
+        DOOR,
+    ),
+    # Only the SMS provider holds its shared secret: no role here may call it.
+    "POST /notifications/sms/inbound": (
+        lambda w: "/notifications/sms/inbound",
+        lambda w: {"sender": "+212600000000", "text": "STOP"},
+        NOBODY,
     ),
     "GET /programmes/{programme_id}/figures": (
         lambda w: f"/programmes/{w.programme.pk}/figures",

@@ -40,13 +40,18 @@ def assert_clean(text: str, where: str):
         assert secret not in text, f"{secret!r} leaked into {where}"
 
 
-def test_main_flows_leave_no_personal_data_in_logs_urls_or_qr_codes(client, debug_logs):
+def test_main_flows_leave_no_personal_data_in_logs_urls_or_qr_codes(
+    client, debug_logs, django_capture_on_commit_callbacks
+):
     session = SessionFactory()
     event = session.event
     urls: list[str] = []
 
-    # Public registration, with a household member.
-    with time_machine.travel(BEFORE_EVENT, tick=False):
+    # Public registration, with a household member; its confirmation SMS/e-mail go out too.
+    with (
+        time_machine.travel(BEFORE_EVENT, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(
             f"/events/{event.pk}/register/",
             {
@@ -75,6 +80,8 @@ def test_main_flows_leave_no_personal_data_in_logs_urls_or_qr_codes(client, debu
         assert registration.phone == PHONE  # the data really went in
         assert registration.consent_recorded_at is not None
         assert registration.consent_wording_version
+        from notifications.models import Message
+
         page = client.get(response["Location"])
         assert FIRST_NAME in page.content.decode()  # shown to its owner, on the page only
 
@@ -85,6 +92,8 @@ def test_main_flows_leave_no_personal_data_in_logs_urls_or_qr_codes(client, debu
             assert client.get(ticket.get_absolute_url()).status_code == 200
             assert client.get(f"/tickets/{ticket.secret}/qr.svg").status_code == 200
             assert_clean(qr_svg(ticket.secret), "a QR code")
+
+    assert Message.objects.filter(registration=registration).exists()  # messages went out
 
     # The door: a scan and a walk-in.
     issued = door_token_create(label="Gate A", events=[event], created_by=None)
