@@ -61,6 +61,15 @@ class MultaqaAPI(NinjaAPI):
                 if operation.get("security"):
                     extra[401] = ("Authentication required", ERROR_SCHEMA)
                     extra[403] = ("Forbidden", ERROR_SCHEMA)
+                declared_422 = responses.get(422) or responses.get("422")
+                if declared_422:
+                    # An operation's own 422 (a domain error) or ninja's validation body.
+                    content = declared_422.setdefault("content", {}).setdefault(
+                        "application/json", {}
+                    )
+                    content["schema"] = {
+                        "anyOf": [content.get("schema", ERROR_SCHEMA), VALIDATION_ERROR_SCHEMA]
+                    }
                 for status, (description, body) in extra.items():
                     if status not in responses and str(status) not in responses:
                         responses[status] = {
