@@ -33,7 +33,7 @@ from .services.scans import checkin_scan
 from .services.sync import OfflineScan, OfflineWalkIn, checkin_sync
 
 router = Router(tags=["check-in"], auth=door_token_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 SYNC_ERRORS = {**ERRORS, 413: ErrorOut, 422: ErrorOut}
 
 

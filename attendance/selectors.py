@@ -75,7 +75,7 @@ def paper_list_tickets(*, session: Session) -> list[Ticket]:
 
 def door_lookup(*, session: Session, query: str) -> list[dict]:
     """Registrations of the session by first name or short-code prefix: minimal fields only."""
-    query = (query or "").strip()
+    query = "".join(ch for ch in (query or "") if ch >= " ").strip()
     if len(query) < 2:
         return []
     code_prefix = "".join(ch for ch in query.upper() if ch not in " -")

@@ -3,6 +3,7 @@ class headcount). Pages parse and authorize; services do the writing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.permissions import can_manage_event
+from core.permissions import can_manage_event, is_staff_member
+from core.services import audit_record
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
@@ -135,6 +137,8 @@ def _managed_session(request, session_id: int) -> Session:
 @login_required
 def door_index(request):
     """The sessions whose door this organizer may follow, most recent first."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
     sessions = (
         sessions_for_organizer(user=request.user)
         .select_related("venue")
@@ -192,6 +196,7 @@ def undo_admission(request, session_id: int, attendance_id: int):
 def paper_list(request, session_id: int):
     session = _managed_session(request, session_id)
     pdf = paper_list_pdf(session=session, tickets=session_tickets(session=session))
+    audit_record(actor=request.user, action="paper_list_exported", target=session)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="checkin-list-session-{session.pk}.pdf"'
     return response

@@ -12,7 +12,74 @@ from events.api import router as events_router
 from forums.api import router as forums_router
 from notifications.api import router as notifications_router
 
-api = NinjaAPI(
+# Answers every operation can give besides its own: a refused request (400, e.g. a NUL character),
+# request validation (422, ninja's own body) and, behind authentication, 401/403. Documented once here so the schema tells clients the truth.
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+    "required": ["detail"],
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object"},
+    },
+    "required": ["code", "detail"],
+}
+
+
+# JSON Schema's "time" format is RFC 3339's full-time, which demands a UTC offset; our session times
+# are local wall-clock times ("10:00:00"), so describe them with a pattern instead.
+WALL_CLOCK_TIME_PATTERN = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+
+
+def _describe_wall_clock_times(node):
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = WALL_CLOCK_TIME_PATTERN
+        for value in node.values():
+            _describe_wall_clock_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _describe_wall_clock_times(value)
+
+
+class MultaqaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _describe_wall_clock_times(schema)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                extra = {
+                    400: ("Bad request", ERROR_SCHEMA),
+                    422: ("Validation error", VALIDATION_ERROR_SCHEMA),
+                }
+                if operation.get("security"):
+                    extra[401] = ("Authentication required", ERROR_SCHEMA)
+                    extra[403] = ("Forbidden", ERROR_SCHEMA)
+                declared_422 = responses.get(422) or responses.get("422")
+                if declared_422:
+                    # An operation's own 422 (a domain error) or ninja's validation body.
+                    content = declared_422.setdefault("content", {}).setdefault(
+                        "application/json", {}
+                    )
+                    content["schema"] = {
+                        "anyOf": [content.get("schema", ERROR_SCHEMA), VALIDATION_ERROR_SCHEMA]
+                    }
+                for status, (description, body) in extra.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": body}},
+                        }
+        return schema
+
+
+api = MultaqaAPI(
     title="Multaqa API",
     version="1",
     urls_namespace="api-v1",

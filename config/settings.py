@@ -259,3 +259,16 @@ CELERY_BEAT_SCHEDULE["notifications-followups-due"] = {
 # admin keeps its own login. A partner contact without a `next` lands on the partner portal.
 LOGIN_REDIRECT_URL = "core:home"
 PARTNER_LOGIN_REDIRECT_URL = "forums:partner_home_session"
+# Issue 9 (privacy): pseudonymise registrations past their programme's retention period, daily.
+CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
+    "task": "events.retention_purge_task",
+    "schedule": 24 * 60 * 60,
+}
+# Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
+# person every few seconds; an offline queue being synced sends a burst, so leave headroom.
+DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
+# NUL characters in URLs or JSON bodies are a 400 before they reach a view (PostgreSQL refuses them).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "core.middleware.RejectNulCharactersMiddleware",
+)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from .models import AuditEntry, Contact, Membership, Organization
+from .permissions import can_manage_memberships, is_administrator
+from .services import membership_delete, membership_save
 
 
 class ContactInline(admin.TabularInline):
@@ -25,6 +27,32 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "organization__name"]
     raw_id_fields = ["user"]
 
+    # Role changes are for administrators only, and each one lands in the audit trail.
+    def has_module_permission(self, request):
+        return can_manage_memberships(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_memberships(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_memberships(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_memberships(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_memberships(request.user)
+
+    def save_model(self, request, obj, form, change):
+        membership_save(membership=obj, actor=request.user, created=not change)
+
+    def delete_model(self, request, obj):
+        membership_delete(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            membership_delete(membership=membership, actor=request.user)
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
@@ -43,4 +71,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_administrator(request.user)

@@ -59,3 +59,46 @@ def can_manage_event(user, event) -> bool:
         return True
     orgs = organization_ids(user)
     return event.organizer_id in orgs or event.programme.lead_organization_id in orgs
+
+
+# Volunteers: a door token (not a user) scoped to the events it was issued for. Only the scanner
+# API accepts it; it sees first name, gender and age band of the tickets it scans, nothing more.
+def volunteer_may_use_event(door_token, event_id: int) -> bool:
+    return bool(door_token) and door_token.events.filter(pk=event_id).exists()
+
+
+# Rapporteurs: a user assigned to a forum who still holds a rapporteur role in the organisation
+# that organizes it (leaving the organisation ends the access). The assignment is reached through
+# the event's reverse relation so this module does not import the forums app.
+def is_forum_rapporteur(user, event) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if event.organizer_id not in organization_ids(user, role=Membership.Role.RAPPORTEUR):
+        return False
+    return event.rapporteur_assignments.filter(user=user).exists()
+
+
+def can_enter_recommendations(user, event) -> bool:
+    """Organizers of the forum and its rapporteurs."""
+    return can_manage_event(user, event) or is_forum_rapporteur(user, event)
+
+
+# Partner contacts: an organisation's contact (logged in, or holding a signed link) sees the
+# summaries and aggregates of the forums their organisation is linked to, never registrations.
+def partner_forum_link(organization) -> Q:
+    """Events linked to `organization`: partner or donor of the programme, co-organiser, or
+    addressed by one of the forum's adopted recommendations."""
+    return (
+        Q(programme__partners=organization)
+        | Q(programme__donors=organization)
+        | Q(co_organizers=organization)
+        | Q(
+            recommendations__addressed_to=organization,
+            recommendations__status="adopted",
+        )
+    )
+
+
+def can_manage_memberships(user) -> bool:
+    """Role changes (who is organizer or rapporteur of what) are for administrators only."""
+    return is_administrator(user)

@@ -1,6 +1,8 @@
 """Writes that every app shares: the audit trail."""
 
-from .models import AuditEntry
+from django.db import transaction
+
+from .models import AuditEntry, Membership
 
 
 def audit_record(*, actor, action: str, target=None, detail: dict | None = None) -> AuditEntry:
@@ -13,3 +15,34 @@ def audit_record(*, actor, action: str, target=None, detail: dict | None = None)
         target_id=str(target.pk) if target is not None else "",
         detail=detail or {},
     )
+
+
+def membership_save(*, membership: Membership, actor, created: bool) -> Membership:
+    """Grant (or change) a staff role; role changes are audited."""
+    with transaction.atomic():
+        membership.save()
+        audit_record(
+            actor=actor,
+            action="membership.create" if created else "membership.change",
+            target=membership,
+            detail={
+                "user": membership.user_id,
+                "organization": membership.organization_id,
+                "role": membership.role,
+            },
+        )
+    return membership
+
+
+def membership_delete(*, membership: Membership, actor) -> None:
+    with transaction.atomic():
+        detail = {
+            "user": membership.user_id,
+            "organization": membership.organization_id,
+            "role": membership.role,
+        }
+        target_id = membership.pk
+        membership.delete()
+        entry = audit_record(actor=actor, action="membership.delete", detail=detail)
+        entry.target_type, entry.target_id = "core.membership", str(target_id)
+        entry.save(update_fields=["target_type", "target_id"])

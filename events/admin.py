@@ -173,10 +173,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     exclude = ["access_token", "consent_recorded_at", "consent_wording_version", "source",
                "personal_data_purged_at"]
     readonly_fields = ["confirmation_page", "badges"]
-    actions = ["print_badges"]
+    actions = ["print_badges", "erase_personal_data"]
 
     def get_queryset(self, request):
         return scope_events(request.user, super().get_queryset(request), prefix="event__")
+
+    @admin.action(description=_("Erase personal data (right to erasure)"))
+    def erase_personal_data(self, request, queryset):
+        from events.services.retention import registration_erase
+
+        for registration in queryset.select_related("event__programme"):
+            registration_erase(registration=registration, actor=request.user)
+        self.message_user(request, _("Personal data erased; figures are unchanged."))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event":

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.auth import staff_auth
 from core.errors import ApplicationError, PermissionDenied
 from core.models import Organization
+from core.pagination import BoundedLimitOffsetPagination
 from core.permissions import can_manage_event, can_manage_programme, is_administrator
 from events.models import Event, Programme, Registration, Session, Target, Ticket, Venue
 from events.schemas import (
@@ -92,7 +93,7 @@ def _own_session(request, session_id: int) -> Session:
 
 
 @router.get("/organizations", response=list[OrganizationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_organizations(request, search: str = ""):
     return organization_list(search=search)
 
@@ -116,7 +117,7 @@ def update_organization(request, organization_id: int, payload: OrganizationPatc
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_programmes(request):
     return programme_list(user=request.auth).prefetch_related("donors", "partners")
 
@@ -192,7 +193,7 @@ def delete_target(request, target_id: int):
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_events(request, filters: Query[EventFilter]):
     return event_list(user=request.auth, filters=filters).prefetch_related(
         "co_organizers", "sessions"
@@ -306,7 +307,7 @@ def _person(payload: PersonIn) -> PersonData:
 
 
 @router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_registrations(request, event_id: int):
     event = _own_event(request, event_id)
     return registration_list(user=request.auth, event=event).prefetch_related(

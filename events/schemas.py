@@ -201,6 +201,7 @@ class EventDuplicateIn(Schema):
 class EventOut(ModelSchema):
     co_organizer_ids: list[int]
     sessions: list[SessionOut]
+    languages: list[str]  # a JSONField: typed here so the schema does not say "object"
 
     class Meta:
         model = Event

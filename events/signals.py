@@ -16,3 +16,6 @@ sessions_rescheduled = Signal()
 event_cancelled = Signal()
 # kwargs: event_id
 event_closed = Signal()
+# kwargs: registration_ids. Unlike the others, sent INSIDE the purge transaction: receivers clear
+# their own copies of personal data so that the erasure commits or rolls back as a whole.
+registrations_pseudonymised = Signal()

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
 from core.ratelimit import rate_limited
+from core.services import audit_record
 
 from .badges import badges_pdf
 from .forms import MemberFormSet, RegistrationForm
@@ -210,6 +211,12 @@ def event_badges(request, event_id: int):
             raise Http404
         registration = get_object_or_404(Registration, pk=request.GET["registration"], event=event)
     pdf = badges_pdf(ticket_list_for_badges(event=event, registration=registration))
+    audit_record(
+        actor=request.user,
+        action="badges_exported",
+        target=event,
+        detail={"registration": registration.pk if registration else None},
+    )
     filename = f"badges-event-{event.pk}" + (f"-group-{registration.pk}" if registration else "")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'

@@ -2,11 +2,16 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from core.models import Contact, Membership, Organization
-from core.permissions import can_manage_event, is_administrator, organization_ids, scope_events
+from core.models import Contact, Organization
+from core.permissions import (
+    can_enter_recommendations,
+    is_administrator,
+    partner_forum_link,
+    scope_events,
+)
 from events.models import Event, EventKind, EventStatus
 
-from .models import ForumSummary, RapporteurAssignment, Recommendation, Theme, Workshop
+from .models import ForumSummary, Recommendation, Theme, Workshop
 
 
 def forum_list_for_staff(*, user) -> QuerySet[Event]:
@@ -22,13 +27,7 @@ def forum_get_for_staff(*, user, event_id: int) -> Event | None:
 def forum_can_enter_recommendations(*, user, event: Event) -> bool:
     """Organizers of the forum, and the rapporteurs assigned to it who still hold a rapporteur
     role in its organizing organisation (leaving the organisation ends the access)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if can_manage_event(user, event):
-        return True
-    if event.organizer_id not in organization_ids(user, role=Membership.Role.RAPPORTEUR):
-        return False
-    return RapporteurAssignment.objects.filter(event=event, user=user).exists()
+    return can_enter_recommendations(user, event)
 
 
 def rapporteur_forum_list(*, user) -> QuerySet[Event]:
@@ -74,23 +73,10 @@ def summary_versions(*, event: Event) -> QuerySet[ForumSummary]:
     return ForumSummary.objects.filter(event=event).order_by("-number").defer("html", "pdf", "data")
 
 
-def _forum_links(organization: Organization) -> Q:
-    """How an organisation is linked to a forum: partner or donor of the programme, co-organiser
-    of the event, or addressed by one of its adopted recommendations."""
-    return (
-        Q(programme__partners=organization)
-        | Q(programme__donors=organization)
-        | Q(co_organizers=organization)
-        | Q(
-            recommendations__addressed_to=organization,
-            recommendations__status=Recommendation.Status.ADOPTED,
-        )
-    )
-
-
 def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
-    """Closed forums with a summary that this organisation is linked to (see _forum_links)."""
-    ids = Event.objects.filter(_forum_links(organization), kind=EventKind.FORUM).values("pk")
+    """Closed forums with a summary that this organisation is linked to: partner or donor of the
+    programme, co-organiser of the event, or addressed by one of its adopted recommendations."""
+    ids = Event.objects.filter(partner_forum_link(organization), kind=EventKind.FORUM).values("pk")
     return (
         Event.objects.filter(pk__in=ids, status=EventStatus.CLOSED, forum_summaries__isnull=False)
         .distinct()

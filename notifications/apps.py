@@ -28,3 +28,6 @@ class NotificationsConfig(AppConfig):
             receivers.on_event_cancelled, dispatch_uid=f"{uid}.event_cancelled"
         )
         signals.event_closed.connect(receivers.on_event_closed, dispatch_uid=f"{uid}.event_closed")
+        signals.registrations_pseudonymised.connect(
+            receivers.on_registrations_pseudonymised, dispatch_uid=f"{uid}.pseudonymised"
+        )

@@ -26,3 +26,11 @@ def on_event_cancelled(sender, event_id, **kwargs):
 
 def on_event_closed(sender, event_id, **kwargs):
     tasks.event_followups_task.delay(event_id)
+
+
+def on_registrations_pseudonymised(sender, registration_ids, **kwargs):
+    """Retention purge or erasure: the outbox forgets addresses and texts in the same transaction."""
+    from .services.outbox import messages_forget_registration
+
+    for registration_id in registration_ids:
+        messages_forget_registration(registration_id=registration_id)

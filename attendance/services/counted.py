@@ -14,7 +14,7 @@ from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
 from ..models import Attendance, DoorAction, DoorToken, ScanStatus
-from .door import answer_once, session_not_open_message, token_may_use
+from .door import answer_once, door_input, session_not_open_message, token_may_use
 
 MAX_GROUP_SIZE = 200
 MAX_CLASS_SIZE = 500
@@ -91,7 +91,7 @@ def walk_in_record(
 
     `counted_at` is when the people came in, for walk-ins counted offline and synced later: the
     check-in window is checked at that moment and the rows are recorded at it. Default: now."""
-    gate = (gate or "").strip()[:60]
+    gate = door_input(gate, 60)
     limit = MAX_CLASS_SIZE if action == DoorAction.CLASS_TALLY else MAX_GROUP_SIZE
     groups = _validated(groups, limit=limit)
     source = (

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import volunteer_may_use_event
 from events.models import Session
 
 from ..models import DoorSettings, DoorToken, ScanAttempt
@@ -44,7 +45,7 @@ def session_not_open_message(session: Session, now: datetime.datetime) -> str | 
 
 
 def token_may_use(token: DoorToken, session: Session) -> bool:
-    return token.events.filter(pk=session.event_id).exists()
+    return volunteer_may_use_event(token, session.event_id)
 
 
 def stored_answer(token: DoorToken, nonce) -> dict | None:
@@ -80,3 +81,10 @@ def answer_once(*, token: DoorToken, nonce, evaluate) -> dict:
 
 def truncate_text(text: str) -> str:
     return (text or "")[:LOGGED_TEXT_LENGTH]
+
+
+def door_input(value: str | None, max_length: int) -> str:
+    """Text typed or scanned at the door, made storable: control characters (NUL above all, which
+    PostgreSQL refuses in text) become nothing, surrounding blanks go, and length is capped."""
+    cleaned = "".join(ch for ch in (value or "") if ch >= " " and ch != "\x7f")
+    return cleaned.strip()[:max_length]

@@ -15,6 +15,7 @@ from events.models import Session, Ticket
 from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus
 from .door import (
     answer_once,
+    door_input,
     door_settings_for,
     session_not_open_message,
     token_may_use,
@@ -191,7 +192,8 @@ def checkin_scan(
     """Answer one scan at the door, log it, and admit the person when the ticket is good.
 
     Returns the ScanResult as a dict (status, translated message, minimal attendee fields)."""
-    gate = (gate or "").strip()[:60]
+    gate = door_input(gate, 60)
+    text = door_input(text, MAX_TEXT_LENGTH + 1)  # one over the limit still reads as "too long"
     if direction not in (DoorAction.ENTRY, DoorAction.EXIT):
         raise ApplicationError(_("Unknown scan direction."), code="invalid")
     if direction == DoorAction.EXIT and not door_settings_for(session.event).exit_scans_enabled:

@@ -275,3 +275,18 @@ def test_exit_scan_where_exits_are_off_is_400(api, session, ticket):
 
     assert response.status_code == 400
     assert response.json()["code"] == "exit_scans_disabled"
+
+
+def test_scan_api_is_rate_limited_per_token(api, client, session, ticket, settings):
+    settings.DOOR_TOKEN_RATE_LIMIT = (3, 60)
+    other = door_token_create(label="Other gate", events=[session.event], created_by=None)
+
+    answers = [api("get", "me").status_code for _ in range(3)]
+    refused = api("post", "scan", scan_body(session, ticket.secret), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert answers == [200, 200, 200]
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert "Too many requests" in refused.json()["detail"]
+    assert not Attendance.objects.exists()
+    assert api("get", "me", token=other.raw_token).status_code == 200

@@ -1,0 +1,3 @@
+"""The forum fixtures, shared with the privacy tests (a forum with participants' personal data)."""
+
+from tests.forums.conftest import closed_forum, forum, partner_contact  # noqa: F401

@@ -1,0 +1,780 @@
+"""Every role against every page, export and API operation, asserting allowed versus forbidden.
+
+Endpoints are enumerated from the URL resolver and the OpenAPI schema, so a new endpoint without a
+matrix entry fails `test_every_endpoint_has_a_matrix_entry`. Every request targets NGO A's objects:
+the organizer of NGO B is the object-level case (another NGO's event, ticket, forum...).
+
+Outcomes: "allowed" means the request passed authorization (2xx, 3xx to a non-login page, or a
+validation answer 400/409/422 with a valid-looking payload); "denied" means 401, 403, 404 or a
+redirect to the login page. A 5xx fails for every role."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.contrib.admin import site as admin_site
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from attendance.services.tokens import door_token_create
+from config.api import api
+from core.models import Membership
+from forums.models import RapporteurAssignment
+from forums.partners import partner_link_token
+from tests.factories import (
+    TODAY,
+    AttendanceFactory,
+    ContactFactory,
+    ForumEventFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ProgrammeFactory,
+    RecommendationFactory,
+    SessionFactory,
+    TargetFactory,
+    ThemeFactory,
+    TicketFactory,
+    UserFactory,
+    VenueFactory,
+    WorkshopFactory,
+)
+
+ROLES = [
+    "anonymous",
+    "plain_user",
+    "administrator",
+    "organizer_a",
+    "organizer_b",
+    "volunteer_a",
+    "rapporteur_a",
+    "partner_a",
+]
+EVERYONE = set(ROLES)
+ADMIN_A = {"administrator", "organizer_a"}
+STAFF = {"administrator", "organizer_a", "organizer_b"}
+DOOR = {"volunteer_a"}
+NOBODY: set[str] = set()
+LOGIN_URL = "/admin/login/"
+DOOR_OPEN = datetime.datetime.combine(
+    TODAY, datetime.time(10, 30), tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+)
+
+
+@dataclass
+class World:
+    org_a: object
+    org_b: object
+    programme: object
+    event: object
+    session: object
+    ticket: object
+    attendance: object
+    target: object
+    venue: object
+    forum: object
+    theme: object
+    workshop: object
+    recommendation: object
+    other_recommendation: object
+    users: dict
+    door_token: str
+    partner_token: str
+    other_user: object
+
+
+def build_world() -> World:
+    from events.services.events import event_close
+
+    org_a, org_b = OrganizationFactory(name="NGO A"), OrganizationFactory(name="NGO B")
+    partner_org = OrganizationFactory(name="Commune partner")
+    programme = ProgrammeFactory(lead_organization=org_a)
+    programme.partners.add(partner_org)
+    ProgrammeFactory(lead_organization=org_b)
+    session = SessionFactory(event__programme=programme)
+    event = session.event
+    ticket = TicketFactory(attendee__registration__event=event)
+    attendance = AttendanceFactory(session=session, ticket=ticket, source="scan")
+    forum = ForumEventFactory(programme=programme, end_date=TODAY)
+    SessionFactory(event=forum)
+    theme = ThemeFactory(event=forum)
+    workshop = WorkshopFactory(event=forum, theme=theme)
+    recommendation = RecommendationFactory(theme=theme, status="draft")
+    other_recommendation = RecommendationFactory(theme=theme, status="draft")
+    RecommendationFactory(theme=theme, status="adopted", addressed_to=[partner_org])
+    event_close(event=forum)
+
+    users = {
+        "plain_user": UserFactory(is_staff=False),
+        "administrator": UserFactory(is_superuser=True, is_staff=True),
+        "organizer_a": MembershipFactory(organization=org_a).user,
+        "organizer_b": MembershipFactory(organization=org_b).user,
+        "rapporteur_a": MembershipFactory(
+            organization=org_a, role=Membership.Role.RAPPORTEUR, user__is_staff=False
+        ).user,
+        "partner_a": UserFactory(is_staff=False),
+    }
+    RapporteurAssignment.objects.create(event=forum, user=users["rapporteur_a"])
+    contact = ContactFactory(organization=partner_org, user=users["partner_a"])
+    issued = door_token_create(label="Gate A", events=[event], created_by=None)
+    return World(
+        org_a=org_a,
+        org_b=org_b,
+        programme=programme,
+        event=event,
+        session=session,
+        ticket=ticket,
+        attendance=attendance,
+        target=TargetFactory(programme=programme),
+        venue=VenueFactory(),
+        forum=forum,
+        theme=theme,
+        workshop=workshop,
+        recommendation=recommendation,
+        other_recommendation=other_recommendation,
+        users=users,
+        door_token=issued.raw_token,
+        partner_token=partner_link_token(contact=contact),
+        other_user=UserFactory(is_staff=False),
+    )
+
+
+def _person():
+    return {"first_name": "", "gender": "female", "age_band": "25-59"}
+
+
+def _opt_out_token(world):
+    from notifications.tokens import registration_opt_out_token
+
+    return registration_opt_out_token(world.ticket.attendee.registration_id, "sms")
+
+
+def _feedback_token(world):
+    from notifications.tokens import feedback_token
+
+    return feedback_token(world.ticket.pk)
+
+
+def _link_token(world, role):
+    """A signed partner link belongs to the partner; anyone else holds a forged one."""
+    return world.partner_token if role == "partner_a" else "forged-link-token"
+
+
+# (kind, name) -> (method, path builder, body builder or None, allowed roles)
+# Path builders take (world, role); bodies take world.
+PAGES = {
+    "set_language": ("post", lambda w, r: "/i18n/setlang/", lambda w: {"language": "fr"}, EVERYONE),
+    "api-v1:openapi-json": ("get", lambda w, r: "/api/v1/openapi.json", None, EVERYONE),
+    "api-v1:openapi-view": ("get", lambda w, r: "/api/v1/docs", None, EVERYONE),
+    "core:home": ("get", lambda w, r: "/", None, EVERYONE),
+    "core:health": ("get", lambda w, r: "/healthz", None, EVERYONE),
+    "events:public_list": ("get", lambda w, r: "/events/", None, EVERYONE),
+    "events:register": ("get", lambda w, r: f"/events/{w.event.pk}/register/", None, EVERYONE),
+    "events:badges": ("get", lambda w, r: f"/events/{w.event.pk}/badges.pdf", None, ADMIN_A),
+    # The unguessable link is the participant's credential: whoever holds it sees the page.
+    "events:registration": (
+        "get",
+        lambda w, r: w.ticket.attendee.registration.get_absolute_url(),
+        None,
+        EVERYONE,
+    ),
+    "events:ticket": ("get", lambda w, r: f"/tickets/{w.ticket.secret}/", None, EVERYONE),
+    "events:ticket_qr_png": (
+        "get",
+        lambda w, r: f"/tickets/{w.ticket.secret}/qr.png",
+        None,
+        EVERYONE,
+    ),
+    "events:ticket_qr_svg": (
+        "get",
+        lambda w, r: f"/tickets/{w.ticket.secret}/qr.svg",
+        None,
+        EVERYONE,
+    ),
+    # The scanner page is a shell: it does nothing without a door token.
+    "attendance:scanner": ("get", lambda w, r: "/scan/", None, EVERYONE),
+    "attendance:scanner_sw": ("get", lambda w, r: "/scan/sw.js", None, EVERYONE),
+    "attendance:scanner_manifest": (
+        "get",
+        lambda w, r: "/scan/manifest.webmanifest",
+        None,
+        EVERYONE,
+    ),
+    # Links sent to a participant by SMS/e-mail: the signed token is their credential.
+    "notifications:opt_out": (
+        "get",
+        lambda w, r: f"/stop/{_opt_out_token(w)}/",
+        None,
+        EVERYONE,
+    ),
+    "notifications:feedback": (
+        "get",
+        lambda w, r: f"/feedback/{_feedback_token(w)}/",
+        None,
+        EVERYONE,
+    ),
+    "notifications:event_messages": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/messages/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:door_index": ("get", lambda w, r: "/door/", None, STAFF),
+    "attendance:session_door": (
+        "get",
+        lambda w, r: f"/door/sessions/{w.session.pk}/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:undo_admission": (
+        "post",
+        lambda w, r: f"/door/sessions/{w.session.pk}/undo/{w.attendance.pk}/",
+        lambda w: {"reason": "Scanned by mistake"},
+        ADMIN_A,
+    ),
+    "attendance:paper_list": (
+        "get",
+        lambda w, r: f"/door/sessions/{w.session.pk}/paper-list.pdf",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:paper_marks": (
+        "get",
+        lambda w, r: f"/door/sessions/{w.session.pk}/paper/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:class_headcount": (
+        "get",
+        lambda w, r: f"/door/sessions/{w.session.pk}/class-headcount/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:programme_dashboard": (
+        "get",
+        lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:programme_figures_csv": (
+        "get",
+        lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures.csv",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:programme_figures_xlsx": (
+        "get",
+        lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures.xlsx",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:event_dashboard": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/figures/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:event_attendance_list_export": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/attendance.csv",
+        None,
+        ADMIN_A,
+    ),
+    "forums:rapporteur": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/rapporteur/",
+        None,
+        ADMIN_A | {"rapporteur_a"},
+    ),
+    "forums:manage": ("get", lambda w, r: f"/forums/{w.forum.pk}/manage/", None, ADMIN_A),
+    "forums:recommendation_edit": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/recommendations/{w.recommendation.pk}/",
+        None,
+        ADMIN_A,
+    ),
+    "forums:recommendation_action": (
+        "post",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/recommendations/{w.recommendation.pk}/reject/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:summary_new": (
+        "post",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/summary/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:summary": ("get", lambda w, r: f"/forums/{w.forum.pk}/summary/", None, ADMIN_A),
+    # Staff get the stored PDF; a partner is sent on to their own personalised copy.
+    "forums:summary_pdf": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/summary.pdf",
+        None,
+        ADMIN_A | {"partner_a"},
+    ),
+    "forums:screen": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/screen/",
+        None,
+        ADMIN_A | {"rapporteur_a"},
+    ),
+    # Participants endorse from their phone with their ticket code: public by design.
+    "forums:endorse": ("get", lambda w, r: f"/forums/{w.forum.pk}/endorse/", None, EVERYONE),
+    "forums:partner_home_session": ("get", lambda w, r: "/partners/", None, {"partner_a"}),
+    "forums:partner_summary_session": (
+        "get",
+        lambda w, r: f"/partners/forums/{w.forum.pk}/",
+        None,
+        {"partner_a"},
+    ),
+    "forums:partner_pdf_session": (
+        "get",
+        lambda w, r: f"/partners/forums/{w.forum.pk}/summary.pdf",
+        None,
+        {"partner_a"},
+    ),
+    "forums:partner_home": (
+        "get",
+        lambda w, r: f"/partners/link/{_link_token(w, r)}/",
+        None,
+        {"partner_a"},
+    ),
+    "forums:partner_summary": (
+        "get",
+        lambda w, r: f"/partners/link/{_link_token(w, r)}/forums/{w.forum.pk}/",
+        None,
+        {"partner_a"},
+    ),
+    "forums:partner_pdf": (
+        "get",
+        lambda w, r: f"/partners/link/{_link_token(w, r)}/forums/{w.forum.pk}/summary.pdf",
+        None,
+        {"partner_a"},
+    ),
+}
+
+API = {
+    "GET /organizations": (lambda w: "/organizations", None, STAFF),
+    "POST /organizations": (
+        lambda w: "/organizations",
+        lambda w: {"name": f"New org {uuid.uuid4().hex[:6]}", "kind": "ngo"},
+        STAFF,
+    ),
+    "PATCH /organizations/{organization_id}": (
+        lambda w: f"/organizations/{w.org_a.pk}",
+        lambda w: {"city": "Oujda"},
+        {"administrator"},
+    ),
+    "GET /programmes": (lambda w: "/programmes", None, STAFF),
+    "POST /programmes": (
+        lambda w: "/programmes",
+        lambda w: {
+            "code": "new-prog",
+            "name": "New programme",
+            "lead_organization_id": w.org_a.pk,
+            "start_date": "2026-01-01",
+            "end_date": "2027-12-31",
+        },
+        ADMIN_A,
+    ),
+    "GET /programmes/{programme_id}": (lambda w: f"/programmes/{w.programme.pk}", None, ADMIN_A),
+    "PATCH /programmes/{programme_id}": (
+        lambda w: f"/programmes/{w.programme.pk}",
+        lambda w: {"name": "Renamed"},
+        ADMIN_A,
+    ),
+    "POST /programmes/{programme_id}/targets": (
+        lambda w: f"/programmes/{w.programme.pk}/targets",
+        lambda w: {"measure": "attendances", "value": 10},
+        ADMIN_A,
+    ),
+    "PUT /targets/{target_id}": (
+        lambda w: f"/targets/{w.target.pk}",
+        lambda w: {"measure": "people_reached", "value": 900},
+        ADMIN_A,
+    ),
+    "DELETE /targets/{target_id}": (lambda w: f"/targets/{w.target.pk}", None, ADMIN_A),
+    "GET /events": (lambda w: "/events", None, STAFF),
+    "POST /events": (
+        lambda w: "/events",
+        lambda w: {
+            "programme_id": w.programme.pk,
+            "organizer_id": w.org_a.pk,
+            "kind": "conviviality_meeting",
+            "title": "New meeting",
+            "start_date": str(TODAY),
+            "end_date": str(TODAY),
+        },
+        ADMIN_A,
+    ),
+    "GET /events/{event_id}": (lambda w: f"/events/{w.event.pk}", None, ADMIN_A),
+    "PATCH /events/{event_id}": (
+        lambda w: f"/events/{w.event.pk}",
+        lambda w: {"title": "X"},
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/status": (
+        lambda w: f"/events/{w.event.pk}/status",
+        lambda w: {"status": "cancelled"},
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/duplicate": (
+        lambda w: f"/events/{w.event.pk}/duplicate",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "GET /events/{event_id}/sessions": (lambda w: f"/events/{w.event.pk}/sessions", None, ADMIN_A),
+    "POST /events/{event_id}/sessions": (
+        lambda w: f"/events/{w.event.pk}/sessions",
+        lambda w: {
+            "date": str(TODAY),
+            "start_time": "14:00",
+            "end_time": "15:00",
+            "venue_id": w.venue.pk,
+        },
+        ADMIN_A,
+    ),
+    "PATCH /sessions/{session_id}": (
+        lambda w: f"/sessions/{w.session.pk}",
+        lambda w: {"title": "Morning"},
+        ADMIN_A,
+    ),
+    "DELETE /sessions/{session_id}": (lambda w: f"/sessions/{w.session.pk}", None, ADMIN_A),
+    "GET /events/{event_id}/registrations": (
+        lambda w: f"/events/{w.event.pk}/registrations",
+        None,
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/registrations": (
+        lambda w: f"/events/{w.event.pk}/registrations",
+        lambda w: {"contact": _person(), "consent_register": True},
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/registrations/import": (
+        lambda w: f"/events/{w.event.pk}/registrations/import",
+        "multipart",
+        ADMIN_A,
+    ),
+    "POST /tickets/{ticket_id}/cancel": (lambda w: f"/tickets/{w.ticket.pk}/cancel", None, ADMIN_A),
+    "POST /tickets/{ticket_id}/reissue": (
+        lambda w: f"/tickets/{w.ticket.pk}/reissue",
+        None,
+        ADMIN_A,
+    ),
+    "GET /checkin/me": (lambda w: "/checkin/me", None, DOOR),
+    "POST /checkin/scan": (
+        lambda w: "/checkin/scan",
+        lambda w: {"text": w.ticket.secret, "session_id": w.session.pk, "nonce": str(uuid.uuid4())},
+        DOOR,
+    ),
+    "GET /checkin/lookup": (
+        lambda w: f"/checkin/lookup?session_id={w.session.pk}&q=Am",
+        None,
+        DOOR,
+    ),
+    "POST /checkin/walk-in": (
+        lambda w: "/checkin/walk-in",
+        lambda w: {
+            "session_id": w.session.pk,
+            "nonce": str(uuid.uuid4()),
+            "gender": "male",
+            "age_band": "18-24",
+        },
+        DOOR,
+    ),
+    "POST /checkin/class-tally": (
+        lambda w: "/checkin/class-tally",
+        lambda w: {
+            "session_id": w.session.pk,
+            "nonce": str(uuid.uuid4()),
+            "groups": [{"gender": "female", "age_band": "5-11", "count": 12}],
+        },
+        DOOR,
+    ),
+    "GET /checkin/sessions/{session_id}/counts": (
+        lambda w: f"/checkin/sessions/{w.session.pk}/counts",
+        None,
+        DOOR,
+    ),
+    "GET /checkin/offline-pack": (
+        lambda w: f"/checkin/offline-pack?event_id={w.event.pk}",
+        None,
+        DOOR,
+    ),
+    "POST /checkin/sync": (
+        lambda w: "/checkin/sync",
+        lambda w: {
+            "items": [
+                {
+                    "type": "scan",
+                    "text": w.ticket.secret,
+                    "session_id": w.session.pk,
+                    "nonce": str(uuid.uuid4()),
+                    "client_time": DOOR_OPEN.isoformat(),
+                }
+            ]
+        },
+        DOOR,
+    ),
+    # Only the SMS provider holds its shared secret: no role here may call it.
+    "POST /notifications/sms/inbound": (
+        lambda w: "/notifications/sms/inbound",
+        lambda w: {"sender": "+212600000000", "text": "STOP"},
+        NOBODY,
+    ),
+    "GET /programmes/{programme_id}/figures": (
+        lambda w: f"/programmes/{w.programme.pk}/figures",
+        None,
+        ADMIN_A,
+    ),
+    "GET /events/{event_id}/figures": (lambda w: f"/events/{w.event.pk}/figures", None, ADMIN_A),
+    "GET /forums": (lambda w: "/forums", None, STAFF),
+    "GET /forums/{event_id}/themes": (lambda w: f"/forums/{w.forum.pk}/themes", None, ADMIN_A),
+    "GET /forums/{event_id}/workshops": (
+        lambda w: f"/forums/{w.forum.pk}/workshops",
+        None,
+        ADMIN_A,
+    ),
+    "POST /forums/{event_id}/rapporteurs": (
+        lambda w: f"/forums/{w.forum.pk}/rapporteurs",
+        lambda w: {"user_id": w.other_user.pk},
+        ADMIN_A,
+    ),
+    "GET /forums/{event_id}/recommendations": (
+        lambda w: f"/forums/{w.forum.pk}/recommendations",
+        None,
+        ADMIN_A,
+    ),
+    "POST /forums/{event_id}/recommendations": (
+        lambda w: f"/forums/{w.forum.pk}/recommendations",
+        lambda w: {"theme_id": w.theme.pk, "text": "Open a desk", "language": "fr"},
+        ADMIN_A,
+    ),
+    "GET /recommendations/{recommendation_id}": (
+        lambda w: f"/recommendations/{w.recommendation.pk}",
+        None,
+        ADMIN_A,
+    ),
+    "PATCH /recommendations/{recommendation_id}": (
+        lambda w: f"/recommendations/{w.recommendation.pk}",
+        lambda w: {"priority": 1},
+        ADMIN_A,
+    ),
+    "DELETE /recommendations/{recommendation_id}": (
+        lambda w: f"/recommendations/{w.recommendation.pk}",
+        None,
+        ADMIN_A,
+    ),
+    "POST /recommendations/{recommendation_id}/adopt": (
+        lambda w: f"/recommendations/{w.recommendation.pk}/adopt",
+        None,
+        ADMIN_A,
+    ),
+    "POST /recommendations/{recommendation_id}/reject": (
+        lambda w: f"/recommendations/{w.recommendation.pk}/reject",
+        None,
+        ADMIN_A,
+    ),
+    "POST /recommendations/{recommendation_id}/merge": (
+        lambda w: f"/recommendations/{w.recommendation.pk}/merge",
+        lambda w: {"into_id": w.other_recommendation.pk},
+        ADMIN_A,
+    ),
+    "POST /forums/{event_id}/summaries": (
+        lambda w: f"/forums/{w.forum.pk}/summaries",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "GET /forums/{event_id}/summary": (
+        lambda w: f"/forums/{w.forum.pk}/summary",
+        None,
+        ADMIN_A | {"partner_a"},
+    ),
+}
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _url_names(pattern.url_patterns, full)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else (pattern.name or str(pattern))
+
+
+def enumerated_pages() -> set[str]:
+    names = set()
+    for name in _url_names(get_resolver().url_patterns):
+        if name.startswith("admin:") or name.startswith("api-v1:"):
+            continue  # admin: own test below; API operations: from the OpenAPI schema
+        names.add(name)
+    # The API's own documentation endpoints are pages too.
+    return names | {"api-v1:openapi-json", "api-v1:openapi-view"}
+
+
+def enumerated_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_endpoint_has_a_matrix_entry():
+    assert enumerated_pages() == set(PAGES)
+    assert enumerated_operations() == set(API)
+
+
+def client_for(client, world: World, role: str):
+    if role in world.users:
+        client.force_login(world.users[role])
+    return client
+
+
+def outcome(client, response, headers) -> str:
+    for _hop in range(3):
+        assert response.status_code < 500, f"{response.status_code}: server error"
+        if response.status_code in (301, 302, 303):
+            location = response["Location"]
+            if location.startswith(LOGIN_URL) or "/login/" in location:
+                return "denied"
+            response = client.get(location, **headers)
+            continue
+        break
+    if response.status_code in (401, 403, 404):
+        return "denied"
+    assert response.status_code in (200, 201, 204, 400, 409, 422), response.status_code
+    return "allowed"
+
+
+def _headers(world, role):
+    return {"HTTP_AUTHORIZATION": f"Bearer {world.door_token}"} if role == "volunteer_a" else {}
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks):
+    # Closing the forum builds its summary after commit.
+    with (
+        time_machine.travel(DOOR_OPEN, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        built = build_world()
+    return built
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matrix(client, world, name, role):
+    method, path, body, allowed = PAGES[name]
+    client = client_for(client, world, role)
+    headers = _headers(world, role)
+    with time_machine.travel(DOOR_OPEN, tick=False):
+        if method == "get":
+            response = client.get(path(world, role), **headers)
+        else:
+            response = client.post(path(world, role), body(world), **headers)
+        result = outcome(client, response, headers)
+    assert result == ("allowed" if role in allowed else "denied"), (name, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(API))
+def test_api_matrix(client, world, operation, role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path, body, allowed = API[operation]
+    method = operation.split()[0].lower()
+    client = client_for(client, world, role)
+    headers = _headers(world, role)
+    url = "/api/v1" + path(world)
+    with time_machine.travel(DOOR_OPEN, tick=False):
+        if body == "multipart":
+            upload = SimpleUploadedFile("people.csv", b"first_name,gender,age_band\n", "text/csv")
+            response = client.post(url, {"file": upload}, **headers)
+        elif method == "get":
+            response = client.get(url, **headers)
+        else:
+            data = body(world) if body else {}
+            response = getattr(client, method)(
+                url, data, content_type="application/json", **headers
+            )
+        result = outcome(client, response, headers)
+    assert result == ("allowed" if role in allowed else "denied"), (
+        operation,
+        role,
+        response.content[:300],
+    )
+
+
+# The admin: every registered model's list is closed to people without a staff role; the
+# organizer of NGO B cannot open NGO A's objects.
+ADMIN_MODELS = sorted(
+    f"{model._meta.app_label}/{model._meta.model_name}" for model in admin_site._registry
+)
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "plain_user", "rapporteur_a", "partner_a", "volunteer_a"]
+)
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_lists_are_closed_to_non_staff(client, world, model, role):
+    client = client_for(client, world, role)
+    response = client.get(f"/admin/{model}/", **_headers(world, role))
+    assert (
+        outcome(client, response, {}) == "denied"
+        or response.status_code == 200
+        and (b'id="login-form"' in response.content)
+    )
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_lists_open_to_administrators(client, world, model):
+    client = client_for(client, world, "administrator")
+    assert client.get(f"/admin/{model}/").status_code == 200
+
+
+def _admin_objects(world):
+    return {
+        "events/event": world.event.pk,
+        "events/registration": world.ticket.attendee.registration_id,
+        "events/ticket": world.ticket.pk,
+        "events/session": world.session.pk,
+        "events/programme": world.programme.pk,
+        "attendance/attendance": world.attendance.pk,
+    }
+
+
+@pytest.mark.parametrize("role,expected", [("organizer_a", 200), ("organizer_b", 302)])
+def test_admin_object_pages_are_scoped_to_the_organizers_ngo(client, world, role, expected):
+    from django.contrib.auth.models import Permission
+
+    # Organizers use the admin with model permissions an administrator grants; the rows they
+    # reach are still scoped by core.permissions.
+    user = world.users[role]
+    for model in _admin_objects(world):
+        app_label, model_name = model.split("/")
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label=app_label, codename=f"change_{model_name}"
+            )
+        )
+    client = client_for(client, world, role)
+    for model, pk in _admin_objects(world).items():
+        response = client.get(f"/admin/{model}/{pk}/change/")
+        # Django's admin answers an object outside the queryset with a redirect to the index.
+        assert response.status_code == expected, (model, role)
+        if expected == 302:
+            assert response["Location"] == "/admin/"
+
+
+def test_organizer_of_ngo_b_cannot_edit_ngo_a_event_through_the_api(client, world):
+    client = client_for(client, world, "organizer_b")
+    response = client.patch(
+        f"/api/v1/events/{world.event.pk}", {"title": "Hijacked"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    world.event.refresh_from_db()
+    assert world.event.title != "Hijacked"
