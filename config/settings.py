@@ -237,3 +237,7 @@ FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/D
 FORUMS_PDF_FONT_BOLD = env_str(
     "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
+
+# Benchmarks (issue 10): `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
+# (bench/urls.py) next to the app. Never set in production, so the URL does not exist there.
+MULTAQA_BENCH = env_bool("MULTAQA_BENCH", default=False)
