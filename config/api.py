@@ -10,6 +10,7 @@ from attendance.figures_api import router as figures_router
 from core.errors import ApplicationError
 from events.api import router as events_router
 from forums.api import router as forums_router
+from notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Multaqa API",
@@ -53,3 +54,4 @@ api.add_router("/", events_router)
 api.add_router("/", attendance_router)
 api.add_router("/", figures_router)
 api.add_router("/", forums_router)
+api.add_router("/", notifications_router)

@@ -228,6 +228,7 @@ DEMO_LOADERS = [
     "attendance.demo.demo_load",
     "attendance.demo_figures.demo_load",
     "forums.demo.demo_load",
+    "notifications.demo.demo_load",
 ]
 
 # Forums (issue 8): how long a partner's signed link to the portal stays valid, in days.
@@ -237,6 +238,22 @@ FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/D
 FORUMS_PDF_FONT_BOLD = env_str(
     "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
+# Notifications (issue 7): outbox leases, retry policy, inbound SMS webhook, beat schedule.
+# A claimed message whose worker died becomes claimable again after this many seconds.
+NOTIFICATIONS_SEND_LEASE_SECONDS = env_int("NOTIFICATIONS_SEND_LEASE_SECONDS", 300)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
+# Shared secret the SMS provider sends (Bearer) when it forwards replies such as STOP.
+SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
+CELERY_BEAT_SCHEDULE["notifications-dispatch-due"] = {
+    "task": "notifications.tasks.messages_dispatch_due_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-followups-due"] = {
+    "task": "notifications.tasks.followups_due_task",
+    "schedule": 15 * 60.0,
+}
 
 # Benchmarks (issue 10): `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
 # (bench/urls.py) next to the app. Never set in production, so the URL does not exist there.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("attendance.urls")),
     path("", include("forums.urls")),
+    path("", include("notifications.urls")),
 ]
 if settings.MULTAQA_BENCH:  # the benchmarks' baseline endpoint, only under `make bench`
     urlpatterns.append(path("bench/", include("bench.urls")))

@@ -2,9 +2,11 @@
 counts). Fixed windows: simple, and good enough to stop a script filling a public form."""
 
 import functools
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.shortcuts import render
 
 
@@ -28,20 +30,30 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> b
     return count <= limit
 
 
-def rate_limited(scope: str, *, setting: str, methods: tuple[str, ...] = ("POST",)):
+def rate_limited(
+    scope: str,
+    *,
+    setting: str,
+    methods: tuple[str, ...] = ("POST",),
+    exempt: Callable[[HttpRequest], bool] | None = None,
+):
     """Decorate a view: beyond the limit named by `setting` (a (hits, seconds) pair), requests
-    from one IP get the 429 page instead of the view."""
+    from one IP get the 429 page instead of the view. Requests for which `exempt(request)` is
+    true (steps that write nothing) are neither counted nor refused."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method in methods:
+            if request.method in methods and not (exempt and exempt(request)):
                 limit, window = getattr(settings, setting)
                 if not ratelimit_hit(
                     scope=scope, key=client_ip(request), limit=limit, window_seconds=window
                 ):
                     response = render(
-                        request, "core/429.html", {"retry_minutes": max(window // 60, 1)}, status=429
+                        request,
+                        "core/429.html",
+                        {"retry_minutes": max(window // 60, 1)},
+                        status=429,
                     )
                     response["Retry-After"] = str(window)
                     return response

@@ -11,6 +11,7 @@ from core.permissions import scope_events, scope_programmes
 from core.phones import phone_to_e164
 
 from .badges import badges_pdf
+from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
 from .services import events as event_services
 from .services import registrations as registration_services
@@ -171,7 +172,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     inlines = [AttendeeInline]
     exclude = ["access_token", "consent_recorded_at", "consent_wording_version", "source",
                "personal_data_purged_at"]
-    readonly_fields = ["confirmation_page"]
+    readonly_fields = ["confirmation_page", "badges"]
     actions = ["print_badges"]
 
     def get_queryset(self, request):
@@ -191,6 +192,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not registration.pk:
             return "—"
         return format_html('<a href="{0}" target="_blank">{0}</a>', registration.get_absolute_url())
+
+    @admin.display(description=_("badges"))
+    def badges(self, registration):
+        if not registration.pk:
+            return "—"
+        url = reverse("events:badges", args=[registration.event_id])
+        return format_html(
+            '<a href="{}?registration={}" target="_blank">{}</a>', url, registration.pk, _("PDF")
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -243,6 +253,13 @@ class TicketAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scope_events(request.user, super().get_queryset(request), prefix="event__")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Codes are read aloud or typed as "k7p2 9qxm"; stored as K7P29QXM.
+        code = normalize_short_code(search_term)
+        if code:
+            return queryset.filter(short_code=code), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         # Tickets come from registrations, so that capacity and the waiting list are respected.

@@ -3,14 +3,26 @@ the two separate consents, and a honeypot field that people never see."""
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Language
+from core.phones import phone_to_e164
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Registration
 from events.services.registrations import MAX_MEMBERS, PersonData
 
 BLANK = [("", "—")]
+LTR, END = "\u2066", "\u2069"  # Unicode left-to-right isolate and its end
+
+
+def session_label(session) -> str:
+    """'Friday 4 December, 10:00–19:00 · Place du 16 Août' in the active language."""
+    day = date_format(session.date, "l j F")
+    place = session.title or session.venue.name
+    # The isolate marks keep "10:00–12:00" in order inside an Arabic sentence.
+    return f"{day}, {LTR}{session.start_time:%H:%M}–{session.end_time:%H:%M}{END} · {place}"
 
 
 class PersonForm(forms.Form):
@@ -66,7 +78,7 @@ class RegistrationForm(PersonForm):
         widget=forms.RadioSelect,
     )
     sessions = forms.MultipleChoiceField(
-        label=_("Sessions"),
+        label=_("Sessions you will attend"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick none to come to every session."),
@@ -75,14 +87,24 @@ class RegistrationForm(PersonForm):
         label=_("Phone (optional)"),
         max_length=30,
         required=False,
-        help_text=_("For example 06 12 34 56 78. We only use it for this event."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=format_lazy(
+            _("For example {example}. We only use it for this event."),
+            example=f"{LTR}06 12 34 56 78{END}",
+        ),
+        # Numbers read left to right even on an Arabic page.
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     consent_register = forms.BooleanField(
-        label=_("I agree that Multaqa keeps these answers to register me (and the people I "
-                "register) for this event and to count participants anonymously."),
+        label=_(
+            "I agree that Multaqa keeps these answers to register me (and the people I "
+            "register) for this event and to count participants anonymously."
+        ),
         error_messages={"required": _("We cannot register you without this agreement.")},
     )
     consent_contact = forms.BooleanField(
@@ -100,12 +122,16 @@ class RegistrationForm(PersonForm):
         super().__init__(*args, ask_nationality=event.ask_nationality, **kwargs)
         sessions = list(event.sessions.select_related("venue"))
         if len(sessions) > 1:
-            self.fields["sessions"].choices = [(str(s.pk), str(s)) for s in sessions]
+            self.fields["sessions"].choices = [(str(s.pk), session_label(s)) for s in sessions]
             self._sessions = {str(s.pk): s for s in sessions}
         else:
             del self.fields["sessions"]
             self._sessions = {}
         self.fields["first_name"].required = False
+
+    def clean_phone(self) -> str:
+        # Checked here as well as in the service so that every error shows at once.
+        return phone_to_e164(self.cleaned_data["phone"])
 
     @property
     def is_bot(self) -> bool:

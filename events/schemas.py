@@ -249,7 +249,7 @@ class RegistrationIn(Schema):
     language: Language = Language.FRENCH
     consent_register: bool
     consent_contact: bool = False
-    session_ids: list[int] = []
+    session_ids: list[Annotated[int, Field(gt=0, lt=2**63)]] = []
 
 
 class TicketOut(ModelSchema):

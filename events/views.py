@@ -20,6 +20,7 @@ from .models import Event, Registration, Ticket
 from .qr import qr_png_bytes, qr_svg
 from .selectors.events import published_event_list
 from .selectors.registrations import (
+    MAX_ID,
     public_event_get,
     registration_get_by_token,
     registration_tickets,
@@ -51,7 +52,12 @@ def _registration_closed_reason(event: Event) -> str:
     return ""
 
 
-@rate_limited("registration", setting="REGISTRATION_RATE_LIMIT")
+def _adds_a_member_row(request) -> bool:
+    return "add_member" in request.POST
+
+
+# Adding a member row only redisplays the form, so a big family is not mistaken for a robot.
+@rate_limited("registration", setting="REGISTRATION_RATE_LIMIT", exempt=_adds_a_member_row)
 def event_register(request, event_id: int):
     event = public_event_get(event_id=event_id)
     if event is None:
@@ -61,7 +67,8 @@ def event_register(request, event_id: int):
     status, show_errors = 200, True
     if request.method == "POST" and not closed_reason:
         data = request.POST.copy()
-        if not data.get("members-TOTAL_FORMS", "").isdigit():
+        total = data.get("members-TOTAL_FORMS", "")
+        if not (total.isascii() and total.isdigit() and len(total) <= 3):
             # A form sent without member rows (old page, script) registers the contact alone.
             data["members-TOTAL_FORMS"] = data["members-INITIAL_FORMS"] = "0"
         form = RegistrationForm(data, event=event, prefix="contact")
@@ -71,7 +78,7 @@ def event_register(request, event_id: int):
         if "add_member" in data:
             # No JavaScript needed: this button re-displays the form with one more member row,
             # keeping what was typed and without complaining about fields not filled in yet.
-            total = int(data.get("members-TOTAL_FORMS", "0") or 0)
+            total = int(data["members-TOTAL_FORMS"])
             data["members-TOTAL_FORMS"] = str(min(total + 1, MemberFormSet.max_num))
             show_errors = False
         elif form.is_bot:
@@ -192,12 +199,14 @@ def ticket_qr_svg(request, secret: str):
 @login_required
 def event_badges(request, event_id: int):
     """Badges of every valid ticket of the event, or of one registration (`?registration=id`)."""
+    if event_id >= MAX_ID:
+        raise Http404
     event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
     if not can_manage_event(request.user, event):
         raise PermissionDenied
     registration = None
     if request.GET.get("registration"):
-        if not request.GET["registration"].isdigit():
+        if not request.GET["registration"].isdigit() or int(request.GET["registration"]) >= MAX_ID:
             raise Http404
         registration = get_object_or_404(Registration, pk=request.GET["registration"], event=event)
     pdf = badges_pdf(ticket_list_for_badges(event=event, registration=registration))

@@ -5,9 +5,13 @@ from django.db.models import QuerySet
 from core.permissions import scope_events
 from events.models import Event, EventStatus, Registration, Ticket
 
+MAX_ID = 2**63
+
 
 def public_event_get(*, event_id: int) -> Event | None:
     """An event the public may see (published), with what its registration page shows."""
+    if not 0 < event_id < MAX_ID:  # beyond a database integer: cannot exist
+        return None
     return (
         Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED)
         .prefetch_related("sessions__venue")

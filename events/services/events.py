@@ -10,6 +10,7 @@ from events import signals
 from events.models import Event, EventStatus, Session
 
 from .common import apply_fields, save_validated
+from .tickets import waitlist_promote
 
 EVENT_FIELDS = {
     "programme", "kind", "title", "title_ar", "title_en", "description_fr", "description_ar",
@@ -51,6 +52,9 @@ def event_update(
     _check_sessions_still_fit(event)
     if co_organizers is not None:
         event.co_organizers.set(co_organizers)
+    if "capacity" in data:
+        # More places (or no limit any more): the waiting list gets them straight away.
+        waitlist_promote(event=event)
     return event
 
 
@@ -137,6 +141,8 @@ def session_update(*, session: Session, data: dict) -> Session:
     before = (session.date, session.start_time, session.end_time)
     apply_fields(session, data, SESSION_FIELDS)
     save_validated(session)
+    if "capacity" in data:
+        waitlist_promote(event=session.event)
     if (session.date, session.start_time, session.end_time) != before:
         event_id, session_id = session.event_id, session.pk
         transaction.on_commit(

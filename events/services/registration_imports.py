@@ -22,8 +22,16 @@ from .registrations import PersonData, contact_channels_clean, person_check, reg
 
 REQUIRED_COLUMNS = ("gender", "age_band")
 KNOWN_COLUMNS = (
-    "first_name", "gender", "age_band", "profile", "nationality", "phone", "email", "language",
-    "consent_contact", "group",
+    "first_name",
+    "gender",
+    "age_band",
+    "profile",
+    "nationality",
+    "phone",
+    "email",
+    "language",
+    "consent_contact",
+    "group",
 )
 YES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
 NO = {"", "0", "no", "n", "false", "non"}
@@ -67,17 +75,29 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
-        raise ApplicationError(_("The file must be UTF-8 encoded CSV."), code="bad_encoding") from exc
+        raise ApplicationError(
+            _("The file must be UTF-8 encoded CSV."), code="bad_encoding"
+        ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     reader.fieldnames = header
     rows = []
-    for row in reader:
-        values = {key: (value or "").strip() for key, value in row.items() if key}
-        if any(values.values()):
-            rows.append((reader.line_num, values))
+    try:
+        for row in reader:
+            values = {
+                key: value.strip() if isinstance(value, str) else ""
+                for key, value in row.items()
+                if key
+            }
+            if any(values.values()):
+                rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise ApplicationError(
+            _("The file is not a readable CSV (line %(line)s).") % {"line": reader.line_num},
+            code="bad_csv",
+        ) from exc
     return header, rows
 
 
@@ -95,7 +115,9 @@ def _parse_row(values: dict, event: Event) -> tuple[dict, list[str]]:
     problems = []
     gender = _choice(values.get("gender", ""), Gender)
     if gender is None:
-        problems.append(_("gender must be one of %(values)s") % {"values": ", ".join(Gender.values)})
+        problems.append(
+            _("gender must be one of %(values)s") % {"values": ", ".join(Gender.values)}
+        )
     age_band = _choice(values.get("age_band", ""), AgeBand)
     if age_band is None:
         problems.append(
@@ -163,8 +185,12 @@ def registrations_import_csv(*, event: Event, file, dry_run: bool) -> ImportRepo
             groups[key].members.append(parsed["person"])
         else:
             groups[key] = _Group(
-                line=line, contact=parsed["person"], phone=parsed["phone"], email=parsed["email"],
-                language=parsed["language"], consent_contact=parsed["consent_contact"],
+                line=line,
+                contact=parsed["person"],
+                phone=parsed["phone"],
+                email=parsed["email"],
+                language=parsed["language"],
+                consent_contact=parsed["consent_contact"],
             )
     if report.errors:
         if not dry_run:
@@ -202,11 +228,13 @@ def registrations_import_csv(*, event: Event, file, dry_run: bool) -> ImportRepo
 
 
 def _service_problems(event: Event, parsed: dict) -> list[str]:
-    """The errors registration_create would raise for this row alone, as plain sentences."""
-    if any(not getattr(parsed["person"], name) for name in ("gender", "age_band", "profile")):
-        return []
+    """The other errors registration_create would raise for this row, as plain sentences."""
     errors: dict[str, list[str]] = {}
     person_check(parsed["person"], "contact", event=event, errors=errors)
+    already_reported = ["gender", "age_band", "profile"]
+    if not event.ask_nationality:
+        already_reported.append("nationality")
+    for name in already_reported:
+        errors.pop(f"contact.{name}", None)
     contact_channels_clean(parsed["phone"], parsed["email"], errors)
-    errors.pop("contact.nationality", None)  # already reported by _parse_row
     return [f"{name.removeprefix('contact.')}: {' '.join(msgs)}" for name, msgs in errors.items()]

@@ -18,7 +18,7 @@ from events import signals
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, EventStatus, Registration, Session, Ticket
 
-from .tickets import tickets_issue
+from .tickets import event_lock, tickets_issue
 
 # The version of the consent sentences shown on the form; stored with each registration so we can
 # tell later exactly what a person agreed to. Change it whenever the wording changes.
@@ -63,6 +63,9 @@ def person_check(person: PersonData, field: str, *, event: Event, errors: dict) 
         errors.setdefault(f"{field}.age_band", []).append(_("Choose an age band from the list."))
     if person.profile not in Profile.values:
         errors.setdefault(f"{field}.profile", []).append(_("Choose a profile from the list."))
+    if any("\x00" in text for text in (person.first_name, person.nationality)):
+        # PostgreSQL refuses NUL characters in text; a script may still send them.
+        errors.setdefault(f"{field}.first_name", []).append(_("Remove the invalid characters."))
     if len(person.first_name) > 100:
         errors.setdefault(f"{field}.first_name", []).append(_("At most 100 characters."))
     if person.nationality and not event.ask_nationality:
@@ -118,7 +121,8 @@ def registration_create(
     phone, email = contact_channels_clean(phone, email, errors)
     if language not in Language.values:
         errors["language"] = [_("Choose French, Arabic or English.")]
-    if kind is None:
+    if kind is None or (members and kind == Registration.Kind.INDIVIDUAL):
+        # Someone who ticked "only myself" and then added people registers a household.
         kind = Registration.Kind.HOUSEHOLD if members else Registration.Kind.INDIVIDUAL
     if kind not in Registration.Kind.values:
         errors["kind"] = [_("Unknown kind of registration.")]
@@ -130,16 +134,21 @@ def registration_create(
         raise ApplicationError(
             _("Please correct the errors below."), code="invalid", field_errors=errors
         )
-    if event.status in (EventStatus.CLOSED, EventStatus.CANCELLED):
-        raise ApplicationError(
-            _("This event is closed or cancelled."), code="event_not_open", status=409
-        )
     if enforce_window is None:
         enforce_window = source == Registration.Source.WEB
-    if enforce_window:
-        registration_window_check(event=event)
 
     with transaction.atomic():
+        # Lock the event before inserting anything that references it: the foreign-key checks of
+        # those inserts take a share lock on the event row, and two transactions each holding one
+        # while waiting for the exclusive lock would deadlock. It also makes the status checks
+        # below see a status that cannot change until we commit.
+        event = event_lock(event=event)
+        if event.status in (EventStatus.CLOSED, EventStatus.CANCELLED):
+            raise ApplicationError(
+                _("This event is closed or cancelled."), code="event_not_open", status=409
+            )
+        if enforce_window:
+            registration_window_check(event=event)
         now = timezone.now()
         registration = Registration.objects.create(
             event=event,
@@ -180,6 +189,7 @@ def registration_create(
 def registration_issue_missing_tickets(*, registration: Registration) -> list[Ticket]:
     """Tickets for members added without one (e.g. typed into the admin), then the usual signal."""
     with transaction.atomic():
+        event_lock(event=registration.event)
         attendees = list(registration.members.filter(ticket__isnull=True).order_by("id"))
         if not attendees:
             return []

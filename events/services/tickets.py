@@ -73,7 +73,9 @@ def tickets_issue(
         event = event_lock(event=event)
         free = places_left(event=event, sessions=sessions)
         status = (
-            Ticket.Status.VALID if free is None or free >= len(attendees) else Ticket.Status.WAITLISTED
+            Ticket.Status.VALID
+            if free is None or free >= len(attendees)
+            else Ticket.Status.WAITLISTED
         )
         tickets = []
         for attendee in attendees:

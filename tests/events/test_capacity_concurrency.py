@@ -41,8 +41,13 @@ def run_together(worker, count: int) -> list[BaseException]:
 def register(event, members=0, sessions=()):
     person = PersonData(gender="female", age_band="25-59")
     return registration_create(
-        event=event, contact=person, members=[person] * members, consent_register=True,
-        consent_contact=False, source=Registration.Source.API, sessions=sessions,
+        event=event,
+        contact=person,
+        members=[person] * members,
+        consent_register=True,
+        consent_contact=False,
+        source=Registration.Source.API,
+        sessions=sessions,
     )
 
 

@@ -39,7 +39,9 @@ def with_members(data, *members):
 
 @pytest.fixture
 def event():
-    event = EventFactory(title="Rencontre des familles", title_ar="لقاء الأسر", title_en="Family meeting")
+    event = EventFactory(
+        title="Rencontre des familles", title_ar="لقاء الأسر", title_en="Family meeting"
+    )
     SessionFactory(event=event)
     return event
 
@@ -51,7 +53,7 @@ def url(event):
 @pytest.mark.parametrize(
     ("language", "direction", "title", "button"),
     [
-        ("fr", "ltr", "Rencontre des familles", "Inscription"),
+        ("fr", "ltr", "Rencontre des familles", "inscrire"),
         ("ar", "rtl", "لقاء الأسر", "التسجيل"),
         ("en", "ltr", "Family meeting", "Register"),
     ],
@@ -131,7 +133,9 @@ def test_add_member_button_shows_one_more_row_and_keeps_typed_values(client, eve
 
 def test_bad_input_returns_the_form_with_messages_in_the_page_language(client, event):
     client.cookies["django_language"] = "ar"
-    data = form_data(**{"contact-phone": "123", "contact-gender": "", "contact-consent_register": ""})
+    data = form_data(
+        **{"contact-phone": "123", "contact-gender": "", "contact-consent_register": ""}
+    )
     response = client.post(url(event), data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -166,6 +170,16 @@ def test_too_many_submissions_from_one_ip_get_a_clear_429_page(client, event):
     # Another connection is not affected, and reading the page is never limited.
     assert client.post(url(event), form_data(), REMOTE_ADDR="10.0.0.2").status_code == 302
     assert client.get(url(event), REMOTE_ADDR="10.0.0.1").status_code == 200
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=(2, 3600))
+def test_adding_member_rows_does_not_count_towards_the_rate_limit(client, event):
+    data = form_data()
+    data.pop("register")
+    data["add_member"] = "1"
+    for _attempt in range(5):
+        assert client.post(url(event), data).status_code == 200
+    assert client.post(url(event), form_data()).status_code == 302
 
 
 def test_closed_registration_shows_the_reason_and_no_form(client, frozen_now):
@@ -218,3 +232,31 @@ def test_language_picked_with_the_switcher_wins_on_the_ticket_page(client, event
 def test_unknown_ticket_and_registration_links_are_404(client):
     assert client.get("/tickets/not-a-secret/").status_code == 404
     assert client.get("/registrations/not-a-token/").status_code == 404
+
+
+@pytest.mark.redis
+def test_rate_limit_counts_are_shared_through_redis():
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from core.ratelimit import ratelimit_hit
+
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    cache.delete("ratelimit:test-redis:10.1.1.1")
+    results = [
+        ratelimit_hit(scope="test-redis", key="10.1.1.1", limit=2, window_seconds=60)
+        for _attempt in range(3)
+    ]
+    assert results == [True, True, False]
+
+
+def test_absurd_event_ids_are_404_not_500(client):
+    assert client.get(f"/events/{10**30}/register/").status_code == 404
+
+
+@pytest.mark.parametrize("total", ["²", "9" * 5000, "-1", ""])
+def test_tampered_member_count_never_crashes(client, event, total):
+    data = form_data(**{"members-TOTAL_FORMS": total})
+    assert client.post(url(event), data).status_code == 302
+    data["add_member"] = "1"
+    assert client.post(url(event), data).status_code == 200

@@ -8,7 +8,12 @@ from tests.factories import EventFactory, MembershipFactory, SessionFactory
 pytestmark = pytest.mark.django_db
 
 PAYLOAD = {
-    "contact": {"first_name": "Aminata", "gender": "female", "age_band": "25-59", "profile": "migrant"},
+    "contact": {
+        "first_name": "Aminata",
+        "gender": "female",
+        "age_band": "25-59",
+        "profile": "migrant",
+    },
     "members": [
         {"gender": "female", "age_band": "5-11"},
         {"first_name": "Moussa", "gender": "male", "age_band": "0-4", "profile": "migrant"},
@@ -62,6 +67,9 @@ def test_api_registration_restricted_to_a_session(organizer_client, event):
         ({"contact": {"gender": "woman", "age_band": "25-59"}}, 422),
         ({"contact": {"gender": "female"}}, 422),
         ({"session_ids": [999999]}, 400),
+        ({"session_ids": [2**70]}, 422),
+        ({"contact": {"first_name": "A\u0000", "gender": "female", "age_band": "25-59"}}, 400),
+        ({"members": [{"gender": "male", "age_band": "0-4"}] * 61}, 422),
     ],
 )
 def test_bad_input_is_a_4xx_and_writes_nothing(organizer_client, event, change, status):

@@ -22,7 +22,7 @@ BAD = (
     "Awa,female,5-11,,,,,,\n"
     "Omar,boy,5-11,,,,,,\n"  # line 3: gender
     "Lina,female,5-11,,123,,,,\n"  # line 4: phone
-    "Sara,female,6-10,,,,xx,maybe,\n"  # line 5: age band, language, consent
+    "Sara,female,6-10,,0000,,xx,maybe,\n"  # line 5: age band, phone, language, consent
     "Ali,male,18-24,,,not-an-email,,,\n"  # line 6: e-mail
 )
 
@@ -37,7 +37,7 @@ def test_dry_run_reports_every_bad_row_with_its_line_number_and_imports_nothing(
     messages = {error.line: error.message for error in report.errors}
     assert "gender" in messages[3]
     assert "phone" in messages[4]
-    assert all(word in messages[5] for word in ("age_band", "language", "consent_contact"))
+    assert all(word in messages[5] for word in ("age_band", "phone", "language", "consent_contact"))
     assert "email" in messages[6]
     assert not Registration.objects.exists()
 
@@ -117,3 +117,15 @@ def test_management_command_dry_run_and_import(tmp_path, capsys):
         call_command("import_registrations", event.pk, str(bad), "--dry-run")
     err = capsys.readouterr().err
     assert " 3" in err and "gender" in err
+
+
+def test_nul_characters_are_a_row_error_not_a_crash():
+    text = "first_name,gender,age_band\nA\x00wa,female,5-11\n"
+    report = registrations_import_csv(event=EventFactory(), file=csv_file(text), dry_run=True)
+    assert [error.line for error in report.errors] == [2]
+
+
+def test_extra_cells_beyond_the_header_do_not_crash():
+    text = "gender,age_band\nfemale,5-11,surplus\n"
+    report = registrations_import_csv(event=EventFactory(), file=csv_file(text), dry_run=True)
+    assert report.errors == []

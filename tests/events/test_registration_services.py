@@ -44,7 +44,9 @@ def test_household_registration_gives_each_member_a_ticket():
     assert registration.kind == Registration.Kind.HOUSEHOLD
     people = list(registration.members.order_by("id"))
     assert [(p.first_name, p.age_band, p.is_contact) for p in people] == [
-        ("Aminata", "25-59", True), ("Awa", "5-11", False), ("", "12-17", False),
+        ("Aminata", "25-59", True),
+        ("Awa", "5-11", False),
+        ("", "12-17", False),
     ]
     tickets = tickets_of(registration)
     assert len(tickets) == 3
@@ -174,3 +176,8 @@ def test_sessions_of_another_event_are_refused():
     with pytest.raises(ApplicationError) as caught:
         register(EventFactory(), sessions=[other_session])
     assert "sessions" in caught.value.field_errors
+
+
+def test_individual_kind_with_members_becomes_a_household():
+    registration = register(EventFactory(), members=[CHILD], kind=Registration.Kind.INDIVIDUAL)
+    assert registration.kind == Registration.Kind.HOUSEHOLD

@@ -8,10 +8,11 @@ from events import codes, signals
 from events.codes import CROCKFORD_ALPHABET, format_short_code, normalize_short_code
 from events.models import Ticket
 from events.services import tickets as ticket_services
+from events.services.events import event_update, session_update
 from events.services.tickets import ticket_cancel, ticket_reissue, waitlist_promote
 from tests.events.conftest import SignalCatcher
 from tests.events.test_registration_services import ADULT, CHILD, register, tickets_of
-from tests.factories import EventFactory, TicketFactory, UserFactory
+from tests.factories import EventFactory, SessionFactory, TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,10 @@ def test_cancelling_a_valid_ticket_promotes_the_oldest_waiting_registration(
     holder = tickets_of(register(event))[0]
     first_waiting = tickets_of(register(event))[0]
     second_waiting = tickets_of(register(event))[0]
-    with SignalCatcher(signals.ticket_cancelled) as cancelled, SignalCatcher(
-        signals.ticket_promoted
-    ) as promoted:
+    with (
+        SignalCatcher(signals.ticket_cancelled) as cancelled,
+        SignalCatcher(signals.ticket_promoted) as promoted,
+    ):
         run_on_commit(django_capture_on_commit_callbacks, ticket_cancel, ticket=holder)
     holder.refresh_from_db()
     first_waiting.refresh_from_db()
@@ -88,7 +90,10 @@ def test_cancel_and_reissue_are_audited_without_personal_data():
     ticket_reissue(ticket=ticket, actor=actor)
     ticket_cancel(ticket=ticket, actor=actor)
     entries = list(AuditEntry.objects.order_by("id").values_list("action", "target_id", "detail"))
-    assert entries == [("ticket.reissue", str(ticket.pk), {}), ("ticket.cancel", str(ticket.pk), {})]
+    assert entries == [
+        ("ticket.reissue", str(ticket.pk), {}),
+        ("ticket.cancel", str(ticket.pk), {}),
+    ]
 
 
 def test_reissue_gives_a_new_secret_and_short_code_and_the_old_link_stops_working(client):
@@ -150,3 +155,23 @@ def test_ticket_secret_has_at_least_128_random_bits():
     # URL-safe base64: 6 bits per character.
     assert len(secret) * 6 >= 128
     assert re.fullmatch(r"[A-Za-z0-9_-]+", secret)
+
+
+def test_raising_event_capacity_promotes_the_waiting_list_at_once():
+    event = EventFactory(capacity=1)
+    register(event)
+    waiting = tickets_of(register(event))[0]
+    event_update(event=event, data={"capacity": 2})
+    waiting.refresh_from_db()
+    assert waiting.status == Ticket.Status.VALID
+
+
+def test_raising_session_capacity_promotes_the_waiting_list_at_once():
+    event = EventFactory(capacity=None)
+    session = SessionFactory(event=event, capacity=1)
+    register(event)
+    waiting = tickets_of(register(event))[0]
+    assert waiting.status == Ticket.Status.WAITLISTED
+    session_update(session=session, data={"capacity": 5})
+    waiting.refresh_from_db()
+    assert waiting.status == Ticket.Status.VALID

@@ -1,7 +1,7 @@
 """Bulk-register people for an event from a CSV file. Dry run first:
 
-    python manage.py import_registrations 12 classe-6A.csv --dry-run
-    python manage.py import_registrations 12 classe-6A.csv
+python manage.py import_registrations 12 classe-6A.csv --dry-run
+python manage.py import_registrations 12 classe-6A.csv
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,7 +46,9 @@ class Command(BaseCommand):
                 f"{report.rows} row(s) OK: {report.registrations} registration(s) would be created."
             )
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"{report.registrations} registration(s) created: {report.tickets_valid} valid "
-                f"ticket(s), {report.tickets_waitlisted} on the waiting list."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{report.registrations} registration(s) created: {report.tickets_valid} valid "
+                    f"ticket(s), {report.tickets_waitlisted} on the waiting list."
+                )
+            )

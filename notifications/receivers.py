@@ -1,0 +1,28 @@
+"""Reactions to the domain signals of events (sent after commit, with ids). Thin: each queues the
+task that calls the service, so a slow SMS gateway never slows the request that sent the signal."""
+
+from . import tasks
+
+
+def on_registration_confirmed(sender, registration_id, **kwargs):
+    tasks.registration_notifications_schedule_task.delay(registration_id)
+
+
+def on_ticket_promoted(sender, ticket_id, **kwargs):
+    tasks.ticket_notifications_update_task.delay(ticket_id, True)
+
+
+def on_ticket_cancelled(sender, ticket_id, **kwargs):
+    tasks.ticket_notifications_update_task.delay(ticket_id, False)
+
+
+def on_sessions_rescheduled(sender, event_id, session_ids, **kwargs):
+    tasks.sessions_rescheduled_task.delay(event_id, list(session_ids))
+
+
+def on_event_cancelled(sender, event_id, **kwargs):
+    tasks.event_cancellation_task.delay(event_id)
+
+
+def on_event_closed(sender, event_id, **kwargs):
+    tasks.event_followups_task.delay(event_id)

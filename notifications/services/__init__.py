@@ -1,0 +1,47 @@
+"""Writes of the notifications app, one module per concept; import from here."""
+
+from .feedback import feedback_already_given, feedback_submit, feedback_ticket_from_token
+from .opt_out import is_suppressed, sms_inbound_handle, suppression_add
+from .outbox import (
+    message_schedule,
+    message_send,
+    messages_claim_due,
+    messages_dispatch,
+    messages_forget_registration,
+    messages_retry_failed,
+    messages_send_now,
+)
+from .scheduling import (
+    event_cancellation_handle,
+    event_followups_schedule,
+    events_followups_due,
+    registration_confirmation_send,
+    registration_notifications_schedule,
+    registration_reminders_sync,
+    sessions_rescheduled_handle,
+    ticket_notifications_update,
+)
+
+__all__ = [
+    "event_cancellation_handle",
+    "event_followups_schedule",
+    "events_followups_due",
+    "feedback_already_given",
+    "feedback_submit",
+    "feedback_ticket_from_token",
+    "is_suppressed",
+    "message_schedule",
+    "message_send",
+    "messages_claim_due",
+    "messages_dispatch",
+    "messages_forget_registration",
+    "messages_retry_failed",
+    "messages_send_now",
+    "registration_confirmation_send",
+    "registration_notifications_schedule",
+    "registration_reminders_sync",
+    "sessions_rescheduled_handle",
+    "sms_inbound_handle",
+    "suppression_add",
+    "ticket_notifications_update",
+]

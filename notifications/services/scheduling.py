@@ -1,0 +1,383 @@
+"""What to send to whom and when: confirmations, reminders (kept in step with the sessions),
+change and cancellation notices, and the follow-ups after the event. Every message gets an
+idempotency key (purpose x object x channel for one registration), so running any of these twice
+changes nothing."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from attendance.models import Attendance
+from events.models import Event, EventStatus, Registration, Session, Ticket
+from notifications.models import Channel, EventNotificationSettings, Message, Purpose
+from notifications.rendering import message_context, render_for, session_start
+from notifications.tokens import recipient_hash
+
+from .opt_out import is_suppressed
+from .outbox import message_schedule, messages_dispatch
+
+# Follow-ups go out this long after the last session ends (when no one closed the event).
+FOLLOWUP_DELAY = datetime.timedelta(hours=2)
+
+
+def event_settings(event: Event) -> EventNotificationSettings:
+    """The event's settings row, or unsaved defaults (no row is written just by reading)."""
+    try:
+        return event.notification_settings
+    except EventNotificationSettings.DoesNotExist:
+        return EventNotificationSettings(event=event)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    address: str
+    hashed: str
+
+
+def registration_recipients(
+    registration: Registration, prefs: EventNotificationSettings
+) -> list[Recipient]:
+    """Where this registration may be contacted: only with consent, never after opting out."""
+    if not registration.consent_contact or registration.personal_data_purged_at:
+        return []
+    found = []
+    if prefs.sms_enabled and registration.phone:
+        found.append(
+            Recipient(
+                Channel.SMS, registration.phone, recipient_hash(Channel.SMS, registration.phone)
+            )
+        )
+    if prefs.email_enabled and registration.email:
+        found.append(
+            Recipient(
+                Channel.EMAIL, registration.email, recipient_hash(Channel.EMAIL, registration.email)
+            )
+        )
+    return [r for r in found if not is_suppressed(channel=r.channel, hashed_recipient=r.hashed)]
+
+
+def valid_tickets(registration: Registration) -> list[Ticket]:
+    tickets = Ticket.objects.filter(attendee__registration=registration, status=Ticket.Status.VALID)
+    # The contact person's own ticket first: it is the one linked in messages.
+    return list(tickets.select_related("attendee", "event").order_by("-attendee__is_contact", "id"))
+
+
+def ticket_sessions(ticket: Ticket) -> list[Session]:
+    restricted = list(ticket.sessions.select_related("venue"))
+    return restricted or list(ticket.event.sessions.select_related("venue"))
+
+
+def sessions_with_ticket(registration: Registration) -> dict[int, tuple[Session, Ticket]]:
+    """Every session one of the registration's valid tickets admits to, with the ticket to link."""
+    found: dict[int, tuple[Session, Ticket]] = {}
+    for ticket in valid_tickets(registration):
+        for session in ticket_sessions(ticket):
+            found.setdefault(session.pk, (session, ticket))
+    return found
+
+
+def _schedule_rendered(
+    *,
+    key: str,
+    purpose: str,
+    registration: Registration,
+    recipient: Recipient,
+    scheduled_at,
+    ticket=None,
+    session=None,
+    offset=None,
+    with_feedback=False,
+) -> Message:
+    language = registration.language
+    context = message_context(
+        registration=registration,
+        language=language,
+        channel=recipient.channel,
+        hashed_recipient=recipient.hashed,
+        session=session,
+        ticket=ticket,
+        with_feedback=with_feedback,
+    )
+    subject, body = render_for(
+        purpose=purpose, channel=recipient.channel, language=language, context=context
+    )
+    message, _created = message_schedule(
+        idempotency_key=key,
+        channel=recipient.channel,
+        recipient=recipient.address,
+        language=language,
+        purpose=purpose,
+        subject=subject,
+        body=body,
+        scheduled_at=scheduled_at,
+        event=registration.event,
+        registration=registration,
+        ticket=ticket,
+        session=session,
+        offset_minutes=offset,
+    )
+    return message
+
+
+def registration_confirmation_send(
+    *, registration_id: int, ticket_ids: list[int] | None = None
+) -> list[int]:
+    """Confirmation now, on every allowed channel, for each valid ticket (or the given ones)."""
+    registration = Registration.objects.select_related("event").get(pk=registration_id)
+    tickets = valid_tickets(registration)
+    if ticket_ids is not None:
+        tickets = [t for t in tickets if t.pk in set(ticket_ids)]
+    else:
+        tickets = tickets[:1]  # one confirmation per registration; its page lists every ticket
+    recipients = registration_recipients(registration, event_settings(registration.event))
+    ids = []
+    with transaction.atomic():
+        for ticket in tickets:
+            for recipient in recipients:
+                message = _schedule_rendered(
+                    key=f"{Purpose.CONFIRMATION}:r{registration.pk}:t{ticket.pk}:{recipient.channel}",
+                    purpose=Purpose.CONFIRMATION,
+                    registration=registration,
+                    recipient=recipient,
+                    scheduled_at=timezone.now(),
+                    ticket=ticket,
+                )
+                ids.append(message.pk)
+        messages_dispatch(ids=ids)
+    return ids
+
+
+def registration_reminders_sync(*, registration_id: int, now=None) -> None:
+    """Make the registration's pending reminders match its tickets, sessions and settings:
+    create missing ones, move the ones whose session moved, cancel the ones no longer wanted."""
+    now = now or timezone.now()
+    registration = Registration.objects.select_related("event").get(pk=registration_id)
+    event = registration.event
+    prefs = event_settings(event)
+    wanted: dict[str, dict] = {}
+    if event.status == EventStatus.PUBLISHED:
+        recipients = registration_recipients(registration, prefs)
+        for session, ticket in sessions_with_ticket(registration).values():
+            start = session_start(session)
+            for offset in prefs.reminder_offsets or []:
+                at = start - datetime.timedelta(minutes=offset)
+                if at <= now:
+                    continue  # a two-day reminder is pointless for someone registering the day before
+                for recipient in recipients:
+                    key = f"{Purpose.REMINDER}:r{registration.pk}:s{session.pk}:{offset}:{recipient.channel}"
+                    wanted[key] = {
+                        "session": session,
+                        "ticket": ticket,
+                        "offset": offset,
+                        "at": at,
+                        "recipient": recipient,
+                    }
+    with transaction.atomic():
+        pending = Message.objects.select_for_update().filter(
+            registration=registration,
+            purpose=Purpose.REMINDER,
+            status__in=[Message.Status.SCHEDULED, Message.Status.CANCELLED],
+        )
+        existing = {m.idempotency_key: m for m in pending}
+        for key, message in existing.items():
+            spec = wanted.get(key)
+            if spec is None:
+                if message.status == Message.Status.SCHEDULED:
+                    message.status = Message.Status.CANCELLED
+                    message.save(update_fields=["status", "updated_at"])
+                continue
+            context = message_context(
+                registration=registration,
+                language=message.language,
+                channel=message.channel,
+                hashed_recipient=message.recipient_hash,
+                session=spec["session"],
+                ticket=spec["ticket"],
+            )
+            message.subject, message.body = render_for(
+                purpose=Purpose.REMINDER,
+                channel=message.channel,
+                language=message.language,
+                context=context,
+            )
+            message.scheduled_at, message.status, message.attempts = (
+                spec["at"],
+                Message.Status.SCHEDULED,
+                0,
+            )
+            message.save(
+                update_fields=[
+                    "subject",
+                    "body",
+                    "scheduled_at",
+                    "status",
+                    "attempts",
+                    "updated_at",
+                ]
+            )
+        for key, spec in wanted.items():
+            if key not in existing:
+                _schedule_rendered(
+                    key=key,
+                    purpose=Purpose.REMINDER,
+                    registration=registration,
+                    recipient=spec["recipient"],
+                    scheduled_at=spec["at"],
+                    ticket=spec["ticket"],
+                    session=spec["session"],
+                    offset=spec["offset"],
+                )
+
+
+def registration_notifications_schedule(*, registration_id: int) -> None:
+    registration_confirmation_send(registration_id=registration_id)
+    registration_reminders_sync(registration_id=registration_id)
+
+
+def ticket_notifications_update(*, ticket_id: int, confirm: bool) -> None:
+    """A ticket changed status (promoted from the waiting list, or cancelled)."""
+    ticket = Ticket.objects.select_related("attendee").get(pk=ticket_id)
+    registration_id = ticket.attendee.registration_id
+    if confirm and ticket.status == Ticket.Status.VALID:
+        registration_confirmation_send(registration_id=registration_id, ticket_ids=[ticket.pk])
+    registration_reminders_sync(registration_id=registration_id)
+
+
+def _registrations_of(event: Event):
+    registrations = Registration.objects.filter(
+        event=event, members__ticket__status=Ticket.Status.VALID
+    )
+    return registrations.select_related("event").distinct()
+
+
+def sessions_rescheduled_handle(*, event_id: int, session_ids: list[int], now=None) -> None:
+    """Move the pending reminders and tell ticket holders of the moved sessions."""
+    now = now or timezone.now()
+    event = Event.objects.get(pk=event_id)
+    moved = {
+        s.pk: s
+        for s in Session.objects.filter(pk__in=session_ids, event=event).select_related("venue")
+    }
+    notice_ids = []
+    for registration in _registrations_of(event):
+        registration_reminders_sync(registration_id=registration.pk, now=now)
+        if event.status != EventStatus.PUBLISHED:
+            continue
+        recipients = registration_recipients(registration, event_settings(event))
+        for session_id, (session, ticket) in sessions_with_ticket(registration).items():
+            if session_id not in moved or session_start(session) <= now:
+                continue
+            stamp = f"{session.date:%Y%m%d}T{session.start_time:%H%M}"
+            for recipient in recipients:
+                message = _schedule_rendered(
+                    key=f"{Purpose.RESCHEDULED}:r{registration.pk}:s{session.pk}:{stamp}:{recipient.channel}",
+                    purpose=Purpose.RESCHEDULED,
+                    registration=registration,
+                    recipient=recipient,
+                    scheduled_at=now,
+                    ticket=ticket,
+                    session=session,
+                )
+                notice_ids.append(message.pk)
+    messages_dispatch(ids=notice_ids)
+
+
+def event_cancellation_handle(*, event_id: int, now=None) -> None:
+    """Cancel everything still waiting for this event, then send the cancellation notice."""
+    now = now or timezone.now()
+    event = Event.objects.get(pk=event_id)
+    with transaction.atomic():
+        Message.objects.filter(event=event, status=Message.Status.SCHEDULED).update(
+            status=Message.Status.CANCELLED, last_error="event cancelled"
+        )
+        registrations = (
+            Registration.objects.filter(
+                event=event,
+                members__ticket__status__in=[Ticket.Status.VALID, Ticket.Status.WAITLISTED],
+            )
+            .select_related("event")
+            .distinct()
+        )
+        ids = []
+        prefs = event_settings(event)
+        for registration in registrations:
+            for recipient in registration_recipients(registration, prefs):
+                message = _schedule_rendered(
+                    key=f"{Purpose.CANCELLATION}:r{registration.pk}:{recipient.channel}",
+                    purpose=Purpose.CANCELLATION,
+                    registration=registration,
+                    recipient=recipient,
+                    scheduled_at=now,
+                )
+                ids.append(message.pk)
+        messages_dispatch(ids=ids)
+
+
+def event_followups_schedule(*, event_id: int, now=None) -> int:
+    """Thank-you (with the feedback link) to registrations where someone attended; the optional
+    'sorry we missed you' to those where no one did. Runs once per event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event_id)
+        prefs, _created = EventNotificationSettings.objects.get_or_create(event=event)
+        if prefs.followups_scheduled_at or event.status == EventStatus.CANCELLED:
+            return 0
+        attended_ticket_ids = set(
+            Attendance.objects.filter(
+                event=event, ticket__isnull=False, voided_at__isnull=True
+            ).values_list("ticket_id", flat=True)
+        )
+        ids = []
+        for registration in _registrations_of(event):
+            tickets = valid_tickets(registration)
+            attended = [t for t in tickets if t.pk in attended_ticket_ids]
+            if attended and prefs.thank_you_enabled:
+                purpose, ticket = Purpose.THANK_YOU, attended[0]
+            elif not attended and prefs.missed_you_enabled:
+                purpose, ticket = Purpose.MISSED_YOU, None
+            else:
+                continue
+            for recipient in registration_recipients(registration, prefs):
+                message = _schedule_rendered(
+                    key=f"{purpose}:r{registration.pk}:{recipient.channel}",
+                    purpose=purpose,
+                    registration=registration,
+                    recipient=recipient,
+                    scheduled_at=now,
+                    ticket=ticket,
+                    with_feedback=purpose == Purpose.THANK_YOU,
+                )
+                ids.append(message.pk)
+        prefs.followups_scheduled_at = now
+        prefs.save(update_fields=["followups_scheduled_at"])
+        messages_dispatch(ids=ids)
+    return len(ids)
+
+
+def events_followups_due(*, now=None) -> list[int]:
+    """Events whose last session ended more than FOLLOWUP_DELAY ago and have no follow-ups yet."""
+    now = now or timezone.now()
+    local_now = timezone.localtime(now)
+    candidates = (
+        Event.objects.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED])
+        # The end date may lie after the last session: the sessions decide below.
+        .filter(
+            start_date__lte=local_now.date(),
+            end_date__gte=local_now.date() - datetime.timedelta(days=14),
+        )
+        .exclude(notification_settings__followups_scheduled_at__isnull=False)
+    )
+    due = []
+    for event in candidates:
+        last = event.sessions.order_by("-date", "-end_time").first()
+        if last is None:
+            continue
+        ends = datetime.datetime.combine(
+            last.date, last.end_time, tzinfo=timezone.get_default_timezone()
+        )
+        if ends + FOLLOWUP_DELAY <= now:
+            due.append(event.pk)
+    return due

@@ -1,0 +1,55 @@
+"""Celery tasks: thin, idempotent, ids only; the work is in notifications.services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def messages_dispatch_due_task() -> int:
+    """Every minute (beat): claim due rows and queue one send task per row."""
+    return services.messages_dispatch()
+
+
+@shared_task(bind=True, max_retries=None)
+def message_send_task(self, message_id: int, claim_token: str) -> str:
+    # Attempts are counted in the database (NOTIFICATIONS_MAX_ATTEMPTS), not by Celery, so that a
+    # lost task and a re-claim by the dispatcher share the same budget.
+    outcome = services.message_send(message_id=message_id, claim_token=claim_token)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task
+def registration_notifications_schedule_task(registration_id: int) -> None:
+    services.registration_notifications_schedule(registration_id=registration_id)
+
+
+@shared_task
+def ticket_notifications_update_task(ticket_id: int, confirm: bool) -> None:
+    services.ticket_notifications_update(ticket_id=ticket_id, confirm=confirm)
+
+
+@shared_task
+def sessions_rescheduled_task(event_id: int, session_ids: list[int]) -> None:
+    services.sessions_rescheduled_handle(event_id=event_id, session_ids=session_ids)
+
+
+@shared_task
+def event_cancellation_task(event_id: int) -> None:
+    services.event_cancellation_handle(event_id=event_id)
+
+
+@shared_task
+def event_followups_task(event_id: int) -> int:
+    return services.event_followups_schedule(event_id=event_id)
+
+
+@shared_task
+def followups_due_task() -> int:
+    """Every quarter of an hour (beat): follow-ups for events whose last session is over."""
+    event_ids = services.events_followups_due()
+    for event_id in event_ids:
+        event_followups_task.delay(event_id)
+    return len(event_ids)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("stop/<str:token>/", views.opt_out, name="opt_out"),
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
+    path("organizer/events/<int:event_id>/messages/", views.event_messages, name="event_messages"),
+]
