@@ -13,7 +13,13 @@ from attendance.services.tokens import door_token_create
 from events.codes import new_short_code, new_ticket_secret
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, Registration, Session, Ticket
-from tests.factories import EventFactory, ProgrammeFactory, SessionFactory, VenueFactory
+from tests.factories import (
+    EventFactory,
+    OrganizationFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    VenueFactory,
+)
 
 from .baseline import BASELINE_TABLE_SQL
 
@@ -92,6 +98,7 @@ def door_data_create(*, tickets: int) -> DoorData:
     """An event whose door is open all day today, `tickets` valid tickets and a door token."""
     today = timezone.localdate()
     programme = ProgrammeFactory(
+        lead_organization=OrganizationFactory(name="Bench door association"),
         code="bench-door",
         start_date=today - datetime.timedelta(days=30),
         end_date=today + datetime.timedelta(days=30),
@@ -102,7 +109,7 @@ def door_data_create(*, tickets: int) -> DoorData:
         date=today,
         start_time=datetime.time(0, 0),
         end_time=datetime.time(23, 59),
-        venue=VenueFactory(),
+        venue=VenueFactory(name="Bench door hall"),
     )
     # A whole day on either side: the run may start close to midnight.
     DoorSettings.objects.create(
