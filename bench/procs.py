@@ -76,6 +76,7 @@ def celery_worker_start(*, concurrency: int = 2) -> subprocess.Popen:
             "celery",
             "-A",
             "config",
+            "--quiet",
             "worker",
             "--include",
             "bench.tasks",

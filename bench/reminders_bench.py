@@ -1,4 +1,4 @@
-"""Benchmark 4: 10,000 due reminders claimed by the outbox dispatcher and sent by a real Celery
+"""Benchmark 4: 10,000 due reminders (BENCH_SCALE=1) claimed by the outbox dispatcher and sent by a real Celery
 worker (Redis broker) to the file backends (SMS: notifications' file backend; e-mail: Django's
 filebased backend), against 10,000 no-op tasks on the same worker. Every message exactly once:
 the outbox rows say sent, and each idempotency key appears exactly once in the delivered files."""
@@ -17,10 +17,10 @@ from notifications.models import Channel, Message, Purpose
 from notifications.services import messages_dispatch
 from notifications.tokens import recipient_hash
 
-from . import procs
+from . import procs, scaled
 from .tasks import NOOP_COUNTER_KEY, bench_noop_task
 
-MESSAGES = 10_000
+MESSAGES = scaled(10_000)
 EMAIL_SHARE = 5  # one message in five is an e-mail, the rest SMS (the usual channel here)
 TIMEOUT_S = 600
 KEY_PATTERN = re.compile(r"bench-reminder-\d+")

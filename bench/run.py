@@ -68,7 +68,7 @@ def redis_flush() -> None:
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def _stop_on_sigterm(signum, frame):
@@ -94,13 +94,13 @@ def main() -> None:
     from .tickets_bench import tickets_benchmark
 
     results: dict = {}
-    log("door data: 20,000 tickets + extras")
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
+    log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
-    door = door_data_create(tickets=measured + extras)
+    door = door_data_create(tickets=scan_bench.TICKET_POOL + extras)
     secrets_file = OUT_DIR / "secrets.txt"
     secrets_file.write_text("\n".join(door.secrets) + "\n")
-    spare = door.secrets[measured + scan_bench.WARMUP + 100 :]
+    spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 :]
 
     log("scan path: query count and profile (in-process)")
     results["scan_queries"] = scan_bench.scan_query_counts(door=door, first_secret=spare[0])
@@ -120,12 +120,15 @@ def main() -> None:
     connections.close_all()
     log("scan throughput under gunicorn (2 workers)")
     results["http"] = scan_bench.http_benchmarks(
-        door=door, secrets_file=secrets_file, extras=door.secrets[measured:], port=BENCH_PORT
+        door=door,
+        secrets_file=secrets_file,
+        extras=door.secrets[scan_bench.TICKET_POOL :],
+        port=BENCH_PORT,
     )
 
     log("figures at 10k, 100k, 1M attendances")
     results["figures"] = figures_benchmark(log=log)
-    log("issuing 10,000 tickets")
+    log("issuing tickets")
     results["tickets"] = tickets_benchmark(programme=door.event.programme)
     log("reminders through Celery + Redis")
     results["reminders"] = reminders_benchmark(event=door.event, log=log)

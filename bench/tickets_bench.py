@@ -1,4 +1,4 @@
-"""Benchmark 5: issuing 10,000 tickets through the ticket service (event row lock, capacity
+"""Benchmark 5: issuing 10,000 tickets (BENCH_SCALE=1) through the ticket service (event row lock, capacity
 count, unique secret and short code, one transaction per registration), against the floor of a
 bare single-row INSERT per ticket in its own transaction. QR PNGs are rendered lazily (by the
 ticket page, the badge PDF and the confirmation e-mail, when asked): the run also times rendering
@@ -16,10 +16,11 @@ from events.qr import qr_png_bytes
 from events.services.tickets import tickets_issue
 from tests.factories import EventFactory
 
+from . import scaled
 from .data import attendees_create, unique_short_codes
 
-TICKETS = 10_000
-BASELINE_TICKETS = 2_000
+TICKETS = scaled(10_000)
+BASELINE_TICKETS = scaled(2_000)
 PNG_SAMPLE = 500
 
 
