@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import scope_events
 from events.models import Event
 
-from .models import Attendance, DoorSettings, DoorToken, ScanAttempt
+from .models import Attendance, DoorSettings, DoorToken, ScanAttempt, SyncConflict
 from .services.tokens import door_token_create, door_token_revoke
 
 
@@ -178,3 +178,15 @@ class AttendanceAdmin(ReadOnlyAdmin):
             reverse("attendance:session_door", args=[obj.session_id]),
             _("door"),
         )
+
+
+@admin.register(SyncConflict)
+class SyncConflictAdmin(ReadOnlyAdmin):
+    list_display = ["detected_at", "session", "kind", "ticket", "token", "device_id", "device_time"]
+    list_filter = ["kind"]
+    date_hierarchy = "detected_at"
+
+    def get_queryset(self, request):
+        return scope_events(
+            request.user, super().get_queryset(request), prefix="session__event__"
+        ).select_related("session__event", "token", "ticket")

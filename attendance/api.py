@@ -3,6 +3,7 @@ Answers come in the token's language, else the scanner's Accept-Language."""
 
 from functools import wraps
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Query, Router
@@ -11,6 +12,7 @@ from events.models import Session
 
 from .auth import door_token_auth
 from .models import DoorAction, DoorSettings
+from .offline import offline_pack
 from .schemas import (
     ClassTallyIn,
     DoorMeOut,
@@ -19,6 +21,8 @@ from .schemas import (
     ScanIn,
     ScanResult,
     SessionCountsOut,
+    SyncIn,
+    SyncOut,
     WalkInIn,
     WalkInResult,
 )
@@ -26,9 +30,11 @@ from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
 from .services.door import token_may_use
 from .services.scans import checkin_scan
+from .services.sync import OfflineScan, OfflineWalkIn, checkin_sync
 
 router = Router(tags=["check-in"], auth=door_token_auth)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+SYNC_ERRORS = {**ERRORS, 413: ErrorOut, 422: ErrorOut}
 
 
 def in_volunteer_language(view):
@@ -144,3 +150,40 @@ def class_tally(request, payload: ClassTallyIn):
 @in_volunteer_language
 def counts(request, session_id: int):
     return session_counts(session=_assigned_session(request, session_id))
+
+
+@router.get("/checkin/offline-pack", response={200: dict, **ERRORS})
+@in_volunteer_language
+def offline_pack_download(request, event_id: int):
+    """What the scanner needs to validate this event's tickets with no network (compact JSON)."""
+    event = get_object_or_404(request.auth.events.all(), pk=event_id)
+    pack = offline_pack(token=request.auth, event=event)
+    return JsonResponse(pack, json_dumps_params={"separators": (",", ":")})
+
+
+@router.post("/checkin/sync", response={200: SyncOut, **SYNC_ERRORS})
+@in_volunteer_language
+def sync(request, payload: SyncIn):
+    items = []
+    for item in payload.items:
+        common = {
+            "nonce": item.nonce,
+            "session_id": item.session_id,
+            "device_time": item.device_time,
+            "gate": item.gate.strip(),
+            "device_id": item.device_id,
+        }
+        if item.type == "scan":
+            items.append(
+                OfflineScan(
+                    **common,
+                    local_status=item.local_status,
+                    ticket_id=item.ticket_id,
+                    ticket_hash=item.ticket_hash,
+                    text=item.text,
+                )
+            )
+        else:
+            groups = [CountedGroup(g.gender, g.age_band, g.profile, g.count) for g in item.groups]
+            items.append(OfflineWalkIn(**common, groups=groups))
+    return {"results": checkin_sync(token=request.auth, items=items)}

@@ -100,8 +100,55 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     notes.append([_("From"), filters["date_from"] or "—"])
     notes.append([_("To"), filters["date_to"] or "—"])
     notes.append([_("Event kind"), filters["kind"] or _("all")])
+    notes.append([_("City"), safe_cell(filters["city"] or _("all"))])
+    notes.append([_("School"), safe_cell(filters["school"] or _("all"))])
+    notes.append([_("Partner organisation"), filters["organization"] or _("all")])
     for note in report.notes:
         notes.append([note])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def donor_csv(columns, rows, *, hxl: bool) -> bytes:
+    """The donor table as CSV; with `hxl` the hashtag row sits right under the header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in columns])
+    if hxl:
+        writer.writerow([column.tag for column in columns])
+    writer.writerows(_safe_row(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: list[str]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Figures")[:31]
+    sheet.append([column.header for column in columns])
+    if hxl:
+        sheet.append([column.tag for column in columns])
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        for cell in row:
+            cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(_safe_row(row))
+    sheet.freeze_panes = "D3" if hxl else "D2"
+    sheet_notes = workbook.create_sheet(_("Notes")[:31])
+    sheet_notes.append([safe_cell(title)])
+    labels = {
+        "date_from": _("From"),
+        "date_to": _("To"),
+        "kind": _("Event kind"),
+        "city": _("City"),
+        "school": _("School"),
+        "organization": _("Partner organisation"),
+    }
+    for name, value in filters.items():
+        shown = value if value not in (None, "") else "—"
+        sheet_notes.append([labels.get(name, name), safe_cell(shown)])
+    for note in notes:
+        sheet_notes.append([note])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

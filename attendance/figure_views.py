@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from attendance import exports
+from attendance import donor_table, exports
 from attendance.access import event_for_figures, figure_filters, programme_for_figures
 from attendance.presentation import pyramid, share_bars
-from attendance.selectors import figures_for_event, figures_for_programme
+from attendance.selectors import figures_for_event, figures_for_programme, partner_organizations
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from events.models import EventKind
@@ -43,6 +44,10 @@ def _filters(request):
         date_from=request.GET.get("date_from"),
         date_to=request.GET.get("date_to"),
         kind=request.GET.get("kind"),
+        quarter=request.GET.get("quarter"),
+        city=request.GET.get("city"),
+        school=request.GET.get("school"),
+        organization=request.GET.get("organization"),
     )
 
 
@@ -72,6 +77,7 @@ def programme_dashboard(request, programme_id: int):
             "totals": report.totals,
             "filters": filters,
             "kinds": EventKind.choices,
+            "organizations": partner_organizations(programme=programme),
             "query": request.GET.urlencode(),
             **_charts(report.totals),
         },
@@ -101,18 +107,71 @@ def event_dashboard(request, event_id: int):
     )
 
 
+DONOR_OPTIONS = ("hxl", "shared", "age_bands", "by")
+YES = ("1", "true", "yes", "on")
+
+
+def _donor_options(request) -> dict:
+    """?hxl=1, ?shared=1 (the suppressed form partners get), ?age_bands=six|unhcr,
+    ?by=event|session. Unknown values are a 400."""
+    level = request.GET.get("by") or "event"
+    age_bands = request.GET.get("age_bands") or "six"
+    if level not in donor_table.DONOR_LEVELS:
+        raise ApplicationError(_("Unknown grouping for this export."), code="invalid_level")
+    if age_bands not in donor_table.AGE_SCHEMES:
+        raise ApplicationError(_("Unknown age bands: use six or unhcr."), code="invalid_age_bands")
+    return {
+        "hxl": request.GET.get("hxl", "").lower() in YES,
+        "shared": request.GET.get("shared", "").lower() in YES,
+        "age_bands": age_bands,
+        "level": level,
+    }
+
+
+def _donor_export(request, programme, file_format: str) -> tuple[bytes, str]:
+    options = _donor_options(request)
+    report = figures_for_programme(
+        programme=programme, filters=_filters(request), levels=(options["level"],)
+    )
+    columns = donor_table.donor_columns(report, age_bands=options["age_bands"])
+    rows = donor_table.donor_rows(
+        report,
+        programme=programme,
+        level=options["level"],
+        age_bands=options["age_bands"],
+        shared=options["shared"],
+    )
+    if file_format == "csv":
+        return exports.donor_csv(columns, rows, hxl=options["hxl"]), "text/csv; charset=utf-8"
+    notes = [
+        *donor_table.donor_notes(
+            programme=programme, shared=options["shared"], age_bands=options["age_bands"]
+        ),
+        *report.notes,
+    ]
+    body = exports.donor_xlsx(
+        columns, rows, hxl=options["hxl"], title=programme.name, filters=report.filters, notes=notes
+    )
+    return body, XLSX_TYPE
+
+
 @staff_page
 def programme_figures_export(request, programme_id: int, file_format: str):
     programme = programme_for_figures(request.user, programme_id)
-    report = figures_for_programme(
-        programme=programme, filters=_filters(request), levels=("event", "session")
-    )
-    # ASCII file name whatever the language: some browsers mangle encoded header values.
     stem = f"{slugify(programme.code)}-figures-{timezone.localdate():%Y%m%d}"
-    if file_format == "xlsx":
-        body, content_type = exports.figures_xlsx(report, title=programme.name), XLSX_TYPE
+    if any(option in request.GET for option in DONOR_OPTIONS):
+        body, content_type = _donor_export(request, programme, file_format)
+        if request.GET.get("shared", "").lower() in YES:
+            stem += "-shared"
     else:
-        body, content_type = exports.figures_csv(report), "text/csv; charset=utf-8"
+        report = figures_for_programme(
+            programme=programme, filters=_filters(request), levels=("event", "session")
+        )
+        if file_format == "xlsx":
+            body, content_type = exports.figures_xlsx(report, title=programme.name), XLSX_TYPE
+        else:
+            body, content_type = exports.figures_csv(report), "text/csv; charset=utf-8"
+    # ASCII file name whatever the language: some browsers mangle encoded header values.
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response

@@ -15,6 +15,12 @@ class FiguresQuery(Schema):
     date_from: datetime.date | None = Field(None, description="First session date counted.")
     date_to: datetime.date | None = Field(None, description="Last session date counted.")
     kind: EventKind | None = None
+    quarter: str | None = Field(None, description="A quarter as YYYY-Qn (instead of dates).")
+    city: str | None = Field(None, description="City of the session's venue.")
+    school: str | None = Field(None, description="School a session was held in.")
+    organization: int | None = Field(
+        None, description="An organisation that organised or co-organised the event."
+    )
     by: list[LevelName] = Field(default_factory=list, description="Groupings to add.")
 
 
@@ -85,6 +91,9 @@ class FiltersOut(Schema):
     date_from: str | None
     date_to: str | None
     kind: str | None
+    city: str | None
+    school: str | None
+    organization: int | None
 
 
 class ProgrammeFiguresOut(Schema):

@@ -191,3 +191,40 @@ class ScanAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.server_time:%Y-%m-%d %H:%M:%S} {self.action} {self.status}"
+
+
+class SyncConflict(models.Model):
+    """Something an offline scanner admitted that the server could not simply accept at sync
+    time: the ticket was already admitted elsewhere (another device, an online scan), or it was
+    cancelled or re-issued after the device downloaded its offline pack. The organizer sees these
+    on the session's door page; nothing is admitted twice."""
+
+    class Kind(models.TextChoices):
+        DOUBLE_ADMISSION = "double_admission", _("Admitted on another device too")
+        CANCELLED = "cancelled", _("Ticket cancelled after the last download")
+        REISSUED = "reissued", _("Ticket re-issued after the last download")
+
+    token = models.ForeignKey(DoorToken, on_delete=models.PROTECT, related_name="sync_conflicts")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="sync_conflicts")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("conflict"), max_length=20, choices=Kind.choices)
+    attempt = models.OneToOneField(
+        ScanAttempt, on_delete=models.PROTECT, related_name="sync_conflict"
+    )
+    # The admission that stands (for a double admission): who let the person in first.
+    kept_attendance = models.ForeignKey(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    device_id = models.CharField(_("device"), max_length=64, blank=True)
+    device_time = models.DateTimeField(_("time on the device"))
+    detected_at = models.DateTimeField(_("detected at"), db_index=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        verbose_name = _("sync conflict")
+        verbose_name_plural = _("sync conflicts")
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.get_kind_display()}"

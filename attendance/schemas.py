@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from enum import Enum
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -113,3 +114,48 @@ class ErrorOut(Schema):
     code: str
     detail: str
     errors: dict = {}
+
+
+class SyncScanIn(Schema):
+    """A scan made offline. `ticket_id` + `ticket_hash` when the device found the ticket in its
+    pack; otherwise the scanned `text`."""
+
+    type: Literal["scan"]
+    nonce: uuid.UUID
+    session_id: int
+    gate: str = Field("", max_length=60)
+    device_time: datetime.datetime
+    device_id: str = Field("", max_length=64)
+    local_status: str = Field("admitted", max_length=20)
+    ticket_id: int | None = None
+    ticket_hash: str = Field("", max_length=64)
+    text: str = Field("", max_length=512)
+
+
+class SyncWalkInIn(Schema):
+    type: Literal["walk_in"]
+    nonce: uuid.UUID
+    session_id: int
+    gate: str = Field("", max_length=60)
+    device_time: datetime.datetime
+    device_id: str = Field("", max_length=64)
+    groups: list[WalkInGroupIn] = Field(..., min_length=1, max_length=50)
+
+
+class SyncIn(Schema):
+    # The count limit is checked by the service, to answer 413 with a clear message.
+    items: list[Annotated[SyncScanIn | SyncWalkInIn, Field(discriminator="type")]]
+
+
+class SyncItemResult(Schema):
+    nonce: uuid.UUID
+    kind: str
+    status: ScanStatusEnum
+    message: str
+    conflict: str | None = None
+    headcount: int | None = None
+    attendee: DoorAttendeeOut | None = None
+
+
+class SyncOut(Schema):
+    results: list[SyncItemResult]

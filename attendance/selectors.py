@@ -41,7 +41,7 @@ from events.codes import CROCKFORD_ALPHABET
 from events.demographics import Gender
 from events.models import Session, Ticket
 
-from .models import Attendance, DoorToken, ScanAttempt, ScanStatus
+from .models import Attendance, DoorToken, ScanAttempt, ScanStatus, SyncConflict
 
 LOOKUP_LIMIT = 20
 
@@ -182,4 +182,25 @@ def attendance_list_for_event(*, event) -> QuerySet:
         Attendance.objects.filter(event=event, voided_at__isnull=True)
         .select_related("session__event", "ticket__attendee")
         .order_by("session__date", "session__start_time", "recorded_at", "id")
+    )
+
+
+def sync_conflicts(*, session: Session) -> QuerySet[SyncConflict]:
+    """What offline scanners admitted that the server could not accept as is, newest first."""
+    return SyncConflict.objects.filter(session=session).select_related(
+        "token", "ticket", "kept_attendance"
+    )
+
+
+def partner_organizations(*, programme) -> QuerySet:
+    """Organisations that organised or co-organised an event of the programme: the choices of
+    the figures' partner filter."""
+    from core.models import Organization
+
+    return (
+        Organization.objects.filter(
+            Q(organized_events__programme=programme) | Q(co_organized_events__programme=programme)
+        )
+        .distinct()
+        .order_by("name")
     )

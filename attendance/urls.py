@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import figure_views, views
+from . import figure_views, scanner_app, views
 
 app_name = "attendance"
 urlpatterns = [
     # The door: volunteers' scanner and organizers' session pages.
     path("scan/", views.scanner, name="scanner"),
+    path("scan/sw.js", scanner_app.scanner_service_worker, name="scanner_sw"),
+    path("scan/manifest.webmanifest", scanner_app.scanner_manifest, name="scanner_manifest"),
     path("door/", views.door_index, name="door_index"),
     path("door/sessions/<int:session_id>/", views.session_door, name="session_door"),
     path(

@@ -24,6 +24,7 @@ from .selectors import (
     session_counts,
     session_tickets,
     sessions_for_organizer,
+    sync_conflicts,
 )
 from .services.corrections import attendance_void, paper_admissions_record
 from .services.counted import class_tally_record
@@ -80,6 +81,35 @@ def scanner(request):
         "no_match": _("Nobody found."),
         "admit": _("Admit"),
         "already": _("Already admitted"),
+        # Offline door (issue 5).
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "never": _("never"),
+        "offline_error": _("No network: this needs a connection."),
+        "offline_admitted": _("Admitted offline: it will be sent when the network is back."),
+        "offline_already": _("Already admitted on this device."),
+        "offline_unknown": _(
+            "Not in this device's ticket list (last sync %s). Check the code, "
+            "or search the person again once online."
+        ),
+        "offline_cancelled": _("This ticket was not valid at the last sync (%s)."),
+        "offline_wrong_session": _("This ticket is for another session."),
+        "offline_not_open": _("Check-in for this session is not open now."),
+        "offline_no_pack": _(
+            "This device has no ticket list for this event yet: connect to the network once."
+        ),
+        "offline_walk_in": _("%s counted offline: they will be sent when the network is back."),
+        "pack_info": _("Ticket list for offline use: {count} tickets."),
+        "syncing": _("Sending…"),
+        "sync_done": _("Sent: {sent}. Conflicts for the organizer: {conflicts}."),
+        "sync_failed": _("Sending failed: it will be retried when the network is back."),
+        "sync_refused": _("The server refused the waiting scans: %s"),
+        "sync_set_aside": _("%s malformed items were set aside; tell your organizer."),
+        "logout_pending": _(
+            "Scans are still waiting to be sent. Log out anyway? "
+            "They will be sent with the next token that logs in on this device."
+        ),
+        "genders": {value: str(label) for value, label in Gender.choices},
     }
     return render(
         request,
@@ -133,6 +163,7 @@ def session_door(request, session_id: int):
             "attempts": attempts,
             "admissions": session_admissions(session=session)[:500],
             "counts": session_counts(session=session),
+            "conflicts": sync_conflicts(session=session)[:500],
             "undo_form": UndoAdmissionForm(),
         },
     )

@@ -104,7 +104,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "core:login"
 
 # Languages: French first (the default), Arabic right-to-left, English.
 LANGUAGE_CODE = "fr"
@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE["notifications-followups-due"] = {
     "task": "notifications.tasks.followups_due_task",
     "schedule": 15 * 60.0,
 }
+
+# Sign-in (issue 8): one login page (core:login) for staff, organizers and partner contacts; the
+# admin keeps its own login. A partner contact without a `next` lands on the partner portal.
+LOGIN_REDIRECT_URL = "core:home"
+PARTNER_LOGIN_REDIRECT_URL = "forums:partner_home_session"
 
 # Benchmarks (issue 10): `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
 # (bench/urls.py) next to the app. Never set in production, so the URL does not exist there.

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from . import views
@@ -6,4 +7,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("login/", views.MultaqaLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(next_page="core:login"), name="logout"),
 ]

@@ -14,6 +14,7 @@ from core.permissions import can_manage_event
 from events.schemas import ErrorOut
 
 from . import selectors, services
+from .delivery import summary_publish
 from .models import Recommendation, Theme, Workshop
 from .partners import partner_contact_from_token, partner_contact_from_user
 from .schemas import (
@@ -211,9 +212,10 @@ def merge_recommendation(request, recommendation_id: int, payload: MergeIn):
 
 @router.post("/forums/{event_id}/summaries", response={201: SummaryOut, **ERRORS})
 def build_new_summary_version(request, event_id: int, payload: SummaryVersionIn):
-    """The organizer's explicit request for a new version (closing builds the first one)."""
+    """The organizer's explicit request for a new version (closing builds the first one); the
+    new version is delivered to the partners once."""
     event = _forum(request, event_id)
-    summary = services.summary_build(
+    summary = summary_publish(
         event=event, new_version=True, user=request.auth, language=payload.language or ""
     )
     return 201, _summary_out(summary, language=summary.language, organization_id=None)

@@ -13,3 +13,11 @@ class ForumsConfig(AppConfig):
         from .receivers import on_event_closed
 
         event_closed.connect(on_event_closed, dispatch_uid="forums.summary_on_close")
+
+        # The outbox renders the personalised summary PDF when it sends the e-mail.
+        from notifications.attachments import attachment_builder_register
+        from notifications.models import Purpose
+
+        from .delivery import summary_attachments
+
+        attachment_builder_register(purpose=Purpose.FORUM_SUMMARY, builder=summary_attachments)

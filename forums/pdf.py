@@ -182,6 +182,7 @@ def summary_pdf_build(summary: dict) -> bytes:
         )
         table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
         story.append(table)
+    story.append(_p(summary["suppression_note"], styles.muted))
     if summary["personalised"] and summary["own_recommendations"]:
         story.append(_p(_("Recommendations addressed to your institution"), styles.h2))
         for rec in summary["own_recommendations"]:

@@ -167,7 +167,8 @@ class SummaryOut(Schema):
     language: str
     title: str
     event: ForumFactsOut
-    total_attendances: int
+    # A string like every figure shown to partners: "x" when hiding it protects a small figure.
+    total_attendances: str
     figures: list[FigureRowOut]
     recommendation_count: int
     endorsement_count: int

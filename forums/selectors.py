@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from core.models import Membership, Organization
+from core.models import Contact, Membership, Organization
 from core.permissions import can_manage_event, is_administrator, organization_ids, scope_events
 from events.models import Event, EventKind, EventStatus
 
@@ -74,10 +74,10 @@ def summary_versions(*, event: Event) -> QuerySet[ForumSummary]:
     return ForumSummary.objects.filter(event=event).order_by("-number").defer("html", "pdf", "data")
 
 
-def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
-    """Closed forums with a summary that this organisation is linked to: partner or donor of the
-    programme, co-organiser of the event, or addressed by one of its adopted recommendations."""
-    linked = (
+def _forum_links(organization: Organization) -> Q:
+    """How an organisation is linked to a forum: partner or donor of the programme, co-organiser
+    of the event, or addressed by one of its adopted recommendations."""
+    return (
         Q(programme__partners=organization)
         | Q(programme__donors=organization)
         | Q(co_organizers=organization)
@@ -86,7 +86,11 @@ def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
             recommendations__status=Recommendation.Status.ADOPTED,
         )
     )
-    ids = Event.objects.filter(linked, kind=EventKind.FORUM).values("pk")
+
+
+def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
+    """Closed forums with a summary that this organisation is linked to (see _forum_links)."""
+    ids = Event.objects.filter(_forum_links(organization), kind=EventKind.FORUM).values("pk")
     return (
         Event.objects.filter(pk__in=ids, status=EventStatus.CLOSED, forum_summaries__isnull=False)
         .distinct()
@@ -97,3 +101,63 @@ def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
 
 def partner_forum_get(*, organization: Organization, event_id: int) -> Event | None:
     return partner_forum_list(organization=organization).filter(pk=event_id).first()
+
+
+def forum_partner_organizations(*, event: Event) -> QuerySet[Organization]:
+    """The organisations linked to this forum: the same rule as partner_forum_list, read from the
+    other side (so that whoever receives the summary can also open it in the portal)."""
+    linked = (
+        Q(partner_programmes=event.programme_id)
+        | Q(funded_programmes=event.programme_id)
+        | Q(co_organized_events=event)
+        | Q(
+            forum_recommendations__event=event,
+            forum_recommendations__status=Recommendation.Status.ADOPTED,
+        )
+    )
+    ids = Organization.objects.filter(linked).values("pk")
+    return Organization.objects.filter(pk__in=ids).order_by("name", "pk")
+
+
+def summary_recipient_contacts(*, event: Event) -> QuerySet[Contact]:
+    """Contacts with an e-mail address of the organisations linked to the forum."""
+    return (
+        Contact.objects.filter(organization__in=forum_partner_organizations(event=event))
+        .exclude(email="")
+        .select_related("organization")
+        .order_by("organization__name", "name", "pk")
+    )
+
+
+def summary_messages(*, summary: ForumSummary) -> QuerySet:
+    """The outbox rows that deliver this summary version (one per recipient contact)."""
+    from notifications.models import Message, Purpose
+
+    prefix = f"{Purpose.FORUM_SUMMARY}:s{summary.pk}:c"
+    return Message.objects.filter(
+        event_id=summary.event_id,
+        purpose=Purpose.FORUM_SUMMARY,
+        idempotency_key__startswith=prefix,
+    )
+
+
+def summary_delivery_counts(*, event: Event) -> dict[int, dict[str, int]]:
+    """Per summary version: e-mails sent, failed and still waiting (scheduled or sending)."""
+    from notifications.models import Message, Purpose
+
+    counts: dict[int, dict[str, int]] = {}
+    rows = Message.objects.filter(event=event, purpose=Purpose.FORUM_SUMMARY).values_list(
+        "payload", "status"
+    )
+    for payload, status in rows:
+        summary_id = (payload or {}).get("summary")
+        if summary_id is None:
+            continue
+        entry = counts.setdefault(summary_id, {"sent": 0, "failed": 0, "waiting": 0})
+        if status == Message.Status.SENT:
+            entry["sent"] += 1
+        elif status == Message.Status.FAILED:
+            entry["failed"] += 1
+        elif status in (Message.Status.SCHEDULED, Message.Status.SENDING):
+            entry["waiting"] += 1
+    return counts

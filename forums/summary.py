@@ -5,7 +5,7 @@ renderings as an HTML page and a PDF, in a language, optionally personalised for
 
 Nothing here reads a participant's name, phone or e-mail: figures are sums, endorsements counts."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -16,19 +16,27 @@ from events.models import Event
 from .models import ForumSettings, Recommendation
 
 LANGUAGES = Language.values
+DEFAULT_THRESHOLD = 5
 
 
 def forum_figures(event: Event) -> dict:
-    """Attendances of the forum and their breakdowns, straight from the attendance rows (voided
-    rows excluded, class headcounts summed). The lead swaps this for the figures selectors."""
-    from attendance.models import Attendance  # imported lazily: forums must not need attendance
+    """Attendance figures of the forum from the one definition of measures (attendance.figures):
+    attendances (voided rows excluded, class headcounts summed) with their gender, age and profile
+    breakdowns. People reached and sessions held are kept in the snapshot too, but not shown to
+    partners: an exact figure next to a suppressed total would undo the suppression."""
+    from attendance.selectors import figures_for_event  # lazily: forums must not need attendance
 
-    rows = Attendance.objects.filter(event=event, voided_at__isnull=True)
-    figures = {"total": rows.aggregate(total=Sum("headcount"))["total"] or 0}
+    totals = figures_for_event(event=event, levels=()).totals
+    attendances = totals.breakdowns["attendances"]
+    figures = {
+        "total": totals.attendances,
+        "people_reached": totals.people_reached,
+        "sessions_held": totals.sessions_held,
+    }
     for dimension in DIMENSIONS:
-        grouped = rows.order_by().values(dimension).annotate(people=Sum("headcount"))
-        counts = {row[dimension]: row["people"] for row in grouped}
-        figures[dimension] = {value: counts.get(value, 0) for value in DIMENSIONS[dimension].values}
+        figures[dimension] = {
+            share.value: share.count for share in attendances.by_dimension[dimension]
+        }
     return figures
 
 
@@ -117,20 +125,32 @@ def _pick(texts: dict | None, language: str) -> str:
     return texts.get(language) or texts.get("fr") or next((t for t in texts.values() if t), "")
 
 
-def _figure_rows(data: dict) -> list[dict]:
-    """Breakdowns with labels; counts below the programme's threshold are shown as '< N' so that
-    nobody can be singled out from a small cell."""
-    threshold = data.get("small_number_threshold") or 1
+def _figures_shown(data: dict) -> tuple[int | str, list[dict]]:
+    """The total and the breakdowns as partners may see them: small cells shown as `<N`, and
+    the cells that would let anyone work them out from the total hidden as well (one rule for
+    every partner output, in attendance.suppression)."""
+    from attendance.suppression import marginals_shown
+
+    figures = data["figures"]
+    marginals = {
+        dimension: {value: figures.get(dimension, {}).get(value, 0) for value in choices.values}
+        for dimension, choices in DIMENSIONS.items()
+    }
+    total, shown = marginals_shown(
+        figures.get("total", 0),
+        marginals,
+        threshold=data.get("small_number_threshold") or DEFAULT_THRESHOLD,
+    )
     rows = []
     for dimension, choices in DIMENSIONS.items():
-        values = []
-        for value, count in data["figures"].get(dimension, {}).items():
-            if not count:
-                continue
-            shown = str(count) if count >= threshold else f"< {threshold}"
-            values.append({"value": value, "label": str(choices(value).label), "count": shown})
+        values = [
+            {"value": value, "label": str(choices(value).label), "count": str(count)}
+            for value, count in shown[dimension].items()
+            # An empty value says nothing about anyone; it is left out to keep the page short.
+            if marginals[dimension][value]
+        ]
         rows.append({"dimension": dimension, "values": values})
-    return rows
+    return total, rows
 
 
 def summary_view(data: dict, *, language: str, organization_id: int | None = None) -> dict:
@@ -173,7 +193,7 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
         if organization_id is not None:
             institutions.sort(key=lambda inst: not inst["is_you"])
             own = [rec for rec in by_id.values() if rec["for_you"]]
-        figures = _figure_rows(data)
+        total, figures = _figures_shown(data)
         dimension_titles = {
             "gender": _("By gender"),
             "age_band": _("By age"),
@@ -187,7 +207,13 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
             "rtl": language == "ar",
             "title": _pick(event["title"], language),
             "event": event,
-            "total": data["figures"].get("total", 0),
+            "total": str(total),
+            "suppression_note": _(
+                "To protect people's privacy, figures below %(threshold)s are shown as "
+                "“<%(threshold)s”, and “x” marks a figure hidden so that a small one cannot be "
+                "worked out from the totals."
+            )
+            % {"threshold": data.get("small_number_threshold") or DEFAULT_THRESHOLD},
             "figures": figures,
             "themes": themes,
             "institutions": institutions,

@@ -14,10 +14,28 @@ from events.models import Event
     acks_late=True,
 )
 def forum_summary_build_task(event_id: int) -> None:
-    """Build the first summary of a closed forum; safe to run twice (the service is idempotent)."""
-    from .services import summary_build
+    """Build the first summary of a closed forum and deliver it to the partners; safe to run
+    twice (the build is idempotent, and each contact gets one e-mail per version)."""
+    from .delivery import summary_publish
 
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return
-    summary_build(event=event)
+    summary_publish(event=event)
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ApplicationError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def forum_summary_deliver_task(summary_id: int) -> None:
+    """Queue the e-mails of one summary version in the outbox; idempotent per (version, contact)."""
+    from .delivery import summary_deliver
+    from .models import ForumSummary
+
+    if ForumSummary.objects.filter(pk=summary_id).exists():
+        summary_deliver(summary_id=summary_id)

@@ -17,6 +17,11 @@ urlpatterns = [
         name="recommendation_action",
     ),
     path("forums/<int:event_id>/manage/summary/", views.summary_new_version, name="summary_new"),
+    path(
+        "forums/<int:event_id>/manage/summary/<int:summary_id>/retry/",
+        views.summary_delivery_retry_action,
+        name="summary_delivery_retry",
+    ),
     path("forums/<int:event_id>/summary/", views.summary_page, name="summary"),
     path("forums/<int:event_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("forums/<int:event_id>/screen/", views.endorsement_screen, name="screen"),

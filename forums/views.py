@@ -20,8 +20,9 @@ from core.permissions import can_manage_event
 from events.models import Event, EventKind, EventStatus, Ticket
 
 from . import selectors, services
+from .delivery import summary_delivery_retry, summary_publish
 from .forms import MergeForm, RecommendationForm, TicketCodeForm
-from .models import Recommendation
+from .models import ForumSummary, Recommendation
 
 # Wrong codes per address: a room shares one Wi-Fi address and people mistype, so the limit is
 # generous; it only has to stop someone trying codes in bulk.
@@ -78,6 +79,16 @@ def rapporteur_page(request, event_id: int):
     )
 
 
+def _with_delivery(event: Event, summaries) -> list:
+    """Summary versions with their e-mail delivery counts (sent / failed / waiting)."""
+    counts = selectors.summary_delivery_counts(event=event)
+    empty = {"sent": 0, "failed": 0, "waiting": 0}
+    versions = list(summaries)
+    for summary in versions:
+        summary.delivery = counts.get(summary.pk, empty)
+    return versions
+
+
 @login_required
 def organizer_page(request, event_id: int):
     event = _managed_forum(request, event_id)
@@ -90,7 +101,7 @@ def organizer_page(request, event_id: int):
         {
             "event": event,
             "recommendations": recommendations,
-            "summaries": selectors.summary_versions(event=event),
+            "summaries": _with_delivery(event, selectors.summary_versions(event=event)),
             "is_closed": event.status == EventStatus.CLOSED,
         },
     )
@@ -152,11 +163,29 @@ def recommendation_action(request, event_id: int, recommendation_id: int, action
 def summary_new_version(request, event_id: int):
     event = _managed_forum(request, event_id)
     try:
-        summary = services.summary_build(event=event, new_version=True, user=request.user)
+        summary = summary_publish(event=event, new_version=True, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Summary version %(n)s built.") % {"n": summary.number})
+        messages.success(
+            request,
+            _("Summary version %(n)s built; it is being e-mailed to the partners.")
+            % {"n": summary.number},
+        )
+    return redirect("forums:manage", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def summary_delivery_retry_action(request, event_id: int, summary_id: int):
+    event = _managed_forum(request, event_id)
+    summary = get_object_or_404(ForumSummary, pk=summary_id, event=event)
+    try:
+        count = summary_delivery_retry(summary=summary)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)s failed e-mail(s) sent again.") % {"n": count})
     return redirect("forums:manage", event_id=event.pk)
 
 

@@ -191,4 +191,33 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
         'Hello {{ name }},\n\nYou could not come to "{{ event }}": we hope to see you at the next activity.\n\n'
         "The Multaqa team\n\nStop receiving messages: {{ opt_out_url }}",
     ),
+    # Forum summary for a partner contact (e-mail only; the PDF is attached at send time).
+    # Variables: name, organization, event, version, recommendation_count, own_count,
+    # partner_url, opt_out_url.
+    ("forum_summary", EMAIL, "fr"): (
+        "Synthèse du forum {{ event }}{% if version > 1 %} (version {{ version }}){% endif %}",
+        "Bonjour {{ name }},\n\nVeuillez trouver ci-joint la synthèse du forum « {{ event }} » "
+        "pour {{ organization }} : {{ recommendation_count }} recommandation(s) adoptée(s)"
+        "{% if own_count %}, dont {{ own_count }} adressée(s) à votre institution, présentée(s) en "
+        "premier{% endif %}.\n\nVotre espace partenaire (synthèses et PDF) : {{ partner_url }}\n\n"
+        "Les chiffres de participation sont agrégés : aucune donnée personnelle des participants "
+        "n'y figure.\n\nL'équipe Multaqa\n\nNe plus recevoir de messages : {{ opt_out_url }}",
+    ),
+    ("forum_summary", EMAIL, "ar"): (
+        "خلاصة المنتدى {{ event }}{% if version > 1 %} (النسخة {{ version }}){% endif %}",
+        "مرحبا {{ name }}،\n\nتجدون مرفقا خلاصة المنتدى «{{ event }}» الخاصة بـ {{ organization }}: "
+        "{{ recommendation_count }} توصية معتمدة{% if own_count %}، منها {{ own_count }} موجهة إلى "
+        "مؤسستكم وتظهر في البداية{% endif %}.\n\nفضاء الشركاء (الخلاصات وملفات PDF): {{ partner_url }}\n\n"
+        "أرقام الحضور إجمالية ولا تتضمن أي معطيات شخصية عن المشاركين.\n\n"
+        "فريق ملتقى\n\nلإيقاف الرسائل: {{ opt_out_url }}",
+    ),
+    ("forum_summary", EMAIL, "en"): (
+        "Summary of the forum {{ event }}{% if version > 1 %} (version {{ version }}){% endif %}",
+        'Hello {{ name }},\n\nPlease find attached the summary of the forum "{{ event }}" for '
+        "{{ organization }}: {{ recommendation_count }} adopted recommendation(s)"
+        "{% if own_count %}, {{ own_count }} of them addressed to your institution and listed "
+        "first{% endif %}.\n\nYour partner page (summaries and PDFs): {{ partner_url }}\n\n"
+        "Attendance figures are aggregates: no participant's personal data is included.\n\n"
+        "The Multaqa team\n\nStop receiving messages: {{ opt_out_url }}",
+    ),
 }

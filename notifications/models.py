@@ -23,6 +23,7 @@ class Purpose(models.TextChoices):
     CANCELLATION = "cancellation", _("Cancellation notice")
     THANK_YOU = "thank_you", _("Thank-you and feedback")
     MISSED_YOU = "missed_you", _("Sorry we missed you")
+    FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
 
 
 def default_reminder_offsets() -> list[int]:
@@ -128,6 +129,9 @@ class Message(models.Model):
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
     offset_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # Ids (never personal data) that an app registered in notifications.attachments needs to
+    # rebuild this row's attachments at send time, e.g. {"summary": 3, "organization": 7}.
+    payload = models.JSONField(default=dict, blank=True)
     scheduled_at = models.DateTimeField(_("scheduled for"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED

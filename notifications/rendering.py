@@ -5,10 +5,8 @@ Variables a template may use: name, event, session_date, session_time, venue, sh
 ticket_url, registration_url, feedback_url, opt_out_url."""
 
 import datetime
-import io
 from email.mime.image import MIMEImage
 
-import qrcode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
@@ -18,7 +16,9 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape, linebreaks
 
 from events.models import Registration, Session, Ticket
+from events.qr import TICKET_PAGE_BOX_SIZE, qr_png_bytes
 
+from .attachments import message_attachments
 from .default_templates import DEFAULT_TEMPLATES
 from .models import Channel, Message, MessageTemplate, Purpose
 from .tokens import feedback_token, opt_out_token, registration_opt_out_token
@@ -113,13 +113,9 @@ def render_for(*, purpose: str, channel: str, language: str, context: dict) -> t
     return render_texts(subject=subject, body=body, context=context)
 
 
-def ticket_qr_png(ticket: Ticket, *, box_size: int = 10) -> bytes:
-    """The QR of the ticket secret (nothing else is encoded). Kept local until the shared
-    events.qr.qr_png_bytes helper lands; the output is the same kind of PNG."""
-    image = qrcode.make(ticket.secret, box_size=box_size, border=4)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+def ticket_qr_png(ticket: Ticket, *, box_size: int = TICKET_PAGE_BOX_SIZE) -> bytes:
+    """The same QR image as the ticket page: only the ticket secret is encoded."""
+    return qr_png_bytes(ticket.secret, box_size=box_size)
 
 
 class RelatedEmail(EmailMultiAlternatives):
@@ -185,4 +181,6 @@ def build_email(message: Message) -> EmailMultiAlternatives:
             sessions, title=title, domain=domain, url=absolute_url(ticket.get_absolute_url())
         )
         email.attach("multaqa.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+    for attachment in message_attachments(message):
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
+from events.models import Event
 
 # A registered person's demographics come from their attendee record, so the same person is the
 # same person in every row (even if a door volunteer typed something else); anonymous rows
@@ -25,17 +26,25 @@ DEMOGRAPHIC_KEYS = {
 
 @dataclass(frozen=True)
 class FigureFilters:
-    """Period (inclusive, on session dates) and event kind."""
+    """Period (inclusive, on session dates), event kind, and the site and partner filters donors
+    report by: the city of the session's venue, the school a session was held in, and an
+    organisation that organised or co-organised the event."""
 
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     kind: str | None = None
+    city: str | None = None
+    school: str | None = None
+    organization_id: int | None = None
 
     def as_dict(self) -> dict:
         return {
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "kind": self.kind or None,
+            "city": self.city or None,
+            "school": self.school or None,
+            "organization": self.organization_id,
         }
 
 
@@ -55,6 +64,18 @@ def counted_attendances(
         queryset = queryset.filter(session__date__lte=filters.date_to)
     if filters.kind:
         queryset = queryset.filter(event__kind=filters.kind)
+    if filters.city:
+        queryset = queryset.filter(session__venue__city__iexact=filters.city)
+    if filters.school:
+        queryset = queryset.filter(session__school_name__iexact=filters.school)
+    if filters.organization_id:
+        # A subquery, not a join: joining co-organisers would repeat each attendance row once
+        # per co-organiser and inflate every sum.
+        partner_events = Event.objects.filter(
+            Q(organizer_id=filters.organization_id)
+            | Q(co_organizers__id=filters.organization_id)
+        ).values("pk")
+        queryset = queryset.filter(event__in=partner_events)
     return queryset
 
 

@@ -84,9 +84,13 @@ def walk_in_record(
     nonce: uuid.UUID,
     client_time: datetime.datetime | None = None,
     action: str = DoorAction.WALK_IN,
+    counted_at: datetime.datetime | None = None,
 ) -> dict:
     """Count people without a ticket, from the door (one tap per person or a group with its
-    breakdown). A retried request with the same nonce counts nothing twice."""
+    breakdown). A retried request with the same nonce counts nothing twice.
+
+    `counted_at` is when the people came in, for walk-ins counted offline and synced later: the
+    check-in window is checked at that moment and the rows are recorded at it. Default: now."""
     gate = (gate or "").strip()[:60]
     limit = MAX_CLASS_SIZE if action == DoorAction.CLASS_TALLY else MAX_GROUP_SIZE
     groups = _validated(groups, limit=limit)
@@ -97,7 +101,7 @@ def walk_in_record(
     )
 
     def evaluate():
-        now = timezone.now()
+        now = counted_at or timezone.now()
         headcount = 0
         if not token_may_use(token, session):
             response = {

@@ -14,6 +14,13 @@ from tests.factories import EventFactory, ProgrammeFactory, SessionFactory, Targ
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are lazy: read them in English, whatever the default language."""
+    with translation.override("en"):
+        yield
+
+
 def test_session_outside_its_event_dates_is_rejected_with_a_clear_message():
     session = SessionFactory.build(event=EventFactory())
     session.date = session.event.end_date + datetime.timedelta(days=1)
@@ -84,7 +91,7 @@ def test_registration_window_ending_before_it_starts_is_rejected():
     event.organizer = event.programme.lead_organization
     event.registration_opens_at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
     event.registration_closes_at = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
-    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as excinfo:
         event.full_clean()
     assert "Registration must close after it opens." in str(excinfo.value)
 

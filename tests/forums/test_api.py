@@ -148,7 +148,8 @@ def test_partner_api_contains_no_personal_data(closed_forum, partner_contact, cl
         HTTP_X_PARTNER_TOKEN=partner_link_token(contact=partner_contact),
     )
     text = json.dumps(response.json(), ensure_ascii=False)
-    assert response.json()["total_attendances"] == 3
+    # Three people of one gender, age and profile: the total would give them away.
+    assert response.json()["total_attendances"] == "x"
     for value in closed_forum.personal_data:
         assert value not in text
 

@@ -202,7 +202,7 @@ def test_send_now_and_retry_failed_actions(frozen_now, event, committed):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_claim_disjoint_rows_on_postgresql():
     for n in range(60):
         make_message(n, scheduled_at=timezone.now() - datetime.timedelta(minutes=1))

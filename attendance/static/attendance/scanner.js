@@ -10,11 +10,18 @@
   var API = root.dataset.api;
   var TOKEN_KEY = "multaqa.doorToken";
   var SETUP_KEY = "multaqa.doorSetup";
+  var ME_KEY = "multaqa.doorMe";  // the token's sessions, for a page opened with no network
+  var DEVICE_KEY = "multaqa.deviceId";
+  var SYNC_KEY = "multaqa.lastSync";
+  var SYNC_EVERY_MS = 30000;
+  var PACK_EVERY_MS = 300000;
+  var offline = window.MultaqaOffline;
   var REPEAT_MS = 3000;  // the camera sees the same code many times a second
   var $ = function (id) { return document.getElementById(id); };
 
   var state = { token: null, me: null, session: null, gate: "", lastText: "", lastAt: 0,
-                busy: false, stream: null, detector: null, timer: null, countsTimer: null };
+                busy: false, stream: null, detector: null, timer: null, countsTimer: null,
+                syncing: false, packTimer: null };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -30,10 +37,19 @@
       "Accept-Language": document.documentElement.lang || "fr",
     } };
     if (body) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(API + path, options).then(function (response) {
+    return fetch(API + path, options).catch(function () {
+      var error = new Error(L.offline_error);
+      error.network = true;  // no answer at all: the scanner goes on offline
+      throw error;
+    }).then(function (response) {
       if (response.status === 401) { logout(L.token_invalid); throw new Error("unauthenticated"); }
       return response.json().then(function (data) {
-        if (!response.ok) throw new Error(data.detail || L.error);
+        if (!response.ok) {
+          var error = new Error(typeof data.detail === "string" ? data.detail : L.error);
+          error.status = response.status;
+          error.body = data;
+          throw error;
+        }
         return data;
       });
     });
@@ -55,8 +71,13 @@
 
   function login(token) {
     state.token = token;
-    return api("GET", "/checkin/me").then(function (me) {
+    return api("GET", "/checkin/me").catch(function (error) {
+      var saved = localStorage.getItem(ME_KEY);
+      if (error.network && saved && localStorage.getItem(TOKEN_KEY) === token) return JSON.parse(saved);
+      throw error;
+    }).then(function (me) {
       localStorage.setItem(TOKEN_KEY, token);
+      localStorage.setItem(ME_KEY, JSON.stringify(me));
       state.me = me;
       $("volunteer-label").textContent = me.label;
       fillSessions(me.sessions);
@@ -69,6 +90,7 @@
   function logout(message) {
     stopCamera();
     localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(ME_KEY);
     state.token = null;
     $("login-error").textContent = message || "";
     show("login");
@@ -105,6 +127,9 @@
     refreshCounts();
     clearInterval(state.countsTimer);
     state.countsTimer = setInterval(refreshCounts, 10000);
+    downloadPack();
+    clearInterval(state.packTimer);
+    state.packTimer = setInterval(downloadPack, PACK_EVERY_MS);
     startCamera();
   }
 
@@ -177,10 +202,24 @@
     var body = { text: text, session_id: state.session.id, gate: state.gate, nonce: uuid(),
                  client_time: new Date().toISOString(), from_lookup: !!fromLookup,
                  direction: $("exit-mode").checked ? "exit" : "entry" };
+    var done = function () { state.busy = false; focusInput(); updateSyncBar(); };
+    if (!navigator.onLine) {
+      // Offline, entries are checked against the ticket list on this device; exits need the server.
+      if (body.direction === "entry") { scanOffline(body).then(done, done); } else { showFeedback("bad", L.error, "", L.offline_error); done(); }
+      return;
+    }
     api("POST", "/checkin/scan", body)
-      .then(function (result) { showResult(result); refreshCounts(); })
-      .catch(function (error) { showFeedback("bad", L.error, "", error.message); })
-      .then(function () { state.busy = false; focusInput(); });
+      .then(function (result) {
+        showResult(result); refreshCounts();
+        if (result.status === "admitted") {
+          offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
+        }
+      })
+      .catch(function (error) {
+        if (error.network && body.direction === "entry") return scanOffline(body);
+        showFeedback("bad", L.error, "", error.message);
+      })
+      .then(done, done);
   }
 
   // Feedback ------------------------------------------------------------------------------------
@@ -243,16 +282,36 @@
   // Walk-ins and lookup ---------------------------------------------------------------------------
   function walkIn(button) {
     var count = parseInt($("walk-in-count").value, 10) || 1;
-    api("POST", "/checkin/walk-in", {
+    var body = {
       session_id: state.session.id, gate: state.gate, nonce: uuid(), client_time: new Date().toISOString(),
       gender: button.dataset.gender, age_band: button.dataset.ageBand,
       profile: $("walk-in-profile").value, count: count,
-    }).then(function (result) {
+    };
+    var offlineWalkIn = function () {
+      return offline.checkWalkIn({
+        eventId: state.session.event_id, sessionId: state.session.id, gate: state.gate, nonce: body.nonce,
+        deviceId: deviceId(), groups: [{ gender: body.gender, age_band: body.age_band, profile: body.profile, count: count }],
+      }).then(function (answer) {
+        if (answer.status === "recorded") {
+          showFeedback("ok", L.statuses.recorded, button.textContent, L.offline_walk_in.replace("%s", count));
+          bumpCounts(body.gender, count);
+        } else {
+          showFeedback("bad", L.statuses.session_not_open, button.textContent, L.offline_not_open);
+        }
+        $("walk-in-count").value = 1;
+        updateSyncBar();
+      });
+    };
+    if (!navigator.onLine) { offlineWalkIn(); return; }
+    api("POST", "/checkin/walk-in", body).then(function (result) {
       showFeedback(TONE[result.status] || "bad", L.statuses[result.status] || result.status,
         button.textContent, result.message);
       $("walk-in-count").value = 1;
       refreshCounts();
-    }).catch(function (error) { showFeedback("bad", L.error, "", error.message); });
+    }).catch(function (error) {
+      if (error.network) return offlineWalkIn();
+      showFeedback("bad", L.error, "", error.message);
+    });
   }
 
   var lookupTimer = null;
@@ -284,12 +343,127 @@
     }, 250);
   }
 
+  // Offline ---------------------------------------------------------------------------------------
+  function deviceId() {
+    var id = localStorage.getItem(DEVICE_KEY);
+    if (!id) { id = uuid(); localStorage.setItem(DEVICE_KEY, id); }
+    return id;
+  }
+
+  function time(iso) {
+    if (!iso) return L.never;
+    var date = new Date(iso);
+    return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
+  }
+
+  function scanOffline(body) {
+    return offline.checkScan({
+      eventId: state.session.event_id, sessionId: state.session.id, gate: state.gate, text: body.text,
+      nonce: body.nonce, deviceId: deviceId(),
+    }).then(function (answer) {
+      var row = answer.row, person = "";
+      if (row) {
+        person = (row.first_name || "") + " · " + (L.genders[row.gender] || row.gender) + " · " + row.age_band;
+        if (row.group_size > 1) person += " · " + L.group_of.replace("%s", row.group_size);
+      }
+      var lastSync = time(localStorage.getItem(SYNC_KEY));
+      var tone = { admitted: "ok", already_admitted: "warn" }[answer.status] || "bad";
+      var message = {
+        admitted: L.offline_admitted,
+        already_admitted: L.offline_already + (answer.at ? " " + time(answer.at) + (answer.gate ? " · " + answer.gate : "") : ""),
+        unknown_ticket: L.offline_unknown.replace("%s", lastSync),
+        cancelled: L.offline_cancelled.replace("%s", lastSync),
+        wrong_session: L.offline_wrong_session,
+        session_not_open: L.offline_not_open,
+        no_pack: L.offline_no_pack,
+      }[answer.status];
+      showFeedback(tone, L.statuses[answer.status] || L.offline, person, message);
+      if (answer.status === "admitted" && row) bumpCounts(row.gender, 1);
+    }).catch(function () { showFeedback("bad", L.error, "", L.offline_no_pack); });
+  }
+
+  function bumpCounts(gender, count) {
+    // Offline, the counters go on locally; the next online refresh replaces them.
+    var add = function (id) { $(id).textContent = (parseInt($(id).textContent, 10) || 0) + count; };
+    add("count-total");
+    add(gender === "female" ? "count-female" : gender === "male" ? "count-male" : "count-other");
+  }
+
+  function showStoredPack() {
+    return offline.loadPack(state.session.event_id).then(function (indexed) {
+      $("pack-info").textContent = indexed
+        ? L.pack_info.replace("{count}", indexed.pack.tickets.length) : L.offline_no_pack;
+    });
+  }
+
+  function downloadPack() {
+    if (!state.session) return Promise.resolve();
+    if (!navigator.onLine) return showStoredPack();
+    return api("GET", "/checkin/offline-pack?event_id=" + state.session.event_id)
+      .then(function (pack) { return offline.savePack(pack); })
+      .then(function (indexed) {
+        localStorage.setItem(SYNC_KEY, new Date().toISOString());
+        $("pack-info").textContent = L.pack_info.replace("{count}", indexed.pack.tickets.length);
+        root.dataset.packVersion = indexed.pack.version;
+        updateSyncBar();
+      })
+      .catch(showStoredPack);
+  }
+
+  function updateSyncBar() {
+    var online = navigator.onLine;
+    $("net-status").textContent = online ? L.online : L.offline;
+    $("net-status").className = "net " + (online ? "online" : "offline");
+    $("last-sync").textContent = time(localStorage.getItem(SYNC_KEY));
+    return offline.pending().then(function (items) {
+      $("pending-count").textContent = items.length;
+    }).catch(function () {});
+  }
+
+  function syncNow(byHand) {
+    if (state.syncing || !state.token) return Promise.resolve();
+    if (!navigator.onLine) { if (byHand) $("sync-message").textContent = L.sync_failed; return Promise.resolve(); }
+    state.syncing = true;
+    $("sync-now").disabled = true;
+    if (byHand) $("sync-message").textContent = L.syncing;
+    return offline.sync(function (items) {
+      return api("POST", "/checkin/sync", { items: items });
+    }).then(function (summary) {
+      if (summary.sent || byHand) {
+        $("sync-message").textContent = L.sync_done.replace("{sent}", summary.sent).replace("{conflicts}", summary.conflicts);
+      }
+      if (summary.refused) $("sync-message").textContent += " " + L.sync_set_aside.replace("%s", summary.refused);
+      localStorage.setItem(SYNC_KEY, new Date().toISOString());
+      if (summary.sent) { refreshCounts(); return downloadPack(); }
+      return null;
+    }).catch(function (error) {
+      $("sync-message").textContent = error.network ? L.sync_failed : L.sync_refused.replace("%s", error.message);
+    }).then(function () {
+      state.syncing = false;
+      $("sync-now").disabled = false;
+      updateSyncBar();
+    });
+  }
+
   // Wiring ----------------------------------------------------------------------------------------
   $("login-form").addEventListener("submit", function (event) {
     event.preventDefault();
     login($("token-input").value.trim());
   });
-  $("logout").addEventListener("click", function () { logout(""); });
+  $("logout").addEventListener("click", function () {
+    offline.pending().then(function (items) {
+      if (items.length && !window.confirm(L.logout_pending)) return;
+      logout("");
+    });
+  });
+  $("sync-now").addEventListener("click", function () { syncNow(true); });
+  window.addEventListener("online", function () { updateSyncBar(); syncNow(false); });
+  window.addEventListener("offline", updateSyncBar);
+  setInterval(function () { syncNow(false); }, SYNC_EVERY_MS);
+  if ("serviceWorker" in navigator && root.dataset.sw) {
+    navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(function () {});
+  }
+  updateSyncBar();
   $("start").addEventListener("click", start);
   $("change-session").addEventListener("click", function () { stopCamera(); show("setup"); });
   $("code-form").addEventListener("submit", function (event) {

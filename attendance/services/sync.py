@@ -1,0 +1,273 @@
+"""Uploading what an offline scanner recorded: admissions and walk-ins validated on the device
+against its offline pack, queued with nonces and device times, sent in batches when the network
+returns.
+
+The server applies the same rules as online scans (token scope, check-in window, ticket status,
+one admission per ticket per session), with two differences that belong to being offline:
+- the moment that counts is the device's time (never later than the server's now): the window is
+  checked at that moment and the attendance is recorded at it, so figures by hour stay true;
+- what the device could not know is reported as a conflict (`SyncConflict`), never as a second
+  attendance: the ticket was admitted elsewhere meanwhile, or cancelled or re-issued after the
+  device's last download.
+
+Every item is answered once per token and nonce (the scan log row stores the answer), so replaying
+a batch, or the rest of a half-uploaded one, writes nothing twice. The whole batch is validated
+before anything is written, and written in one transaction."""
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from events.models import Session, Ticket
+
+from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus, SyncConflict
+from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
+from .counted import _validated as counted_groups_validated
+from .door import answer_once, session_not_open_message, token_may_use
+from .scans import (
+    _active_admission,
+    _admit,
+    _already_admitted,
+    _answer,
+    _find_ticket,
+    _loggable_text,
+    _ticket_problem,
+)
+
+MAX_SYNC_ITEMS = 500
+# What the device showed the volunteer. Only "admitted" can become an attendance; the others are
+# logged so the scan log holds the refusals made offline too.
+OFFLINE_STATUSES = (
+    ScanStatus.ADMITTED,
+    ScanStatus.ALREADY_ADMITTED,
+    ScanStatus.UNKNOWN_TICKET,
+    ScanStatus.CANCELLED,
+    ScanStatus.WRONG_SESSION,
+    ScanStatus.NOT_VALID_TODAY,
+    ScanStatus.SESSION_NOT_OPEN,
+)
+
+
+def ticket_secret_hash(secret: str) -> str:
+    """How the offline pack names a ticket: SHA-256 of its QR secret (192 random bits, so the
+    hash cannot be reversed). A re-issued ticket gets a new secret, hence a new hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def short_code_hash(code: str) -> str:
+    # Prefixed so a short code's hash can never equal a secret's.
+    return hashlib.sha256(f"code:{code}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class OfflineScan:
+    nonce: uuid.UUID
+    session_id: int
+    device_time: datetime.datetime
+    local_status: str = ScanStatus.ADMITTED
+    # The pack's ticket (id + secret hash as downloaded) when the device recognised it; the
+    # scanned text when it did not (logged, truncated, like any scan).
+    ticket_id: int | None = None
+    ticket_hash: str = ""
+    text: str = ""
+    gate: str = ""
+    device_id: str = ""
+
+
+@dataclass(frozen=True)
+class OfflineWalkIn:
+    nonce: uuid.UUID
+    session_id: int
+    device_time: datetime.datetime
+    groups: list[CountedGroup] = field(default_factory=list)
+    gate: str = ""
+    device_id: str = ""
+
+
+def _invalid(message: str, index: int) -> ApplicationError:
+    return ApplicationError(
+        _("Item %(n)s: %(problem)s") % {"n": index + 1, "problem": message},
+        code="invalid_batch",
+        status=422,
+        field_errors={"items": [str(index)]},
+    )
+
+
+def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, Ticket]]:
+    """Check the whole batch before writing anything: a malformed item rejects the batch."""
+    if not items:
+        raise ApplicationError(_("The batch is empty."), code="invalid_batch", status=422)
+    if len(items) > MAX_SYNC_ITEMS:
+        raise ApplicationError(
+            _("At most %(limit)s items per batch: send the rest in another batch.")
+            % {"limit": MAX_SYNC_ITEMS},
+            code="batch_too_large",
+            status=413,
+        )
+    seen = set()
+    for index, item in enumerate(items):
+        if item.nonce in seen:
+            raise _invalid(_("the same nonce appears twice in the batch."), index)
+        seen.add(item.nonce)
+        if item.device_time.tzinfo is None:
+            raise _invalid(_("the device time needs a time zone."), index)
+        if isinstance(item, OfflineScan):
+            if item.local_status not in OFFLINE_STATUSES:
+                raise _invalid(_("unknown offline status."), index)
+            if item.ticket_id is None and not item.text.strip():
+                raise _invalid(_("a scan needs a ticket or the scanned text."), index)
+            if item.ticket_id is not None and not item.ticket_hash:
+                raise _invalid(_("a ticket from the offline pack needs its hash."), index)
+        else:
+            try:
+                counted_groups_validated(item.groups, limit=MAX_GROUP_SIZE)
+            except ApplicationError as error:
+                raise _invalid(str(error.message), index) from error
+    session_ids = {item.session_id for item in items}
+    sessions = Session.objects.select_related("event").in_bulk(session_ids)
+    for index, item in enumerate(items):
+        if item.session_id not in sessions:
+            raise _invalid(_("unknown session."), index)
+    ticket_ids = {item.ticket_id for item in items if getattr(item, "ticket_id", None)}
+    tickets = Ticket.objects.select_related("attendee__registration", "event").in_bulk(ticket_ids)
+    return sessions, tickets
+
+
+def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) -> list[dict]:
+    """Record a batch from an offline scanner. Returns one answer per item, in order."""
+    sessions, tickets = _validated_batch(items)
+    answers = {}
+    # Tickets in one order for every upload: two devices syncing the same tickets then wait for
+    # each other instead of deadlocking on the one-admission constraint.
+    in_lock_order = sorted(
+        items, key=lambda item: (item.session_id, getattr(item, "ticket_id", None) or 0)
+    )
+    with transaction.atomic():
+        for item in in_lock_order:
+            session = sessions[item.session_id]
+            if isinstance(item, OfflineScan):
+                answer = _sync_scan(token=token, item=item, session=session, tickets=tickets)
+            else:
+                answer = _sync_walk_in(token=token, item=item, session=session)
+            answers[item.nonce] = {"nonce": str(item.nonce), **answer}
+    return [answers[item.nonce] for item in items]
+
+
+def _moment(device_time: datetime.datetime) -> datetime.datetime:
+    # A device clock ahead of the server must not record people in the future.
+    return min(device_time, timezone.now())
+
+
+def _sync_walk_in(*, token, item: OfflineWalkIn, session) -> dict:
+    answer = walk_in_record(
+        token=token,
+        session=session,
+        groups=item.groups,
+        gate=item.gate,
+        nonce=item.nonce,
+        client_time=item.device_time,
+        counted_at=_moment(item.device_time),
+    )
+    return {"kind": "walk_in", "conflict": None, **answer}
+
+
+def _secret_matches(ticket: Ticket, ticket_hash: str) -> bool:
+    return ticket_hash in (ticket_secret_hash(ticket.secret), short_code_hash(ticket.short_code))
+
+
+def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
+    outcome = {"conflict": None, "kept": None}
+
+    def conflict(kind, kept=None):
+        outcome["conflict"], outcome["kept"] = kind, kept
+
+    def evaluate():
+        at = _moment(item.device_time)
+        attendance = None
+        if item.ticket_id is not None:
+            ticket = tickets.get(item.ticket_id)
+        else:
+            ticket, _source = _find_ticket(item.text)
+        if not token_may_use(token, session):
+            response = _answer(
+                ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
+            )
+        elif item.local_status != ScanStatus.ADMITTED:
+            response = _answer(item.local_status, _("Refused offline on the device."))
+        elif (closed := session_not_open_message(session, at)) is not None:
+            response = _answer(ScanStatus.SESSION_NOT_OPEN, closed)
+        elif (
+            ticket is not None
+            and item.ticket_hash
+            and not _secret_matches(ticket, item.ticket_hash)
+        ):
+            conflict(SyncConflict.Kind.REISSUED)
+            response = _answer(
+                ScanStatus.CANCELLED,
+                _("This ticket was re-issued after the last download: the old code is not valid."),
+            )
+        elif (problem := _ticket_problem(ticket, session)) is not None:
+            response = problem
+            if ticket is not None and problem["status"] == ScanStatus.CANCELLED:
+                conflict(SyncConflict.Kind.CANCELLED)
+        elif (existing := _active_admission(ticket, session)) is not None:
+            conflict(SyncConflict.Kind.DOUBLE_ADMISSION, existing)
+            response, attendance = _already_admitted(ticket, existing), existing
+        else:
+            response, attendance = _admit(
+                token=token,
+                ticket=ticket,
+                session=session,
+                gate=item.gate,
+                source=Attendance.Source.OFFLINE,
+                now=at,
+            )
+            if response["status"] == ScanStatus.ALREADY_ADMITTED:
+                # Another device's upload won the race for this ticket a moment ago.
+                conflict(SyncConflict.Kind.DOUBLE_ADMISSION, attendance)
+        response["conflict"] = outcome["conflict"]
+        fields = {
+            "event_id": session.event_id,
+            "session": session,
+            "action": DoorAction.ENTRY,
+            "status": response["status"],
+            "text": _loggable_text(item.text, ticket) if item.text else "",
+            "gate": item.gate,
+            "client_time": item.device_time,
+            "ticket": ticket,
+            "attendance": attendance,
+        }
+        return response, fields
+
+    answer = answer_once(token=token, nonce=item.nonce, evaluate=evaluate)
+    if outcome["conflict"] and answer.get("conflict"):
+        _conflict_record(token=token, item=item, session=session, outcome=outcome)
+    return {"kind": "scan", "headcount": None, **answer}
+
+
+def _conflict_record(*, token, item: OfflineScan, session, outcome) -> None:
+    attempt = ScanAttempt.objects.get(token=token, nonce=item.nonce)
+    try:
+        with transaction.atomic():
+            SyncConflict.objects.get_or_create(
+                attempt=attempt,
+                defaults={
+                    "token": token,
+                    "session": session,
+                    "ticket": attempt.ticket,
+                    "kind": outcome["conflict"],
+                    "kept_attendance": outcome["kept"],
+                    "device_id": item.device_id[:64],
+                    "device_time": item.device_time,
+                    "detected_at": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        # A concurrent upload of the same nonce recorded it first.
+        pass

@@ -1,0 +1,249 @@
+/* Offline door: the event's offline pack, local validation of tickets and walk-ins, and the queue
+   of what was recorded offline (IndexedDB), uploaded to /checkin/sync when the network returns.
+   The pack names tickets by SHA-256 hashes only; this file hashes what is scanned or typed and
+   looks the hash up. Nothing here talks to the page: scanner.js does. */
+(function () {
+  "use strict";
+
+  var DB_NAME = "multaqa-door";
+  var BATCH_SIZE = 200;  // the server takes up to 500 items per batch
+  var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  var TICKET_URL = /\/tickets\/([A-Za-z0-9_-]+)\/?$/;
+  var dbPromise = null;
+  var packs = {};  // event id -> {pack, bySecret, byCode}
+
+  function openDb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        db.createObjectStore("packs", { keyPath: "event_id" });
+        db.createObjectStore("queue", { keyPath: "nonce" });
+        // Tickets admitted on this device (online or offline), so a second scan says so offline.
+        db.createObjectStore("admitted", { keyPath: "key" });
+        // Items the server refused as malformed: kept for the organizer, out of the queue's way.
+        db.createObjectStore("refused", { keyPath: "nonce" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+    return dbPromise;
+  }
+
+  function run(storeName, mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(storeName, mode);
+        var result = work(tx.objectStore(storeName));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function sha256(text) {
+    var bytes = new TextEncoder().encode(text);
+    return crypto.subtle.digest("SHA-256", bytes).then(function (buffer) {
+      return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+    });
+  }
+
+  function normalizeShortCode(text) {
+    var cleaned = text.toUpperCase().replace(/[\s\-_]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+    if (cleaned.length !== 8) return null;
+    for (var i = 0; i < cleaned.length; i++) if (CROCKFORD.indexOf(cleaned[i]) === -1) return null;
+    return cleaned;
+  }
+
+  // Packs ---------------------------------------------------------------------------------------
+  function index(pack) {
+    var bySecret = {}, byCode = {}, byId = {};
+    pack.tickets.forEach(function (values) {
+      var row = {};
+      pack.fields.forEach(function (name, i) { row[name] = values[i]; });
+      bySecret[row.secret_hash] = row; byCode[row.code_hash] = row; byId[row.id] = row;
+    });
+    packs[pack.event_id] = { pack: pack, bySecret: bySecret, byCode: byCode, byId: byId };
+    return packs[pack.event_id];
+  }
+
+  function savePack(pack) {
+    pack.downloaded_at = new Date().toISOString();
+    return run("packs", "readwrite", function (store) { store.put(pack); }).then(function () { return index(pack); });
+  }
+
+  function loadPack(eventId) {
+    if (packs[eventId]) return Promise.resolve(packs[eventId]);
+    return run("packs", "readonly", function (store) { return store.get(eventId); }).then(function (pack) {
+      return pack ? index(pack) : null;
+    });
+  }
+
+  function findTicket(indexed, text) {
+    var match = TICKET_URL.exec(text);
+    var secret = match ? match[1] : text;
+    return sha256(secret).then(function (hash) {
+      if (indexed.bySecret[hash]) return { row: indexed.bySecret[hash], hash: hash };
+      var code = normalizeShortCode(text);
+      if (!code) return null;
+      return sha256("code:" + code).then(function (codeHash) {
+        var row = indexed.byCode[codeHash];
+        // The sync names the ticket by its secret's hash whichever way it was found.
+        return row ? { row: row, hash: row.secret_hash } : null;
+      });
+    });
+  }
+
+  function admittedHere(sessionId, ticketId) {
+    return run("admitted", "readonly", function (store) { return store.get(sessionId + ":" + ticketId); });
+  }
+
+  function markAdmitted(sessionId, ticketId, at, gate) {
+    return run("admitted", "readwrite", function (store) {
+      store.put({ key: sessionId + ":" + ticketId, at: at, gate: gate });
+    });
+  }
+
+  function windowOpen(indexed, sessionId, now) {
+    var session = indexed.pack.sessions.filter(function (s) { return s.id === sessionId; })[0];
+    if (!session) return { open: false };
+    var opens = new Date(session.opens), closes = new Date(session.closes);
+    return { open: opens <= now && now <= closes, opens: opens, closes: closes };
+  }
+
+  /* Validate a scan with the pack: the same order of checks as the server. Resolves to
+     {status, row?, at?, gate?}; an admission is queued and remembered before it resolves. */
+  function checkScan(args) {
+    return loadPack(args.eventId).then(function (indexed) {
+      if (!indexed) return { status: "no_pack" };
+      var now = new Date();
+      var door = windowOpen(indexed, args.sessionId, now);
+      if (!door.open) return { status: "session_not_open", opens: door.opens, closes: door.closes };
+      return findTicket(indexed, args.text).then(function (found) {
+        var base = { nonce: args.nonce, session_id: args.sessionId, gate: args.gate,
+                     device_time: now.toISOString(), device_id: args.deviceId, type: "scan" };
+        var reject = function (status, row) {
+          var item = Object.assign({ local_status: status }, base);
+          if (row) { item.ticket_id = row.id; item.ticket_hash = row.secret_hash; } else { item.text = args.text.slice(0, 64); }
+          return enqueue(item).then(function () { return { status: status, row: row }; });
+        };
+        if (!found) return reject("unknown_ticket", null);
+        var row = found.row;
+        if (row.status !== "valid") return reject("cancelled", row);
+        if (row.sessions.length && row.sessions.indexOf(args.sessionId) === -1) return reject("wrong_session", row);
+        var inPack = (indexed.pack.admitted[String(args.sessionId)] || []).indexOf(row.id) !== -1;
+        return admittedHere(args.sessionId, row.id).then(function (earlier) {
+          if (earlier || inPack) {
+            return reject("already_admitted", row).then(function (answer) {
+              answer.at = earlier ? earlier.at : null; answer.gate = earlier ? earlier.gate : null;
+              return answer;
+            });
+          }
+          var item = Object.assign({ local_status: "admitted", ticket_id: row.id, ticket_hash: found.hash }, base);
+          return enqueue(item).then(function () {
+            return markAdmitted(args.sessionId, row.id, base.device_time, args.gate);
+          }).then(function () { return { status: "admitted", row: row }; });
+        });
+      });
+    });
+  }
+
+  // After an online admission: remember it here so that a scan made offline later says so.
+  function rememberOnlineAdmission(eventId, sessionId, text, gate) {
+    return loadPack(eventId).then(function (indexed) {
+      if (!indexed) return null;
+      return findTicket(indexed, text).then(function (found) {
+        if (found) return markAdmitted(sessionId, found.row.id, new Date().toISOString(), gate);
+        return null;
+      });
+    }).catch(function () { return null; });
+  }
+
+  function checkWalkIn(args) {
+    return loadPack(args.eventId).then(function (indexed) {
+      var now = new Date();
+      // Without a pack there is no window to check: count them, the server checks at sync.
+      if (indexed && !windowOpen(indexed, args.sessionId, now).open) return { status: "session_not_open" };
+      return enqueue({ type: "walk_in", nonce: args.nonce, session_id: args.sessionId, gate: args.gate,
+                       device_time: now.toISOString(), device_id: args.deviceId, groups: args.groups })
+        .then(function () { return { status: "recorded" }; });
+    });
+  }
+
+  // Queue ---------------------------------------------------------------------------------------
+  function enqueue(item) {
+    return run("queue", "readwrite", function (store) { store.put(item); });
+  }
+
+  function pending() {
+    return run("queue", "readonly", function (store) { return store.getAll(); }).then(function (items) {
+      return items.sort(function (a, b) { return a.device_time < b.device_time ? -1 : 1; });
+    });
+  }
+
+  function dequeue(nonces) {
+    return run("queue", "readwrite", function (store) { nonces.forEach(function (n) { store.delete(n); }); });
+  }
+
+  /* The batch positions a 422 answer blames: our own check ({errors: {items: ["3"]}}) or the
+     schema's ({detail: [{loc: ["body", "payload", "items", 3, ...]}]}). */
+  function refusedPositions(body) {
+    if (!body) return [];
+    if (body.errors && body.errors.items) return body.errors.items.map(Number);
+    if (!Array.isArray(body.detail)) return [];
+    return body.detail.map(function (problem) {
+      var at = (problem.loc || []).indexOf("items");
+      return at === -1 ? NaN : Number(problem.loc[at + 1]);
+    }).filter(function (n) { return !isNaN(n); });
+  }
+
+  function setAside(items) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(["queue", "refused"], "readwrite");
+        items.forEach(function (item) {
+          tx.objectStore("refused").put(item);
+          tx.objectStore("queue").delete(item.nonce);
+        });
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  /* Upload the queue in batches with `post(items)` (a promise of the server's JSON answer).
+     An item leaves the queue only once the server answered it; a lost answer means the same
+     nonces are sent again, which the server answers without recording anything twice. A batch
+     refused as malformed (nothing of it was written) loses only the items blamed, which could
+     never be accepted; they are set aside and the rest is sent again. */
+  function sync(post) {
+    var summary = { sent: 0, conflicts: 0, refused: 0 };
+    function next() {
+      return pending().then(function (items) {
+        if (!items.length) return summary;
+        var batch = items.slice(0, BATCH_SIZE);
+        return post(batch).then(function (answer) {
+          summary.sent += answer.results.length;
+          answer.results.forEach(function (r) { if (r.conflict) summary.conflicts += 1; });
+          return dequeue(answer.results.map(function (r) { return r.nonce; }));
+        }, function (error) {
+          var blamed = error.status === 422 ? refusedPositions(error.body) : [];
+          blamed = batch.filter(function (item, position) { return blamed.indexOf(position) !== -1; });
+          if (!blamed.length) throw error;
+          summary.refused += blamed.length;
+          return setAside(blamed);
+        }).then(next);
+      });
+    }
+    return next();
+  }
+
+  window.MultaqaOffline = {
+    savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
+    rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
+  };
+})();

@@ -1,0 +1,238 @@
+"""The offline door in a real headless Chromium (Playwright's offline mode): the scanner installs
+its service worker and downloads its ticket list online, admits tickets and walk-ins with no
+network, reopens with no network, and syncs when the network is back, without losing or doubling
+anything. Also: the same batch uploaded twice, and one ticket admitted offline on two devices."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from attendance.models import Attendance, ScanAttempt, SyncConflict
+from attendance.services.tokens import door_token_create
+from tests.attendance import test_scanner_browser as scanner_browser
+from tests.factories import EventFactory, SessionFactory, TicketFactory
+
+# The camera test's fixtures: where Chromium is, the vendored QR decoder, ORM beside Playwright.
+chromium_path = scanner_browser.chromium_path
+vendored_decoder = scanner_browser.vendored_decoder
+orm_beside_playwright = scanner_browser.orm_beside_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = 15000
+
+
+@pytest.fixture
+def door(db):
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today)
+    session = SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
+    tickets = [
+        TicketFactory(attendee__registration__event=event, attendee__first_name=name)
+        for name in ("Awa", "Salma", "Karim")
+    ]
+    return session, tickets
+
+
+@pytest.fixture
+def browser(chromium_path, vendored_decoder, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Without this, Playwright's offline mode cuts the pages off but not their service worker,
+    # which would then quietly fetch the "offline" page from the network.
+    monkeypatch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_scanner(browser, url, raw_token):
+    """A phone-sized scanner, logged in, scanning for the session, ready for offline use."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{url}/scan/#token={raw_token}")
+    expect(page.locator("#setup")).to_be_visible(timeout=WAIT)
+    page.locator("#start").click()
+    expect(page.locator("#pack-info")).to_contain_text("3", timeout=WAIT)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT)
+    return context, page
+
+
+def type_code(page, code):
+    page.locator("#code-input").fill(code)
+    page.locator("#code-input").press("Enter")
+
+
+SW_REACHES_SERVER = "fetch('/scan/manifest.webmanifest').then(() => true, () => false)"
+
+
+def go_offline(context, page):
+    from playwright.sync_api import expect
+
+    context.set_offline(True)
+    expect(page.locator("#net-status")).to_have_class("net offline", timeout=WAIT)
+    # Really offline: not even the service worker reaches the server.
+    assert context.service_workers[0].evaluate(SW_REACHES_SERVER) is False
+
+
+def come_back_and_sync(context, page):
+    """Back online the scanner sends its queue by itself; "sync now" then finds nothing left."""
+    from playwright.sync_api import expect
+
+    context.set_offline(False)
+    expect(page.locator("#net-status")).to_have_class("net online", timeout=WAIT)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=WAIT)
+    page.locator("#sync-now").click()
+    expect(page.locator("#sync-now")).to_be_enabled(timeout=WAIT)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=WAIT)
+
+
+def test_offline_admissions_and_walk_ins_survive_a_reload_and_sync_once(live_server, browser, door):
+    from playwright.sync_api import expect
+
+    session, (awa, salma, karim) = door
+    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+
+    go_offline(context, page)
+    type_code(page, awa.short_code)
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    expect(page.locator("#feedback")).to_contain_text("Awa")
+    type_code(page, awa.short_code)  # the same person again, still offline
+    expect(page.locator("#feedback")).to_have_class("feedback warn", timeout=WAIT)
+    type_code(page, "ZZZZ-ZZZZ")
+    expect(page.locator("#feedback")).to_have_class("feedback bad", timeout=WAIT)
+    page.locator("#walk-in summary").click()
+    page.locator("#walk-in-count").fill("2")
+    page.locator(".walk-in.female[data-age-band='25-59']").click()
+    expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
+
+    # The page reopens with no network: served by the service worker, queue intact.
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    expect(page.locator("#setup")).to_be_visible(timeout=WAIT)
+    page.locator("#start").click()
+    expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
+    expect(page.locator("#pack-info")).to_contain_text("3")  # the ticket list kept on the device
+    type_code(page, salma.short_code.lower())
+    expect(page.locator("#feedback")).to_contain_text("Salma", timeout=WAIT)
+    expect(page.locator("#pending-count")).to_have_text("5", timeout=WAIT)
+    assert not Attendance.objects.exists()
+
+    come_back_and_sync(context, page)
+    expect(page.locator("#last-sync")).not_to_have_text("jamais")
+    context.close()
+
+    admitted = Attendance.objects.filter(session=session, ticket__isnull=False)
+    assert sorted(admitted.values_list("ticket__attendee__first_name", flat=True)) == [
+        "Awa",
+        "Salma",
+    ]
+    assert set(admitted.values_list("source", flat=True)) == {Attendance.Source.OFFLINE}
+    walk_in = Attendance.objects.get(session=session, source=Attendance.Source.WALK_IN)
+    assert (walk_in.headcount, walk_in.gender, walk_in.age_band) == (2, "female", "25-59")
+    assert ScanAttempt.objects.count() == 5  # the two refusals are in the scan log too
+    assert not SyncConflict.objects.exists()
+    assert not Attendance.objects.filter(ticket=karim).exists()
+
+
+def test_uploading_the_same_batch_twice_records_nothing_twice(live_server, browser, door):
+    from playwright.sync_api import expect
+
+    session, (awa, salma, _karim) = door
+    issued = door_token_create(label="Porte C", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    go_offline(context, page)
+    type_code(page, awa.short_code)
+    type_code(page, salma.short_code)
+    expect(page.locator("#pending-count")).to_have_text("2", timeout=WAIT)
+    # The batch as the scanner queued it, before it is sent (and removed from the queue).
+    batch = page.evaluate("MultaqaOffline.pending()")
+    come_back_and_sync(context, page)
+
+    # The same batch twice more, as when the answer to an upload is lost on the way back.
+    statuses = page.evaluate(
+        """async (items) => {
+            const post = () => fetch("/api/v1/checkin/sync", {
+                method: "POST",
+                headers: {"Authorization": "Bearer " + localStorage.getItem("multaqa.doorToken"),
+                          "Content-Type": "application/json"},
+                body: JSON.stringify({items: items}),
+            }).then((r) => r.json());
+            const first = await post();
+            const second = await post();
+            return [first.results.map((r) => r.status), second.results.map((r) => r.status)];
+        }""",
+        batch,
+    )
+    context.close()
+
+    assert statuses == [["admitted", "admitted"], ["admitted", "admitted"]]
+    assert Attendance.objects.filter(session=session).count() == 2
+    assert ScanAttempt.objects.count() == 2
+    assert not SyncConflict.objects.exists()
+
+
+def test_one_ticket_admitted_offline_on_two_devices_is_one_attendance_and_one_conflict(
+    live_server, browser, door
+):
+    from playwright.sync_api import expect
+
+    session, (awa, _salma, _karim) = door
+    first = door_token_create(label="Porte A", events=[session.event], created_by=None)
+    second = door_token_create(label="Porte B", events=[session.event], created_by=None)
+    devices = [open_scanner(browser, live_server.url, token.raw_token) for token in (first, second)]
+
+    for context, page in devices:
+        go_offline(context, page)
+        type_code(page, awa.short_code)
+        expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    for context, page in devices:
+        come_back_and_sync(context, page)
+    for context, _page in devices:
+        context.close()
+
+    assert Attendance.objects.filter(ticket=awa, session=session).count() == 1
+    conflict = SyncConflict.objects.get()
+    assert conflict.kind == SyncConflict.Kind.DOUBLE_ADMISSION
+    assert conflict.token == second.door_token
+    assert conflict.kept_attendance.door_token == first.door_token
+
+
+def test_a_malformed_queued_item_is_set_aside_and_the_rest_is_synced(live_server, browser, door):
+    session, (awa, _salma, _karim) = door
+    issued = door_token_create(label="Porte D", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    go_offline(context, page)
+    type_code(page, awa.short_code)
+    # An item no server can accept (its session is gone), as an old queue might hold.
+    page.evaluate(
+        """MultaqaOffline.enqueue({type: "walk_in", nonce: crypto.randomUUID(), session_id: 987654,
+            gate: "", device_time: new Date().toISOString(), device_id: "x",
+            groups: [{gender: "male", age_band: "18-24", profile: "migrant", count: 1}]})"""
+    )
+    come_back_and_sync(context, page)
+    refused = page.evaluate(
+        """new Promise((resolve) => {
+            indexedDB.open("multaqa-door").onsuccess = (event) => {
+                const request = event.target.result.transaction("refused").objectStore("refused").count();
+                request.onsuccess = () => resolve(request.result);
+            };
+        })"""
+    )
+    context.close()
+
+    assert refused == 1
+    assert Attendance.objects.filter(ticket=awa, session=session).count() == 1
+    assert Attendance.objects.count() == 1
