@@ -42,6 +42,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks (bench/README.md): own PostgreSQL database and Redis db, prints the results table.
+bench: install
+	$(BIN)/python -m bench.run
+
 messages: install
 	for app in core events attendance notifications; do \
 		(cd $$app && ../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete); done

@@ -48,7 +48,10 @@ def in_volunteer_language(view):
 
 
 def _session(session_id: int) -> Session:
-    return get_object_or_404(Session.objects.select_related("event"), pk=session_id)
+    # The door settings come along: every scan checks the check-in window with them.
+    return get_object_or_404(
+        Session.objects.select_related("event", "event__door_settings"), pk=session_id
+    )
 
 
 def _assigned_session(request, session_id: int) -> Session:

@@ -272,3 +272,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "core.middleware.RejectNulCharactersMiddleware",
 )
+
+# Benchmarks (issue 10): `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
+# (bench/urls.py) next to the app. Never set in production, so the URL does not exist there.
+MULTAQA_BENCH = env_bool("MULTAQA_BENCH", default=False)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("", include("notifications.urls")),
 ]
+if settings.MULTAQA_BENCH:  # the benchmarks' baseline endpoint, only under `make bench`
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 if settings.DEBUG:  # pragma: no cover - local convenience only
     from django.conf.urls.static import static

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import volunteer_may_use_event
-from events.models import Session
+from events.models import Event, Session
 
 from ..models import DoorSettings, DoorToken, ScanAttempt
 
@@ -16,6 +16,12 @@ LOGGED_TEXT_LENGTH = 64
 
 def door_settings_for(event) -> DoorSettings:
     """The event's door settings, or unsaved defaults when the organizer never set any."""
+    if Event.door_settings.is_cached(event):
+        # Loaded with select_related("event__door_settings") (the scan API): no query per scan.
+        try:
+            return event.door_settings
+        except DoorSettings.DoesNotExist:
+            return DoorSettings(event=event)
     settings_row = DoorSettings.objects.filter(event=event).first()
     return settings_row or DoorSettings(event=event)
 

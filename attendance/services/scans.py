@@ -5,12 +5,13 @@ import re
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from events.codes import normalize_short_code
-from events.models import Session, Ticket
+from events.models import Attendee, Session, Ticket
 
 from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus
 from .door import (
@@ -34,7 +35,20 @@ def _find_ticket(text: str) -> tuple[Ticket | None, str]:
         return None, Attendance.Source.SCAN
     match = _TICKET_URL.search(text)
     secret = match.group(1) if match else text
-    tickets = Ticket.objects.select_related("attendee__registration", "event")
+    # What the answer needs comes with the ticket, so a scan runs the same few queries always.
+    members = (
+        Attendee.objects.filter(registration_id=OuterRef("attendee__registration_id"))
+        .order_by()
+        .values("registration_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    tickets = Ticket.objects.select_related("attendee__registration", "event").annotate(
+        has_session_restrictions=Exists(
+            Ticket.sessions.through.objects.filter(ticket_id=OuterRef("pk"))
+        ),
+        group_size=Subquery(members),
+    )
     ticket = tickets.filter(secret=secret).first()
     if ticket is not None:
         return ticket, Attendance.Source.SCAN
@@ -56,6 +70,9 @@ def _loggable_text(text: str, ticket: Ticket | None) -> str:
 def attendee_summary(ticket: Ticket) -> dict:
     """Only what a volunteer needs at the door: never phone, e-mail or family name."""
     attendee = ticket.attendee
+    group_size = getattr(ticket, "group_size", None)
+    if group_size is None:
+        group_size = attendee.registration.members.count()
     return {
         "first_name": attendee.first_name,
         "gender": attendee.gender,
@@ -63,7 +80,7 @@ def attendee_summary(ticket: Ticket) -> dict:
         "age_band": attendee.age_band,
         "profile": attendee.profile,
         "profile_label": str(attendee.get_profile_display()),
-        "group_size": attendee.registration.members.count(),
+        "group_size": group_size,
     }
 
 
@@ -134,7 +151,8 @@ def _ticket_problem(ticket: Ticket | None, session: Session) -> dict | None:
             ScanStatus.CANCELLED,
             _("This ticket is on the waiting list: it is not valid for entry."),
         )
-    allowed_sessions = list(ticket.sessions.all())
+    restricted = getattr(ticket, "has_session_restrictions", True)
+    allowed_sessions = list(ticket.sessions.all()) if restricted else []
     if allowed_sessions and session not in allowed_sessions:
         if any(other.date == session.date for other in allowed_sessions):
             return _answer(
@@ -235,8 +253,8 @@ def checkin_scan(
         }
         return response, fields
 
-    with transaction.atomic():
-        return answer_once(token=token, nonce=nonce, evaluate=evaluate)
+    # answer_once opens the transaction: an outer one would only add a savepoint per scan.
+    return answer_once(token=token, nonce=nonce, evaluate=evaluate)
 
 
 def _scan_in(*, token, ticket, session, gate, source, now):

@@ -1,0 +1,205 @@
+"""The results table: one row per figure, with its same-run baseline, the ratio and the goal."""
+
+import json
+from pathlib import Path
+
+
+def _row(benchmark, figure, value, baseline="", ratio="", goal="", verdict=""):
+    return [benchmark, figure, value, baseline, ratio, goal, verdict]
+
+
+def _ok(condition: bool) -> str:
+    return "met" if condition else "NOT MET"
+
+
+def scan_rows(results: dict) -> list[list[str]]:
+    rows = []
+    queries = results["scan_queries"]
+    rows.append(
+        _row(
+            "1 scan",
+            "SQL statements per scan, BEGIN/COMMIT included (first / repeat)",
+            f"{queries['first']['queries']} / {queries['repeat']['queries']}",
+            "4 (BEGIN, SELECT, INSERT, COMMIT)",
+            "",
+            "constant, small",
+        )
+    )
+    for level in results["http"]["levels"]:
+        c = level["concurrency"]
+        base = level["baseline"]
+        for mode in ("first", "repeat"):
+            run = level[mode]
+            ratio = run["rps"] / base["rps"]
+            goal, verdict = "", ""
+            if mode == "first":
+                goal, verdict = ">= 0.70", _ok(ratio >= 0.70)
+            rows.append(
+                _row(
+                    "1 scan",
+                    f"c={c} {mode} scans req/s ({run['requests']} tickets)",
+                    f"{run['rps']:.0f}",
+                    f"{base['rps']:.0f}",
+                    f"{ratio:.2f}",
+                    goal,
+                    verdict,
+                )
+            )
+            p99_ratio = run["p99_ms"] / base["p99_ms"]
+            goal, verdict = "", ""
+            if c == 8 and mode == "first":
+                goal, verdict = "<= 1.5", _ok(p99_ratio <= 1.5)
+            rows.append(
+                _row(
+                    "1 scan",
+                    f"c={c} {mode} p50/p95/p99 ms",
+                    f"{run['p50_ms']:.1f}/{run['p95_ms']:.1f}/{run['p99_ms']:.1f}",
+                    f"{base['p50_ms']:.1f}/{base['p95_ms']:.1f}/{base['p99_ms']:.1f}",
+                    f"p99 {p99_ratio:.2f}",
+                    goal,
+                    verdict,
+                )
+            )
+        statuses = ", ".join(f"{k}={v}" for k, v in sorted(level["first"]["statuses"].items()))
+        rows.append(_row("1 scan", f"c={c} first-scan answers", statuses))
+    for label, storm in (
+        ("HTTP, 100 clients", results["http"]["storm_http"]),
+        (f"DB, {results['storm_db']['threads']} threads", results["storm_db"]),
+    ):
+        rows.append(
+            _row(
+                "2 storm",
+                f"same ticket, {label}: admitted (rows)",
+                f"{storm['admitted']} ({storm['rows']})",
+                "",
+                "",
+                "exactly 1",
+                _ok(storm["admitted"] == 1 and storm["rows"] == 1),
+            )
+        )
+    return rows
+
+
+def figures_rows(results: dict) -> list[list[str]]:
+    rows = []
+    for size in results.get("figures", []):
+        rows.append(
+            _row(
+                "3 figures",
+                f"{size['rows']:,} attendances: ms per call (queries)",
+                f"{size['figures_ms']:.1f} ({size['queries']})",
+                f"{size['count_ms']:.1f} (COUNT)",
+                f"{size['figures_ms'] / size['count_ms']:.1f}",
+                "queries constant",
+                _ok(size["queries"] == results["figures"][0]["queries"]),
+            )
+        )
+    return rows
+
+
+def tickets_rows(results: dict) -> list[list[str]]:
+    tickets = results.get("tickets")
+    if not tickets:
+        return []
+    return [
+        _row(
+            "5 tickets",
+            f"issue {tickets['count']:,} tickets (QR lazy): tickets/s",
+            f"{tickets['issue_per_s']:.0f}",
+            f"{tickets['baseline_per_s']:.0f} (bare INSERT)",
+            f"{tickets['issue_per_s'] / tickets['baseline_per_s']:.2f}",
+        ),
+        _row(
+            "5 tickets",
+            "QR PNG render (on demand, ticket page): PNG/s",
+            f"{tickets['png_per_s']:.0f}",
+            f"{tickets['issue_per_s']:.0f} (issue)",
+            f"{tickets['png_per_s'] / tickets['issue_per_s']:.2f}",
+        ),
+    ]
+
+
+def reminders_rows(results: dict) -> list[list[str]]:
+    reminders = results.get("reminders")
+    if not reminders:
+        return []
+    return [
+        _row(
+            "4 reminders",
+            f"{reminders['messages']:,} due reminders via Celery+Redis: msgs/s",
+            f"{reminders['msgs_per_s']:.0f}",
+            f"{reminders['noop_per_s']:.0f} (no-op task)",
+            f"{reminders['msgs_per_s'] / reminders['noop_per_s']:.2f}",
+        ),
+        _row(
+            "4 reminders",
+            "sent exactly once (sent / delivered / duplicates)",
+            f"{reminders['sent']} / {reminders['delivered']} / {reminders['duplicates']}",
+            "",
+            "",
+            "all once",
+            _ok(
+                reminders["sent"] == reminders["messages"] == reminders["delivered"]
+                and reminders["duplicates"] == 0
+            ),
+        ),
+    ]
+
+
+def memory_rows(results: dict) -> list[list[str]]:
+    rows = [
+        _row(
+            "6 memory",
+            "gunicorn worker peak RSS (VmHWM)",
+            f"{results['http']['web_worker_peak_kib'] / 1024:.0f} MiB",
+        )
+    ]
+    if results.get("reminders"):
+        rows.append(
+            _row(
+                "6 memory",
+                "Celery worker peak RSS (VmHWM, largest process)",
+                f"{results['reminders']['worker_peak_kib'] / 1024:.0f} MiB",
+            )
+        )
+    return rows
+
+
+HEADER = ["benchmark", "figure", "value", "baseline (same run)", "ratio", "goal", "verdict"]
+
+
+def table_rows(results: dict) -> list[list[str]]:
+    return (
+        scan_rows(results)
+        + figures_rows(results)
+        + reminders_rows(results)
+        + tickets_rows(results)
+        + memory_rows(results)
+    )
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def print_report(results: dict) -> None:
+    rows = table_rows(results)
+    widths = [max(len(str(row[i])) for row in [HEADER, *rows]) for i in range(len(HEADER))]
+    print()
+    for row in [HEADER, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    machine = results["machine"]
+    print(
+        f"\n{machine['date_utc']} · {machine['nproc']} CPUs ({machine['cpu']}) · "
+        f"{machine['memory_gib']} GiB · PostgreSQL {machine['postgresql']} · "
+        f"Redis {machine['redis']} · Python {machine['python']} · "
+        f"total {results['elapsed_s']:.0f}s"
+    )
+    print(f"Scan profile: {results['scan_profile']}")
+
+
+def save_json(results: dict, path: Path) -> None:
+    results = {**results, "table_markdown": markdown_table(table_rows(results))}
+    path.write_text(json.dumps(results, indent=2, default=str))

@@ -1,0 +1,171 @@
+"""`make bench`: create the benchmark database, run every benchmark, print the table.
+
+Everything runs on PostgreSQL (its own database) and Redis (its own db number) with production
+settings. Each figure is a ratio to a baseline measured in the same run on the same stack."""
+
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "var" / "bench"
+
+os.environ.update(
+    {
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/multaqa_bench"
+        ),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "MULTAQA_BENCH": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "SMS_BACKEND": "notifications.sms.backends.file.SmsBackend",
+        "LOG_LEVEL": "WARNING",
+        "AXES_ENABLED": "0",
+        "MULTAQA_VAR_DIR": str(OUT_DIR / "var"),
+    }
+)
+BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def database_recreate() -> None:
+    """Drop and create the benchmark database, then migrate it."""
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(os.environ["DATABASE_URL"])
+    name = config["NAME"]
+    if not name.startswith("multaqa_bench"):
+        sys.exit(f"refusing to drop {name!r}: the benchmark database must be named multaqa_bench*")
+    admin = psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True
+    )
+
+
+def redis_flush() -> None:
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+def _stop_on_sigterm(signum, frame):
+    # Turn `kill` into an exception so that the finally blocks stop gunicorn and Celery.
+    raise SystemExit(f"stopped by signal {signum}")
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    started = time.monotonic()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    log("creating and migrating the benchmark database")
+    database_recreate()
+    redis_flush()
+
+    import django
+
+    django.setup()
+    from . import report, scan_bench
+    from .data import door_data_create
+    from .figures_bench import figures_benchmark
+    from .reminders_bench import reminders_benchmark
+    from .tickets_bench import tickets_benchmark
+
+    results: dict = {}
+    measured = sum(count for _concurrency, count in scan_bench.LEVELS)
+    log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
+    extras = scan_bench.WARMUP + 100 + 400
+    door = door_data_create(tickets=scan_bench.TICKET_POOL + extras)
+    secrets_file = OUT_DIR / "secrets.txt"
+    secrets_file.write_text("\n".join(door.secrets) + "\n")
+    spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 :]
+
+    log("scan path: query count and profile (in-process)")
+    results["scan_queries"] = scan_bench.scan_query_counts(door=door, first_secret=spare[0])
+    results["scan_profile"] = str(
+        scan_bench.scan_profile(
+            door=door, secrets=spare[1:101], output=OUT_DIR / "scan-profile.txt"
+        )
+    )
+    log("same-ticket storm in the database (threads)")
+    results["storm_db"] = {
+        "threads": 50,
+        "admitted": scan_bench.database_storm(door=door, secret=spare[201], threads=50),
+        "rows": scan_bench.admissions_of(spare[201], door.session),
+    }
+    from django.db import connections
+
+    connections.close_all()
+    log("scan throughput under gunicorn (2 workers)")
+    results["http"] = scan_bench.http_benchmarks(
+        door=door,
+        secrets_file=secrets_file,
+        extras=door.secrets[scan_bench.TICKET_POOL :],
+        port=BENCH_PORT,
+    )
+
+    log("figures at 10k, 100k, 1M attendances")
+    results["figures"] = figures_benchmark(log=log)
+    log("issuing tickets")
+    results["tickets"] = tickets_benchmark(programme=door.event.programme)
+    log("reminders through Celery + Redis")
+    results["reminders"] = reminders_benchmark(event=door.event, log=log)
+
+    results["elapsed_s"] = time.monotonic() - started
+    results["machine"] = machine_description()
+    report.print_report(results)
+    report.save_json(results, OUT_DIR / "results.json")
+
+
+def machine_description() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    import redis
+
+    redis_version = redis.Redis.from_url(os.environ["REDIS_URL"]).info()["redis_version"]
+    meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(int(meminfo[1]) / 1024 / 1024, 1),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "redis": redis_version,
+        "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+if __name__ == "__main__":
+    main()
