@@ -168,6 +168,9 @@ PAGES = {
     "api-v1:openapi-view": ("get", lambda w, r: "/api/v1/docs", None, EVERYONE),
     "core:home": ("get", lambda w, r: "/", None, EVERYONE),
     "core:health": ("get", lambda w, r: "/healthz", None, EVERYONE),
+    "core:login": ("get", lambda w, r: "/login/", None, EVERYONE),
+    # Signing out always ends on the login page, which `outcome` reads as "denied" for everyone.
+    "core:logout": ("post", lambda w, r: "/logout/", lambda w: {}, set()),
     "events:public_list": ("get", lambda w, r: "/events/", None, EVERYONE),
     "events:register": ("get", lambda w, r: f"/events/{w.event.pk}/register/", None, EVERYONE),
     "events:badges": ("get", lambda w, r: f"/events/{w.event.pk}/badges.pdf", None, ADMIN_A),
@@ -302,6 +305,15 @@ PAGES = {
     "forums:summary_new": (
         "post",
         lambda w, r: f"/forums/{w.forum.pk}/manage/summary/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:summary_delivery_retry": (
+        "post",
+        lambda w, r: (
+            f"/forums/{w.forum.pk}/manage/summary/"
+            f"{w.forum.forum_summaries.latest('number').pk}/retry/"
+        ),
         lambda w: {},
         ADMIN_A,
     ),
