@@ -50,7 +50,10 @@ class Contact(models.Model):
     """A person who speaks for an organisation: receives forum summaries, may log in as a partner."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)

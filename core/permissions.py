@@ -19,7 +19,9 @@ def organization_ids(user, role: str = Membership.Role.ORGANIZER) -> set[int]:
     cache_name = f"_multaqa_org_ids_{role}"
     if not hasattr(user, cache_name):
         ids = set(
-            Membership.objects.filter(user=user, role=role).values_list("organization_id", flat=True)
+            Membership.objects.filter(user=user, role=role).values_list(
+                "organization_id", flat=True
+            )
         )
         setattr(user, cache_name, ids)
     return getattr(user, cache_name)

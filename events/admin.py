@@ -47,7 +47,16 @@ class VenueAdmin(admin.ModelAdmin):
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 1
-    fields = ["title", "date", "start_time", "end_time", "venue", "school_name", "class_level", "capacity"]
+    fields = [
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "venue",
+        "school_name",
+        "class_level",
+        "capacity",
+    ]
     autocomplete_fields = ["venue"]
 
 
@@ -60,19 +69,43 @@ class EventAdmin(admin.ModelAdmin):
     filter_horizontal = ["co_organizers"]
     inlines = [SessionInline]
     actions = [
-        "duplicate_events", "publish_events", "close_events", "cancel_events", "print_badges",
+        "duplicate_events",
+        "publish_events",
+        "close_events",
+        "cancel_events",
+        "print_badges",
         "promote_waiting_list",
     ]
     readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["programme", "kind", "status", "organizer", "co_organizers"]}),
-        (_("Titles and descriptions"), {"fields": [
-            "title", "title_ar", "title_en", "description_fr", "description_ar", "description_en",
-        ]}),
-        (_("Dates and registration"), {"fields": [
-            "start_date", "end_date", "capacity", "registration_opens_at", "registration_closes_at",
-            "languages", "ask_nationality",
-        ]}),
+        (
+            _("Titles and descriptions"),
+            {
+                "fields": [
+                    "title",
+                    "title_ar",
+                    "title_en",
+                    "description_fr",
+                    "description_ar",
+                    "description_en",
+                ]
+            },
+        ),
+        (
+            _("Dates and registration"),
+            {
+                "fields": [
+                    "start_date",
+                    "end_date",
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "languages",
+                    "ask_nationality",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -93,11 +126,15 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Duplicate the selected events (as drafts)"))
     def duplicate_events(self, request, queryset):
-        self._run(request, queryset, event_services.event_duplicate, _("%(count)s event(s) duplicated."))
+        self._run(
+            request, queryset, event_services.event_duplicate, _("%(count)s event(s) duplicated.")
+        )
 
     @admin.action(description=_("Publish the selected events"))
     def publish_events(self, request, queryset):
-        self._run(request, queryset, event_services.event_publish, _("%(count)s event(s) published."))
+        self._run(
+            request, queryset, event_services.event_publish, _("%(count)s event(s) published.")
+        )
 
     @admin.action(description=_("Close the selected events"))
     def close_events(self, request, queryset):
@@ -105,8 +142,9 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected events"))
     def cancel_events(self, request, queryset):
-        self._run(request, queryset, event_services.event_cancel, _("%(count)s event(s) cancelled."))
-
+        self._run(
+            request, queryset, event_services.event_cancel, _("%(count)s event(s) cancelled.")
+        )
 
     @admin.action(description=_("Print badges (PDF) of every valid ticket"))
     def print_badges(self, request, queryset):
@@ -138,7 +176,15 @@ class SessionAdmin(admin.ModelAdmin):
 class AttendeeInline(admin.TabularInline):
     model = Attendee
     extra = 0
-    fields = ["first_name", "gender", "age_band", "profile", "nationality", "is_contact", "ticket_link"]
+    fields = [
+        "first_name",
+        "gender",
+        "age_band",
+        "profile",
+        "nationality",
+        "is_contact",
+        "ticket_link",
+    ]
     readonly_fields = ["ticket_link"]
 
     @admin.display(description=_("ticket"))
@@ -164,14 +210,25 @@ def _badges_response(tickets, filename: str) -> HttpResponse:
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "contact_name", "kind", "event", "language", "consent_contact", "ticket_count",
+        "id",
+        "contact_name",
+        "kind",
+        "event",
+        "language",
+        "consent_contact",
+        "ticket_count",
         "created_at",
     ]
     list_filter = ["event__programme", "event", "kind", "source", "language"]
     search_fields = ["contact_name", "event__title"]
     inlines = [AttendeeInline]
-    exclude = ["access_token", "consent_recorded_at", "consent_wording_version", "source",
-               "personal_data_purged_at"]
+    exclude = [
+        "access_token",
+        "consent_recorded_at",
+        "consent_wording_version",
+        "source",
+        "personal_data_purged_at",
+    ]
     readonly_fields = ["confirmation_page", "badges"]
     actions = ["print_badges", "erase_personal_data"]
 
@@ -219,8 +276,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             try:
                 obj.phone = phone_to_e164(obj.phone)
             except ValidationError:
-                self.message_user(request, _("The phone number was not valid and was not kept."),
-                                  messages.WARNING)
+                self.message_user(
+                    request, _("The phone number was not valid and was not kept."), messages.WARNING
+                )
                 obj.phone = ""
         super().save_model(request, obj, form, change)
 
@@ -241,10 +299,10 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Print badges (PDF) for the selected registrations"))
     def print_badges(self, request, queryset):
-        tickets = Ticket.objects.filter(
-            attendee__registration__in=queryset, status=Ticket.Status.VALID
-        ).select_related("attendee", "event").order_by(
-            "attendee__registration_id", "-attendee__is_contact", "attendee_id"
+        tickets = (
+            Ticket.objects.filter(attendee__registration__in=queryset, status=Ticket.Status.VALID)
+            .select_related("attendee", "event")
+            .order_by("attendee__registration_id", "-attendee__is_contact", "attendee_id")
         )
         return _badges_response(tickets, "badges")
 
@@ -255,8 +313,16 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ["status", "event"]
     search_fields = ["short_code"]
     exclude = ["secret"]
-    readonly_fields = ["event", "attendee", "short_code", "status", "issued_at", "reissued_at",
-                       "cancelled_at", "ticket_page"]
+    readonly_fields = [
+        "event",
+        "attendee",
+        "short_code",
+        "status",
+        "issued_at",
+        "reissued_at",
+        "cancelled_at",
+        "ticket_page",
+    ]
     actions = ["cancel_tickets", "reissue_tickets", "print_badges"]
 
     def get_queryset(self, request):
@@ -275,8 +341,9 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket page"))
     def ticket_page(self, ticket):
-        return format_html('<a href="{}" target="_blank">{}</a>', ticket.get_absolute_url(),
-                           _("Open"))
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', ticket.get_absolute_url(), _("Open")
+        )
 
     def _each(self, request, queryset, service, done_message):
         done = 0
@@ -291,13 +358,15 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected tickets (frees places for the waiting list)"))
     def cancel_tickets(self, request, queryset):
-        self._each(request, queryset, ticket_services.ticket_cancel,
-                   _("%(count)s ticket(s) cancelled."))
+        self._each(
+            request, queryset, ticket_services.ticket_cancel, _("%(count)s ticket(s) cancelled.")
+        )
 
     @admin.action(description=_("Re-issue the selected tickets (the old QR codes stop working)"))
     def reissue_tickets(self, request, queryset):
-        self._each(request, queryset, ticket_services.ticket_reissue,
-                   _("%(count)s ticket(s) re-issued."))
+        self._each(
+            request, queryset, ticket_services.ticket_reissue, _("%(count)s ticket(s) re-issued.")
+        )
 
     @admin.action(description=_("Print badges (PDF) for the selected tickets"))
     def print_badges(self, request, queryset):

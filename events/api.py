@@ -4,7 +4,7 @@ and hands over to services; business rules live in events/services."""
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -100,7 +100,7 @@ def list_organizations(request, search: str = ""):
 
 @router.post("/organizations", response={201: OrganizationOut, **ERRORS})
 def create_organization(request, payload: OrganizationIn):
-    return 201, organization_services.organization_create(**payload.dict())
+    return Status(201, organization_services.organization_create(**payload.dict()))
 
 
 @router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
@@ -142,7 +142,7 @@ def create_programme(request, payload: ProgrammeIn):
         targets=[_target_fields(target) for target in payload.targets],
         **data,
     )
-    return 201, programme
+    return Status(201, programme)
 
 
 @router.patch("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
@@ -171,7 +171,9 @@ def _target_fields(payload: TargetIn) -> dict:
 @router.post("/programmes/{programme_id}/targets", response={201: TargetOut, **ERRORS})
 def create_target(request, programme_id: int, payload: TargetIn):
     programme = _own_programme(request, programme_id)
-    return 201, programme_services.target_create(programme=programme, **_target_fields(payload))
+    return Status(
+        201, programme_services.target_create(programme=programme, **_target_fields(payload))
+    )
 
 
 @router.put("/targets/{target_id}", response={200: TargetOut, **ERRORS})
@@ -186,7 +188,7 @@ def delete_target(request, target_id: int):
     target = get_object_or_404(Target.objects.select_related("programme"), pk=target_id)
     _own_programme(request, target.programme_id)
     programme_services.target_delete(target=target)
-    return 204, None
+    return Status(204, None)
 
 
 # Events -----------------------------------------------------------------------------------------
@@ -217,12 +219,14 @@ def create_event(request, payload: EventIn):
         event = event_services.event_create(
             programme=programme,
             organizer=organizer,
-            co_organizers=_referenced_many(Organization, payload.co_organizer_ids, "co_organizer_ids"),
+            co_organizers=_referenced_many(
+                Organization, payload.co_organizer_ids, "co_organizer_ids"
+            ),
             **data,
         )
         for session in payload.sessions:
             _session_create(event, session)
-    return 201, event
+    return Status(201, event)
 
 
 @router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
@@ -246,7 +250,7 @@ def set_event_status(request, event_id: int, payload: EventStatusIn):
 @router.post("/events/{event_id}/duplicate", response={201: EventOut, **ERRORS})
 def duplicate_event(request, event_id: int, payload: EventDuplicateIn):
     event = _own_event(request, event_id)
-    return 201, event_services.event_duplicate(event=event, start_date=payload.start_date)
+    return Status(201, event_services.event_duplicate(event=event, start_date=payload.start_date))
 
 
 # Sessions ---------------------------------------------------------------------------------------
@@ -265,7 +269,7 @@ def list_sessions(request, event_id: int):
 
 @router.post("/events/{event_id}/sessions", response={201: SessionOut, **ERRORS})
 def create_session(request, event_id: int, payload: SessionIn):
-    return 201, _session_create(_own_event(request, event_id), payload)
+    return Status(201, _session_create(_own_event(request, event_id), payload))
 
 
 @router.patch("/sessions/{session_id}", response={200: SessionOut, **ERRORS})
@@ -280,7 +284,7 @@ def update_session(request, session_id: int, payload: SessionPatch):
 @router.delete("/sessions/{session_id}", response={204: None, **ERRORS})
 def delete_session(request, session_id: int):
     event_services.session_delete(session=_own_session(request, session_id))
-    return 204, None
+    return Status(204, None)
 
 
 # Registrations and tickets ----------------------------------------------------------------------
@@ -332,7 +336,7 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
         sessions=sessions,
         source=Registration.Source.API,
     )
-    return 201, _registration_out(registration)
+    return Status(201, _registration_out(registration))
 
 
 @router.post("/events/{event_id}/registrations/import", response={200: ImportReportOut, **ERRORS})
@@ -344,11 +348,15 @@ def import_registrations(request, event_id: int, file: File[UploadedFile], dry_r
 
 @router.post("/tickets/{ticket_id}/cancel", response={200: TicketOut, **ERRORS})
 def cancel_ticket(request, ticket_id: int):
-    ticket = ticket_services.ticket_cancel(ticket=_own_ticket(request, ticket_id), actor=request.auth)
+    ticket = ticket_services.ticket_cancel(
+        ticket=_own_ticket(request, ticket_id), actor=request.auth
+    )
     return _own_ticket(request, ticket.pk)
 
 
 @router.post("/tickets/{ticket_id}/reissue", response={200: TicketOut, **ERRORS})
 def reissue_ticket(request, ticket_id: int):
-    ticket = ticket_services.ticket_reissue(ticket=_own_ticket(request, ticket_id), actor=request.auth)
+    ticket = ticket_services.ticket_reissue(
+        ticket=_own_ticket(request, ticket_id), actor=request.auth
+    )
     return _own_ticket(request, ticket.pk)

@@ -31,7 +31,12 @@ ORGANIZATIONS = [
     ("Centre médico-social de l'Oriental", "CMSO", Organization.Kind.MEDICAL_SOCIAL, "fr"),
     ("Commune d'Oujda", "", Organization.Kind.COMMUNE, "ar"),
     ("Région de l'Oriental", "", Organization.Kind.REGION, "ar"),
-    ("Direction provinciale de l'Éducation nationale", "DPEN", Organization.Kind.STATE_SERVICE, "ar"),
+    (
+        "Direction provinciale de l'Éducation nationale",
+        "DPEN",
+        Organization.Kind.STATE_SERVICE,
+        "ar",
+    ),
     ("Collectif des communautés subsahariennes", "CCS", Organization.Kind.MIGRANT_COLLECTIVE, "fr"),
     ("Fonds pour l'inclusion et la cohésion", "FIC", Organization.Kind.DONOR, "en"),
 ]
@@ -63,27 +68,49 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
     counter = _Counter()
     orgs = {
         acronym or name: counter.get_or_create(
-            Organization, name=name, defaults={"acronym": acronym, "kind": kind, "city": "Oujda",
-                                                "preferred_language": lang}
+            Organization,
+            name=name,
+            defaults={
+                "acronym": acronym,
+                "kind": kind,
+                "city": "Oujda",
+                "preferred_language": lang,
+            },
         )
         for name, acronym, kind, lang in ORGANIZATIONS
     }
     ngo, health, donor = orgs["AOTA"], orgs["CMSO"], orgs["FIC"]
     commune, region, education = (
-        orgs["Commune d'Oujda"], orgs["Région de l'Oriental"], orgs["DPEN"],
+        orgs["Commune d'Oujda"],
+        orgs["Région de l'Oriental"],
+        orgs["DPEN"],
     )
     for org, name, role, email in [
-        (commune, "Service des affaires sociales", "Chef de service", "social@commune-oujda.example"),
-        (region, "Direction du développement social", "Chargée de mission", "social@region.example"),
+        (
+            commune,
+            "Service des affaires sociales",
+            "Chef de service",
+            "social@commune-oujda.example",
+        ),
+        (
+            region,
+            "Direction du développement social",
+            "Chargée de mission",
+            "social@region.example",
+        ),
         (education, "Bureau de la vie scolaire", "Responsable", "vie.scolaire@dpen.example"),
         (orgs["CCS"], "Coordination du collectif", "Porte-parole", "contact@ccs.example"),
     ]:
-        counter.get_or_create(Contact, organization=org, name=name,
-                              defaults={"role": role, "email": email,
-                                        "preferred_language": org.preferred_language})
+        counter.get_or_create(
+            Contact,
+            organization=org,
+            name=name,
+            defaults={"role": role, "email": email, "preferred_language": org.preferred_language},
+        )
     venues = {
-        name: counter.get_or_create(Venue, name=name, city="Oujda",
-                                    defaults={"kind": kind, "capacity": capacity})
+        name: counter.get_or_create(
+            Venue, name=name, city="Oujda", defaults={"kind": kind, "capacity": capacity}
+        )
         for name, kind, capacity in VENUES
     }
 
@@ -109,45 +136,121 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
         (Measure.EVENTS_HELD, 12, "", "", None),
         (Measure.ATTENDANCES, 1500, "profile", "migrant", 40),
     ]:
-        counter.get_or_create(Target, programme=programme, measure=measure,
-                              defaults={"value": value, "share_field": field,
-                                        "share_value": share_value, "share_min_percent": pct})
+        counter.get_or_create(
+            Target,
+            programme=programme,
+            measure=measure,
+            defaults={
+                "value": value,
+                "share_field": field,
+                "share_value": share_value,
+                "share_min_percent": pct,
+            },
+        )
 
     fair_day = today + datetime.timedelta(days=10)
-    fair = _event(counter, programme, ngo, EventKind.AFRICAN_FAIR, "Foire africaine d'Oujda",
-           "معرض إفريقيا بوجدة", "Oujda African Fair", fair_day, 3,
-           [(venues["Place du 16 Août"], datetime.time(10), datetime.time(19), "", "")],
-           capacity=1500, co=[health, orgs["CCS"]],
-           description="Trois jours de musique, cuisine, artisanat et stands d'information santé.")
+    fair = _event(
+        counter,
+        programme,
+        ngo,
+        EventKind.AFRICAN_FAIR,
+        "Foire africaine d'Oujda",
+        "معرض إفريقيا بوجدة",
+        "Oujda African Fair",
+        fair_day,
+        3,
+        [(venues["Place du 16 Août"], datetime.time(10), datetime.time(19), "", "")],
+        capacity=1500,
+        co=[health, orgs["CCS"]],
+        description="Trois jours de musique, cuisine, artisanat et stands d'information santé.",
+    )
     schools = [venues["École Ibn Sina"], venues["École Al Qods"], venues["École Annahda"]]
     campaign_day = today + datetime.timedelta(days=3)
-    campaign = _event(counter, programme, ngo, EventKind.SCHOOL_CAMPAIGN,
-           "Campagne « Nos différences, notre richesse »", "حملة اختلافنا غنانا",
-           "School campaign: our differences, our wealth", campaign_day, 14,
-           [(schools[i % 3], datetime.time(9), datetime.time(11), schools[i % 3].name,
-             ["CE6", "1re année collège"][i % 2]) for i in range(6)],
-           capacity=180, co=[education])
+    campaign = _event(
+        counter,
+        programme,
+        ngo,
+        EventKind.SCHOOL_CAMPAIGN,
+        "Campagne « Nos différences, notre richesse »",
+        "حملة اختلافنا غنانا",
+        "School campaign: our differences, our wealth",
+        campaign_day,
+        14,
+        [
+            (
+                schools[i % 3],
+                datetime.time(9),
+                datetime.time(11),
+                schools[i % 3].name,
+                ["CE6", "1re année collège"][i % 2],
+            )
+            for i in range(6)
+        ],
+        capacity=180,
+        co=[education],
+    )
     for week in range(3):
-        _event(counter, programme, ngo, EventKind.CONVIVIALITY_MEETING,
-               f"Rencontre conviviale des familles n°{week + 1}", f"لقاء ودي للأسر رقم {week + 1}",
-               f"Family conviviality meeting #{week + 1}",
-               today + datetime.timedelta(days=5 + 7 * week), 1,
-               [(venues["Maison de quartier Lazaret"], datetime.time(15), datetime.time(18), "", "")],
-               capacity=60, co=[orgs["CCS"]])
-    _event(counter, programme, ngo, EventKind.FORUM, "Forum régional sur la migration",
-           "المنتدى الجهوي حول الهجرة", "Regional forum on migration",
-           today + datetime.timedelta(days=20), 1,
-           [(venues["Salle des conférences de la Région"], datetime.time(9), datetime.time(17), "", "")],
-           capacity=200, co=[region, commune],
-           description="Ateliers thématiques et recommandations aux institutions de la région.")
+        _event(
+            counter,
+            programme,
+            ngo,
+            EventKind.CONVIVIALITY_MEETING,
+            f"Rencontre conviviale des familles n°{week + 1}",
+            f"لقاء ودي للأسر رقم {week + 1}",
+            f"Family conviviality meeting #{week + 1}",
+            today + datetime.timedelta(days=5 + 7 * week),
+            1,
+            [(venues["Maison de quartier Lazaret"], datetime.time(15), datetime.time(18), "", "")],
+            capacity=60,
+            co=[orgs["CCS"]],
+        )
+    _event(
+        counter,
+        programme,
+        ngo,
+        EventKind.FORUM,
+        "Forum régional sur la migration",
+        "المنتدى الجهوي حول الهجرة",
+        "Regional forum on migration",
+        today + datetime.timedelta(days=20),
+        1,
+        [
+            (
+                venues["Salle des conférences de la Région"],
+                datetime.time(9),
+                datetime.time(17),
+                "",
+                "",
+            )
+        ],
+        capacity=200,
+        co=[region, commune],
+        description="Ateliers thématiques et recommandations aux institutions de la région.",
+    )
 
     _demo_registrations(counter, fair, campaign)
     user = _demo_organizer(counter, ngo)
-    return DemoResult(username=user.username, password=DEMO_PASSWORD, created_objects=counter.created)
+    return DemoResult(
+        username=user.username, password=DEMO_PASSWORD, created_objects=counter.created
+    )
 
 
-def _event(counter, programme, organizer, kind, title, title_ar, title_en, first_day, days,
-           sessions, *, capacity, co=(), description=""):
+def _event(
+    counter,
+    programme,
+    organizer,
+    kind,
+    title,
+    title_ar,
+    title_en,
+    first_day,
+    days,
+    sessions,
+    *,
+    capacity,
+    co=(),
+    description="",
+):
     event = counter.get_or_create(
         Event,
         programme=programme,
@@ -167,13 +270,24 @@ def _event(counter, programme, organizer, kind, title, title_ar, title_en, first
     event.co_organizers.add(*co)
     for index, (venue, start, end, school, level) in enumerate(sessions):
         # A multi-day event with one session pattern repeats it every day.
-        dates = [event.start_date + datetime.timedelta(days=d) for d in range(days)] if len(
-            sessions) == 1 else [event.start_date + datetime.timedelta(days=2 * index)]
+        dates = (
+            [event.start_date + datetime.timedelta(days=d) for d in range(days)]
+            if len(sessions) == 1
+            else [event.start_date + datetime.timedelta(days=2 * index)]
+        )
         for date in dates:
             counter.get_or_create(
-                Session, event=event, date=date, start_time=start, venue=venue,
-                defaults={"end_time": end, "school_name": school, "class_level": level,
-                          "title": school and f"{school} — {level}"},
+                Session,
+                event=event,
+                date=date,
+                start_time=start,
+                venue=venue,
+                defaults={
+                    "end_time": end,
+                    "school_name": school,
+                    "class_level": level,
+                    "title": school and f"{school} — {level}",
+                },
             )
     return event
 
@@ -183,24 +297,34 @@ def _demo_organizer(counter, organization):
     user = user_model.objects.filter(username=DEMO_USERNAME).first()
     if user is None:
         user = user_model.objects.create_user(
-            DEMO_USERNAME, email="organisateur@multaqa.local", password=DEMO_PASSWORD,
-            is_staff=True, first_name="Salma",
+            DEMO_USERNAME,
+            email="organisateur@multaqa.local",
+            password=DEMO_PASSWORD,
+            is_staff=True,
+            first_name="Salma",
         )
         counter.created += 1
     group = counter.get_or_create(Group, name=ORGANIZER_GROUP)
-    group.permissions.set(Permission.objects.filter(
-        content_type__app_label__in=["events", "attendance", "notifications", "forums"]
-    ))
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["events", "attendance", "notifications", "forums"]
+        )
+    )
     user.groups.add(group)
-    counter.get_or_create(Membership, user=user, organization=organization,
-                          role=Membership.Role.ORGANIZER)
+    counter.get_or_create(
+        Membership, user=user, organization=organization, role=Membership.Role.ORGANIZER
+    )
     return user
 
 
 # Registrations with tickets, so that the door scanner has something to scan in `make run`.
 # Contact names are the natural key; no phone or e-mail, so no message is ever sent for them.
-DEMO_FAMILY = [("Fatou", "female", "25-59"), ("Moussa", "male", "25-59"), ("Awa", "female", "5-11"),
-               ("Ibrahima", "male", "0-4")]
+DEMO_FAMILY = [
+    ("Fatou", "female", "25-59"),
+    ("Moussa", "male", "25-59"),
+    ("Awa", "female", "5-11"),
+    ("Ibrahima", "male", "0-4"),
+]
 DEMO_CLASS_SIZE = 12
 
 
@@ -213,26 +337,57 @@ def _demo_registrations(counter, fair, campaign):
         contact_name = people[0][0]
         if Registration.objects.filter(event=event, contact_name=contact_name).exists():
             return
-        persons = [PersonData(first_name=name, gender=gender, age_band=age, profile=profile)
-                   for name, gender, age in people]
+        persons = [
+            PersonData(first_name=name, gender=gender, age_band=age, profile=profile)
+            for name, gender, age in people
+        ]
         registration = registration_create(
-            event=event, contact=persons[0], members=persons[1:], kind=kind, language=language,
-            consent_register=True, consent_contact=False, source=Registration.Source.ADMIN,
+            event=event,
+            contact=persons[0],
+            members=persons[1:],
+            kind=kind,
+            language=language,
+            consent_register=True,
+            consent_contact=False,
+            source=Registration.Source.ADMIN,
             sessions=sessions,
         )
         counter.created += 1 + 2 * len(persons)  # the registration, its people and their tickets
         return registration
 
-    register(fair, [("Aminata", "female", "18-24")], kind=Registration.Kind.INDIVIDUAL,
-             profile=Profile.MIGRANT, language="fr")
-    register(fair, [("Youssef", "male", "25-59")], kind=Registration.Kind.INDIVIDUAL,
-             profile=Profile.HOST, language="ar")
-    register(fair, [("Grace", "female", "60+")], kind=Registration.Kind.INDIVIDUAL,
-             profile=Profile.REFUGEE, language="en")
-    register(fair, DEMO_FAMILY, kind=Registration.Kind.HOUSEHOLD, profile=Profile.MIGRANT,
-             language="fr")
+    register(
+        fair,
+        [("Aminata", "female", "18-24")],
+        kind=Registration.Kind.INDIVIDUAL,
+        profile=Profile.MIGRANT,
+        language="fr",
+    )
+    register(
+        fair,
+        [("Youssef", "male", "25-59")],
+        kind=Registration.Kind.INDIVIDUAL,
+        profile=Profile.HOST,
+        language="ar",
+    )
+    register(
+        fair,
+        [("Grace", "female", "60+")],
+        kind=Registration.Kind.INDIVIDUAL,
+        profile=Profile.REFUGEE,
+        language="en",
+    )
+    register(
+        fair, DEMO_FAMILY, kind=Registration.Kind.HOUSEHOLD, profile=Profile.MIGRANT, language="fr"
+    )
     first_visit = campaign.sessions.order_by("date", "start_time").first()
-    pupils = [(f"Élève {n}", "female" if n % 2 else "male", "5-11")
-              for n in range(1, DEMO_CLASS_SIZE + 1)]
-    register(campaign, [("Mme Benali", "female", "25-59"), *pupils], kind=Registration.Kind.GROUP,
-             profile=Profile.HOST, language="fr", sessions=[first_visit] if first_visit else [])
+    pupils = [
+        (f"Élève {n}", "female" if n % 2 else "male", "5-11") for n in range(1, DEMO_CLASS_SIZE + 1)
+    ]
+    register(
+        campaign,
+        [("Mme Benali", "female", "25-59"), *pupils],
+        kind=Registration.Kind.GROUP,
+        profile=Profile.HOST,
+        language="fr",
+        sessions=[first_visit] if first_visit else [],
+    )

@@ -107,8 +107,17 @@ class ProgrammeOut(ModelSchema):
     class Meta:
         model = Programme
         fields = [
-            "id", "code", "name", "description", "lead_organization", "start_date", "end_date",
-            "budget", "currency", "retention_days", "small_number_threshold",
+            "id",
+            "code",
+            "name",
+            "description",
+            "lead_organization",
+            "start_date",
+            "end_date",
+            "budget",
+            "currency",
+            "retention_days",
+            "small_number_threshold",
         ]
 
     @staticmethod
@@ -146,8 +155,16 @@ class SessionOut(ModelSchema):
     class Meta:
         model = Session
         fields = [
-            "id", "event", "title", "date", "start_time", "end_time", "venue", "school_name",
-            "class_level", "capacity",
+            "id",
+            "event",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "venue",
+            "school_name",
+            "class_level",
+            "capacity",
         ]
 
 
@@ -206,10 +223,24 @@ class EventOut(ModelSchema):
     class Meta:
         model = Event
         fields = [
-            "id", "programme", "kind", "status", "title", "title_ar", "title_en",
-            "description_fr", "description_ar", "description_en", "organizer", "start_date",
-            "end_date", "capacity", "registration_opens_at", "registration_closes_at",
-            "languages", "ask_nationality",
+            "id",
+            "programme",
+            "kind",
+            "status",
+            "title",
+            "title_ar",
+            "title_en",
+            "description_fr",
+            "description_ar",
+            "description_en",
+            "organizer",
+            "start_date",
+            "end_date",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "languages",
+            "ask_nationality",
         ]
 
     @staticmethod
@@ -294,8 +325,16 @@ class RegistrationOut(ModelSchema):
     class Meta:
         model = Registration
         fields = [
-            "id", "event", "kind", "contact_name", "language", "consent_contact",
-            "consent_recorded_at", "consent_wording_version", "source", "created_at",
+            "id",
+            "event",
+            "kind",
+            "contact_name",
+            "language",
+            "consent_contact",
+            "consent_recorded_at",
+            "consent_wording_version",
+            "source",
+            "created_at",
         ]
 
     @staticmethod

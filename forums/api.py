@@ -4,7 +4,7 @@ for its partners (signed-link token in X-Partner-Token, or a partner's session).
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import APIKeyHeader, SessionAuth
 
 from core.auth import staff_auth
@@ -138,7 +138,7 @@ def assign_rapporteur(request, event_id: int, payload: RapporteurIn):
     assignment = services.rapporteur_assign(
         event=event, user=user, workshop=workshop, assigned_by=request.auth
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.get("/forums/{event_id}/recommendations", response={200: list[RecommendationOut], **ERRORS})
@@ -156,7 +156,7 @@ def create_recommendation(request, event_id: int, payload: RecommendationIn):
         addressed_to=_organizations(payload.addressed_to_ids),
         **_fields(payload, event, partial=False),
     )
-    return 201, recommendation
+    return Status(201, recommendation)
 
 
 @router.get("/recommendations/{recommendation_id}", response={200: RecommendationOut, **ERRORS})
@@ -180,7 +180,7 @@ def delete_recommendation(request, recommendation_id: int):
     services.recommendation_delete(
         recommendation=_recommendation(request, recommendation_id), user=request.auth
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -218,7 +218,7 @@ def build_new_summary_version(request, event_id: int, payload: SummaryVersionIn)
     summary = summary_publish(
         event=event, new_version=True, user=request.auth, language=payload.language or ""
     )
-    return 201, _summary_out(summary, language=summary.language, organization_id=None)
+    return Status(201, _summary_out(summary, language=summary.language, organization_id=None))
 
 
 @router.get(

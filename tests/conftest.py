@@ -29,7 +29,9 @@ def _missing_service(marker: str) -> str | None:
     """Why the service a marker names is unavailable, or None when it is there."""
     if marker == "postgres":
         vendor = settings.DATABASES["default"]["ENGINE"]
-        return None if "postgresql" in vendor else "needs PostgreSQL (set DATABASE_URL=postgres://…)"
+        return (
+            None if "postgresql" in vendor else "needs PostgreSQL (set DATABASE_URL=postgres://…)"
+        )
     if marker == "redis":
         url = settings.REDIS_URL
         if not url:

@@ -189,6 +189,8 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     profile = Profile.MIGRANT
     headcount = 1
     recorded_at = factory.LazyFunction(timezone.now)
+
+
 # Forums (issue 8) --------------------------------------------------------------------------------
 from forums.models import Recommendation, Theme, Workshop  # noqa: E402
 

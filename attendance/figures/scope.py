@@ -72,8 +72,7 @@ def counted_attendances(
         # A subquery, not a join: joining co-organisers would repeat each attendance row once
         # per co-organiser and inflate every sum.
         partner_events = Event.objects.filter(
-            Q(organizer_id=filters.organization_id)
-            | Q(co_organizers__id=filters.organization_id)
+            Q(organizer_id=filters.organization_id) | Q(co_organizers__id=filters.organization_id)
         ).values("pk")
         queryset = queryset.filter(event__in=partner_events)
     return queryset

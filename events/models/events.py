@@ -52,7 +52,10 @@ class Event(models.Model):
         verbose_name=_("organizer"),
     )
     co_organizers = models.ManyToManyField(
-        Organization, blank=True, related_name="co_organized_events", verbose_name=_("co-organisers")
+        Organization,
+        blank=True,
+        related_name="co_organized_events",
+        verbose_name=_("co-organisers"),
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -103,7 +106,10 @@ class Event(models.Model):
             self.programme_id
             and self.start_date
             and self.end_date
-            and (self.start_date < self.programme.start_date or self.end_date > self.programme.end_date)
+            and (
+                self.start_date < self.programme.start_date
+                or self.end_date > self.programme.end_date
+            )
         ):
             errors["start_date"] = _("The event must take place within its programme's dates.")
         if errors:
@@ -164,12 +170,16 @@ class Session(models.Model):
         return f"{label} — {self.date:%d/%m/%Y} {self.start_time:%H:%M}"
 
     def clean(self):
-        if self.event_id and self.date and not (
-            self.event.start_date <= self.date <= self.event.end_date
+        if (
+            self.event_id
+            and self.date
+            and not (self.event.start_date <= self.date <= self.event.end_date)
         ):
             raise ValidationError(
                 {
-                    "date": _("The session must fall within its event's dates (%(start)s – %(end)s).")
+                    "date": _(
+                        "The session must fall within its event's dates (%(start)s – %(end)s)."
+                    )
                     % {"start": self.event.start_date, "end": self.event.end_date}
                 }
             )

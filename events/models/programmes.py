@@ -133,8 +133,10 @@ class Target(models.Model):
             choices = DIMENSIONS[self.share_field]
             if self.share_value not in choices.values:
                 raise ValidationError(
-                    {"share_value": _("Choose one of: %(values)s.")
-                     % {"values": ", ".join(choices.values)}}
+                    {
+                        "share_value": _("Choose one of: %(values)s.")
+                        % {"values": ", ".join(choices.values)}
+                    }
                 )
         if self.share_min_percent is not None and not (
             Decimal(0) < self.share_min_percent <= Decimal(100)

@@ -111,9 +111,7 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         indexes = [models.Index(fields=["event", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(secret=""), name="ticket_secret_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(secret=""), name="ticket_secret_not_empty"),
         ]
 
     def __str__(self) -> str:

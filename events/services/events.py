@@ -13,12 +13,32 @@ from .common import apply_fields, save_validated
 from .tickets import waitlist_promote
 
 EVENT_FIELDS = {
-    "programme", "kind", "title", "title_ar", "title_en", "description_fr", "description_ar",
-    "description_en", "organizer", "start_date", "end_date", "capacity", "registration_opens_at",
-    "registration_closes_at", "languages", "ask_nationality",
+    "programme",
+    "kind",
+    "title",
+    "title_ar",
+    "title_en",
+    "description_fr",
+    "description_ar",
+    "description_en",
+    "organizer",
+    "start_date",
+    "end_date",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "languages",
+    "ask_nationality",
 }
 SESSION_FIELDS = {
-    "title", "date", "start_time", "end_time", "venue", "school_name", "class_level", "capacity",
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "venue",
+    "school_name",
+    "class_level",
+    "capacity",
 }
 # Which status may follow which: draft → published → closed, and cancelled from draft/published.
 TRANSITIONS = {
@@ -27,7 +47,10 @@ TRANSITIONS = {
     EventStatus.CLOSED: set(),
     EventStatus.CANCELLED: set(),
 }
-STATUS_SIGNALS = {EventStatus.CANCELLED: signals.event_cancelled, EventStatus.CLOSED: signals.event_closed}
+STATUS_SIGNALS = {
+    EventStatus.CANCELLED: signals.event_cancelled,
+    EventStatus.CLOSED: signals.event_closed,
+}
 
 
 @transaction.atomic

@@ -6,8 +6,16 @@ from events.models import Programme, Target
 from .common import apply_fields, save_validated
 
 PROGRAMME_FIELDS = {
-    "code", "name", "description", "lead_organization", "start_date", "end_date", "budget",
-    "currency", "retention_days", "small_number_threshold",
+    "code",
+    "name",
+    "description",
+    "lead_organization",
+    "start_date",
+    "end_date",
+    "budget",
+    "currency",
+    "retention_days",
+    "small_number_threshold",
 }
 TARGET_FIELDS = {"measure", "value", "share_field", "share_value", "share_min_percent"}
 
