@@ -9,12 +9,12 @@ from ninja.security import HttpBearer
 from core.errors import ApplicationError
 from core.ratelimit import ratelimit_hit
 
-from .services.tokens import door_token_authenticate
+from .services.tokens import door_token_authenticate, door_token_recall
 
 
 class DoorTokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        door_token = door_token_authenticate(token)
+        door_token = self.find(token)
         if door_token is None:
             return None
         limit, window = settings.DOOR_TOKEN_RATE_LIMIT
@@ -28,5 +28,17 @@ class DoorTokenAuth(HttpBearer):
             )
         return door_token
 
+    def find(self, raw_token: str):
+        return door_token_authenticate(raw_token)
+
+
+class ScanTokenAuth(DoorTokenAuth):
+    """For the scan endpoint: the token may come from this process's recent reads (one query
+    less per scan), and the scan's own read confirms it is still active (revoked: 401)."""
+
+    def find(self, raw_token: str):
+        return door_token_recall(raw_token)
+
 
 door_token_auth = DoorTokenAuth()
+scan_token_auth = ScanTokenAuth()

@@ -21,9 +21,15 @@ class Attendance(models.Model):
         PAPER = "paper", _("Paper list")
         OFFLINE = "offline", _("Offline scan, synced")
 
-    # Denormalised from session so that figures over millions of rows need no join.
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="attendances")
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
+    # Denormalised from session so that figures over millions of rows need no join. Neither
+    # needs an index of its own: the composite indexes below start with them, and every index
+    # is one more write on each admission at the door.
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="attendances", db_index=False
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendances", db_index=False
+    )
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
     )
@@ -158,9 +164,15 @@ class ScanAttempt(models.Model):
     """Every request made at the door, failures included, with the answer it got. The answer is
     stored so that a retried request (same nonce) gets the same answer and records nothing twice."""
 
-    token = models.ForeignKey(DoorToken, on_delete=models.PROTECT, related_name="attempts")
+    # No single-column index for token and session: the unique (token, nonce) and the session
+    # indexes below start with them (one write less per scan each).
+    token = models.ForeignKey(
+        DoorToken, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="scan_attempts")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="scan_attempts", db_index=False
+    )
     action = models.CharField(_("action"), max_length=20, choices=DoorAction.choices)
     status = models.CharField(_("status"), max_length=20, choices=ScanStatus.choices)
     # Truncated: enough to recognise a mistyped code, not a place to store arbitrary input.

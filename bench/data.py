@@ -119,6 +119,9 @@ def door_data_create(*, tickets: int) -> DoorData:
     issued = door_token_create(label="Bench gate", events=[event], created_by=None)
     with connection.cursor() as cursor:
         cursor.execute(BASELINE_TABLE_SQL)
+        # Statistics, as autovacuum keeps them on a live database: freshly bulk-loaded tables
+        # have none, and the planner would pick its plans blind.
+        cursor.execute("ANALYZE")
     return DoorData(
         event=event,
         session=session,

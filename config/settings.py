@@ -81,6 +81,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The door scan's few statements are prepared on PostgreSQL (core/fastsql.py); turn off behind a
+# transaction-pooling proxy (e.g. PgBouncer in transaction mode), which cannot keep them.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

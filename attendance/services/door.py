@@ -28,18 +28,43 @@ def door_settings_for(event) -> DoorSettings:
 
 def checkin_window(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
     door = door_settings_for(session.event)
+    return window_of(
+        session.date,
+        session.start_time,
+        session.end_time,
+        opens_minutes_before=door.opens_minutes_before,
+        closes_minutes_after=door.closes_minutes_after,
+    )
+
+
+def window_of(
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    *,
+    opens_minutes_before: int,
+    closes_minutes_after: int,
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """When the door of a session on `date` from `start_time` to `end_time` opens and closes."""
     tz = timezone.get_current_timezone()
-    starts = timezone.make_aware(datetime.datetime.combine(session.date, session.start_time), tz)
-    ends = timezone.make_aware(datetime.datetime.combine(session.date, session.end_time), tz)
+    starts = timezone.make_aware(datetime.datetime.combine(date, start_time), tz)
+    ends = timezone.make_aware(datetime.datetime.combine(date, end_time), tz)
     return (
-        starts - datetime.timedelta(minutes=door.opens_minutes_before),
-        ends + datetime.timedelta(minutes=door.closes_minutes_after),
+        starts - datetime.timedelta(minutes=opens_minutes_before),
+        ends + datetime.timedelta(minutes=closes_minutes_after),
     )
 
 
 def session_not_open_message(session: Session, now: datetime.datetime) -> str | None:
     """Why the door of `session` is closed at `now`, or None when it is open."""
-    opens, closes = checkin_window(session)
+    return closed_message(checkin_window(session), now)
+
+
+def closed_message(
+    window: tuple[datetime.datetime, datetime.datetime], now: datetime.datetime
+) -> str | None:
+    """Why a door with this check-in window is closed at `now`, or None when it is open."""
+    opens, closes = window
     if opens <= now <= closes:
         return None
     opens, closes = timezone.localtime(opens), timezone.localtime(closes)

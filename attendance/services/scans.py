@@ -1,64 +1,37 @@
-"""Admitting a ticket holder at the door (and scanning them out where the event wants it)."""
+"""Admitting a ticket holder at the door (and scanning them out where the event wants it).
+
+A scan is the door's hot path: a volunteer waits for the answer with a queue behind them. It reads
+with two plain SQL statements (attendance/scan_reads.py); a first admission then writes the
+attendance and the scan log row in one transaction, any other answer writes the scan log row
+alone. The database's one-admission constraint, not a read before the write, decides who enters."""
 
 import datetime
-import re
 import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError
-from events.codes import normalize_short_code
-from events.models import Attendee, Session, Ticket
+from core.errors import ApplicationError, NotFound
+from core.fastsql import insert_row, insert_row_and_child
+from events.models import Session, Ticket
 
 from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus
-from .door import (
-    answer_once,
-    door_input,
-    door_settings_for,
-    session_not_open_message,
-    token_may_use,
-    truncate_text,
+from ..scan_reads import (
+    MAX_TEXT_LENGTH,
+    Admission,
+    DoorTicket,
+    ScanContext,
+    active_admission,
+    scan_reads,
 )
-
-# A QR code may hold the bare secret or the ticket page's URL; both lead to the secret.
-_TICKET_URL = re.compile(r"/tickets/([A-Za-z0-9_-]+)/?$")
-MAX_TEXT_LENGTH = 512
+from .door import closed_message, door_input, stored_answer, truncate_text, window_of
+from .tokens import door_token_forget
 
 
-def _find_ticket(text: str) -> tuple[Ticket | None, str]:
-    """The ticket a scanned or typed text names, and the attendance source it implies."""
-    text = (text or "").strip()
-    if not text or len(text) > MAX_TEXT_LENGTH:
-        return None, Attendance.Source.SCAN
-    match = _TICKET_URL.search(text)
-    secret = match.group(1) if match else text
-    # What the answer needs comes with the ticket, so a scan runs the same few queries always.
-    members = (
-        Attendee.objects.filter(registration_id=OuterRef("attendee__registration_id"))
-        .order_by()
-        .values("registration_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    tickets = Ticket.objects.select_related("attendee__registration", "event").annotate(
-        has_session_restrictions=Exists(
-            Ticket.sessions.through.objects.filter(ticket_id=OuterRef("pk"))
-        ),
-        group_size=Subquery(members),
-    )
-    ticket = tickets.filter(secret=secret).first()
-    if ticket is not None:
-        return ticket, Attendance.Source.SCAN
-    code = normalize_short_code(text)
-    if code:
-        return tickets.filter(short_code=code).first(), Attendance.Source.SHORT_CODE
-    return None, Attendance.Source.SCAN
-
-
-def _loggable_text(text: str, ticket: Ticket | None) -> str:
+def loggable_text(text: str, ticket: DoorTicket | None) -> str:
     """What the scan log keeps of the scanned text. A recognised QR secret is cut to a few
     characters: enough to correlate scans, useless to open the ticket page or forge a scan."""
     text = text or ""
@@ -67,24 +40,20 @@ def _loggable_text(text: str, ticket: Ticket | None) -> str:
     return truncate_text(text)
 
 
-def attendee_summary(ticket: Ticket) -> dict:
+def attendee_summary(ticket: DoorTicket) -> dict:
     """Only what a volunteer needs at the door: never phone, e-mail or family name."""
-    attendee = ticket.attendee
-    group_size = getattr(ticket, "group_size", None)
-    if group_size is None:
-        group_size = attendee.registration.members.count()
     return {
-        "first_name": attendee.first_name,
-        "gender": attendee.gender,
-        "gender_label": str(attendee.get_gender_display()),
-        "age_band": attendee.age_band,
-        "profile": attendee.profile,
-        "profile_label": str(attendee.get_profile_display()),
-        "group_size": group_size,
+        "first_name": ticket.first_name,
+        "gender": ticket.gender,
+        "gender_label": ticket.gender_label,
+        "age_band": ticket.age_band,
+        "profile": ticket.profile,
+        "profile_label": ticket.profile_label,
+        "group_size": ticket.group_size,
     }
 
 
-def _answer(status: str, message: str, **extra) -> dict:
+def scan_answer(status: str, message: str, **extra) -> dict:
     return {
         "status": status,
         "message": str(message),
@@ -95,112 +64,204 @@ def _answer(status: str, message: str, **extra) -> dict:
     }
 
 
-def _already_admitted(ticket: Ticket, attendance: Attendance) -> dict:
-    at = timezone.localtime(attendance.recorded_at)
-    if attendance.gate:
+def already_admitted(ticket: DoorTicket, admission: Admission) -> dict:
+    at = timezone.localtime(admission.recorded_at)
+    if admission.gate:
         message = _("%(name)s was already admitted at %(time)s, gate %(gate)s.")
     else:
         message = _("%(name)s was already admitted at %(time)s.")
     message = message % {
-        "name": ticket.attendee.first_name or _("This person"),
+        "name": ticket.first_name or _("This person"),
         "time": at.strftime("%H:%M"),
-        "gate": attendance.gate,
+        "gate": admission.gate,
     }
-    return _answer(
+    return scan_answer(
         ScanStatus.ALREADY_ADMITTED,
         message,
         attendee=attendee_summary(ticket),
-        admitted_at=attendance.recorded_at.isoformat(),
-        gate=attendance.gate,
+        admitted_at=admission.recorded_at.isoformat(),
+        gate=admission.gate,
     )
 
 
-def _active_admission(ticket: Ticket, session: Session) -> Attendance | None:
-    return Attendance.objects.filter(ticket=ticket, session=session, voided_at__isnull=True).first()
-
-
-def _last_movement(ticket: Ticket, session: Session) -> str | None:
-    """admitted or exited: where the ticket holder went last, from the scan log."""
-    return (
-        ScanAttempt.objects.filter(
-            session=session, ticket=ticket, status__in=[ScanStatus.ADMITTED, ScanStatus.EXITED]
-        )
-        .order_by("-server_time", "-id")
-        .values_list("status", flat=True)
-        .first()
-    )
-
-
-def _ticket_problem(ticket: Ticket | None, session: Session) -> dict | None:
+def ticket_problem(
+    ticket: DoorTicket | None, *, event_id: int, session_id: int, date: datetime.date
+) -> dict | None:
     """The answer for a ticket that cannot enter this session, or None when it may."""
     if ticket is None:
-        return _answer(
+        return scan_answer(
             ScanStatus.UNKNOWN_TICKET,
             _("Unknown ticket. Check the code, or search the person by first name."),
         )
-    if ticket.event_id != session.event_id:
-        return _answer(
+    if ticket.event_id != event_id:
+        return scan_answer(
             ScanStatus.WRONG_EVENT,
-            _("This ticket is for another event: %(event)s.")
-            % {"event": ticket.event.display_title},
+            _("This ticket is for another event: %(event)s.") % {"event": ticket.event_title()},
         )
     if ticket.status == Ticket.Status.CANCELLED:
-        return _answer(ScanStatus.CANCELLED, _("This ticket was cancelled: it is not valid."))
+        return scan_answer(ScanStatus.CANCELLED, _("This ticket was cancelled: it is not valid."))
     if ticket.status == Ticket.Status.WAITLISTED:
-        return _answer(
+        return scan_answer(
             ScanStatus.CANCELLED,
             _("This ticket is on the waiting list: it is not valid for entry."),
         )
-    restricted = getattr(ticket, "has_session_restrictions", True)
-    allowed_sessions = list(ticket.sessions.all()) if restricted else []
-    if allowed_sessions and session not in allowed_sessions:
-        if any(other.date == session.date for other in allowed_sessions):
-            return _answer(
+    allowed_sessions = ticket.allowed_sessions()
+    if allowed_sessions and session_id not in {other.pk for other in allowed_sessions}:
+        if any(other.date == date for other in allowed_sessions):
+            return scan_answer(
                 ScanStatus.WRONG_SESSION, _("This ticket is for another session of this event.")
             )
         dates = ", ".join(sorted({other.date.strftime("%d/%m/%Y") for other in allowed_sessions}))
-        return _answer(
+        return scan_answer(
             ScanStatus.NOT_VALID_TODAY,
             _("This ticket is not valid today. It is valid on: %(dates)s.") % {"dates": dates},
         )
     return None
 
 
-def _admit(*, token, ticket, session, gate, source, now) -> tuple[dict, Attendance | None]:
-    attendee = ticket.attendee
-    try:
-        # The savepoint keeps the outer transaction usable when the constraint says no.
-        with transaction.atomic():
-            attendance = Attendance.objects.create(
-                event_id=session.event_id,
-                session=session,
-                ticket=ticket,
-                source=source,
-                gender=attendee.gender,
-                age_band=attendee.age_band,
-                profile=attendee.profile,
-                headcount=1,
-                gate=gate,
-                recorded_at=now,
-                recorded_by_label=token.label,
-                door_token=token,
-            )
-    except IntegrityError:
-        # Someone admitted this ticket a moment ago (another gate, a double tap): the database's
-        # one-admission-per-ticket-per-session constraint decided, we only report it.
-        existing = _active_admission(ticket, session)
-        if existing is None:
-            raise
-        return _already_admitted(ticket, existing), existing
-    message = _("Welcome, %(name)s!") % {"name": attendee.first_name or _("admitted")}
-    return _answer(ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket)), attendance
+def attendance_values(
+    *, token: DoorToken, ticket: DoorTicket, session_id: int, event_id: int, gate: str, source, now
+) -> dict:
+    """The attendance row of a ticket holder admitted at the door, every column given."""
+    return {
+        "event_id": event_id,
+        "session_id": session_id,
+        "ticket_id": ticket.id,
+        "source": source,
+        "gender": ticket.gender,
+        "age_band": ticket.age_band,
+        "profile": ticket.profile,
+        "headcount": 1,
+        "gate": gate,
+        "recorded_at": now,
+        "recorded_by_label": token.label,
+        "door_token_id": token.pk,
+        "void_reason": "",
+    }
+
+
+def welcome(ticket: DoorTicket) -> dict:
+    message = _("Welcome, %(name)s!") % {"name": ticket.first_name or _("admitted")}
+    return scan_answer(ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket))
+
+
+def beaten_to_it(ticket: DoorTicket, session_id: int) -> tuple[dict, Admission]:
+    """The answer when the one-admission constraint skipped our row: someone admitted this ticket
+    a moment ago (another gate, a double tap). The database decided; we only report it."""
+    existing = active_admission(ticket_id=ticket.id, session_id=session_id)
+    if existing is None:  # admitted and undone within the same instant
+        raise ApplicationError(
+            _("This ticket changed at this very moment: scan it again."),
+            code="conflict",
+            status=409,
+        )
+    return already_admitted(ticket, existing), existing
+
+
+def admit(
+    *,
+    token: DoorToken,
+    ticket: DoorTicket,
+    session_id: int,
+    event_id: int,
+    gate: str,
+    source: str,
+    now: datetime.datetime,
+) -> tuple[dict, Admission]:
+    """Record the ticket's admission to the session, or report the one that beat it. Runs inside
+    the caller's transaction, with no savepoint: a refused row is skipped, not an error."""
+    values = attendance_values(
+        token=token,
+        ticket=ticket,
+        session_id=session_id,
+        event_id=event_id,
+        gate=gate,
+        source=source,
+        now=now,
+    )
+    attendance_id = insert_row(Attendance, values, ignore_conflicts=True)
+    if attendance_id is None:
+        return beaten_to_it(ticket, session_id)
+    return welcome(ticket), Admission(id=attendance_id, recorded_at=now, gate=gate)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    token: DoorToken
+    context: ScanContext
+    text: str
+    gate: str
+    nonce: uuid.UUID
+    client_time: datetime.datetime | None
+    direction: str
+
+    def admit(self, ticket: DoorTicket, *, source: str, now) -> tuple[dict, Admission]:
+        return admit(
+            token=self.token,
+            ticket=ticket,
+            session_id=self.context.session_id,
+            event_id=self.context.event_id,
+            gate=self.gate,
+            source=source,
+            now=now,
+        )
+
+    def admit_and_log(self, ticket: DoorTicket, *, source: str, now) -> dict:
+        """A first admission: the attendance and its scan log row in one write (both or
+        neither); the log row alone when someone else admitted the ticket first."""
+        response = welcome(ticket)
+        attendance = attendance_values(
+            token=self.token,
+            ticket=ticket,
+            session_id=self.context.session_id,
+            event_id=self.context.event_id,
+            gate=self.gate,
+            source=source,
+            now=now,
+        )
+        log = self.log_values(response, ticket=ticket, admission=None)
+        if insert_row_and_child(Attendance, attendance, ScanAttempt, log, link="attendance_id"):
+            return response
+        response, existing = beaten_to_it(ticket, self.context.session_id)
+        with _single_statement():
+            self.log(response, ticket=ticket, admission=existing)
+        return response
+
+    def log_values(
+        self,
+        response: dict,
+        *,
+        ticket: DoorTicket | None,
+        admission: Admission | None,
+        text_of: DoorTicket | None = None,
+    ) -> dict:
+        """The scan log row, which also stores the answer given to this nonce. `text_of`: the
+        ticket whose secret to cut out of the logged text, when it is not the linked one."""
+        return {
+            "token_id": self.token.pk,
+            "event_id": self.context.event_id,
+            "session_id": self.context.session_id,
+            "action": self.direction,
+            "status": response["status"],
+            "text": loggable_text(self.text, text_of or ticket),
+            "gate": self.gate,
+            "nonce": self.nonce,
+            "client_time": self.client_time,
+            "server_time": timezone.now(),
+            "ticket_id": ticket.id if ticket else None,
+            "attendance_id": admission.id if admission else None,
+            "response": response,
+        }
+
+    def log(self, response: dict, **row) -> None:
+        insert_row(ScanAttempt, self.log_values(response, **row))
 
 
 def checkin_scan(
     *,
     token: DoorToken,
     text: str,
-    session: Session,
+    session: Session | int,
     gate: str = "",
     nonce: uuid.UUID,
     client_time: datetime.datetime | None = None,
@@ -209,78 +270,141 @@ def checkin_scan(
 ) -> dict:
     """Answer one scan at the door, log it, and admit the person when the ticket is good.
 
-    Returns the ScanResult as a dict (status, translated message, minimal attendee fields)."""
+    `session` is a Session or its id (the scanner API passes the id: the reads bring the rest).
+    Answers once per token and nonce: a retry, even a concurrent one, gets the first answer and
+    writes nothing. Returns the ScanResult as a dict (status, translated message, minimal
+    attendee fields)."""
     gate = door_input(gate, 60)
     text = door_input(text, MAX_TEXT_LENGTH + 1)  # one over the limit still reads as "too long"
     if direction not in (DoorAction.ENTRY, DoorAction.EXIT):
         raise ApplicationError(_("Unknown scan direction."), code="invalid")
-    if direction == DoorAction.EXIT and not door_settings_for(session.event).exit_scans_enabled:
+    session_id = session.pk if isinstance(session, Session) else session
+    context, ticket, by_short_code = scan_reads(
+        token_id=token.pk, session_id=session_id, nonce=nonce, text=text
+    )
+    if context is None:
+        raise NotFound(_("Unknown session."))
+    if not context.token_active:
+        # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
+        door_token_forget(token)
+        raise ApplicationError(
+            _("This door link was revoked or has expired."), code="unauthenticated", status=401
+        )
+    if direction == DoorAction.EXIT and not context.exit_scans_enabled:
         raise ApplicationError(
             _("This event does not scan people out."), code="exit_scans_disabled"
         )
-
-    def evaluate():
-        now = timezone.now()
-        ticket, source = None, Attendance.Source.SCAN
-        attendance = None
-        if not token_may_use(token, session):
-            response = _answer(
-                ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
-            )
-        elif (closed := session_not_open_message(session, now)) is not None:
-            response = _answer(ScanStatus.SESSION_NOT_OPEN, closed)
-        else:
-            ticket, source = _find_ticket(text)
-            if from_lookup:
-                source = Attendance.Source.LOOKUP
-            response = _ticket_problem(ticket, session)
-            if response is None and direction == DoorAction.EXIT:
-                response, attendance = _scan_out(ticket=ticket, session=session)
-            elif response is None:
-                response, attendance = _scan_in(
-                    token=token, ticket=ticket, session=session, gate=gate, source=source, now=now
-                )
-        fields = {
-            "event_id": session.event_id,
-            "session": session,
-            "action": direction,
-            "status": response["status"],
-            "text": _loggable_text(text, ticket),
-            "gate": gate,
-            "client_time": client_time,
-            "ticket": ticket,
-            "attendance": attendance,
-        }
-        return response, fields
-
-    # answer_once opens the transaction: an outer one would only add a savepoint per scan.
-    return answer_once(token=token, nonce=nonce, evaluate=evaluate)
+    if context.stored_answer is not None:
+        return context.stored_answer
+    if from_lookup:
+        source = Attendance.Source.LOOKUP
+    elif by_short_code:
+        source = Attendance.Source.SHORT_CODE
+    else:
+        source = Attendance.Source.SCAN
+    scan = _Scan(token, context, text, gate, nonce, client_time, direction)
+    try:
+        return _scan_answered(scan, ticket, source=source)
+    except IntegrityError:
+        # A concurrent request with the same nonce committed first: its writes stand, ours were
+        # rolled back, and the volunteer sees its answer.
+        previous = stored_answer(token, nonce)
+        if previous is None:
+            raise
+        return previous
 
 
-def _scan_in(*, token, ticket, session, gate, source, now):
-    existing = _active_admission(ticket, session)
-    if existing is None:
-        return _admit(
-            token=token, ticket=ticket, session=session, gate=gate, source=source, now=now
+def _single_statement():
+    # One INSERT in autocommit is atomic by itself (no BEGIN/COMMIT round trips); inside a
+    # caller's transaction it needs a savepoint so that a refused row leaves it usable.
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
+def _scan_answered(scan: _Scan, ticket: DoorTicket | None, *, source: str) -> dict:
+    context = scan.context
+    now = timezone.now()
+    window = window_of(
+        context.date,
+        context.start_time,
+        context.end_time,
+        opens_minutes_before=context.opens_minutes_before,
+        closes_minutes_after=context.closes_minutes_after,
+    )
+    # The ticket is read with the context; a token refused here is told nothing of it, and the
+    # scan log keeps no link to it (only the cut text, so no secret lands in the log).
+    read = ticket
+    if not context.token_allowed:
+        ticket = None
+        refusal = scan_answer(
+            ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
         )
-    if door_settings_for(session.event).exit_scans_enabled:
-        # Re-entry after an exit scan: welcome back, still one attendance for the session.
-        Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
-        if _last_movement(ticket, session) == ScanStatus.EXITED:
-            message = _("Welcome back, %(name)s!") % {"name": ticket.attendee.first_name}
-            return _answer(
-                ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket)
-            ), existing
-    return _already_admitted(ticket, existing), existing
+    elif (closed := closed_message(window, now)) is not None:
+        ticket = None
+        refusal = scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
+    else:
+        refusal = ticket_problem(
+            ticket, event_id=context.event_id, session_id=context.session_id, date=context.date
+        )
+    if refusal is not None:
+        with _single_statement():
+            scan.log(refusal, ticket=ticket, admission=None, text_of=read)
+        return refusal
+    if scan.direction == DoorAction.EXIT or (ticket.admission and context.exit_scans_enabled):
+        with transaction.atomic():
+            if scan.direction == DoorAction.EXIT:
+                response, admission = _scan_out(ticket, context.session_id)
+            else:
+                response, admission = _scan_back_in(scan, ticket, source=source, now=now)
+            scan.log(response, ticket=ticket, admission=admission)
+        return response
+    if ticket.admission is not None:
+        response = already_admitted(ticket, ticket.admission)
+        with _single_statement():
+            scan.log(response, ticket=ticket, admission=ticket.admission)
+        return response
+    return scan.admit_and_log(ticket, source=source, now=now)
 
 
-def _scan_out(*, ticket, session):
+def _lock_movements(ticket: DoorTicket) -> None:
     # Serialise the movements of one ticket so that "inside now" never counts a person twice.
-    Ticket.objects.select_for_update().filter(pk=ticket.pk).first()
-    existing = _active_admission(ticket, session)
-    if existing is None or _last_movement(ticket, session) != ScanStatus.ADMITTED:
-        return _answer(
+    Ticket.objects.select_for_update().filter(pk=ticket.id).values_list("pk").first()
+
+
+def _last_movement(ticket: DoorTicket, session_id: int) -> str | None:
+    """admitted or exited: where the ticket holder went last, from the scan log."""
+    return (
+        ScanAttempt.objects.filter(
+            session_id=session_id,
+            ticket_id=ticket.id,
+            status__in=[ScanStatus.ADMITTED, ScanStatus.EXITED],
+        )
+        .order_by("-server_time", "-id")
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
+def _scan_back_in(scan: _Scan, ticket: DoorTicket, *, source: str, now) -> tuple[dict, Admission]:
+    """Re-entry after an exit scan: welcome back, still one attendance for the session."""
+    session_id = scan.context.session_id
+    _lock_movements(ticket)
+    existing = active_admission(ticket_id=ticket.id, session_id=session_id)
+    if existing is None:  # undone since it was read: a plain admission
+        return scan.admit(ticket, source=source, now=now)
+    if _last_movement(ticket, session_id) == ScanStatus.EXITED:
+        message = _("Welcome back, %(name)s!") % {"name": ticket.first_name}
+        return scan_answer(
+            ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket)
+        ), existing
+    return already_admitted(ticket, existing), existing
+
+
+def _scan_out(ticket: DoorTicket, session_id: int) -> tuple[dict, Admission | None]:
+    _lock_movements(ticket)
+    existing = active_admission(ticket_id=ticket.id, session_id=session_id)
+    if existing is None or _last_movement(ticket, session_id) != ScanStatus.ADMITTED:
+        return scan_answer(
             ScanStatus.NOT_INSIDE, _("This person is not inside: scan them in first.")
         ), None
-    message = _("Goodbye, %(name)s!") % {"name": ticket.attendee.first_name}
-    return _answer(ScanStatus.EXITED, message, attendee=attendee_summary(ticket)), existing
+    message = _("Goodbye, %(name)s!") % {"name": ticket.first_name}
+    return scan_answer(ScanStatus.EXITED, message, attendee=attendee_summary(ticket)), existing

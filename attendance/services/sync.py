@@ -27,18 +27,11 @@ from core.errors import ApplicationError
 from events.models import Session, Ticket
 
 from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus, SyncConflict
+from ..scan_reads import DoorTicket, active_admission, door_ticket
 from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
 from .counted import _validated as counted_groups_validated
 from .door import answer_once, session_not_open_message, token_may_use
-from .scans import (
-    _active_admission,
-    _admit,
-    _already_admitted,
-    _answer,
-    _find_ticket,
-    _loggable_text,
-    _ticket_problem,
-)
+from .scans import admit, already_admitted, loggable_text, scan_answer, ticket_problem
 
 MAX_SYNC_ITEMS = 500
 # What the device showed the volunteer. Only "admitted" can become an attendance; the others are
@@ -177,7 +170,7 @@ def _sync_walk_in(*, token, item: OfflineWalkIn, session) -> dict:
     return {"kind": "walk_in", "conflict": None, **answer}
 
 
-def _secret_matches(ticket: Ticket, ticket_hash: str) -> bool:
+def _secret_matches(ticket: DoorTicket, ticket_hash: str) -> bool:
     return ticket_hash in (ticket_secret_hash(ticket.secret), short_code_hash(ticket.short_code))
 
 
@@ -189,59 +182,65 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
 
     def evaluate():
         at = _moment(item.device_time)
-        attendance = None
+        admission = None
         if item.ticket_id is not None:
-            ticket = tickets.get(item.ticket_id)
+            known = tickets.get(item.ticket_id)
+            ticket = DoorTicket.from_model(known) if known else None
         else:
-            ticket, _source = _find_ticket(item.text)
+            ticket, _by_short_code = door_ticket(item.text, session.pk)
         if not token_may_use(token, session):
-            response = _answer(
+            response = scan_answer(
                 ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
             )
         elif item.local_status != ScanStatus.ADMITTED:
-            response = _answer(item.local_status, _("Refused offline on the device."))
+            response = scan_answer(item.local_status, _("Refused offline on the device."))
         elif (closed := session_not_open_message(session, at)) is not None:
-            response = _answer(ScanStatus.SESSION_NOT_OPEN, closed)
+            response = scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
         elif (
             ticket is not None
             and item.ticket_hash
             and not _secret_matches(ticket, item.ticket_hash)
         ):
             conflict(SyncConflict.Kind.REISSUED)
-            response = _answer(
+            response = scan_answer(
                 ScanStatus.CANCELLED,
                 _("This ticket was re-issued after the last download: the old code is not valid."),
             )
-        elif (problem := _ticket_problem(ticket, session)) is not None:
+        elif (
+            problem := ticket_problem(
+                ticket, event_id=session.event_id, session_id=session.pk, date=session.date
+            )
+        ) is not None:
             response = problem
             if ticket is not None and problem["status"] == ScanStatus.CANCELLED:
                 conflict(SyncConflict.Kind.CANCELLED)
-        elif (existing := _active_admission(ticket, session)) is not None:
+        elif (existing := active_admission(ticket_id=ticket.id, session_id=session.pk)) is not None:
             conflict(SyncConflict.Kind.DOUBLE_ADMISSION, existing)
-            response, attendance = _already_admitted(ticket, existing), existing
+            response, admission = already_admitted(ticket, existing), existing
         else:
-            response, attendance = _admit(
+            response, admission = admit(
                 token=token,
                 ticket=ticket,
-                session=session,
+                session_id=session.pk,
+                event_id=session.event_id,
                 gate=item.gate,
                 source=Attendance.Source.OFFLINE,
                 now=at,
             )
             if response["status"] == ScanStatus.ALREADY_ADMITTED:
                 # Another device's upload won the race for this ticket a moment ago.
-                conflict(SyncConflict.Kind.DOUBLE_ADMISSION, attendance)
+                conflict(SyncConflict.Kind.DOUBLE_ADMISSION, admission)
         response["conflict"] = outcome["conflict"]
         fields = {
             "event_id": session.event_id,
             "session": session,
             "action": DoorAction.ENTRY,
             "status": response["status"],
-            "text": _loggable_text(item.text, ticket) if item.text else "",
+            "text": loggable_text(item.text, ticket) if item.text else "",
             "gate": item.gate,
             "client_time": item.device_time,
-            "ticket": ticket,
-            "attendance": attendance,
+            "ticket_id": ticket.id if ticket else None,
+            "attendance_id": admission.id if admission else None,
         }
         return response, fields
 
@@ -260,9 +259,9 @@ def _conflict_record(*, token, item: OfflineScan, session, outcome) -> None:
                 defaults={
                     "token": token,
                     "session": session,
-                    "ticket": attempt.ticket,
+                    "ticket_id": attempt.ticket_id,
                     "kind": outcome["conflict"],
-                    "kept_attendance": outcome["kept"],
+                    "kept_attendance_id": outcome["kept"].id if outcome["kept"] else None,
                     "device_id": item.device_id[:64],
                     "device_time": item.device_time,
                     "detected_at": timezone.now(),

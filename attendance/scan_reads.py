@@ -1,0 +1,264 @@
+"""What one door scan reads, in one plain SQL statement (core/fastsql.py says why): the session's
+check-in context (window, door settings, whether the token may use it, the answer already given
+to this nonce) and the ticket with what the answer shows and its admission to the session.
+
+The rare answers (a ticket for another event, a ticket restricted to some sessions) read more,
+through the ORM, only when they happen."""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+from django.utils import timezone
+
+from core.fastsql import aware, fetch_one
+from events.codes import normalize_short_code
+from events.demographics import AgeBand, Gender, Profile
+from events.models import Attendee, Event, Session, Ticket
+
+from .models import Attendance, DoorSettings, DoorToken, ScanAttempt
+
+# A QR code may hold the bare secret or the ticket page's URL; both lead to the secret.
+_TICKET_URL = re.compile(r"/tickets/([A-Za-z0-9_-]+)/?$")
+MAX_TEXT_LENGTH = 512
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A ticket's active (not voided) attendance for one session."""
+
+    id: int
+    recorded_at: datetime.datetime
+    gate: str
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    session_id: int
+    event_id: int
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    opens_minutes_before: int
+    closes_minutes_after: int
+    exit_scans_enabled: bool
+    token_active: bool  # not revoked, not expired
+    token_allowed: bool  # assigned to the session's event
+    stored_answer: dict | None
+
+
+@dataclass(frozen=True)
+class DoorTicket:
+    """The door's view of a ticket: what the answer shows, never phone, e-mail or family name."""
+
+    id: int
+    event_id: int
+    secret: str
+    short_code: str
+    status: str
+    first_name: str
+    gender: str
+    age_band: str
+    profile: str
+    group_size: int
+    has_session_restrictions: bool
+    # The active admission to the scanned session, when read with it (door_ticket).
+    admission: Admission | None = None
+
+    @classmethod
+    def from_model(cls, ticket: Ticket) -> "DoorTicket":
+        attendee = ticket.attendee
+        return cls(
+            id=ticket.pk,
+            event_id=ticket.event_id,
+            secret=ticket.secret,
+            short_code=ticket.short_code,
+            status=ticket.status,
+            first_name=attendee.first_name,
+            gender=attendee.gender,
+            age_band=attendee.age_band,
+            profile=attendee.profile,
+            group_size=Attendee.objects.filter(registration_id=attendee.registration_id).count(),
+            has_session_restrictions=ticket.sessions.exists(),
+        )
+
+    @property
+    def gender_label(self) -> str:
+        return str(dict(Gender.choices).get(self.gender, self.gender))
+
+    @property
+    def profile_label(self) -> str:
+        return str(dict(Profile.choices).get(self.profile, self.profile))
+
+    @property
+    def age_band_label(self) -> str:
+        return str(dict(AgeBand.choices).get(self.age_band, self.age_band))
+
+    def event_title(self) -> str:
+        return Event.objects.get(pk=self.event_id).display_title
+
+    def allowed_sessions(self) -> list[Session]:
+        """The sessions this ticket is restricted to; empty when valid for every session."""
+        if not self.has_session_restrictions:
+            return []
+        return list(Session.objects.filter(restricted_tickets=self.id).order_by("date"))
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "session": Session._meta.db_table,
+        "door_settings": DoorSettings._meta.db_table,
+        "token": DoorToken._meta.db_table,
+        "token_events": DoorToken.events.through._meta.db_table,
+        "scan_attempt": ScanAttempt._meta.db_table,
+        "ticket": Ticket._meta.db_table,
+        "ticket_sessions": Ticket.sessions.through._meta.db_table,
+        "attendee": Attendee._meta.db_table,
+        "attendance": Attendance._meta.db_table,
+    }
+
+
+@cache
+def _ticket_sql() -> str:
+    """The ticket named by a secret or a short code, with its admission to a session.
+    Parameters: session id three times, secret, short code, secret."""
+    return """
+        SELECT t.id AS ticket_id, t.event_id AS ticket_event_id, t.secret, t.short_code,
+               t.status AS ticket_status, a.first_name, a.gender, a.age_band, a.profile,
+               (SELECT COUNT(*) FROM {attendee} m
+                WHERE m.registration_id = a.registration_id) AS group_size,
+               EXISTS (SELECT 1 FROM {ticket_sessions} ts WHERE ts.ticket_id = t.id) AS restricted,
+               {admission_id} AS admission_id,
+               {admitted_at} AS admitted_at,
+               {admitted_gate} AS admitted_gate
+        FROM {ticket} t
+        JOIN {attendee} a ON a.id = t.attendee_id
+        WHERE t.secret = %s OR t.short_code = %s
+        ORDER BY CASE WHEN t.secret = %s THEN 0 ELSE 1 END
+        LIMIT 1
+    """.format(  # noqa: S608 (table names from the models, values bound)
+        admission_id=_admission_column("id"),
+        admitted_at=_admission_column("recorded_at"),
+        admitted_gate=_admission_column("gate"),
+        **_tables(),
+    )
+
+
+def _admission_column(column: str) -> str:
+    # Scalar lookups by ticket and session, one per column: each is one probe of the
+    # one-admission index, whatever the statistics say (a join let the planner scan the table).
+    table = Attendance._meta.db_table
+    return (
+        f"(SELECT x.{column} FROM {table} x"  # noqa: S608 (names from the model, values bound)
+        " WHERE x.ticket_id = t.id AND x.session_id = %s AND x.voided_at IS NULL)"
+    )
+
+
+@cache
+def _scan_sql() -> str:
+    """The session's door context and the scanned ticket in one round trip. The ticket is a
+    derived table joined on nothing: it does not depend on the session row, only on parameters.
+    Parameters: token id, now, token id, token id, nonce, the ticket query's six, session id."""
+    return """
+        SELECT s.id, s.event_id, s.date, s.start_time, s.end_time,
+               ds.opens_minutes_before, ds.closes_minutes_after, ds.exit_scans_enabled,
+               EXISTS (SELECT 1 FROM {token} d WHERE d.id = %s AND d.revoked_at IS NULL
+                       AND (d.expires_at IS NULL OR d.expires_at > %s)),
+               EXISTS (SELECT 1 FROM {token_events} te
+                       WHERE te.doortoken_id = %s AND te.event_id = s.event_id),
+               (SELECT sa.response FROM {scan_attempt} sa WHERE sa.token_id = %s AND sa.nonce = %s),
+               tk.ticket_id, tk.ticket_event_id, tk.secret, tk.short_code, tk.ticket_status,
+               tk.first_name, tk.gender, tk.age_band, tk.profile, tk.group_size, tk.restricted,
+               tk.admission_id, tk.admitted_at, tk.admitted_gate
+        FROM {session} s
+        LEFT JOIN {door_settings} ds ON ds.event_id = s.event_id
+        LEFT JOIN ({ticket_query}) tk ON 1 = 1
+        WHERE s.id = %s
+    """.format(ticket_query=_ticket_sql(), **_tables())  # noqa: S608 (as above)
+
+
+def _stored(value) -> dict | None:
+    # PostgreSQL hands jsonb back as text to Django's connections, SQLite always does.
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
+
+
+def _ticket_params(text: str, session_id: int) -> tuple[list, str | None]:
+    """The ticket query's parameters for a scanned or typed text (QR secret, ticket URL or short
+    code), and the secret looked for. Empty or oversized text looks for nothing."""
+    text = (text or "").strip()
+    if not text or len(text) > MAX_TEXT_LENGTH:
+        return [session_id, session_id, session_id, None, None, None], None
+    match = _TICKET_URL.search(text)
+    secret = match.group(1) if match else text
+    return [session_id, session_id, session_id, secret, normalize_short_code(text), secret], secret
+
+
+def _ticket_from(row: tuple, secret: str | None) -> tuple[DoorTicket | None, bool]:
+    """A DoorTicket from the ticket query's columns, and whether its short code named it."""
+    if row[0] is None:
+        return None, False
+    admission = None
+    if row[11] is not None:
+        admission = Admission(id=row[11], recorded_at=aware(row[12]), gate=row[13])
+    ticket = DoorTicket(
+        *row[:9], group_size=row[9], has_session_restrictions=bool(row[10]), admission=admission
+    )
+    return ticket, ticket.secret != secret
+
+
+def door_ticket(text: str, session_id: int) -> tuple[DoorTicket | None, bool]:
+    """The ticket a scanned or typed text names, with its admission to `session_id`; and whether
+    it was named by its short code."""
+    params, secret = _ticket_params(text, session_id)
+    if secret is None:
+        return None, False
+    row = fetch_one(_ticket_sql(), params)
+    return _ticket_from(row, secret) if row else (None, False)
+
+
+def scan_reads(
+    *, token_id: int, session_id: int, nonce, text: str
+) -> tuple[ScanContext | None, DoorTicket | None, bool]:
+    """Everything a scan reads, in one statement: the session's door context for this token
+    and nonce (None when the session is unknown), the ticket `text` names with its admission to
+    the session, and whether the ticket was named by its short code."""
+    nonce_value = ScanAttempt._meta.get_field("nonce").get_db_prep_value(nonce, connection)
+    ticket_params, secret = _ticket_params(text, session_id)
+    now = DoorToken._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
+    params = [token_id, now, token_id, token_id, nonce_value, *ticket_params, session_id]
+    row = fetch_one(_scan_sql(), params)
+    if row is None:
+        return None, None, False
+    opens, closes, exits = row[5:8]
+    context = ScanContext(
+        session_id=row[0],
+        event_id=row[1],
+        date=row[2],
+        start_time=row[3],
+        end_time=row[4],
+        # An event whose organizer never set its door uses the model's defaults.
+        opens_minutes_before=DoorSettings.DEFAULT_OPENS_MINUTES_BEFORE if opens is None else opens,
+        closes_minutes_after=DoorSettings.DEFAULT_CLOSES_MINUTES_AFTER
+        if closes is None
+        else closes,
+        exit_scans_enabled=bool(exits),
+        token_active=bool(row[8]),
+        token_allowed=bool(row[9]),
+        stored_answer=_stored(row[10]),
+    )
+    ticket, by_short_code = _ticket_from(row[11:], secret)
+    return context, ticket, by_short_code
+
+
+def active_admission(*, ticket_id: int, session_id: int) -> Admission | None:
+    row = (
+        Attendance.objects.filter(ticket_id=ticket_id, session_id=session_id, voided_at=None)
+        .values_list("id", "recorded_at", "gate")
+        .first()
+    )
+    return Admission(*row) if row else None
