@@ -122,9 +122,9 @@ def _tables() -> dict[str, str]:
 
 
 @cache
-def _ticket_sql() -> str:
-    """The ticket named by a secret or a short code, with its admission to a session.
-    Parameters: session id three times, secret, short code, secret."""
+def _ticket_sql(column: str) -> str:
+    """The ticket whose `column` (secret or short_code, both unique) has a value, with its
+    admission to a session. Parameters: session id three times, the value."""
     return """
         SELECT t.id AS ticket_id, t.event_id AS ticket_event_id, t.secret, t.short_code,
                t.status AS ticket_status, a.first_name, a.gender, a.age_band, a.profile,
@@ -136,32 +136,33 @@ def _ticket_sql() -> str:
                {admitted_gate} AS admitted_gate
         FROM {ticket} t
         JOIN {attendee} a ON a.id = t.attendee_id
-        WHERE t.secret = %s OR t.short_code = %s
-        ORDER BY CASE WHEN t.secret = %s THEN 0 ELSE 1 END
-        LIMIT 1
+        WHERE t.{column} = %s
     """.format(  # noqa: S608 (table names from the models, values bound)
         admission_id=_admission_column("id"),
         admitted_at=_admission_column("recorded_at"),
         admitted_gate=_admission_column("gate"),
+        column={"secret": "secret", "short_code": "short_code"}[column],  # these two only
         **_tables(),
     )
 
 
 def _admission_column(column: str) -> str:
-    # Scalar lookups by ticket and session, one per column: each is one probe of the
-    # one-admission index, whatever the statistics say (a join let the planner scan the table).
+    # Scalar lookups, one per column, each a probe by ticket whatever the statistics say. A join
+    # let the planner scan the table; and a session's admissions are what statistics know least
+    # (a fair's session goes from none to thousands before autovacuum looks), so "+ 0" keeps the
+    # session indexes out of it: a ticket has one row per session it attended, at most.
     table = Attendance._meta.db_table
     return (
         f"(SELECT x.{column} FROM {table} x"  # noqa: S608 (names from the model, values bound)
-        " WHERE x.ticket_id = t.id AND x.session_id = %s AND x.voided_at IS NULL)"
+        " WHERE x.ticket_id = t.id AND x.session_id + 0 = %s AND x.voided_at IS NULL)"
     )
 
 
 @cache
-def _scan_sql() -> str:
+def _scan_sql(column: str) -> str:
     """The session's door context and the scanned ticket in one round trip. The ticket is a
     derived table joined on nothing: it does not depend on the session row, only on parameters.
-    Parameters: token id, now, token id, token id, nonce, the ticket query's six, session id."""
+    Parameters: token id, now, token id, token id, nonce, the ticket query's four, session id."""
     return """
         SELECT s.id, s.event_id, s.date, s.start_time, s.end_time,
                ds.opens_minutes_before, ds.closes_minutes_after, ds.exit_scans_enabled,
@@ -177,7 +178,7 @@ def _scan_sql() -> str:
         LEFT JOIN {door_settings} ds ON ds.event_id = s.event_id
         LEFT JOIN ({ticket_query}) tk ON 1 = 1
         WHERE s.id = %s
-    """.format(ticket_query=_ticket_sql(), **_tables())  # noqa: S608 (as above)
+    """.format(ticket_query=_ticket_sql(column), **_tables())  # noqa: S608 (as above)
 
 
 def _stored(value) -> dict | None:
@@ -187,38 +188,39 @@ def _stored(value) -> dict | None:
     return json.loads(value)
 
 
-def _ticket_params(text: str, session_id: int) -> tuple[list, str | None]:
-    """The ticket query's parameters for a scanned or typed text (QR secret, ticket URL or short
-    code), and the secret looked for. Empty or oversized text looks for nothing."""
+def _ticket_lookup(text: str) -> tuple[str, str | None]:
+    """Which column names the ticket in a scanned or typed text, and the value to look for: the
+    short code when the text is one (a 32-character secret never is), else the QR secret, bare
+    or inside the ticket page's URL. Empty or oversized text looks for nothing (None)."""
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT_LENGTH:
-        return [session_id, session_id, session_id, None, None, None], None
+        return "secret", None
+    if code := normalize_short_code(text):
+        return "short_code", code
     match = _TICKET_URL.search(text)
-    secret = match.group(1) if match else text
-    return [session_id, session_id, session_id, secret, normalize_short_code(text), secret], secret
+    return "secret", match.group(1) if match else text
 
 
-def _ticket_from(row: tuple, secret: str | None) -> tuple[DoorTicket | None, bool]:
-    """A DoorTicket from the ticket query's columns, and whether its short code named it."""
+def _ticket_from(row: tuple) -> DoorTicket | None:
+    """A DoorTicket from the ticket query's columns."""
     if row[0] is None:
-        return None, False
+        return None
     admission = None
     if row[11] is not None:
         admission = Admission(id=row[11], recorded_at=aware(row[12]), gate=row[13])
-    ticket = DoorTicket(
+    return DoorTicket(
         *row[:9], group_size=row[9], has_session_restrictions=bool(row[10]), admission=admission
     )
-    return ticket, ticket.secret != secret
 
 
 def door_ticket(text: str, session_id: int) -> tuple[DoorTicket | None, bool]:
     """The ticket a scanned or typed text names, with its admission to `session_id`; and whether
     it was named by its short code."""
-    params, secret = _ticket_params(text, session_id)
-    if secret is None:
+    column, value = _ticket_lookup(text)
+    if value is None:
         return None, False
-    row = fetch_one(_ticket_sql(), params)
-    return _ticket_from(row, secret) if row else (None, False)
+    row = fetch_one(_ticket_sql(column), [session_id, session_id, session_id, value])
+    return (_ticket_from(row) if row else None), column == "short_code"
 
 
 def scan_reads(
@@ -228,10 +230,11 @@ def scan_reads(
     and nonce (None when the session is unknown), the ticket `text` names with its admission to
     the session, and whether the ticket was named by its short code."""
     nonce_value = ScanAttempt._meta.get_field("nonce").get_db_prep_value(nonce, connection)
-    ticket_params, secret = _ticket_params(text, session_id)
+    column, value = _ticket_lookup(text)
     now = DoorToken._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
+    ticket_params = [session_id, session_id, session_id, value]
     params = [token_id, now, token_id, token_id, nonce_value, *ticket_params, session_id]
-    row = fetch_one(_scan_sql(), params)
+    row = fetch_one(_scan_sql(column), params)
     if row is None:
         return None, None, False
     opens, closes, exits = row[5:8]
@@ -251,8 +254,7 @@ def scan_reads(
         token_allowed=bool(row[9]),
         stored_answer=_stored(row[10]),
     )
-    ticket, by_short_code = _ticket_from(row[11:], secret)
-    return context, ticket, by_short_code
+    return context, _ticket_from(row[11:]), column == "short_code"
 
 
 def active_admission(*, ticket_id: int, session_id: int) -> Admission | None:

@@ -195,30 +195,26 @@ class _Scan:
     client_time: datetime.datetime | None
     direction: str
 
+    def _admission(self, ticket: DoorTicket, source: str, now) -> dict:
+        """Who is admitted where, by whom: the arguments of admit() and attendance_values()."""
+        return {
+            "token": self.token,
+            "ticket": ticket,
+            "session_id": self.context.session_id,
+            "event_id": self.context.event_id,
+            "gate": self.gate,
+            "source": source,
+            "now": now,
+        }
+
     def admit(self, ticket: DoorTicket, *, source: str, now) -> tuple[dict, Admission]:
-        return admit(
-            token=self.token,
-            ticket=ticket,
-            session_id=self.context.session_id,
-            event_id=self.context.event_id,
-            gate=self.gate,
-            source=source,
-            now=now,
-        )
+        return admit(**self._admission(ticket, source, now))
 
     def admit_and_log(self, ticket: DoorTicket, *, source: str, now) -> dict:
         """A first admission: the attendance and its scan log row in one write (both or
         neither); the log row alone when someone else admitted the ticket first."""
         response = welcome(ticket)
-        attendance = attendance_values(
-            token=self.token,
-            ticket=ticket,
-            session_id=self.context.session_id,
-            event_id=self.context.event_id,
-            gate=self.gate,
-            source=source,
-            now=now,
-        )
+        attendance = attendance_values(**self._admission(ticket, source, now))
         log = self.log_values(response, ticket=ticket, admission=None)
         if insert_row_and_child(Attendance, attendance, ScanAttempt, log, link="attendance_id"):
             return response
@@ -288,7 +284,9 @@ def checkin_scan(
         # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
         door_token_forget(token)
         raise ApplicationError(
-            _("This door link was revoked or has expired."), code="unauthenticated", status=401
+            _("This door token is not valid (revoked or expired). Ask your organizer."),
+            code="unauthenticated",
+            status=401,
         )
     if direction == DoorAction.EXIT and not context.exit_scans_enabled:
         raise ApplicationError(
