@@ -235,3 +235,25 @@ def test_a_token_that_expires_between_two_scans_is_refused(client, session, door
 
     assert _scan_over_http(client, issued, session, tickets[1].secret).status_code == 401
     assert Attendance.objects.count() == 1
+
+
+def test_the_scan_answer_is_exactly_the_documented_schema(client, issued, session):
+    """The scan view sends the service's answer as built; it must be ScanResult's shape."""
+    from attendance.schemas import DoorAttendeeOut, ScanResult
+
+    ticket = TicketFactory(attendee__registration__event=session.event)
+    answers = [
+        _scan_over_http(client, issued, session, text).json()
+        for text in (ticket.secret, ticket.secret, "not-a-ticket")
+    ]
+
+    assert [answer["status"] for answer in answers] == [
+        "admitted",
+        "already_admitted",
+        "unknown_ticket",
+    ]
+    for answer in answers:
+        ScanResult.model_validate(answer)
+        assert set(answer) == set(ScanResult.model_fields)
+        if answer["attendee"] is not None:
+            assert set(answer["attendee"]) == set(DoorAttendeeOut.model_fields)
