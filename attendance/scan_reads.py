@@ -37,7 +37,7 @@ class Admission:
 
 @dataclass(frozen=True)
 class ScanContext:
-    session_id: int
+    session_id: int | None  # None: no such session
     event_id: int
     date: datetime.date
     start_time: datetime.time
@@ -160,9 +160,10 @@ def _admission_column(column: str) -> str:
 
 @cache
 def _scan_sql(column: str) -> str:
-    """The session's door context and the scanned ticket in one round trip. The ticket is a
-    derived table joined on nothing: it does not depend on the session row, only on parameters.
-    Parameters: token id, now, token id, token id, nonce, the ticket query's four, session id."""
+    """The session's door context and the scanned ticket in one round trip. Always one row, so
+    that the token's state is known even for an unknown session (its columns are then NULL). The
+    ticket is a derived table joined on nothing: it depends on parameters only.
+    Parameters: token id, now, token id, token id, nonce, session id, the ticket query's four."""
     return """
         SELECT s.id, s.event_id, s.date, s.start_time, s.end_time,
                ds.opens_minutes_before, ds.closes_minutes_after, ds.exit_scans_enabled,
@@ -174,10 +175,10 @@ def _scan_sql(column: str) -> str:
                tk.ticket_id, tk.ticket_event_id, tk.secret, tk.short_code, tk.ticket_status,
                tk.first_name, tk.gender, tk.age_band, tk.profile, tk.group_size, tk.restricted,
                tk.admission_id, tk.admitted_at, tk.admitted_gate
-        FROM {session} s
+        FROM (SELECT 1 AS one) base
+        LEFT JOIN {session} s ON s.id = %s
         LEFT JOIN {door_settings} ds ON ds.event_id = s.event_id
         LEFT JOIN ({ticket_query}) tk ON 1 = 1
-        WHERE s.id = %s
     """.format(ticket_query=_ticket_sql(column), **_tables())  # noqa: S608 (as above)
 
 
@@ -223,20 +224,23 @@ def door_ticket(text: str, session_id: int) -> tuple[DoorTicket | None, bool]:
     return (_ticket_from(row) if row else None), column == "short_code"
 
 
+# Ids beyond PostgreSQL's bigint (and SQLite's integer) are nobody's: looked up as 0, not sent.
+MAX_ID = 2**63 - 1
+
+
 def scan_reads(
     *, token_id: int, session_id: int, nonce, text: str
-) -> tuple[ScanContext | None, DoorTicket | None, bool]:
-    """Everything a scan reads, in one statement: the session's door context for this token
-    and nonce (None when the session is unknown), the ticket `text` names with its admission to
-    the session, and whether the ticket was named by its short code."""
+) -> tuple[ScanContext, DoorTicket | None, bool]:
+    """Everything a scan reads, in one statement: the token's state and the session's door
+    context for this token and nonce (session_id None when the session is unknown), the ticket
+    `text` names with its admission to the session, and whether its short code named it."""
     nonce_value = ScanAttempt._meta.get_field("nonce").get_db_prep_value(nonce, connection)
     column, value = _ticket_lookup(text)
     now = DoorToken._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
+    session_id = session_id if 0 < session_id <= MAX_ID else 0
     ticket_params = [session_id, session_id, session_id, value]
-    params = [token_id, now, token_id, token_id, nonce_value, *ticket_params, session_id]
+    params = [token_id, now, token_id, token_id, nonce_value, session_id, *ticket_params]
     row = fetch_one(_scan_sql(column), params)
-    if row is None:
-        return None, None, False
     opens, closes, exits = row[5:8]
     context = ScanContext(
         session_id=row[0],

@@ -80,10 +80,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file in `make run`: wait rather than fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The door scan's few statements are prepared on PostgreSQL (core/fastsql.py); turn off behind a
-# transaction-pooling proxy (e.g. PgBouncer in transaction mode), which cannot keep them.
+# transaction-pooling proxy (e.g. PgBouncer in transaction mode), which cannot keep them. Django
+# leaves psycopg's preparing off (no threshold); its own cursors bind client-side and never
+# prepare, so the threshold only lets those few statements be prepared.
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARED_STATEMENTS:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

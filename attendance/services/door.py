@@ -17,7 +17,7 @@ LOGGED_TEXT_LENGTH = 64
 def door_settings_for(event) -> DoorSettings:
     """The event's door settings, or unsaved defaults when the organizer never set any."""
     if Event.door_settings.is_cached(event):
-        # Loaded with select_related("event__door_settings") (the scan API): no query per scan.
+        # Loaded with select_related("event__door_settings") (the door API): no second query.
         try:
             return event.door_settings
         except DoorSettings.DoesNotExist:

@@ -1,9 +1,10 @@
 """Admitting a ticket holder at the door (and scanning them out where the event wants it).
 
 A scan is the door's hot path: a volunteer waits for the answer with a queue behind them. It reads
-with two plain SQL statements (attendance/scan_reads.py); a first admission then writes the
-attendance and the scan log row in one transaction, any other answer writes the scan log row
-alone. The database's one-admission constraint, not a read before the write, decides who enters."""
+with one plain SQL statement (attendance/scan_reads.py); a first admission then writes the
+attendance and its scan log row together (one statement on PostgreSQL), any other answer writes
+the scan log row alone. The database's one-admission constraint, not a read before the write,
+decides who enters."""
 
 import datetime
 import uuid
@@ -145,17 +146,20 @@ def welcome(ticket: DoorTicket) -> dict:
     return scan_answer(ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket))
 
 
-def beaten_to_it(ticket: DoorTicket, session_id: int) -> tuple[dict, Admission]:
+def beaten_to_it(ticket: DoorTicket, session_id: int) -> tuple[dict, Admission] | None:
     """The answer when the one-admission constraint skipped our row: someone admitted this ticket
-    a moment ago (another gate, a double tap). The database decided; we only report it."""
+    a moment ago (another gate, a double tap). The database decided; we only report it. None
+    when that admission was undone in the same instant (nothing to report, ours may go in)."""
     existing = active_admission(ticket_id=ticket.id, session_id=session_id)
-    if existing is None:  # admitted and undone within the same instant
-        raise ApplicationError(
-            _("This ticket changed at this very moment: scan it again."),
-            code="conflict",
-            status=409,
-        )
+    if existing is None:
+        return None
     return already_admitted(ticket, existing), existing
+
+
+def changed_meanwhile() -> ApplicationError:
+    return ApplicationError(
+        _("This ticket changed at this very moment: scan it again."), code="conflict", status=409
+    )
 
 
 def admit(
@@ -179,10 +183,13 @@ def admit(
         source=source,
         now=now,
     )
-    attendance_id = insert_row(Attendance, values, ignore_conflicts=True)
-    if attendance_id is None:
-        return beaten_to_it(ticket, session_id)
-    return welcome(ticket), Admission(id=attendance_id, recorded_at=now, gate=gate)
+    for _attempt in range(2):  # a second try only if the admission that beat ours was undone
+        attendance_id = insert_row(Attendance, values, ignore_conflicts=True)
+        if attendance_id is not None:
+            return welcome(ticket), Admission(id=attendance_id, recorded_at=now, gate=gate)
+        if (reported := beaten_to_it(ticket, session_id)) is not None:
+            return reported
+    raise changed_meanwhile()
 
 
 @dataclass(frozen=True)
@@ -216,9 +223,15 @@ class _Scan:
         response = welcome(ticket)
         attendance = attendance_values(**self._admission(ticket, source, now))
         log = self.log_values(response, ticket=ticket, admission=None)
-        if insert_row_and_child(Attendance, attendance, ScanAttempt, log, link="attendance_id"):
+        with _single_statement():
+            written = insert_row_and_child(
+                Attendance, attendance, ScanAttempt, log, link="attendance_id"
+            )
+        if written:
             return response
-        response, existing = beaten_to_it(ticket, self.context.session_id)
+        if (reported := beaten_to_it(ticket, self.context.session_id)) is None:
+            raise changed_meanwhile()  # the volunteer scans again: a plain admission then
+        response, existing = reported
         with _single_statement():
             self.log(response, ticket=ticket, admission=existing)
         return response
@@ -278,8 +291,6 @@ def checkin_scan(
     context, ticket, by_short_code = scan_reads(
         token_id=token.pk, session_id=session_id, nonce=nonce, text=text
     )
-    if context is None:
-        raise NotFound(_("Unknown session."))
     if not context.token_active:
         # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
         door_token_forget(token)
@@ -288,6 +299,8 @@ def checkin_scan(
             code="unauthenticated",
             status=401,
         )
+    if context.session_id is None:
+        raise NotFound(_("Unknown session."))
     if direction == DoorAction.EXIT and not context.exit_scans_enabled:
         raise ApplicationError(
             _("This event does not scan people out."), code="exit_scans_disabled"
