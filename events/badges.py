@@ -1,8 +1,11 @@
 """Printable A4 badges (2 × 4 per page), each with the QR code and the short code, for school
-classes and people without a phone. Cut along the dotted lines."""
+classes and people without a phone. Cut along the dotted lines. Names and titles in Arabic script
+are drawn joined and right-to-left (core/pdf_fonts.py); a machine without those fonts prints the
+Latin ones and leaves the others for handwriting."""
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -10,6 +13,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from core.pdf_fonts import (
+    ARABIC,
+    FONT,
+    FONT_BOLD,
+    register_unicode_fonts,
+    unicode_fonts_available,
+    visual_line,
+)
 from events.codes import format_short_code
 from events.models import Ticket
 from events.qr import BADGE_BOX_SIZE, qr_png_bytes
@@ -28,16 +39,42 @@ def _latin(text: str) -> str:
     return text
 
 
-def _fit(pdf: canvas.Canvas, text: str, font: str, size: float, width: float) -> str:
-    while text and pdf.stringWidth(text, font, size) > width:
-        text = text[:-2] + "…" if len(text) > 2 else ""
-    return text
+@dataclass(frozen=True)
+class _Lettering:
+    regular: str
+    bold: str
+    drawable: Callable[[str], str]  # the text as it can be drawn with these fonts
+
+    @classmethod
+    def best(cls) -> "_Lettering":
+        if unicode_fonts_available():
+            register_unicode_fonts()
+            return cls(FONT, FONT_BOLD, visual_line)
+        return cls("Helvetica", "Helvetica-Bold", _latin)
+
+    def fit(self, pdf: canvas.Canvas, text: str, font: str, size: float, width: float) -> str:
+        """`text` shortened (in reading order, with an ellipsis) until it fits, ready to draw."""
+        drawn = self.drawable(text)
+        while text and pdf.stringWidth(drawn, font, size) > width:
+            text = text[:-2] + "…" if len(text) > 2 else ""
+            drawn = self.drawable(text)
+        return drawn
+
+    def draw(self, pdf, text: str, *, font: str, size: float, x: float, y: float, width: float):
+        """Draw one line in the box from x to x + width: right-aligned when it is Arabic."""
+        drawn = self.fit(pdf, text, font, size, width)
+        pdf.setFont(font, size)
+        if ARABIC.search(drawn):
+            pdf.drawRightString(x + width, y, drawn)
+        else:
+            pdf.drawString(x, y, drawn)
 
 
 def badges_pdf(tickets: Iterable[Ticket]) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(_("Badges"))
+    lettering = _Lettering.best()
     page_width, page_height = A4
     cell_width = (page_width - 2 * MARGIN) / COLUMNS
     cell_height = (page_height - 2 * MARGIN) / ROWS
@@ -49,16 +86,23 @@ def badges_pdf(tickets: Iterable[Ticket]) -> bytes:
         slot = index % per_page
         x = MARGIN + (slot % COLUMNS) * cell_width
         y = page_height - MARGIN - (slot // COLUMNS + 1) * cell_height
-        _draw_badge(pdf, ticket, x, y, cell_width, cell_height)
+        _draw_badge(pdf, lettering, ticket, x, y, cell_width, cell_height)
     if index < 0:
-        pdf.setFont("Helvetica", 12)
-        pdf.drawString(MARGIN, page_height - MARGIN - 12, _latin(_("No valid ticket to print.")))
+        lettering.draw(
+            pdf,
+            _("No valid ticket to print."),
+            font=lettering.regular,
+            size=12,
+            x=MARGIN,
+            y=page_height - MARGIN - 12,
+            width=page_width - 2 * MARGIN,
+        )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 
 
-def _draw_badge(pdf, ticket: Ticket, x: float, y: float, width: float, height: float) -> None:
+def _draw_badge(pdf, lettering: _Lettering, ticket: Ticket, x, y, width, height) -> None:
     pdf.setDash(2, 3)
     pdf.setStrokeGray(0.6)
     pdf.rect(x, y, width, height)
@@ -66,21 +110,18 @@ def _draw_badge(pdf, ticket: Ticket, x: float, y: float, width: float, height: f
     padding = 4 * mm
     qr = ImageReader(io.BytesIO(qr_png_bytes(ticket.secret, box_size=BADGE_BOX_SIZE)))
     pdf.drawImage(qr, x + padding, y + (height - QR_SIDE) / 2, QR_SIDE, QR_SIDE)
-    text_x = x + padding * 2 + QR_SIDE
-    text_width = width - QR_SIDE - padding * 3
+    box = {"x": x + padding * 2 + QR_SIDE, "width": width - QR_SIDE - padding * 3}
     top = y + height - padding - 10
     event = ticket.event
     pdf.setFillGray(0)
-    pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(text_x, top, _fit(pdf, _latin(event.title), "Helvetica-Bold", 10, text_width))
-    pdf.setFont("Helvetica", 9)
+    lettering.draw(pdf, event.display_title, font=lettering.bold, size=10, y=top, **box)
     dates = f"{event.start_date:%d/%m/%Y}"
     if event.end_date != event.start_date:
         dates += f" – {event.end_date:%d/%m/%Y}"
-    pdf.drawString(text_x, top - 14, dates)
-    name = _latin(ticket.attendee.first_name)
+    pdf.setFont(lettering.regular, 9)
+    pdf.drawString(box["x"], top - 14, dates)
+    name = ticket.attendee.first_name
     if name:
-        pdf.setFont("Helvetica-Bold", 13)
-        pdf.drawString(text_x, top - 36, _fit(pdf, name, "Helvetica-Bold", 13, text_width))
+        lettering.draw(pdf, name, font=lettering.bold, size=13, y=top - 36, **box)
     pdf.setFont("Courier-Bold", 16)
-    pdf.drawString(text_x, y + padding + 8, format_short_code(ticket.short_code))
+    pdf.drawString(box["x"], y + padding + 8, format_short_code(ticket.short_code))

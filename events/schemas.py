@@ -184,7 +184,7 @@ class EventIn(Schema):
     capacity: int | None = Field(None, gt=0)
     registration_opens_at: datetime.datetime | None = None
     registration_closes_at: datetime.datetime | None = None
-    languages: list[Language] = Field(default_factory=lambda: list(Language.values), min_length=1)
+    languages: list[Language] = Field(default_factory=lambda: list(Language), min_length=1)
     ask_nationality: bool = False
     sessions: list[SessionIn] = []
 

@@ -1,14 +1,9 @@
-"""The summary as a PDF, drawn with reportlab. reportlab neither joins Arabic letters nor orders
-right-to-left text, so Arabic runs are reshaped (arabic-reshaper) and put in visual order
-(python-bidi) before drawing, with a TrueType font that has Arabic glyphs (DejaVu Sans)."""
+"""The summary as a PDF, drawn with reportlab, in the partner's language; Arabic is shaped and
+ordered for drawing as core/pdf_fonts.py explains."""
 
 import io
-import re
 from html import escape
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -16,27 +11,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT, FONT_BOLD = "MultaqaSans", "MultaqaSans-Bold"
-ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+from core.pdf_fonts import ARABIC, FONT, FONT_BOLD, register_unicode_fonts
+
 ACCENT = colors.HexColor("#0f5c4d")
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    for path in (settings.FORUMS_PDF_FONT, settings.FORUMS_PDF_FONT_BOLD):
-        if not Path(path).is_file():
-            raise ImproperlyConfigured(
-                f"The summary PDF needs a TrueType font with Arabic glyphs at {path} "
-                "(Debian: apt-get install fonts-dejavu-core, or set FORUMS_PDF_FONT[_BOLD])."
-            )
-    pdfmetrics.registerFont(TTFont(FONT, settings.FORUMS_PDF_FONT))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, settings.FORUMS_PDF_FONT_BOLD))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
 def _arabic_lines(text: str, style, width: float, rtl: bool) -> list[str]:
@@ -122,7 +101,7 @@ def _recommendation(rec: dict, styles: _Styles) -> list:
 
 def summary_pdf_build(summary: dict) -> bytes:
     """Draw the render-ready summary context (see summary.summary_view) into PDF bytes."""
-    _register_fonts()
+    register_unicode_fonts()
     styles = _Styles(summary["rtl"])
     event = summary["event"]
     buffer = io.BytesIO()

@@ -101,3 +101,34 @@ def test_badges_of_one_registration_group(client):
     assert len(images) == 3
     other = register(EventFactory())
     assert client.get(f"/events/{event.pk}/badges.pdf?registration={other.pk}").status_code == 404
+
+
+def _has_arabic(text: str) -> bool:
+    # Shaped Arabic is drawn with presentation forms; any Arabic letter proves the font worked.
+    return any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text)
+
+
+def test_badges_print_arabic_names_joined_and_latin_ones_as_typed():
+    event = EventFactory()
+    arabic = TicketFactory(event=event, attendee__first_name="فاطمة")
+    latin = TicketFactory(event=event, attendee__first_name="Aminata")
+
+    text = PdfReader(io.BytesIO(badges_pdf([arabic, latin]))).pages[0].extract_text()
+
+    assert _has_arabic(text)
+    assert "Aminata" in text
+
+
+def test_without_arabic_fonts_badges_still_print_and_leave_arabic_names_blank(settings):
+    settings.FORUMS_PDF_FONT = "/nonexistent/font.ttf"
+    event = EventFactory()
+    tickets = [
+        TicketFactory(event=event, attendee__first_name="فاطمة"),
+        TicketFactory(event=event, attendee__first_name="Aminata"),
+    ]
+
+    reader = PdfReader(io.BytesIO(badges_pdf(tickets)))
+    text = reader.pages[0].extract_text()
+
+    assert not _has_arabic(text)
+    assert "Aminata" in text and len(reader.pages[0].images) == 2

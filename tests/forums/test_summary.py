@@ -253,9 +253,10 @@ def test_concurrent_builds_of_a_closed_forum_make_one_version(forum):
 def test_long_arabic_text_wraps_with_its_beginning_on_the_first_line():
     import arabic_reshaper
 
-    from forums.pdf import _arabic_lines, _register_fonts, _Styles
+    from core.pdf_fonts import register_unicode_fonts
+    from forums.pdf import _arabic_lines, _Styles
 
-    _register_fonts()
+    register_unicode_fonts()
     words = ["تسجيل", "الأطفال", "المهاجرين", "في", "المدرسة", "ولو", "بدون", "عقد", "ازدياد"] * 3
     lines = _arabic_lines(" ".join(words), _Styles(rtl=True).body, 120, rtl=True)
     assert len(lines) > 2

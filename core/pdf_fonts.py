@@ -1,0 +1,46 @@
+"""Fonts for the PDFs people read in Arabic as well as in French or English (forum summaries,
+badges). reportlab neither joins Arabic letters nor orders right-to-left text, so Arabic runs are
+reshaped (arabic-reshaper) and put in visual order (python-bidi) before drawing, with a TrueType
+font that has Arabic glyphs (DejaVu Sans by default: FORUMS_PDF_FONT[_BOLD])."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT, FONT_BOLD = "MultaqaSans", "MultaqaSans-Bold"
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def unicode_fonts_available() -> bool:
+    return all(
+        Path(path).is_file() for path in (settings.FORUMS_PDF_FONT, settings.FORUMS_PDF_FONT_BOLD)
+    )
+
+
+def register_unicode_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    if not unicode_fonts_available():
+        raise ImproperlyConfigured(
+            f"PDFs need TrueType fonts with Arabic glyphs at {settings.FORUMS_PDF_FONT} and "
+            f"{settings.FORUMS_PDF_FONT_BOLD} (Debian: apt-get install fonts-dejavu-core, or set "
+            "FORUMS_PDF_FONT and FORUMS_PDF_FONT_BOLD)."
+        )
+    pdfmetrics.registerFont(TTFont(FONT, settings.FORUMS_PDF_FONT))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, settings.FORUMS_PDF_FONT_BOLD))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def visual_line(text: str, *, rtl: bool | None = None) -> str:
+    """One line of text as it must be drawn: Arabic letters joined and right-to-left runs in
+    visual order. `rtl` forces the base direction (None: from the text)."""
+    if not ARABIC.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else None)
