@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from core.fastsql import aware, fetch_one
@@ -81,8 +82,14 @@ class DoorTicket:
             gender=attendee.gender,
             age_band=attendee.age_band,
             profile=attendee.profile,
-            group_size=Attendee.objects.filter(registration_id=attendee.registration_id).count(),
-            has_session_restrictions=ticket.sessions.exists(),
+            group_size=_annotated_or(
+                ticket,
+                "group_size",
+                lambda: Attendee.objects.filter(registration_id=attendee.registration_id).count(),
+            ),
+            has_session_restrictions=_annotated_or(
+                ticket, "has_session_restrictions", lambda: ticket.sessions.exists()
+            ),
         )
 
     @property
@@ -105,6 +112,34 @@ class DoorTicket:
         if not self.has_session_restrictions:
             return []
         return list(Session.objects.filter(restricted_tickets=self.id).order_by("date"))
+
+
+def _annotated_or(ticket: Ticket, name: str, query):
+    """A value door_tickets() annotated on the ticket, else its own query (one ticket alone)."""
+    value = getattr(ticket, name, None)
+    return query() if value is None else value
+
+
+def door_tickets(ticket_ids) -> dict[int, DoorTicket]:
+    """DoorTickets by id, read in one query whatever their number (an offline sync's batch)."""
+    members = (
+        Attendee.objects.filter(registration_id=OuterRef("attendee__registration_id"))
+        .order_by()
+        .values("registration_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    tickets = (
+        Ticket.objects.filter(pk__in=ticket_ids)
+        .select_related("attendee")
+        .annotate(
+            group_size=Subquery(members),
+            has_session_restrictions=Exists(
+                Ticket.sessions.through.objects.filter(ticket_id=OuterRef("pk"))
+            ),
+        )
+    )
+    return {ticket.pk: DoorTicket.from_model(ticket) for ticket in tickets}
 
 
 def _tables() -> dict[str, str]:

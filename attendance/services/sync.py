@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from events.models import Session, Ticket
+from events.models import Session
 
 from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus, SyncConflict
-from ..scan_reads import DoorTicket, active_admission, door_ticket
+from ..scan_reads import DoorTicket, active_admission, door_ticket, door_tickets
 from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
 from .counted import _validated as counted_groups_validated
 from .door import answer_once, session_not_open_message, token_may_use
@@ -92,7 +92,7 @@ def _invalid(message: str, index: int) -> ApplicationError:
     )
 
 
-def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, Ticket]]:
+def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, DoorTicket]]:
     """Check the whole batch before writing anything: a malformed item rejects the batch."""
     if not items:
         raise ApplicationError(_("The batch is empty."), code="invalid_batch", status=422)
@@ -128,8 +128,7 @@ def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, Ticket]
         if item.session_id not in sessions:
             raise _invalid(_("unknown session."), index)
     ticket_ids = {item.ticket_id for item in items if getattr(item, "ticket_id", None)}
-    tickets = Ticket.objects.select_related("attendee__registration", "event").in_bulk(ticket_ids)
-    return sessions, tickets
+    return sessions, door_tickets(ticket_ids)
 
 
 def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) -> list[dict]:
@@ -184,8 +183,7 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
         at = _moment(item.device_time)
         admission = None
         if item.ticket_id is not None:
-            known = tickets.get(item.ticket_id)
-            ticket = DoorTicket.from_model(known) if known else None
+            ticket = tickets.get(item.ticket_id)
         else:
             ticket, _by_short_code = door_ticket(item.text, session.pk)
         if not token_may_use(token, session):

@@ -346,3 +346,23 @@ def test_the_scan_statements_are_prepared_on_postgresql(client, issued, session)
 
     assert any("attendance_doortoken_events" in statement for statement in prepared)
     assert any("INSERT INTO" in statement for statement in prepared)
+
+
+def test_an_offline_batch_reads_its_tickets_in_one_query(session, django_assert_num_queries):
+    from attendance.scan_reads import door_tickets
+
+    tickets = TicketFactory.create_batch(5, attendee__registration__event=session.event)
+    tickets[0].sessions.add(session)
+
+    with django_assert_num_queries(1):
+        found = door_tickets([ticket.pk for ticket in tickets])
+
+    assert sorted(found) == sorted(ticket.pk for ticket in tickets)
+    assert [found[ticket.pk].has_session_restrictions for ticket in tickets] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert {found[ticket.pk].group_size for ticket in tickets} == {1}
