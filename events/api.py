@@ -1,7 +1,6 @@
 """Staff API for organisations, programmes with targets, events and sessions. Parses, authorizes
 and hands over to services; business rules live in events/services."""
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -215,17 +214,13 @@ def create_event(request, payload: EventIn):
     if not can_manage_event(request.auth, probe):
         raise PermissionDenied(_("You can only create events for your organisation."))
     data = payload.dict(exclude={"programme_id", "organizer_id", "co_organizer_ids", "sessions"})
-    with transaction.atomic():
-        event = event_services.event_create(
-            programme=programme,
-            organizer=organizer,
-            co_organizers=_referenced_many(
-                Organization, payload.co_organizer_ids, "co_organizer_ids"
-            ),
-            **data,
-        )
-        for session in payload.sessions:
-            _session_create(event, session)
+    event = event_services.event_create(
+        programme=programme,
+        organizer=organizer,
+        co_organizers=_referenced_many(Organization, payload.co_organizer_ids, "co_organizer_ids"),
+        sessions=[_session_fields(session) for session in payload.sessions],
+        **data,
+    )
     return Status(201, event)
 
 
@@ -256,10 +251,11 @@ def duplicate_event(request, event_id: int, payload: EventDuplicateIn):
 # Sessions ---------------------------------------------------------------------------------------
 
 
-def _session_create(event: Event, payload: SessionIn) -> Session:
-    data = payload.dict(exclude={"venue_id"})
-    venue = _referenced(Venue, payload.venue_id, "venue_id")
-    return event_services.session_create(event=event, venue=venue, **data)
+def _session_fields(payload: SessionIn) -> dict:
+    return {
+        **payload.dict(exclude={"venue_id"}),
+        "venue": _referenced(Venue, payload.venue_id, "venue_id"),
+    }
 
 
 @router.get("/events/{event_id}/sessions", response={200: list[SessionOut], **ERRORS})
@@ -269,7 +265,8 @@ def list_sessions(request, event_id: int):
 
 @router.post("/events/{event_id}/sessions", response={201: SessionOut, **ERRORS})
 def create_session(request, event_id: int, payload: SessionIn):
-    return Status(201, _session_create(_own_event(request, event_id), payload))
+    event = _own_event(request, event_id)
+    return Status(201, event_services.session_create(event=event, **_session_fields(payload)))
 
 
 @router.patch("/sessions/{session_id}", response={200: SessionOut, **ERRORS})

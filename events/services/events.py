@@ -54,11 +54,20 @@ STATUS_SIGNALS = {
 
 
 @transaction.atomic
-def event_create(*, co_organizers: list[Organization] | None = None, **fields) -> Event:
+@transaction.atomic
+def event_create(
+    *,
+    co_organizers: list[Organization] | None = None,
+    sessions: list[dict] = (),
+    **fields,
+) -> Event:
+    """An event with its co-organisers and sessions (field dicts), all or nothing."""
     event = Event()
     apply_fields(event, fields, EVENT_FIELDS)
     save_validated(event)
     event.co_organizers.set(co_organizers or [])
+    for session in sessions:
+        session_create(event=event, **session)
     return event
 
 

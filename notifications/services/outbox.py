@@ -227,11 +227,10 @@ def messages_retry_failed(*, event, message_ids=None) -> int:
     rows = Message.objects.filter(event=event, status=Message.Status.FAILED)
     if message_ids is not None:
         rows = rows.filter(pk__in=list(message_ids))
-    ids = [
-        pk
-        for pk, channel, hashed in rows.values_list("pk", "channel", "recipient_hash")
-        if hashed not in suppressed_hashes(channel)
-    ]
+    failed = list(rows.values_list("pk", "channel", "recipient_hash"))
+    # The opt-out list once per channel for the whole batch, not once per message.
+    suppressed = {channel: suppressed_hashes(channel) for channel in {row[1] for row in failed}}
+    ids = [pk for pk, channel, hashed in failed if hashed not in suppressed[channel]]
     Message.objects.filter(pk__in=ids, status=Message.Status.FAILED).update(
         status=Message.Status.SCHEDULED, attempts=0, scheduled_at=timezone.now()
     )
