@@ -1,31 +1,18 @@
 """The printable check-in list: the door's fallback when phones or the network fail."""
 
 import io
-from pathlib import Path
+from html import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from core.pdf_fonts import best_fonts
 from events.codes import format_short_code
-
-# Names come in many scripts; DejaVu (Debian's default font) covers far more than Helvetica.
-UNICODE_FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
-def _names_font() -> str:
-    if "DejaVuSans" in pdfmetrics.getRegisteredFontNames():
-        return "DejaVuSans"
-    if UNICODE_FONT_PATH.is_file():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(UNICODE_FONT_PATH)))
-        return "DejaVuSans"
-    return "Helvetica"
 
 
 def _tick_box() -> Table:
@@ -47,9 +34,14 @@ def paper_list_pdf(*, session, tickets) -> bytes:
         title=_("Check-in list"),
     )
     styles = getSampleStyleSheet()
+    # Names come in many scripts: Unicode fonts, Arabic joined and right-to-left when installed.
+    font, _bold, drawable = best_fonts()
     story = [
         Paragraph(_("Check-in list"), styles["Title"]),
-        Paragraph(f"{session.event.title} — {session}", styles["Normal"]),
+        Paragraph(
+            escape(drawable(f"{session.event.title} — {session}")),
+            ParagraphStyle("heading", parent=styles["Normal"], fontName=font),
+        ),
         Paragraph(
             _("Printed on %(date)s") % {"date": timezone.localtime().strftime("%d/%m/%Y %H:%M")},
             styles["Normal"],
@@ -60,7 +52,7 @@ def paper_list_pdf(*, session, tickets) -> bytes:
         rows.append(
             [
                 format_short_code(ticket.short_code),
-                ticket.attendee.first_name or "—",
+                drawable(ticket.attendee.first_name) or "—",
                 str(ticket.group_size),
                 _tick_box(),
             ]
@@ -72,7 +64,7 @@ def paper_list_pdf(*, session, tickets) -> bytes:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
                 ("FONTNAME", (0, 1), (0, -1), "Courier-Bold"),
-                ("FONTNAME", (1, 1), (1, -1), _names_font()),
+                ("FONTNAME", (1, 1), (1, -1), font),
                 ("ALIGN", (2, 0), (3, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.whitesmoke]),

@@ -4,6 +4,7 @@ reshaped (arabic-reshaper) and put in visual order (python-bidi) before drawing,
 font that has Arabic glyphs (DejaVu Sans by default: FORUMS_PDF_FONT[_BOLD])."""
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -44,3 +45,21 @@ def visual_line(text: str, *, rtl: bool | None = None) -> str:
     from bidi import get_display
 
     return get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else None)
+
+
+def latin1_only(text: str) -> str:
+    # The built-in PDF fonts cannot draw Arabic script; such text is left blank (handwriting).
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return ""
+    return text
+
+
+def best_fonts() -> tuple[str, str, Callable[[str], str]]:
+    """(regular, bold, drawable) for a PDF: the Unicode fonts with Arabic shaped when they are
+    installed, else reportlab's built-in Helvetica and what it can draw."""
+    if unicode_fonts_available():
+        register_unicode_fonts()
+        return FONT, FONT_BOLD, visual_line
+    return "Helvetica", "Helvetica-Bold", latin1_only

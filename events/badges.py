@@ -13,14 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from core.pdf_fonts import (
-    ARABIC,
-    FONT,
-    FONT_BOLD,
-    register_unicode_fonts,
-    unicode_fonts_available,
-    visual_line,
-)
+from core.pdf_fonts import ARABIC, best_fonts
 from events.codes import format_short_code
 from events.models import Ticket
 from events.qr import BADGE_BOX_SIZE, qr_png_bytes
@@ -28,15 +21,6 @@ from events.qr import BADGE_BOX_SIZE, qr_png_bytes
 COLUMNS, ROWS = 2, 4
 MARGIN = 10 * mm
 QR_SIDE = 42 * mm
-
-
-def _latin(text: str) -> str:
-    # The built-in PDF fonts cannot draw Arabic script; such names are left for handwriting.
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return ""
-    return text
 
 
 @dataclass(frozen=True)
@@ -47,10 +31,7 @@ class _Lettering:
 
     @classmethod
     def best(cls) -> "_Lettering":
-        if unicode_fonts_available():
-            register_unicode_fonts()
-            return cls(FONT, FONT_BOLD, visual_line)
-        return cls("Helvetica", "Helvetica-Bold", _latin)
+        return cls(*best_fonts())
 
     def fit(self, pdf: canvas.Canvas, text: str, font: str, size: float, width: float) -> str:
         """`text` shortened (in reading order, with an ellipsis) until it fits, ready to draw."""

@@ -126,6 +126,17 @@ def test_paper_list_pdf_has_codes_names_and_no_phone(organizer_client, own_sessi
     assert own_ticket.attendee.registration.phone not in text
 
 
+def test_paper_list_prints_arabic_names_joined(organizer_client, own_session, own_ticket):
+    TicketFactory(attendee__registration__event=own_session.event, attendee__first_name="فاطمة")
+
+    response = organizer_client.get(f"/door/sessions/{own_session.pk}/paper-list.pdf")
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    # Joined (shaped) Arabic is drawn with presentation forms, not the isolated letters typed.
+    assert any("\ufb50" <= ch <= "\ufeff" for ch in text)
+    assert "Khadija" in text
+
+
 def test_marking_ticked_people_admits_them_once_with_source_paper(
     organizer_client, own_session, own_ticket, own_token
 ):
