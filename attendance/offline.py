@@ -40,7 +40,7 @@ PACK_FIELDS = [
 
 def offline_pack(*, token: DoorToken, event: Event) -> dict:
     """The pack for one event the token is assigned to (the caller checks the assignment)."""
-    sessions = [session for session in token_sessions(token=token) if session.event_id == event.pk]
+    sessions = list(token_sessions(token=token).filter(event=event))
     tickets = (
         Ticket.objects.filter(event=event)
         .select_related("attendee")

@@ -152,7 +152,8 @@ def session_counts(*, session: Session) -> dict:
 def token_sessions(*, token: DoorToken) -> QuerySet[Session]:
     return (
         Session.objects.filter(event__in=token.events.all())
-        .select_related("event", "venue")
+        # The door settings come along for the check-in windows (offline pack, scanner).
+        .select_related("event", "event__door_settings", "venue")
         .order_by("date", "start_time", "id")
     )
 

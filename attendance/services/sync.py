@@ -123,7 +123,8 @@ def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, DoorTic
             except ApplicationError as error:
                 raise _invalid(str(error.message), index) from error
     session_ids = {item.session_id for item in items}
-    sessions = Session.objects.select_related("event").in_bulk(session_ids)
+    # The door settings come along: every item checks its session's window with them.
+    sessions = Session.objects.select_related("event", "event__door_settings").in_bulk(session_ids)
     for index, item in enumerate(items):
         if item.session_id not in sessions:
             raise _invalid(_("unknown session."), index)
