@@ -122,20 +122,21 @@ def _people_currently_out(session: Session) -> int:
 
 def session_counts(*, session: Session) -> dict:
     """People admitted to the session (scans, walk-ins, tallies), split by gender."""
+    # One grouped query: every scanner polls this every few seconds.
     rows = (
         Attendance.objects.filter(session=session, voided_at__isnull=True)
         .values("gender")
-        .annotate(people=Sum("headcount"))
+        .annotate(
+            people=Sum("headcount"),
+            walk_ins=Sum("headcount", filter=Q(source=Attendance.Source.WALK_IN)),
+        )
+        .order_by()
     )
     by_gender = dict.fromkeys(Gender.values, 0)
+    walk_ins = 0
     for row in rows:
         by_gender[row["gender"]] = row["people"]
-    walk_ins = (
-        Attendance.objects.filter(
-            session=session, voided_at__isnull=True, source=Attendance.Source.WALK_IN
-        ).aggregate(people=Sum("headcount"))["people"]
-        or 0
-    )
+        walk_ins += row["walk_ins"] or 0
     total = sum(by_gender.values())
     from .services.door import door_settings_for
 
