@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import scope_events
-from events.models import Event
+from core.tenant_admin import TenantModelAdmin
 
 from .models import Attendance, DoorSettings, DoorToken, ScanAttempt, SyncConflict
 from .services.tokens import door_token_create, door_token_revoke
@@ -36,7 +35,7 @@ class DoorTokenForm(forms.ModelForm):
 
 
 @admin.register(DoorToken)
-class DoorTokenAdmin(admin.ModelAdmin):
+class DoorTokenAdmin(TenantModelAdmin):
     form = DoorTokenForm
     list_display = ["label", "token_prefix", "created_by", "created_at", "expires_at", "revoked_at"]
     list_filter = ["events", "revoked_at"]
@@ -54,20 +53,6 @@ class DoorTokenAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["token_prefix", "created_by", "created_at", "revoked_at"]
     actions = ["revoke"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        events = scope_events(request.user, Event.objects.all())
-        return (
-            queryset.filter(events__in=events).distinct()
-            if not request.user.is_superuser
-            else queryset
-        )
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "events":
-            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -113,19 +98,11 @@ class DoorTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(DoorSettings)
-class DoorSettingsAdmin(admin.ModelAdmin):
+class DoorSettingsAdmin(TenantModelAdmin):
     list_display = ["event", "opens_minutes_before", "closes_minutes_after", "exit_scans_enabled"]
 
-    def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request), prefix="event__")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event":
-            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(TenantModelAdmin):
     """The door's records are written by services only; the admin looks, it does not edit."""
 
     def has_add_permission(self, request):
@@ -145,9 +122,7 @@ class ScanAttemptAdmin(ReadOnlyAdmin):
     date_hierarchy = "server_time"
 
     def get_queryset(self, request):
-        return scope_events(
-            request.user, super().get_queryset(request), prefix="event__"
-        ).select_related("session__event", "token")
+        return super().get_queryset(request).select_related("session__event", "token")
 
 
 @admin.register(Attendance)
@@ -167,9 +142,7 @@ class AttendanceAdmin(ReadOnlyAdmin):
     date_hierarchy = "recorded_at"
 
     def get_queryset(self, request):
-        return scope_events(
-            request.user, super().get_queryset(request), prefix="event__"
-        ).select_related("session__event")
+        return super().get_queryset(request).select_related("session__event")
 
     @admin.display(description=_("door page"))
     def door_page(self, obj):
@@ -187,6 +160,4 @@ class SyncConflictAdmin(ReadOnlyAdmin):
     date_hierarchy = "detected_at"
 
     def get_queryset(self, request):
-        return scope_events(
-            request.user, super().get_queryset(request), prefix="session__event__"
-        ).select_related("session__event", "token", "ticket")
+        return super().get_queryset(request).select_related("session__event", "token", "ticket")

@@ -1,11 +1,17 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from .models import AuditEntry, Contact, Membership, Organization
-from .permissions import can_manage_memberships, is_administrator
+from .permissions import can_manage_memberships
 from .services import membership_delete, membership_save
+from .tenant_admin import PlatformAdminMixin, TenantModelAdmin, TenantTabularInline
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(TenantTabularInline):
     model = Contact
     extra = 0
     fields = ["name", "role", "email", "phone", "preferred_language", "user"]
@@ -13,7 +19,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TenantModelAdmin):
     list_display = ["name", "acronym", "kind", "city"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "acronym"]
@@ -21,7 +27,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(TenantModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "organization__name"]
@@ -55,7 +61,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(TenantModelAdmin):
     list_display = ["created_at", "actor_label", "action", "target_type", "target_id"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_id"]
@@ -70,5 +76,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
+
+# Accounts, groups and the login-attempt log: administrators only, whatever permissions a user
+# was given.
+for model, model_admin in (
+    (get_user_model(), UserAdmin),
+    (Group, GroupAdmin),
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (PlatformAdminMixin, model_admin), {}))

@@ -32,24 +32,30 @@ def is_staff_member(user) -> bool:
     return is_administrator(user) or bool(organization_ids(user))
 
 
+def programme_seen_q(orgs: set[int]) -> Q:
+    """Programmes an organisation leads or runs an event of."""
+    return Q(lead_organization_id__in=orgs) | Q(events__organizer_id__in=orgs)
+
+
+def event_owner_q(orgs: set[int], prefix: str = "") -> Q:
+    """Events (or rows reached through `prefix`, e.g. 'event__') of these organisations: the
+    event's organiser or its programme's lead. core.tenancy scopes the admin with the same Q."""
+    return Q(**{f"{prefix}organizer_id__in": orgs}) | Q(
+        **{f"{prefix}programme__lead_organization_id__in": orgs}
+    )
+
+
 def scope_programmes(user, queryset: QuerySet) -> QuerySet:
     if is_administrator(user):
         return queryset
-    orgs = organization_ids(user)
-    return queryset.filter(
-        Q(lead_organization_id__in=orgs) | Q(events__organizer_id__in=orgs)
-    ).distinct()
+    return queryset.filter(programme_seen_q(organization_ids(user))).distinct()
 
 
 def scope_events(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
     """Events (or rows reached through `prefix`, e.g. 'event__') the user organizes."""
     if is_administrator(user):
         return queryset
-    orgs = organization_ids(user)
-    return queryset.filter(
-        Q(**{f"{prefix}organizer_id__in": orgs})
-        | Q(**{f"{prefix}programme__lead_organization_id__in": orgs})
-    )
+    return queryset.filter(event_owner_q(organization_ids(user), prefix))
 
 
 def can_manage_programme(user, programme) -> bool:

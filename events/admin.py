@@ -8,8 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from core.permissions import scope_events, scope_programmes
+from core.permissions import organization_ids
 from core.phones import phone_to_e164
+from core.tenant_admin import TenantModelAdmin, TenantTabularInline
 
 from .badges import badges_pdf
 from .codes import normalize_short_code
@@ -20,13 +21,13 @@ from .services import tickets as ticket_services
 from .services.registrations import CONSENT_WORDING_VERSION
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TenantTabularInline):
     model = Target
     extra = 1
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(TenantModelAdmin):
     list_display = ["code", "name", "lead_organization", "start_date", "end_date"]
     list_filter = ["lead_organization", "start_date"]
     search_fields = ["code", "name"]
@@ -34,18 +35,23 @@ class ProgrammeAdmin(admin.ModelAdmin):
     inlines = [TargetInline]
     date_hierarchy = "start_date"
 
-    def get_queryset(self, request):
-        return scope_programmes(request.user, super().get_queryset(request))
-
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "city", "capacity"]
+class VenueAdmin(TenantModelAdmin):
+    list_display = ["name", "kind", "city", "capacity", "organization"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "address", "city"]
 
+    def get_changeform_initial_data(self, request):
+        # A venue an organizer adds is theirs to correct later.
+        initial = super().get_changeform_initial_data(request)
+        own = organization_ids(request.user)
+        if len(own) == 1 and "organization" not in initial:
+            initial["organization"] = next(iter(own))
+        return initial
 
-class SessionInline(admin.TabularInline):
+
+class SessionInline(TenantTabularInline):
     model = Session
     extra = 1
     fields = [
@@ -62,7 +68,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TenantModelAdmin):
     list_display = ["title", "kind", "status", "programme", "organizer", "start_date", "end_date"]
     list_filter = ["programme", "kind", "status", "start_date", "organizer"]
     search_fields = ["title", "title_ar", "title_en", "programme__code"]
@@ -110,9 +116,7 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request)).select_related(
-            "programme", "organizer"
-        )
+        return super().get_queryset(request).select_related("programme", "organizer")
 
     def _run(self, request, queryset, service, done_message):
         done = 0
@@ -164,17 +168,14 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TenantModelAdmin):
     list_display = ["__str__", "event", "date", "start_time", "venue"]
     list_filter = ["event__programme", "event__kind", "date", "venue"]
     search_fields = ["title", "school_name", "event__title"]
     autocomplete_fields = ["venue"]
 
-    def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request), prefix="event__")
 
-
-class AttendeeInline(admin.TabularInline):
+class AttendeeInline(TenantTabularInline):
     model = Attendee
     extra = 0
     fields = [
@@ -209,7 +210,7 @@ def _badges_response(tickets, filename: str) -> HttpResponse:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(TenantModelAdmin):
     list_display = [
         "id",
         "contact_name",
@@ -235,8 +236,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The changelist's ticket count in the same query, not one query per row.
-        queryset = super().get_queryset(request).annotate(ticket_total=Count("members__ticket"))
-        return scope_events(request.user, queryset, prefix="event__")
+        return super().get_queryset(request).annotate(ticket_total=Count("members__ticket"))
 
     @admin.action(description=_("Erase personal data (right to erasure)"))
     def erase_personal_data(self, request, queryset):
@@ -245,11 +245,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset.select_related("event__programme"):
             registration_erase(registration=registration, actor=request.user)
         self.message_user(request, _("Personal data erased; figures are unchanged."))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event":
-            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("tickets"), ordering="ticket_total")
     def ticket_count(self, registration):
@@ -311,7 +306,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(TenantModelAdmin):
     list_display = ["__str__", "event", "status", "issued_at", "reissued_at"]
     list_filter = ["status", "event"]
     search_fields = ["short_code"]
@@ -327,9 +322,6 @@ class TicketAdmin(admin.ModelAdmin):
         "ticket_page",
     ]
     actions = ["cancel_tickets", "reissue_tickets", "print_badges"]
-
-    def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request), prefix="event__")
 
     def get_search_results(self, request, queryset, search_term):
         # Codes are read aloud or typed as "k7p2 9qxm"; stored as K7P29QXM.

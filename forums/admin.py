@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.tenant_admin import TenantModelAdmin
+
 from .models import (
     ForumSettings,
     ForumSummary,
@@ -12,24 +14,24 @@ from .services import rapporteur_assign
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TenantModelAdmin):
     list_display = ["name_fr", "event", "position"]
     list_filter = ["event"]
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(TenantModelAdmin):
     list_display = ["name_fr", "event", "theme"]
     list_filter = ["event"]
 
 
 @admin.register(ForumSettings)
-class ForumSettingsAdmin(admin.ModelAdmin):
+class ForumSettingsAdmin(TenantModelAdmin):
     list_display = ["event"]
 
 
 @admin.register(RapporteurAssignment)
-class RapporteurAssignmentAdmin(admin.ModelAdmin):
+class RapporteurAssignmentAdmin(TenantModelAdmin):
     list_display = ["user", "event", "workshop"]
     list_filter = ["event"]
 
@@ -42,7 +44,7 @@ class RapporteurAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(TenantModelAdmin):
     """View only: edits and the lifecycle (adopt, merge, reject) go through the organizer page
     and the API, which both call the services."""
 
@@ -58,7 +60,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumSummary)
-class ForumSummaryAdmin(admin.ModelAdmin):
+class ForumSummaryAdmin(TenantModelAdmin):
     list_display = ["event", "number", "language", "built_at", "sha256"]
     exclude = ["html", "pdf", "data"]
     readonly_fields = ["event", "number", "language", "built_at", "built_by", "sha256"]

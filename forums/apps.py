@@ -8,6 +8,19 @@ class ForumsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core import tenancy as t
+
+        for model in (
+            "ForumSettings",
+            "Theme",
+            "Workshop",
+            "RapporteurAssignment",
+            "Recommendation",
+            "ForumSummary",
+        ):
+            t.register(f"forums.{model}", t.owned(t.event_q("event__")))
+        t.register("forums.Endorsement", t.owned(t.event_q("recommendation__event__")))
+
         from events.signals import event_closed
 
         from .receivers import on_event_closed

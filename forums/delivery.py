@@ -78,6 +78,7 @@ def summary_deliver(*, summary_id: int) -> list[int]:
                 channel=Channel.EMAIL,
                 language=language,
                 context=_context(summary, contact, language),
+                organization_id=summary.event.organizer_id,
             )
             message, _created = message_schedule(
                 idempotency_key=delivery_key(summary_id=summary.pk, contact_id=contact.pk),

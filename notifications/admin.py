@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import can_manage_event, is_administrator, scope_events
-from events.models import Event
+from core.permissions import can_manage_event
+from core.tenant_admin import TenantModelAdmin
 
 from . import services
 from .models import (
@@ -36,11 +36,11 @@ PREVIEW_CONTEXT = {
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["purpose", "channel", "language", "segments", "updated_at"]
-    list_filter = ["purpose", "channel", "language"]
+class MessageTemplateAdmin(TenantModelAdmin):
+    list_display = ["purpose", "channel", "language", "organization", "segments", "updated_at"]
+    list_filter = ["purpose", "channel", "language", ("organization", admin.EmptyFieldListFilter)]
     readonly_fields = ["preview"]
-    fields = ["purpose", "channel", "language", "subject", "body", "preview"]
+    fields = ["organization", "purpose", "channel", "language", "subject", "body", "preview"]
 
     @admin.display(description=_("SMS segments"))
     def segments(self, obj):
@@ -97,7 +97,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventNotificationSettings)
-class EventNotificationSettingsAdmin(admin.ModelAdmin):
+class EventNotificationSettingsAdmin(TenantModelAdmin):
     list_display = [
         "event",
         "reminder_offsets",
@@ -108,17 +108,9 @@ class EventNotificationSettingsAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["event"]
 
-    def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request), prefix="event__")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event":
-            kwargs["queryset"] = scope_events(request.user, Event.objects.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(TenantModelAdmin):
     list_display = [
         "id",
         "event",
@@ -158,9 +150,7 @@ class MessageAdmin(admin.ModelAdmin):
     exclude = ["recipient_hash", "claim_token", "leased_until"]
 
     def get_queryset(self, request):
-        return scope_events(
-            request.user, super().get_queryset(request), prefix="event__"
-        ).select_related("event")
+        return super().get_queryset(request).select_related("event")
 
     def has_add_permission(self, request):
         return False
@@ -195,7 +185,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(TenantModelAdmin):
     list_display = ["channel", "source", "created_at"]
     list_filter = ["channel", "source"]
     readonly_fields = ["channel", "recipient_hash", "source", "created_at"]
@@ -203,19 +193,13 @@ class SuppressionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
 
 @admin.register(FeedbackAnswer)
-class FeedbackAnswerAdmin(admin.ModelAdmin):
+class FeedbackAnswerAdmin(TenantModelAdmin):
     list_display = ["event", "satisfaction", "language", "submitted_on"]
     list_filter = ["satisfaction", "language"]
     exclude = ["ticket_digest"]
     readonly_fields = ["event", "satisfaction", "useful", "suggestions", "language", "submitted_on"]
-
-    def get_queryset(self, request):
-        return scope_events(request.user, super().get_queryset(request), prefix="event__")
 
     def has_add_permission(self, request):
         return False

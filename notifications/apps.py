@@ -7,6 +7,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
+        from core import tenancy as t
+
+        # The texts every organisation's participants receive belong to the platform; an
+        # organisation may override one for its own events.
+        t.register("notifications.MessageTemplate", t.shared("organization"))
+        t.register("notifications.Suppression", t.PLATFORM)
+        for model in ("EventNotificationSettings", "Message", "FeedbackAnswer"):
+            t.register(f"notifications.{model}", t.owned(t.event_q("event__")))
+
         from events import signals
 
         from . import receivers

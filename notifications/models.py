@@ -75,8 +75,21 @@ class EventNotificationSettings(models.Model):
 
 class MessageTemplate(models.Model):
     """The text of one purpose on one channel in one language. Django template syntax; the
-    variables available are listed in notifications/rendering.py."""
+    variables available are listed in notifications/rendering.py.
 
+    A template without an organisation is the platform's, sent to every organisation's
+    participants and changed by administrators only; an organisation's own template overrides
+    it for the events that organisation runs."""
+
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("organisation"),
+        help_text=_("Empty: the text every organisation uses (administrators only)."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="message_templates",
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
@@ -91,12 +104,25 @@ class MessageTemplate(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["purpose", "channel", "language"],
+                condition=models.Q(organization__isnull=True),
                 name="one_template_per_purpose_channel_language",
-            )
+                violation_error_message=_(
+                    "There is already a shared text for this purpose, channel and language."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "purpose", "channel", "language"],
+                condition=models.Q(organization__isnull=False),
+                name="one_override_per_organization_purpose_channel_language",
+                violation_error_message=_(
+                    "Your organisation already has a text for this purpose, channel and language."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} · {self.get_channel_display()} · {self.language}"
+        text = f"{self.get_purpose_display()} · {self.get_channel_display()} · {self.language}"
+        return f"{text} · {self.organization}" if self.organization_id else text
 
 
 class Message(models.Model):

@@ -10,6 +10,7 @@ from email.mime.image import MIMEImage
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
+from django.db.models import Q
 from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -50,12 +51,22 @@ def feedback_url(ticket: Ticket) -> str:
     )
 
 
-def template_texts(*, purpose: str, channel: str, language: str) -> tuple[str, str]:
-    """(subject, body) from the database, else the built-in text; French when a language is missing."""
+def template_texts(
+    *, purpose: str, channel: str, language: str, organization_id: int | None = None
+) -> tuple[str, str]:
+    """(subject, body): the organisation's own text, else the platform's text in the database,
+    else the built-in text; French when a language is missing."""
+    rows = {
+        (row.organization_id, row.language): row
+        for row in MessageTemplate.objects.filter(
+            Q(organization__isnull=True) | Q(organization_id=organization_id),
+            purpose=purpose,
+            channel=channel,
+            language__in=(language, FALLBACK_LANGUAGE),
+        )
+    }
     for lang in (language, FALLBACK_LANGUAGE):
-        row = MessageTemplate.objects.filter(
-            purpose=purpose, channel=channel, language=lang
-        ).first()
+        row = rows.get((organization_id, lang)) or rows.get((None, lang))
         if row is not None:
             return row.subject, row.body
         if (purpose, channel, lang) in DEFAULT_TEMPLATES:
@@ -108,8 +119,17 @@ def message_context(
     return context
 
 
-def render_for(*, purpose: str, channel: str, language: str, context: dict) -> tuple[str, str]:
-    subject, body = template_texts(purpose=purpose, channel=channel, language=language)
+def render_for(
+    *,
+    purpose: str,
+    channel: str,
+    language: str,
+    context: dict,
+    organization_id: int | None = None,
+) -> tuple[str, str]:
+    subject, body = template_texts(
+        purpose=purpose, channel=channel, language=language, organization_id=organization_id
+    )
     return render_texts(subject=subject, body=body, context=context)
 
 

@@ -236,3 +236,142 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     def addressed_to(self, create, extracted, **kwargs):
         if create and extracted:
             self.addressed_to.set(extracted)
+
+
+# Rows the admin shows that tests otherwise build by hand ------------------------------------------
+from attendance.models import DoorSettings, ScanAttempt, SyncConflict  # noqa: E402
+from core.models import AuditEntry  # noqa: E402
+from forums.models import ForumSettings, ForumSummary, RapporteurAssignment  # noqa: E402
+from notifications.models import (  # noqa: E402
+    EventNotificationSettings,
+    FeedbackAnswer,
+    Message,
+    MessageTemplate,
+    Suppression,
+)
+
+
+class DoorSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DoorSettings
+
+    event = factory.SubFactory(EventFactory)
+
+
+class ScanAttemptFactory(factory.django.DjangoModelFactory):
+    """An answered scan: by default a code nobody holds, typed at the door."""
+
+    class Meta:
+        model = ScanAttempt
+
+    token = factory.SubFactory(DoorTokenFactory)
+    session = factory.SubFactory(SessionFactory)
+    event = factory.SelfAttribute("session.event")
+    action = "entry"
+    status = "unknown_ticket"
+    text = "ZZZZ-ZZZZ"
+    nonce = factory.Faker("uuid4")
+    server_time = factory.LazyFunction(timezone.now)
+
+
+class SyncConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SyncConflict
+
+    attempt = factory.SubFactory(ScanAttemptFactory)
+    token = factory.SelfAttribute("attempt.token")
+    session = factory.SelfAttribute("attempt.session")
+    kind = SyncConflict.Kind.DOUBLE_ADMISSION
+    device_time = factory.LazyFunction(timezone.now)
+    detected_at = factory.LazyFunction(timezone.now)
+
+
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    """An organisation's own text (pass organization=None for a platform text)."""
+
+    class Meta:
+        model = MessageTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    purpose = "confirmation"
+    channel = "sms"
+    language = "fr"
+    body = "Bienvenue {{ name }} : votre code {{ short_code }}."
+
+
+class EventNotificationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventNotificationSettings
+
+    event = factory.SubFactory(EventFactory)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    event = factory.SubFactory(EventFactory)
+    channel = "sms"
+    recipient = factory.Sequence(lambda n: f"+2126{n:08d}")
+    recipient_hash = factory.Sequence(lambda n: f"{n:064x}")
+    language = "fr"
+    purpose = "reminder"
+    body = "Rappel"
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    scheduled_at = factory.LazyFunction(timezone.now)
+
+
+class SuppressionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suppression
+
+    channel = "sms"
+    recipient_hash = factory.Sequence(lambda n: f"{n:064x}")
+    source = Suppression.Source.choices[0][0]
+
+
+class FeedbackAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackAnswer
+
+    event = factory.SubFactory(EventFactory)
+    ticket_digest = factory.Sequence(lambda n: f"{n:064x}")
+    satisfaction = 4
+    language = "fr"
+
+
+class ForumSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForumSettings
+
+    event = factory.SubFactory(ForumEventFactory)
+    next_steps_fr = "Restitution à la commune en janvier."
+
+
+class RapporteurAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RapporteurAssignment
+
+    event = factory.SubFactory(ForumEventFactory)
+    user = factory.SubFactory(UserFactory, is_staff=False)
+
+
+class ForumSummaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForumSummary
+
+    event = factory.SubFactory(ForumEventFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    built_at = factory.LazyFunction(timezone.now)
+    language = "fr"
+    html = "<p>Synthèse</p>"
+    pdf = b"%PDF-1.4"
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    actor_label = "admin"
+    action = "test.action"

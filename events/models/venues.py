@@ -20,6 +20,16 @@ class Venue(models.Model):
     region = models.CharField(_("region"), max_length=100, default="Oriental")
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    # The organisation that added the venue may correct it; without one it belongs to the
+    # shared directory, which administrators keep.
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+    )
 
     class Meta:
         ordering = ["city", "name"]

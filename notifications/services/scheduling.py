@@ -102,7 +102,11 @@ def _schedule_rendered(
         with_feedback=with_feedback,
     )
     subject, body = render_for(
-        purpose=purpose, channel=recipient.channel, language=language, context=context
+        purpose=purpose,
+        channel=recipient.channel,
+        language=language,
+        context=context,
+        organization_id=registration.event.organizer_id,
     )
     message, _created = message_schedule(
         idempotency_key=key,
@@ -202,6 +206,7 @@ def registration_reminders_sync(*, registration_id: int, now=None) -> None:
                 channel=message.channel,
                 language=message.language,
                 context=context,
+                organization_id=registration.event.organizer_id,
             )
             message.scheduled_at, message.status, message.attempts = (
                 spec["at"],
