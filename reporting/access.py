@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from attendance.selectors import FigureFilters
 from core.errors import ApplicationError
 from core.models import Organization
 from core.permissions import scope_events, scope_programmes
 from events.models import Event, EventKind, Programme
+from reporting.selectors import FigureFilters
 
 
 def programme_for_figures(user, programme_id: int) -> Programme:

@@ -2,14 +2,17 @@
 
 from ninja import Query, Router
 
-from attendance.access import event_for_figures, figure_filters, programme_for_figures
-from attendance.figures_schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
-from attendance.selectors import figures_for_event, figures_for_programme
 from core.auth import staff_auth
 from events.schemas import ErrorOut
+from reporting.access import event_for_figures, figure_filters, programme_for_figures
+from reporting.schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
+from reporting.selectors import figures_for_event, figures_for_programme
 
-router = Router(tags=["figures"], auth=staff_auth)
+router = Router(tags=["reporting"], auth=staff_auth)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# The operation ids clients were generated with before the figures moved out of attendance.
+PROGRAMME_FIGURES_ID = "attendance_figures_api_programme_figures"
+EVENT_FIGURES_ID = "attendance_figures_api_event_figures"
 
 
 def _filters(query: FiguresQuery):
@@ -24,7 +27,11 @@ def _filters(query: FiguresQuery):
     )
 
 
-@router.get("/programmes/{programme_id}/figures", response={200: ProgrammeFiguresOut, **ERRORS})
+@router.get(
+    "/programmes/{programme_id}/figures",
+    response={200: ProgrammeFiguresOut, **ERRORS},
+    operation_id=PROGRAMME_FIGURES_ID,
+)
 def programme_figures(request, programme_id: int, query: Query[FiguresQuery]):
     programme = programme_for_figures(request.auth, programme_id)
     filters = _filters(query)
@@ -33,7 +40,11 @@ def programme_figures(request, programme_id: int, query: Query[FiguresQuery]):
     )
 
 
-@router.get("/events/{event_id}/figures", response={200: EventFiguresOut, **ERRORS})
+@router.get(
+    "/events/{event_id}/figures",
+    response={200: EventFiguresOut, **ERRORS},
+    operation_id=EVENT_FIGURES_ID,
+)
 def event_figures(request, event_id: int, query: Query[FiguresQuery]):
     event = event_for_figures(request.auth, event_id)
     filters = _filters(query)

@@ -3,7 +3,7 @@ people reached by gender, age band and profile, where and when, and the programm
 
 It is the shape humanitarian tools read: with `hxl=True` a row of HXL hashtags sits under the
 header (see README, "Donor exports"); with `age_bands="unhcr"` the six age bands roll up to
-UNHCR's five; with `shared=True` every figure goes through attendance.suppression, as in any
+UNHCR's five; with `shared=True` every figure goes through reporting.suppression, as in any
 output a partner may see. Organizers' exports without `shared` keep exact figures."""
 
 import math
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attendance.selectors import ProgrammeFigures
-from attendance.suppression import groups_shown, small_mark
 from events.demographics import AgeBand, Gender, Profile
 from events.models import Event, EventKind, Session
+from reporting.selectors import ProgrammeFigures
+from reporting.suppression import groups_shown, small_mark
 
 DONOR_LEVELS = ("event", "session")
 AGE_SCHEMES = ("six", "unhcr")

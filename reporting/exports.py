@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from attendance.selectors import ProgrammeFigures, attendance_list_for_event
+from attendance.selectors import attendance_list_for_event
 from core.services import audit_record
 from events.demographics import Gender
+from reporting.selectors import ProgrammeFigures
 
 TABLE_MEASURES = ("attendances", "people_reached", "children_reached")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from attendance import donor_table, exports
-from attendance.access import event_for_figures, figure_filters, programme_for_figures
-from attendance.presentation import pyramid, share_bars
-from attendance.selectors import figures_for_event, figures_for_programme, partner_organizations
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from events.models import EventKind
+from reporting import donor_table, exports
+from reporting.access import event_for_figures, figure_filters, programme_for_figures
+from reporting.presentation import pyramid, share_bars
+from reporting.selectors import figures_for_event, figures_for_programme, partner_organizations
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,7 +70,7 @@ def programme_dashboard(request, programme_id: int):
     )
     return render(
         request,
-        "attendance/programme_dashboard.html",
+        "reporting/programme_dashboard.html",
         {
             "programme": programme,
             "report": report,
@@ -93,7 +93,7 @@ def event_dashboard(request, event_id: int):
     today = timezone.localdate()
     return render(
         request,
-        "attendance/event_dashboard.html",
+        "reporting/event_dashboard.html",
         {
             "event": event,
             "report": report,

@@ -2,7 +2,7 @@
 (per session, event, kind, venue, school, organiser, month, quarter) and progress against
 programme targets. Everything is aggregated by the database with a fixed number of queries.
 
-Public entry points are re-exported by `attendance.selectors`."""
+Public entry points are re-exported by `reporting.selectors`."""
 
 from .breakdowns import Breakdown, Crossing, Figures, Share
 from .reports import (

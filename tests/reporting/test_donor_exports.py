@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from attendance.selectors import FigureFilters, figures_for_programme
+from reporting.selectors import FigureFilters, figures_for_programme
 
 SIX = ("0-4", "5-11", "12-17", "18-24", "25-59", "60+")
 AGE_ATTRIBUTE = {
@@ -29,7 +29,7 @@ def staff_client(client, ground_truth):
 
 
 def _csv_url(gt, **query):
-    url = reverse("attendance:programme_figures_csv", args=[gt.programme.pk])
+    url = reverse("reporting:programme_figures_csv", args=[gt.programme.pk])
     return url + "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
@@ -161,7 +161,7 @@ def test_unhcr_roll_up_merges_adult_bands_and_keeps_the_sums(staff_client, groun
 
 
 def test_xlsx_donor_export_has_the_hashtag_row_under_the_header(staff_client, ground_truth):
-    url = reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk])
+    url = reverse("reporting:programme_figures_xlsx", args=[ground_truth.programme.pk])
     response = staff_client.get(url + "?hxl=1&age_bands=unhcr", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -250,7 +250,7 @@ def test_unknown_organisation_is_a_400(staff_client, ground_truth):
 def test_dashboard_offers_the_site_and_partner_filters_and_donor_exports(
     staff_client, ground_truth
 ):
-    url = reverse("attendance:programme_dashboard", args=[ground_truth.programme.pk])
+    url = reverse("reporting:programme_dashboard", args=[ground_truth.programme.pk])
     page = staff_client.get(
         f"{url}?organization={ground_truth.school_partner.pk}", HTTP_ACCEPT_LANGUAGE="en"
     )

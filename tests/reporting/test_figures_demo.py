@@ -6,11 +6,11 @@ import re
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from attendance.demo_figures import demo_load as figures_demo_load
 from attendance.models import Attendance
-from attendance.selectors import figures_for_programme
 from events.demo import demo_load as events_demo_load
 from events.models import Programme
+from reporting.demo import demo_load as figures_demo_load
+from reporting.selectors import figures_for_programme
 
 TODAY = datetime.date(2026, 11, 24)
 
@@ -41,11 +41,11 @@ def test_dashboards_show_the_demo_figures(client, db):
     _load()
     client.force_login(get_user_model().objects.get(username="organisateur"))
     programme = Programme.objects.get(code="vivre-ensemble-oriental")
-    page = client.get(reverse("attendance:programme_dashboard", args=[programme.pk]))
+    page = client.get(reverse("reporting:programme_dashboard", args=[programme.pk]))
     text = re.sub(r"\s+", " ", page.content.decode())
     assert page.status_code == 200
     assert '<dd data-measure="people_reached">69</dd>' in text
     assert '<dd data-measure="children_reached">42</dd>' in text
     event = programme.events.get(title="Rencontre conviviale de lancement")
-    page = client.get(reverse("attendance:event_dashboard", args=[event.pk]))
+    page = client.get(reverse("reporting:event_dashboard", args=[event.pk]))
     assert '<dd data-measure="people_reached">38</dd>' in re.sub(r"\s+", " ", page.content.decode())

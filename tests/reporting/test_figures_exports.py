@@ -46,7 +46,7 @@ def _expected_rows(api):
 
 def test_csv_export_holds_the_api_numbers(staff_client, ground_truth):
     response = staff_client.get(
-        reverse("attendance:programme_figures_csv", args=[ground_truth.programme.pk]),
+        reverse("reporting:programme_figures_csv", args=[ground_truth.programme.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_csv_export_holds_the_api_numbers(staff_client, ground_truth):
 
 def test_xlsx_export_holds_the_api_numbers(staff_client, ground_truth):
     response = staff_client.get(
-        reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk]),
+        reverse("reporting:programme_figures_xlsx", args=[ground_truth.programme.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -78,7 +78,7 @@ def test_xlsx_export_holds_the_api_numbers(staff_client, ground_truth):
 
 def test_exports_follow_the_period_filter(staff_client, ground_truth):
     response = staff_client.get(
-        reverse("attendance:programme_figures_csv", args=[ground_truth.programme.pk]),
+        reverse("reporting:programme_figures_csv", args=[ground_truth.programme.pk]),
         {"date_from": "2026-11-01"},
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -86,14 +86,14 @@ def test_exports_follow_the_period_filter(staff_client, ground_truth):
 
 
 def test_figures_export_is_scoped(client, ground_truth):
-    url = reverse("attendance:programme_figures_csv", args=[ground_truth.programme.pk])
+    url = reverse("reporting:programme_figures_csv", args=[ground_truth.programme.pk])
     assert client.get(url).status_code == 302
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 404
 
 
 def test_attendance_list_export_is_audited_and_minimal(staff_client, ground_truth):
-    url = reverse("attendance:event_attendance_list_export", args=[ground_truth.meeting.pk])
+    url = reverse("reporting:event_attendance_list_export", args=[ground_truth.meeting.pk])
     response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -122,7 +122,7 @@ def test_attendance_list_export_is_audited_and_minimal(staff_client, ground_trut
 
 
 def test_attendance_list_export_refuses_other_organisations(client, ground_truth):
-    url = reverse("attendance:event_attendance_list_export", args=[ground_truth.meeting.pk])
+    url = reverse("reporting:event_attendance_list_export", args=[ground_truth.meeting.pk])
     assert client.get(url).status_code == 302
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 404
@@ -130,7 +130,7 @@ def test_attendance_list_export_refuses_other_organisations(client, ground_truth
 
 
 def test_arabic_exports_keep_the_numbers_and_an_ascii_file_name(staff_client, ground_truth):
-    url = reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk])
+    url = reverse("reporting:programme_figures_xlsx", args=[ground_truth.programme.pk])
     response = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="ar")
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
@@ -148,12 +148,12 @@ def test_exports_never_write_formulas(staff_client, ground_truth):
     attendee.first_name = "+cmd"
     attendee.save()
     xlsx = staff_client.get(
-        reverse("attendance:programme_figures_xlsx", args=[ground_truth.programme.pk])
+        reverse("reporting:programme_figures_xlsx", args=[ground_truth.programme.pk])
     )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert sheet["B2"].value == '\'=HYPERLINK("http://evil.example")'
     assert sheet["B2"].data_type == "s"
     listing = staff_client.get(
-        reverse("attendance:event_attendance_list_export", args=[ground_truth.meeting.pk])
+        reverse("reporting:event_attendance_list_export", args=[ground_truth.meeting.pk])
     ).content.decode("utf-8-sig")
     assert "'+cmd" in listing and ",+cmd" not in listing

@@ -13,8 +13,8 @@ import datetime
 import pytest
 from django.utils import translation
 
-from attendance.selectors import FigureFilters, figures_for_event, figures_for_programme
 from events.models import EventKind
+from reporting.selectors import FigureFilters, figures_for_event, figures_for_programme
 from tests.factories import AttendanceFactory
 
 ALL_LEVELS = ("session", "event", "kind", "venue", "school", "organizer", "month", "quarter")

@@ -13,11 +13,11 @@ from tests.factories import AttendanceFactory, MembershipFactory, UserFactory
 
 
 def _programme_url(gt):
-    return reverse("attendance:programme_dashboard", args=[gt.programme.pk])
+    return reverse("reporting:programme_dashboard", args=[gt.programme.pk])
 
 
 def _event_url(event):
-    return reverse("attendance:event_dashboard", args=[event.pk])
+    return reverse("reporting:event_dashboard", args=[event.pk])
 
 
 def _text(response) -> str:
@@ -98,7 +98,7 @@ def test_event_dashboard_polls_only_while_the_event_is_on(client, ground_truth):
         client.force_login(ground_truth.organizer)
         live = client.get(_event_url(ground_truth.meeting)).content.decode()
     assert 'data-live="1"' in live
-    assert "attendance/live-figures.js" in live
+    assert "reporting/live-figures.js" in live
     api_url = reverse("api-v1:event_figures", kwargs={"event_id": ground_truth.meeting.pk})
     assert f'data-url="{api_url}"' in live
     assert "<script>" not in live  # CSP: script-src 'self', no inline code

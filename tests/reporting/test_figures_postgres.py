@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from attendance.selectors import figures_for_programme
+from reporting.selectors import figures_for_programme
 
 
 @pytest.mark.postgres

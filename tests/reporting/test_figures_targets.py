@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from attendance.figures.targets import share_gap
-from attendance.selectors import figures_for_programme
 from events.models import Measure
+from reporting.figures.targets import share_gap
+from reporting.selectors import figures_for_programme
 from tests.factories import ProgrammeFactory, TargetFactory
 
 

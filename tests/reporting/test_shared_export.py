@@ -55,7 +55,7 @@ def school_session(db):
 
 def _export(client, session, query):
     client.force_login(MembershipFactory(organization=session.event.organizer).user)
-    url = reverse("attendance:programme_figures_csv", args=[session.event.programme_id])
+    url = reverse("reporting:programme_figures_csv", args=[session.event.programme_id])
     response = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, response.content
     return response
@@ -117,7 +117,7 @@ def test_shared_xlsx_hides_the_girl_and_explains_the_marks(client, school_sessio
     import openpyxl
 
     client.force_login(MembershipFactory(organization=school_session.event.organizer).user)
-    url = reverse("attendance:programme_figures_xlsx", args=[school_session.event.programme_id])
+    url = reverse("reporting:programme_figures_xlsx", args=[school_session.event.programme_id])
     response = client.get(f"{url}?shared=1&hxl=1&school=Coll%C3%A8ge%20Al%20Qods")
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = [[cell.value for cell in row] for row in workbook.worksheets[0].iter_rows()]

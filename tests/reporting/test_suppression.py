@@ -1,11 +1,11 @@
-"""attendance.suppression: small cells hidden as <N, complementary cells hidden so that no
+"""reporting.suppression: small cells hidden as <N, complementary cells hidden so that no
 hidden cell can be worked out from the rows, columns and totals left visible."""
 
 import random
 
 import pytest
 
-from attendance.suppression import (
+from reporting.suppression import (
     PRIMARY,
     SECONDARY,
     Line,
