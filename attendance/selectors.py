@@ -1,41 +1,8 @@
-"""Reads for attendance: the door and organizer pages, the figures (measures, breakdowns,
-targets; computed in attendance/figures and re-exported here) and the attendance list export."""
+"""Reads for attendance: the door and organizer pages, and the counted attendance rows that
+reporting's exports read (the figures themselves live in reporting)."""
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from attendance.figures import (  # re-exported: the figures' public reads
-    LEVELS as LEVELS,
-)
-from attendance.figures import (
-    EventFigures as EventFigures,
-)
-from attendance.figures import (
-    FigureFilters as FigureFilters,
-)
-from attendance.figures import (
-    Figures as Figures,
-)
-from attendance.figures import (
-    GroupFigures as GroupFigures,
-)
-from attendance.figures import (
-    ProgrammeFigures as ProgrammeFigures,
-)
-from attendance.figures import (
-    TargetProgress as TargetProgress,
-)
-from attendance.figures import (
-    counted_attendances as counted_attendances,
-)
-from attendance.figures import (
-    figures_for_event as figures_for_event,
-)
-from attendance.figures import (
-    figures_for_programme as figures_for_programme,
-)
-from attendance.figures import (
-    target_progress as target_progress,
-)
 from core.permissions import scope_events
 from events.codes import CROCKFORD_ALPHABET
 from events.demographics import Gender
@@ -194,15 +161,15 @@ def sync_conflicts(*, session: Session) -> QuerySet[SyncConflict]:
     )
 
 
-def partner_organizations(*, programme) -> QuerySet:
-    """Organisations that organised or co-organised an event of the programme: the choices of
-    the figures' partner filter."""
-    from core.models import Organization
-
-    return (
-        Organization.objects.filter(
-            Q(organized_events__programme=programme) | Q(co_organized_events__programme=programme)
-        )
-        .distinct()
-        .order_by("name")
+def attended_ticket_ids(*, event) -> set[int]:
+    """Tickets of the event with at least one counted (not voided) admission."""
+    return set(
+        Attendance.objects.filter(
+            event=event, ticket__isnull=False, voided_at__isnull=True
+        ).values_list("ticket_id", flat=True)
     )
+
+
+def ticket_attended(*, ticket) -> bool:
+    """Whether the ticket's holder was admitted to at least one session (voided rows excluded)."""
+    return Attendance.objects.filter(ticket=ticket, voided_at__isnull=True).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import figure_views, scanner_app, views
+from . import scanner_app, views
 
 app_name = "attendance"
 urlpatterns = [
@@ -21,33 +21,5 @@ urlpatterns = [
         "door/sessions/<int:session_id>/class-headcount/",
         views.class_headcount,
         name="class_headcount",
-    ),
-    # Figures: dashboards and exports.
-    path(
-        "organizer/programmes/<int:programme_id>/figures/",
-        figure_views.programme_dashboard,
-        name="programme_dashboard",
-    ),
-    path(
-        "organizer/programmes/<int:programme_id>/figures.csv",
-        figure_views.programme_figures_export,
-        {"file_format": "csv"},
-        name="programme_figures_csv",
-    ),
-    path(
-        "organizer/programmes/<int:programme_id>/figures.xlsx",
-        figure_views.programme_figures_export,
-        {"file_format": "xlsx"},
-        name="programme_figures_xlsx",
-    ),
-    path(
-        "organizer/events/<int:event_id>/figures/",
-        figure_views.event_dashboard,
-        name="event_dashboard",
-    ),
-    path(
-        "organizer/events/<int:event_id>/attendance.csv",
-        figure_views.event_attendance_list_export,
-        name="event_attendance_list_export",
     ),
 ]

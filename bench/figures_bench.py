@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attendance.models import Attendance
-from attendance.selectors import figures_for_programme
 from events.models import Session
+from reporting.selectors import figures_for_programme
 from tests.factories import (
     EventFactory,
     OrganizationFactory,

@@ -6,11 +6,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from attendance.api import router as attendance_router
-from attendance.figures_api import router as figures_router
 from core.errors import ApplicationError
 from events.api import router as events_router
 from forums.api import router as forums_router
 from notifications.api import router as notifications_router
+from reporting.api import router as reporting_router
 
 # Answers every operation can give besides its own: a refused request (400, e.g. a NUL character),
 # request validation (422, ninja's own body) and, behind authentication, 401/403. Documented once here so the schema tells clients the truth.
@@ -119,6 +119,6 @@ def unauthenticated(request, exc):
 
 api.add_router("/", events_router)
 api.add_router("/", attendance_router)
-api.add_router("/", figures_router)
+api.add_router("/", reporting_router)
 api.add_router("/", forums_router)
 api.add_router("/", notifications_router)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "core",
     "events",
     "attendance",
+    "reporting",
     "notifications",
     "forums",
 ]
@@ -233,7 +234,7 @@ REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)
 DEMO_LOADERS = [
     "events.demo.demo_load",
     "attendance.demo.demo_load",
-    "attendance.demo_figures.demo_load",
+    "reporting.demo.demo_load",
     "forums.demo.demo_load",
     "notifications.demo.demo_load",
 ]

@@ -20,11 +20,11 @@ DEFAULT_THRESHOLD = 5
 
 
 def forum_figures(event: Event) -> dict:
-    """Attendance figures of the forum from the one definition of measures (attendance.figures):
+    """Attendance figures of the forum from the one definition of measures (reporting.figures):
     attendances (voided rows excluded, class headcounts summed) with their gender, age and profile
     breakdowns. People reached and sessions held are kept in the snapshot too, but not shown to
     partners: an exact figure next to a suppressed total would undo the suppression."""
-    from attendance.selectors import figures_for_event  # lazily: forums must not need attendance
+    from reporting.selectors import figures_for_event  # lazily: forums must not need reporting
 
     totals = figures_for_event(event=event, levels=()).totals
     attendances = totals.breakdowns["attendances"]
@@ -128,8 +128,8 @@ def _pick(texts: dict | None, language: str) -> str:
 def _figures_shown(data: dict) -> tuple[int | str, list[dict]]:
     """The total and the breakdowns as partners may see them: small cells shown as `<N`, and
     the cells that would let anyone work them out from the total hidden as well (one rule for
-    every partner output, in attendance.suppression)."""
-    from attendance.suppression import marginals_shown
+    every partner output, in reporting.suppression)."""
+    from reporting.suppression import marginals_shown
 
     figures = data["figures"]
     marginals = {

@@ -1,4 +1,4 @@
-"""An attacker for suppressed tables, written apart from attendance.suppression so the tests do
+"""An attacker for suppressed tables, written apart from reporting.suppression so the tests do
 not grade that module with its own reasoning.
 
 Given what a partner sees (numbers, `<N` and `x`) and the sums they know hold (each line's parts

@@ -253,31 +253,31 @@ PAGES = {
         None,
         ADMIN_A,
     ),
-    "attendance:programme_dashboard": (
+    "reporting:programme_dashboard": (
         "get",
         lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures/",
         None,
         ADMIN_A,
     ),
-    "attendance:programme_figures_csv": (
+    "reporting:programme_figures_csv": (
         "get",
         lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures.csv",
         None,
         ADMIN_A,
     ),
-    "attendance:programme_figures_xlsx": (
+    "reporting:programme_figures_xlsx": (
         "get",
         lambda w, r: f"/organizer/programmes/{w.programme.pk}/figures.xlsx",
         None,
         ADMIN_A,
     ),
-    "attendance:event_dashboard": (
+    "reporting:event_dashboard": (
         "get",
         lambda w, r: f"/organizer/events/{w.event.pk}/figures/",
         None,
         ADMIN_A,
     ),
-    "attendance:event_attendance_list_export": (
+    "reporting:event_attendance_list_export": (
         "get",
         lambda w, r: f"/organizer/events/{w.event.pk}/attendance.csv",
         None,

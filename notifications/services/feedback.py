@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from attendance.models import Attendance
+from attendance.selectors import ticket_attended
 from core.errors import ApplicationError
 from events.models import Ticket
 from notifications.models import FeedbackAnswer
@@ -30,7 +30,7 @@ def feedback_submit(
     *, token: str, satisfaction: int, useful: str = "", suggestions: str = "", language: str = "fr"
 ) -> FeedbackAnswer:
     ticket = feedback_ticket_from_token(token=token)
-    if not Attendance.objects.filter(ticket=ticket, voided_at__isnull=True).exists():
+    if not ticket_attended(ticket=ticket):
         raise ApplicationError(
             _("Only participants who attended can answer."), code="not_attended", status=403
         )

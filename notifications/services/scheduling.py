@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from attendance.models import Attendance
+from attendance.selectors import attended_ticket_ids as attended_tickets_of
 from events.models import Event, EventStatus, Registration, Session, Ticket
 from notifications.models import Channel, EventNotificationSettings, Message, Purpose
 from notifications.rendering import message_context, render_for, session_start
@@ -330,11 +330,7 @@ def event_followups_schedule(*, event_id: int, now=None) -> int:
         prefs, _created = EventNotificationSettings.objects.get_or_create(event=event)
         if prefs.followups_scheduled_at or event.status == EventStatus.CANCELLED:
             return 0
-        attended_ticket_ids = set(
-            Attendance.objects.filter(
-                event=event, ticket__isnull=False, voided_at__isnull=True
-            ).values_list("ticket_id", flat=True)
-        )
+        attended_ticket_ids = attended_tickets_of(event=event)
         ids = []
         for registration in _registrations_of(event):
             tickets = valid_tickets(registration)

@@ -39,7 +39,3 @@ def ticket(session):
     return TicketFactory(
         attendee__registration__event=session.event, attendee__first_name="Aminata"
     )
-
-
-# The figures tests' programme with hand-computed ground truth.
-from tests.attendance.figures_ground_truth import ground_truth  # noqa: E402, F401

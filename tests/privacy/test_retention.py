@@ -8,7 +8,6 @@ import pytest
 import time_machine
 
 from attendance.models import ScanAttempt
-from attendance.selectors import figures_for_programme
 from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
 from core.errors import PermissionDenied
@@ -21,6 +20,7 @@ from events.services.retention import (
     retention_purge_expired,
 )
 from events.tasks import retention_purge_task
+from reporting.selectors import figures_for_programme
 from tests.factories import (
     TODAY,
     AttendanceFactory,

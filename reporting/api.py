@@ -1,0 +1,51 @@
+"""Figures API: aggregates only, for staff, scoped to the programmes and events they organize."""
+
+from ninja import Query, Router
+
+from core.auth import staff_auth
+from events.schemas import ErrorOut
+from reporting.access import event_for_figures, figure_filters, programme_for_figures
+from reporting.schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
+from reporting.selectors import figures_for_event, figures_for_programme
+
+router = Router(tags=["reporting"], auth=staff_auth)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# The operation ids clients were generated with before the figures moved out of attendance.
+PROGRAMME_FIGURES_ID = "attendance_figures_api_programme_figures"
+EVENT_FIGURES_ID = "attendance_figures_api_event_figures"
+
+
+def _filters(query: FiguresQuery):
+    return figure_filters(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        kind=query.kind,
+        quarter=query.quarter,
+        city=query.city,
+        school=query.school,
+        organization=query.organization,
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/figures",
+    response={200: ProgrammeFiguresOut, **ERRORS},
+    operation_id=PROGRAMME_FIGURES_ID,
+)
+def programme_figures(request, programme_id: int, query: Query[FiguresQuery]):
+    programme = programme_for_figures(request.auth, programme_id)
+    filters = _filters(query)
+    return figures_for_programme(
+        programme=programme, filters=filters, levels=query.by or ("event",)
+    )
+
+
+@router.get(
+    "/events/{event_id}/figures",
+    response={200: EventFiguresOut, **ERRORS},
+    operation_id=EVENT_FIGURES_ID,
+)
+def event_figures(request, event_id: int, query: Query[FiguresQuery]):
+    event = event_for_figures(request.auth, event_id)
+    filters = _filters(query)
+    return figures_for_event(event=event, filters=filters, levels=query.by or ("session",))

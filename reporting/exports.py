@@ -1,0 +1,200 @@
+"""Figures tables for donor reports (CSV, XLSX) and the organizers' attendance list.
+
+The figures table is aggregate only: one row per event, then its sessions, then the programme
+total; columns are measures × gender. The attendance list holds personal data and is exported
+only through `attendance_list_export`, which records who took it."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from attendance.selectors import attendance_list_for_event
+from core.services import audit_record
+from events.demographics import Gender
+from reporting.selectors import ProgrammeFigures
+
+TABLE_MEASURES = ("attendances", "people_reached", "children_reached")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text a spreadsheet would run as a formula (a first name typed as '=HYPERLINK(...)' on the
+    public form) is written as plain text instead."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_row(row) -> list:
+    return [safe_cell(value) for value in row]
+
+
+def _measure_labels() -> dict[str, str]:
+    return {
+        "attendances": _("Attendances"),
+        "people_reached": _("People reached"),
+        "children_reached": _("Children reached"),
+    }
+
+
+def figures_table_header() -> list[str]:
+    labels = _measure_labels()
+    header = [_("Level"), _("Event"), _("Session")]
+    total = _("total")
+    for measure in TABLE_MEASURES:
+        header.append(f"{labels[measure]} — {total}")
+        header.extend(f"{labels[measure]} — {gender.label}" for gender in Gender)
+    return header
+
+
+def _measure_cells(figures) -> list[int]:
+    cells = []
+    for measure in TABLE_MEASURES:
+        breakdown = figures.breakdowns[measure]
+        cells.append(breakdown.total)
+        cells.extend(share.count for share in breakdown.by_dimension["gender"])
+    return cells
+
+
+def figures_table(report: ProgrammeFigures) -> list[list]:
+    """Rows under `figures_table_header()`; needs the report's 'event' and 'session' groupings."""
+    sessions_by_event: dict[str, list] = {}
+    for session in report.groups["session"]:
+        sessions_by_event.setdefault(session.parent_key, []).append(session)
+    rows = []
+    for event in report.groups["event"]:
+        rows.append([_("Event"), event.label, ""] + _measure_cells(event.figures))
+        for session in sessions_by_event.get(event.key, []):
+            rows.append(
+                [_("Session"), event.label, session.label] + _measure_cells(session.figures)
+            )
+    rows.append([_("Programme total"), "", ""] + _measure_cells(report.totals))
+    return rows
+
+
+def figures_csv(report: ProgrammeFigures) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(figures_table_header())
+    writer.writerows(_safe_row(row) for row in figures_table(report))
+    # A BOM so spreadsheet software reads Arabic titles as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Figures")[:31]
+    sheet.append(figures_table_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in figures_table(report):
+        sheet.append(_safe_row(row))
+    sheet.freeze_panes = "D2"
+    notes = workbook.create_sheet(_("Notes")[:31])
+    notes.append([safe_cell(title)])
+    filters = report.filters
+    notes.append([_("From"), filters["date_from"] or "—"])
+    notes.append([_("To"), filters["date_to"] or "—"])
+    notes.append([_("Event kind"), filters["kind"] or _("all")])
+    notes.append([_("City"), safe_cell(filters["city"] or _("all"))])
+    notes.append([_("School"), safe_cell(filters["school"] or _("all"))])
+    notes.append([_("Partner organisation"), filters["organization"] or _("all")])
+    for note in report.notes:
+        notes.append([note])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def donor_csv(columns, rows, *, hxl: bool) -> bytes:
+    """The donor table as CSV; with `hxl` the hashtag row sits right under the header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in columns])
+    if hxl:
+        writer.writerow([column.tag for column in columns])
+    writer.writerows(_safe_row(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: list[str]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Figures")[:31]
+    sheet.append([column.header for column in columns])
+    if hxl:
+        sheet.append([column.tag for column in columns])
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        for cell in row:
+            cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(_safe_row(row))
+    sheet.freeze_panes = "D3" if hxl else "D2"
+    sheet_notes = workbook.create_sheet(_("Notes")[:31])
+    sheet_notes.append([safe_cell(title)])
+    labels = {
+        "date_from": _("From"),
+        "date_to": _("To"),
+        "kind": _("Event kind"),
+        "city": _("City"),
+        "school": _("School"),
+        "organization": _("Partner organisation"),
+    }
+    for name, value in filters.items():
+        shown = value if value not in (None, "") else "—"
+        sheet_notes.append([labels.get(name, name), safe_cell(shown)])
+    for note in notes:
+        sheet_notes.append([note])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def attendance_list_export(*, event, actor) -> bytes:
+    """The counted attendance rows of an event as CSV: the fewest fields an organizer needs to
+    check a list (no phone, no e-mail). Every export is written to the audit trail."""
+    rows = list(attendance_list_for_event(event=event))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Recorded at"),
+            _("Session"),
+            _("Source"),
+            _("People"),
+            _("Gender"),
+            _("Age band"),
+            _("Profile"),
+            _("Ticket"),
+            _("First name"),
+        ]
+    )
+    for row in rows:
+        attendee = row.ticket.attendee if row.ticket_id else None
+        writer.writerow(
+            _safe_row(
+                [
+                    timezone.localtime(row.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                    str(row.session),
+                    row.get_source_display(),
+                    row.headcount,
+                    (attendee or row).get_gender_display(),
+                    (attendee or row).get_age_band_display(),
+                    (attendee or row).get_profile_display(),
+                    str(row.ticket) if row.ticket_id else "",
+                    attendee.first_name if attendee else "",
+                ]
+            )
+        )
+    audit_record(
+        actor=actor,
+        action="attendance_list_exported",
+        target=event,
+        detail={"rows": len(rows), "format": "csv"},
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
