@@ -240,3 +240,42 @@ class SyncConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.get_kind_display()}"
+
+
+class OfflinePackKey(models.Model):
+    """One generation of an event's offline pack hashing: the random salt every hash in the pack
+    uses and the PBKDF2 iteration count of its short-code hashes. The latest generation of an
+    event is the one packs are built with; a new one starts when the iteration setting changes
+    or when someone rotates it (every short code is then hashed again)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    salt = models.CharField(max_length=64)
+    iterations = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("offline pack key")
+        verbose_name_plural = _("offline pack keys")
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OfflineCodeHash(models.Model):
+    """A ticket's short code hashed with one pack generation's salt (slow by design, so it is
+    computed once and kept). `short_code` is the code it was computed for: when a re-issued
+    ticket's code differs, its hash is computed again at the next pack build."""
+
+    key = models.ForeignKey(OfflinePackKey, on_delete=models.CASCADE, related_name="code_hashes")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    short_code = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "ticket"], name="one_code_hash_per_key_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} · {self.ticket_id}"

@@ -1,12 +1,14 @@
 """The offline pack: what a scanner downloads to validate tickets of its sessions with no network.
 
 It holds no more about a person than a scan result shows (first name or nickname, gender, age
-band, profile, group size), never phone, e-mail or family name. Tickets are named by hashes only:
-- the QR secret as SHA-256 (192 random bits: the hash cannot be turned back into a ticket);
-- the short code as SHA-256 too. A short code has only 40 bits, so whoever holds a stolen pack
-  could recover codes by brute force; we still hash them so that a pack read over a shoulder, in a
-  backup or a log shows no code a person could type at the door. The real safeguards are the ones
-  online scans already have: the door token is revocable, and a re-issued ticket gets new codes.
+band, profile, group size), never phone, e-mail or family name. Tickets are named by hashes only,
+all salted with the event's current pack generation (`hashing` in the pack says how):
+- the QR secret as SHA-256 of salt and secret (192 random bits: the hash cannot be turned back
+  into a ticket, so a fast hash is enough);
+- the short code as PBKDF2-HMAC-SHA256 with the salt and many iterations: a short code has only
+  40 bits, so the hash must be slow enough that trying every code of a stolen pack takes years
+  (see services/offline_keys.py and bench/RESULTS.md). These slow hashes are stored per ticket
+  and generation, so a build only hashes new or re-issued tickets.
 Ticket ids (database integers, no personal meaning) let the sync say which ticket was admitted.
 
 Compact JSON: tickets are rows of values in the order given by `fields`."""
@@ -22,7 +24,11 @@ from events.models import Event, Session, Ticket
 from .models import Attendance, DoorToken
 from .selectors import token_sessions
 from .services.door import checkin_window
-from .services.sync import short_code_hash, ticket_secret_hash
+from .services.offline_keys import (
+    offline_code_hashes_fill,
+    offline_pack_key,
+    secret_hash,
+)
 
 PACK_FIELDS = [
     "id",
@@ -48,11 +54,14 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.only("id")))
         .order_by("id")
     )
+    tickets = list(tickets)
+    key = offline_pack_key(event=event)
+    code_hashes = offline_code_hashes_fill(key=key, tickets=tickets)
     rows = [
         [
             ticket.pk,
-            ticket_secret_hash(ticket.secret),
-            short_code_hash(ticket.short_code),
+            secret_hash(secret=ticket.secret, salt=key.salt),
+            code_hashes[ticket.pk],
             ticket.attendee.first_name,
             ticket.attendee.gender,
             ticket.attendee.age_band,
@@ -76,6 +85,12 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
         )
     content = {
         "event_id": event.pk,
+        "hashing": {
+            "salt": key.salt,
+            "secret": "sha256",
+            "code": "pbkdf2-sha256",
+            "iterations": key.iterations,
+        },
         "fields": PACK_FIELDS,
         "sessions": session_rows,
         "tickets": rows,

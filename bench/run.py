@@ -37,9 +37,9 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, tickets, reminders; comma-separated) runs only those parts: for
+# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash; comma-separated) runs only those parts: for
 # working on one path. The full table needs them all.
-PARTS = ("scan", "figures", "tickets", "reminders")
+PARTS = ("scan", "figures", "tickets", "reminders", "offline_hash")
 ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
 
 
@@ -95,6 +95,15 @@ def main() -> None:
         )
     started = time.monotonic()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    offline_hash_results = None
+    if wanted("offline_hash"):
+        # Needs no database: CPU time of one hash, on the server and in Chromium.
+        from . import offline_hash
+
+        log("offline pack: short-code hash time (server, Chromium, Chromium 4x throttled)")
+        offline_hash_results = offline_hash.main()
+        if {"offline_hash"} == ONLY:
+            return
     log("creating and migrating the benchmark database")
     database_recreate()
     redis_flush()
@@ -129,6 +138,8 @@ def main() -> None:
         log("reminders through Celery + Redis")
         results["reminders"] = reminders_benchmark(event=door.event, log=log)
 
+    if offline_hash_results is not None:
+        results["offline_hash"] = offline_hash_results
     results["elapsed_s"] = time.monotonic() - started
     results["machine"] = machine_description()
     report.print_report(results)

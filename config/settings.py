@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
 # Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
 # person every few seconds; an offline queue being synced sends a burst, so leave headroom.
 DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
+# PBKDF2-HMAC-SHA256 iterations of a short code's hash in the offline pack: one hash must cost
+# well over 28.6 ms on one core (2^40 codes / 1000 cores in more than a year) yet stay quick on a
+# phone (one hash per typed code). Measured in bench/RESULTS.md (`python -m bench.offline_hash`).
+OFFLINE_CODE_HASH_ITERATIONS = env_int("OFFLINE_CODE_HASH_ITERATIONS", 250_000)
 # NUL characters in URLs or JSON bodies are a 400 before they reach a view (PostgreSQL refuses them).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),

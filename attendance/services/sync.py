@@ -26,11 +26,20 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from events.models import Session
 
-from ..models import Attendance, DoorAction, DoorToken, ScanAttempt, ScanStatus, SyncConflict
+from ..models import (
+    Attendance,
+    DoorAction,
+    DoorToken,
+    OfflinePackKey,
+    ScanAttempt,
+    ScanStatus,
+    SyncConflict,
+)
 from ..scan_reads import DoorTicket, active_admission, door_ticket, door_tickets
 from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
 from .counted import _validated as counted_groups_validated
 from .door import answer_once, session_not_open_message, token_may_use
+from .offline_keys import secret_hash
 from .scans import admit, already_admitted, loggable_text, scan_answer, ticket_problem
 
 MAX_SYNC_ITEMS = 500
@@ -47,15 +56,10 @@ OFFLINE_STATUSES = (
 )
 
 
-def ticket_secret_hash(secret: str) -> str:
-    """How the offline pack names a ticket: SHA-256 of its QR secret (192 random bits, so the
-    hash cannot be reversed). A re-issued ticket gets a new secret, hence a new hash."""
+def legacy_secret_hash(secret: str) -> str:
+    """How packs named a ticket before they were salted: SHA-256 of the QR secret. Still
+    accepted at sync so that scans queued on a device holding such a pack upload cleanly."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def short_code_hash(code: str) -> str:
-    # Prefixed so a short code's hash can never equal a secret's.
-    return hashlib.sha256(f"code:{code}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class OfflineScan:
     session_id: int
     device_time: datetime.datetime
     local_status: str = ScanStatus.ADMITTED
-    # The pack's ticket (id + secret hash as downloaded) when the device recognised it; the
+    # The pack's ticket (id + secret hash as downloaded, salted by the pack) when the device recognised it; the
     # scanned text when it did not (logged, truncated, like any scan).
     ticket_id: int | None = None
     ticket_hash: str = ""
@@ -92,7 +96,9 @@ def _invalid(message: str, index: int) -> ApplicationError:
     )
 
 
-def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, DoorTicket]]:
+def _validated_batch(
+    items: list,
+) -> tuple[dict[int, Session], dict[int, DoorTicket], dict[int, list[str]]]:
     """Check the whole batch before writing anything: a malformed item rejects the batch."""
     if not items:
         raise ApplicationError(_("The batch is empty."), code="invalid_batch", status=422)
@@ -129,12 +135,22 @@ def _validated_batch(items: list) -> tuple[dict[int, Session], dict[int, DoorTic
         if item.session_id not in sessions:
             raise _invalid(_("unknown session."), index)
     ticket_ids = {item.ticket_id for item in items if getattr(item, "ticket_id", None)}
-    return sessions, door_tickets(ticket_ids)
+    tickets = door_tickets(ticket_ids)
+    # Every pack generation of the tickets' events: a queued scan names its ticket with the salt
+    # of the pack the device held, which may be older than the current one.
+    salts: dict[int, list[str]] = {}
+    if tickets:
+        event_ids = {ticket.event_id for ticket in tickets.values()}
+        for event_id, salt in OfflinePackKey.objects.filter(event_id__in=event_ids).values_list(
+            "event_id", "salt"
+        ):
+            salts.setdefault(event_id, []).append(salt)
+    return sessions, tickets, salts
 
 
 def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) -> list[dict]:
     """Record a batch from an offline scanner. Returns one answer per item, in order."""
-    sessions, tickets = _validated_batch(items)
+    sessions, tickets, salts = _validated_batch(items)
     answers = {}
     # Tickets in one order for every upload: two devices syncing the same tickets then wait for
     # each other instead of deadlocking on the one-admission constraint.
@@ -145,7 +161,13 @@ def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) 
         for item in in_lock_order:
             session = sessions[item.session_id]
             if isinstance(item, OfflineScan):
-                answer = _sync_scan(token=token, item=item, session=session, tickets=tickets)
+                answer = _sync_scan(
+                    token=token,
+                    item=item,
+                    session=session,
+                    tickets=tickets,
+                    salts=salts,
+                )
             else:
                 answer = _sync_walk_in(token=token, item=item, session=session)
             answers[item.nonce] = {"nonce": str(item.nonce), **answer}
@@ -170,11 +192,18 @@ def _sync_walk_in(*, token, item: OfflineWalkIn, session) -> dict:
     return {"kind": "walk_in", "conflict": None, **answer}
 
 
-def _secret_matches(ticket: DoorTicket, ticket_hash: str) -> bool:
-    return ticket_hash in (ticket_secret_hash(ticket.secret), short_code_hash(ticket.short_code))
+def _secret_matches(ticket: DoorTicket, ticket_hash: str, salts: dict[int, list[str]]) -> bool:
+    """Whether the hash the device sent names the ticket's current secret (else it was
+    re-issued after the download)."""
+    if ticket_hash == legacy_secret_hash(ticket.secret):
+        return True
+    return any(
+        ticket_hash == secret_hash(secret=ticket.secret, salt=salt)
+        for salt in salts.get(ticket.event_id, [])
+    )
 
 
-def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
+def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
     outcome = {"conflict": None, "kept": None}
 
     def conflict(kind, kept=None):
@@ -198,7 +227,7 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
         elif (
             ticket is not None
             and item.ticket_hash
-            and not _secret_matches(ticket, item.ticket_hash)
+            and not _secret_matches(ticket, item.ticket_hash, salts)
         ):
             conflict(SyncConflict.Kind.REISSUED)
             response = scan_answer(

@@ -8,7 +8,12 @@ import uuid
 import pytest
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
-from attendance.services.sync import MAX_SYNC_ITEMS, short_code_hash, ticket_secret_hash
+from attendance.services.offline_keys import (
+    offline_pack_key,
+    offline_pack_key_rotate,
+    secret_hash,
+)
+from attendance.services.sync import MAX_SYNC_ITEMS, legacy_secret_hash
 from attendance.services.tokens import door_token_create
 from events.services.tickets import ticket_cancel, ticket_reissue
 from tests.attendance.conftest import DOOR_OPEN
@@ -32,6 +37,10 @@ def sync(client, issued):
     return call
 
 
+def pack_hash(ticket):
+    return secret_hash(secret=ticket.secret, salt=offline_pack_key(event=ticket.event).salt)
+
+
 def offline_scan(session, ticket, **extra):
     return {
         "type": "scan",
@@ -41,7 +50,8 @@ def offline_scan(session, ticket, **extra):
         "device_time": DEVICE_TIME.isoformat(),
         "device_id": "phone-1",
         "ticket_id": ticket.pk,
-        "ticket_hash": ticket_secret_hash(ticket.secret),
+        # As the device's pack names it: salted with the event's pack generation.
+        "ticket_hash": pack_hash(ticket),
         **extra,
     }
 
@@ -78,10 +88,31 @@ def test_device_clock_ahead_of_the_server_records_at_server_time(sync, session, 
     assert Attendance.objects.get(ticket=ticket).recorded_at == DOOR_OPEN
 
 
-def test_short_code_hash_identifies_the_ticket_too(sync, session, ticket):
-    item = offline_scan(session, ticket, ticket_hash=short_code_hash(ticket.short_code))
+def test_hash_salted_by_an_earlier_pack_generation_still_identifies_the_ticket(
+    sync, session, ticket
+):
+    item = offline_scan(session, ticket)  # the device downloaded its pack before the rotation
+    offline_pack_key_rotate(event=session.event)
 
     assert sync([item]).json()["results"][0]["status"] == "admitted"
+
+
+def test_unsalted_hash_of_a_pack_from_before_salting_still_identifies_the_ticket(
+    sync, session, ticket
+):
+    item = offline_scan(session, ticket, ticket_hash=legacy_secret_hash(ticket.secret))
+
+    assert sync([item]).json()["results"][0]["status"] == "admitted"
+
+
+def test_hash_salted_for_another_event_does_not_identify_the_ticket(sync, session, ticket):
+    other_salt = offline_pack_key(event=SessionFactory().event).salt
+    item = offline_scan(
+        session, ticket, ticket_hash=secret_hash(secret=ticket.secret, salt=other_salt)
+    )
+
+    assert sync([item]).json()["results"][0]["conflict"] == "reissued"
+    assert not Attendance.objects.exists()
 
 
 def test_walk_ins_synced_count_as_walk_ins_at_device_time(sync, session):

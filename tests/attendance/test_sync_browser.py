@@ -155,6 +155,9 @@ def test_uploading_the_same_batch_twice_records_nothing_twice(live_server, brows
     context, page = open_scanner(browser, live_server.url, issued.raw_token)
     go_offline(context, page)
     type_code(page, awa.short_code)
+    # A typed code's lookup is one deliberately slow hash: the scanner takes the next entry once
+    # it has answered (a person needs seconds to type the next code).
+    expect(page.locator("#pending-count")).to_have_text("1", timeout=WAIT)
     type_code(page, salma.short_code)
     expect(page.locator("#pending-count")).to_have_text("2", timeout=WAIT)
     # The batch as the scanner queued it, before it is sent (and removed from the queue).
@@ -236,3 +239,41 @@ def test_a_malformed_queued_item_is_set_aside_and_the_rest_is_synced(live_server
     assert refused == 1
     assert Attendance.objects.filter(ticket=awa, session=session).count() == 1
     assert Attendance.objects.count() == 1
+
+
+def test_offline_qr_content_and_typed_code_admit_through_the_salted_pack(
+    live_server, browser, door
+):
+    """The QR's content (a ticket URL, as the camera or a reader hands it over) matches by its
+    salted secret hash; a typed code by its PBKDF2 hash, computed by WebCrypto on the phone."""
+    from playwright.sync_api import expect
+
+    from attendance.services.offline_keys import code_hash
+
+    session, (awa, salma, karim) = door
+    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    hashing = page.evaluate(
+        f"MultaqaOffline.loadPack({session.event_id}).then(p => p.pack.hashing)"
+    )
+    assert page.evaluate(
+        "([salt, iterations]) => MultaqaOffline.codeHash('ABCD1234', salt, iterations)",
+        [hashing["salt"], hashing["iterations"]],
+    ) == code_hash(code="ABCD1234", salt=hashing["salt"], iterations=hashing["iterations"])
+
+    go_offline(context, page)
+    type_code(page, f"{live_server.url}/tickets/{karim.secret}/")
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    expect(page.locator("#feedback")).to_contain_text("Karim")
+    type_code(page, salma.short_code)
+    expect(page.locator("#feedback")).to_contain_text("Salma", timeout=WAIT)
+    expect(page.locator("#pending-count")).to_have_text("2", timeout=WAIT)
+
+    come_back_and_sync(context, page)
+    admitted = Attendance.objects.filter(session=session, voided_at__isnull=True)
+    assert set(admitted.values_list("ticket__attendee__first_name", flat=True)) == {
+        "Karim",
+        "Salma",
+    }
+    assert not SyncConflict.objects.exists()
+    context.close()

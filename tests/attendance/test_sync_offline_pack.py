@@ -1,12 +1,17 @@
 """The offline pack: enough to validate tickets at the door, nothing personal beyond the scan
 result, secrets only as hashes, scoped to the token's events."""
 
+import hashlib
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from attendance.services.sync import short_code_hash, ticket_secret_hash
+from attendance.models import OfflineCodeHash
+from attendance.services.offline_keys import offline_pack_key_rotate
 from events.models import Ticket
+from events.services.tickets import ticket_reissue
 from tests.factories import AttendeeFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
@@ -28,6 +33,13 @@ def pack_rows(pack):
     return [dict(zip(pack["fields"], row, strict=True)) for row in pack["tickets"]]
 
 
+def pbkdf2(code, pack):
+    hashing = pack["hashing"]
+    return hashlib.pbkdf2_hmac(
+        "sha256", code.encode(), hashing["salt"].encode(), hashing["iterations"], 32
+    ).hex()
+
+
 def test_pack_lists_the_events_tickets_by_hash_with_door_fields(download, session, ticket):
     AttendeeFactory(registration=ticket.attendee.registration, is_contact=False)
 
@@ -37,8 +49,9 @@ def test_pack_lists_the_events_tickets_by_hash_with_door_fields(download, sessio
     pack = response.json()
     [row] = pack_rows(pack)
     assert row["id"] == ticket.pk
-    assert row["secret_hash"] == ticket_secret_hash(ticket.secret)
-    assert row["code_hash"] == short_code_hash(ticket.short_code)
+    salt = pack["hashing"]["salt"]
+    assert row["secret_hash"] == hashlib.sha256(f"{salt}:{ticket.secret}".encode()).hexdigest()
+    assert row["code_hash"] == pbkdf2(ticket.short_code, pack)
     assert (row["first_name"], row["gender"], row["group_size"]) == ("Aminata", "female", 2)
     assert row["status"] == "valid" and row["sessions"] == []
     assert [s["id"] for s in pack["sessions"]] == [session.pk]
@@ -111,3 +124,89 @@ def test_pack_needs_a_door_token(client, session):
     response = client.get("/api/v1/checkin/offline-pack", {"event_id": session.event_id})
 
     assert response.status_code == 401
+
+
+def test_code_hash_is_not_a_fast_sha256_of_the_code(download, session, ticket):
+    """A fast hash of a 40-bit code is reversed by trying every code: the pack must not hold one."""
+    [row] = pack_rows(download(session.event_id).json())
+
+    for fast in (f"code:{ticket.short_code}", ticket.short_code):
+        assert row["code_hash"] != hashlib.sha256(fast.encode()).hexdigest()
+    assert row["secret_hash"] != hashlib.sha256(ticket.secret.encode()).hexdigest()
+
+
+def test_pack_carries_a_random_salt_and_the_iterations_the_settings_say(
+    download, session, ticket, settings
+):
+    settings.OFFLINE_CODE_HASH_ITERATIONS = 1_234
+    pack = download(session.event_id).json()
+
+    assert pack["hashing"]["iterations"] == 1_234
+    assert pack["hashing"]["code"] == "pbkdf2-sha256" and pack["hashing"]["secret"] == "sha256"
+    assert len(pack["hashing"]["salt"]) == 32
+    [row] = pack_rows(pack)
+    assert row["code_hash"] == pbkdf2(ticket.short_code, pack)
+
+
+def test_two_events_packs_carry_different_salts(download, session, ticket, issued):
+    other = SessionFactory()
+    issued.door_token.events.add(other.event)
+    TicketFactory(attendee__registration__event=other.event)
+
+    assert (
+        download(session.event_id).json()["hashing"]["salt"]
+        != download(other.event_id).json()["hashing"]["salt"]
+    )
+
+
+def test_rotated_generation_gives_the_same_event_a_new_salt_new_hashes_and_version(
+    download, session, ticket
+):
+    before = download(session.event_id).json()
+    offline_pack_key_rotate(event=session.event)
+    after = download(session.event_id).json()
+
+    assert after["hashing"]["salt"] != before["hashing"]["salt"]
+    [old], [new] = pack_rows(before), pack_rows(after)
+    assert (new["secret_hash"], new["code_hash"]) != (old["secret_hash"], old["code_hash"])
+    assert new["code_hash"] == pbkdf2(ticket.short_code, after)
+    assert after["version"] != before["version"]
+
+
+def test_slow_hashes_are_computed_once_and_reused_by_later_builds(download, session, ticket):
+    first = download(session.event_id).json()
+    stored = OfflineCodeHash.objects.get(ticket=ticket)
+    # Make the stored row recognisable: a second build must serve it, not hash again.
+    OfflineCodeHash.objects.filter(pk=stored.pk).update(code_hash="f" * 64)
+
+    second = download(session.event_id).json()
+
+    assert first["hashing"] == second["hashing"]
+    assert pack_rows(second)[0]["code_hash"] == "f" * 64
+    assert OfflineCodeHash.objects.count() == 1
+
+
+def test_reissued_ticket_gets_its_new_code_hashed_and_a_new_version(download, session, ticket):
+    before = download(session.event_id).json()
+    ticket = ticket_reissue(ticket=ticket)
+
+    after = download(session.event_id).json()
+
+    [row] = pack_rows(after)
+    assert row["code_hash"] == pbkdf2(ticket.short_code, after)
+    assert row["code_hash"] != pack_rows(before)[0]["code_hash"]
+    assert after["version"] != before["version"]
+    assert OfflineCodeHash.objects.get(ticket=ticket).short_code == ticket.short_code
+
+
+def test_pack_build_queries_do_not_grow_with_tickets(download, session, ticket):
+    download(session.event_id)
+    with CaptureQueriesContext(connection) as few:
+        download(session.event_id)
+    for _ in range(3):
+        TicketFactory(attendee__registration__event=session.event)
+    download(session.event_id)  # hashes the new tickets once
+    with CaptureQueriesContext(connection) as more:
+        download(session.event_id)
+
+    assert len(more) == len(few)

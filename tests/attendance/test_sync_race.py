@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
-from attendance.services.sync import OfflineScan, checkin_sync, ticket_secret_hash
+from attendance.services.sync import OfflineScan, checkin_sync, legacy_secret_hash
 from attendance.services.tokens import door_token_create
 from tests.attendance.conftest import DOOR_OPEN
 from tests.factories import TicketFactory
@@ -25,7 +25,7 @@ def batch_for(session, tickets):
             session_id=session.pk,
             device_time=DOOR_OPEN,
             ticket_id=ticket.pk,
-            ticket_hash=ticket_secret_hash(ticket.secret),
+            ticket_hash=legacy_secret_hash(ticket.secret),
         )
         for ticket in tickets
     ]

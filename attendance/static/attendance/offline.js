@@ -1,7 +1,10 @@
 /* Offline door: the event's offline pack, local validation of tickets and walk-ins, and the queue
    of what was recorded offline (IndexedDB), uploaded to /checkin/sync when the network returns.
-   The pack names tickets by SHA-256 hashes only; this file hashes what is scanned or typed and
-   looks the hash up. Nothing here talks to the page: scanner.js does. */
+   The pack names tickets by salted hashes only (its `hashing` says how): a QR secret by SHA-256
+   of salt and secret, a short code by PBKDF2-SHA256 with the salt and many iterations, slow on
+   purpose so that a stolen pack's 40-bit codes cannot all be tried. This file hashes what is
+   scanned or typed (one slow hash per typed code, through WebCrypto) and looks the hash up.
+   Nothing here talks to the page: scanner.js does. */
 (function () {
   "use strict";
 
@@ -45,11 +48,24 @@
 
   function sha256(text) {
     var bytes = new TextEncoder().encode(text);
-    return crypto.subtle.digest("SHA-256", bytes).then(function (buffer) {
-      return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
-        return ("0" + b.toString(16)).slice(-2);
-      }).join("");
-    });
+    return crypto.subtle.digest("SHA-256", bytes).then(hex);
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  // The same bytes as the server's hashlib.pbkdf2_hmac("sha256", code, salt, iterations, 32).
+  function pbkdf2(text, salt, iterations) {
+    var encoder = new TextEncoder();
+    return crypto.subtle.importKey("raw", encoder.encode(text), "PBKDF2", false, ["deriveBits"])
+      .then(function (key) {
+        return crypto.subtle.deriveBits(
+          { name: "PBKDF2", hash: "SHA-256", salt: encoder.encode(salt), iterations: iterations }, key, 256);
+      })
+      .then(hex);
   }
 
   function normalizeShortCode(text) {
@@ -86,13 +102,18 @@
   function findTicket(indexed, text) {
     var match = TICKET_URL.exec(text);
     var secret = match ? match[1] : text;
-    return sha256(secret).then(function (hash) {
+    var hashing = indexed.pack.hashing;
+    // A pack downloaded before packs were salted (no `hashing`) keeps working until the next
+    // download replaces it.
+    var secretHash = hashing ? sha256(hashing.salt + ":" + secret) : sha256(secret);
+    return secretHash.then(function (hash) {
       if (indexed.bySecret[hash]) return { row: indexed.bySecret[hash], hash: hash };
       var code = normalizeShortCode(text);
       if (!code) return null;
-      return sha256("code:" + code).then(function (codeHash) {
+      var codeLookup = hashing ? pbkdf2(code, hashing.salt, hashing.iterations) : sha256("code:" + code);
+      return codeLookup.then(function (codeHash) {
         var row = indexed.byCode[codeHash];
-        // The sync names the ticket by its secret's hash whichever way it was found.
+        // The sync names the ticket by its secret's (salted) hash whichever way it was found.
         return row ? { row: row, hash: row.secret_hash } : null;
       });
     });
@@ -245,5 +266,6 @@
   window.MultaqaOffline = {
     savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
     rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
+    codeHash: pbkdf2,
   };
 })();
