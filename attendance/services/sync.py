@@ -207,7 +207,11 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets) -> dict:
             )
         elif (
             problem := ticket_problem(
-                ticket, event_id=session.event_id, session_id=session.pk, date=session.date
+                ticket,
+                token_id=token.pk,
+                event_id=session.event_id,
+                session_id=session.pk,
+                date=session.date,
             )
         ) is not None:
             response = problem
