@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .models import AuditEntry, Contact, Membership, Organization
-from .permissions import can_manage_memberships, is_administrator
+from .permissions import can_manage_memberships, can_manage_organizations, is_administrator
 from .services import membership_delete, membership_save
 
 
@@ -18,6 +18,16 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "city"]
     search_fields = ["name", "acronym"]
     inlines = [ContactInline]
+
+    # Shared by every NGO: organizers may read them (with the view permission), not change them.
+    def has_add_permission(self, request):
+        return can_manage_organizations(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_manage_organizations(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_manage_organizations(request.user)
 
 
 @admin.register(Membership)
