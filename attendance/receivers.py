@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from events.models import Registration
 from events.signals import registrations_pseudonymised
 
 from .models import ScanAttempt
@@ -21,3 +22,37 @@ def forget_names_in_scan_answers(sender, registration_ids, **kwargs):
         if isinstance(response.get("attendee"), dict):
             response["attendee"] = {**response["attendee"], "first_name": ""}
         ScanAttempt.objects.filter(pk=attempt.pk).update(response=response)
+
+
+@receiver(registrations_pseudonymised)
+def forget_text_typed_at_the_door(sender, registration_ids, **kwargs):
+    """The scan log keeps what was scanned or typed (`ScanAttempt.text`); a volunteer who typed a
+    name into the code field left it there ("unknown ticket"). Once the person is erased that
+    text could still name them, and nothing ties it to their registration: which row names whom
+    cannot be known, so the rule is by event, not by person.
+
+    - Once every registration of an event is pseudonymised (the retention purge, or the last
+      erasure), all text logged at that event's door is blanked.
+    - A single erasure blanks, for the event, the text of every attempt that matched no ticket
+      (where a typed name lands), and the text of the erased people's own tickets' attempts.
+
+    Status, times, tickets and attendances stay, so figures and the door history are unchanged.
+    Lookups by first name at the door are read-only queries and store nothing."""
+    event_ids = set(
+        Registration.objects.filter(pk__in=registration_ids).values_list("event_id", flat=True)
+    )
+    still_personal = set(
+        Registration.objects.filter(
+            event_id__in=event_ids, personal_data_purged_at__isnull=True
+        ).values_list("event_id", flat=True)
+    )
+    fully_purged = event_ids - still_personal
+    if fully_purged:
+        ScanAttempt.objects.filter(event_id__in=fully_purged).exclude(text="").update(text="")
+    if still_personal:
+        ScanAttempt.objects.filter(event_id__in=still_personal, ticket__isnull=True).exclude(
+            text=""
+        ).update(text="")
+    ScanAttempt.objects.filter(ticket__attendee__registration_id__in=registration_ids).exclude(
+        text=""
+    ).update(text="")

@@ -104,8 +104,14 @@ class DoorTicket:
     def age_band_label(self) -> str:
         return str(dict(AgeBand.choices).get(self.age_band, self.age_band))
 
-    def event_title(self) -> str:
-        return Event.objects.get(pk=self.event_id).display_title
+    def event_title_for(self, token_id: int) -> str | None:
+        """The title of the ticket's event, for the answer "this ticket is for another event",
+        when the door token may know it: one of the token's events has the same organizer. A
+        volunteer of one organisation is told nothing of another's events (None). One query,
+        on this rare answer only."""
+        same_organizer = Event.objects.filter(door_tokens=token_id).values("organizer_id")
+        event = Event.objects.filter(pk=self.event_id, organizer_id__in=same_organizer).first()
+        return event.display_title if event else None
 
     def allowed_sessions(self) -> list[Session]:
         """The sessions this ticket is restricted to; empty when valid for every session."""

@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -26,6 +27,33 @@ SCANNER_STATIC_FILES = [
     "attendance/icons/scanner-192.png",
     "attendance/icons/scanner-512.png",
 ]
+# The QR decoder is vendored by `npm ci` + `manage.py vendor_assets` (git-ignored). Without it
+# the page still works: the browser's BarcodeDetector, else the typed short code.
+JSQR = "vendor/jsQR.js"
+OPTIONAL_STATIC_FILES = {JSQR}
+
+
+def optional_static(path: str) -> str | None:
+    """The URL of a static file that may be missing from this installation, or None when it is.
+    ManifestStaticFilesStorage refuses a file it never collected (ValueError, a 500 if left to
+    the template); plain storages never refuse, so the file is looked for where they serve it."""
+    try:
+        url = static(path)
+    except ValueError:
+        return None
+    if finders.find(path) or staticfiles_storage.exists(path):
+        return url
+    return None
+
+
+def scanner_static_urls() -> list[tuple[str, str]]:
+    """(path, URL) of the files the scanner page loads here: the optional ones only if present."""
+    urls = []
+    for path in SCANNER_STATIC_FILES:
+        url = optional_static(path) if path in OPTIONAL_STATIC_FILES else static(path)
+        if url is not None:
+            urls.append((path, url))
+    return urls
 
 
 def _file_digest(path: str) -> str:
@@ -40,9 +68,10 @@ def _file_digest(path: str) -> str:
 
 def scanner_precache() -> tuple[list[str], str]:
     """The URLs the service worker keeps for offline use, and a version that changes with them."""
-    urls = [reverse("attendance:scanner")] + [static(path) for path in SCANNER_STATIC_FILES]
+    files = scanner_static_urls()
+    urls = [reverse("attendance:scanner")] + [url for _path, url in files]
     digest = hashlib.sha256()
-    for url, path in zip(urls[1:], SCANNER_STATIC_FILES, strict=True):
+    for path, url in files:
         digest.update(f"{url}:{_file_digest(path)}\n".encode())
     return urls, digest.hexdigest()[:12]
 

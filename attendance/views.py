@@ -19,6 +19,7 @@ from events.models import Session
 from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm
 from .models import Attendance, ScanStatus
 from .paper import paper_list_pdf
+from .scanner_app import JSQR, optional_static
 from .selectors import (
     paper_list_tickets,
     scan_log,
@@ -121,6 +122,8 @@ def scanner(request):
             "api_base": "/api/v1",
             "profiles": Profile.choices,
             "walk_in_buttons": _walk_in_buttons(),
+            # None without `npm ci`: the page then decodes with the browser's BarcodeDetector.
+            "jsqr_url": optional_static(JSQR),
         },
     )
 

@@ -137,7 +137,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # E-mail: console in `make run`, SMTP in production (EMAIL_URL-style parts), locmem in tests.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The default console backend prints whole messages only with DEBUG on; otherwise it masks them
+# (a forgotten EMAIL_BACKEND must not put addresses and ticket links in the worker's log).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.email.console.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -25,6 +25,8 @@ class OrganizationAdmin(TenantModelAdmin):
     search_fields = ["name", "acronym"]
     inlines = [ContactInline]
 
+    # Shared by every NGO (a reference rule in core.tenancy): organizers read them with the view
+    # permission; adding, changing and deleting are for administrators, as in the API.
 
 @admin.register(Membership)
 class MembershipAdmin(TenantModelAdmin):

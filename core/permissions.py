@@ -107,6 +107,12 @@ def partner_forum_link(organization) -> Q:
     )
 
 
+def can_manage_organizations(user) -> bool:
+    """Organisations are shared by every NGO (partners, donors, schools): only administrators
+    create, change or delete them. Organizers list and read them to pick partners."""
+    return is_administrator(user)
+
+
 def can_manage_memberships(user) -> bool:
     """Role changes (who is organizer or rapporteur of what) are for administrators only."""
     return is_administrator(user)

@@ -11,7 +11,12 @@ from core.auth import staff_auth
 from core.errors import ApplicationError, PermissionDenied
 from core.models import Organization
 from core.pagination import BoundedLimitOffsetPagination
-from core.permissions import can_manage_event, can_manage_programme, is_administrator
+from core.permissions import (
+    can_manage_event,
+    can_manage_organizations,
+    can_manage_programme,
+    is_administrator,
+)
 from events.models import Event, Programme, Registration, Session, Target, Ticket, Venue
 from events.schemas import (
     ErrorOut,
@@ -99,12 +104,14 @@ def list_organizations(request, search: str = ""):
 
 @router.post("/organizations", response={201: OrganizationOut, **ERRORS})
 def create_organization(request, payload: OrganizationIn):
+    if not can_manage_organizations(request.auth):
+        raise PermissionDenied(_("Only administrators may create organisations."))
     return Status(201, organization_services.organization_create(**payload.dict()))
 
 
 @router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
 def update_organization(request, organization_id: int, payload: OrganizationPatch):
-    if not is_administrator(request.auth):
+    if not can_manage_organizations(request.auth):
         raise PermissionDenied(_("Only administrators may change organisations."))
     organization = get_object_or_404(Organization, pk=organization_id)
     return organization_services.organization_update(

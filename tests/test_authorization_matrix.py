@@ -371,7 +371,7 @@ API = {
     "POST /organizations": (
         lambda w: "/organizations",
         lambda w: {"name": f"New org {uuid.uuid4().hex[:6]}", "kind": "ngo"},
-        STAFF,
+        {"administrator"},
     ),
     "PATCH /organizations/{organization_id}": (
         lambda w: f"/organizations/{w.org_a.pk}",
@@ -780,6 +780,35 @@ def test_admin_object_pages_are_scoped_to_the_organizers_ngo(client, world, role
         assert response.status_code == expected, (model, role)
         if expected == 302:
             assert response["Location"] == "/admin/"
+
+
+def test_organisations_are_read_only_in_the_admin_for_organizers(client, world):
+    from django.contrib.auth.models import Permission
+
+    # Even with every model permission on organisations, an organizer only reads them: they are
+    # shared by all NGOs, and the API says the same (see API above).
+    user = world.users["organizer_a"]
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="core", codename__endswith="organization"
+        )
+    )
+    client = client_for(client, world, "organizer_a")
+    org = world.org_a
+
+    assert client.get("/admin/core/organization/").status_code == 200
+    assert client.get("/admin/core/organization/add/").status_code == 403
+    created = client.post("/admin/core/organization/add/", {"name": "Sneaky", "kind": "ngo"})
+    assert created.status_code == 403
+    changed = client.post(f"/admin/core/organization/{org.pk}/change/", {"name": "Renamed"})
+    assert changed.status_code == 403
+    assert (
+        client.post(f"/admin/core/organization/{org.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    org.refresh_from_db()
+    assert org.name == "NGO A"
+    assert not type(org).objects.filter(name="Sneaky").exists()
 
 
 def test_organizer_of_ngo_b_cannot_edit_ngo_a_event_through_the_api(client, world):

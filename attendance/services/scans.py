@@ -86,18 +86,26 @@ def already_admitted(ticket: DoorTicket, admission: Admission) -> dict:
 
 
 def ticket_problem(
-    ticket: DoorTicket | None, *, event_id: int, session_id: int, date: datetime.date
+    ticket: DoorTicket | None,
+    *,
+    token_id: int,
+    event_id: int,
+    session_id: int,
+    date: datetime.date,
 ) -> dict | None:
-    """The answer for a ticket that cannot enter this session, or None when it may."""
+    """The answer for a ticket that cannot enter this session, or None when it may. `token_id`:
+    the door token asking, which decides whether another event may be named."""
     if ticket is None:
         return scan_answer(
             ScanStatus.UNKNOWN_TICKET,
             _("Unknown ticket. Check the code, or search the person by first name."),
         )
     if ticket.event_id != event_id:
+        if (title := ticket.event_title_for(token_id)) is None:
+            return scan_answer(ScanStatus.WRONG_EVENT, _("This ticket is for another event."))
         return scan_answer(
             ScanStatus.WRONG_EVENT,
-            _("This ticket is for another event: %(event)s.") % {"event": ticket.event_title()},
+            _("This ticket is for another event: %(event)s.") % {"event": title},
         )
     if ticket.status == Ticket.Status.CANCELLED:
         return scan_answer(ScanStatus.CANCELLED, _("This ticket was cancelled: it is not valid."))
@@ -354,7 +362,11 @@ def _scan_answered(scan: _Scan, ticket: DoorTicket | None, *, source: str) -> di
         refusal = scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
     else:
         refusal = ticket_problem(
-            ticket, event_id=context.event_id, session_id=context.session_id, date=context.date
+            ticket,
+            token_id=scan.token.pk,
+            event_id=context.event_id,
+            session_id=context.session_id,
+            date=context.date,
         )
     if refusal is not None:
         with _single_statement():

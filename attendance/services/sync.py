@@ -236,7 +236,11 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
             )
         elif (
             problem := ticket_problem(
-                ticket, event_id=session.event_id, session_id=session.pk, date=session.date
+                ticket,
+                token_id=token.pk,
+                event_id=session.event_id,
+                session_id=session.pk,
+                date=session.date,
             )
         ) is not None:
             response = problem

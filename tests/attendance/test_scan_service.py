@@ -113,6 +113,30 @@ def test_ticket_of_another_event_is_wrong_event(session):
     assert result["attendee"] is None
 
 
+def test_ticket_of_another_organisations_event_is_refused_without_naming_it(token, session):
+    foreign = TicketFactory(attendee__registration__event__title="Atelier confidentiel")
+    assert foreign.event.title == "Atelier confidentiel"
+    assert foreign.event.organizer_id != session.event.organizer_id
+
+    result = scan(token, session, foreign.secret)
+
+    assert result["status"] == ScanStatus.WRONG_EVENT
+    assert "Atelier confidentiel" not in result["message"]
+    assert "Atelier confidentiel" not in str(ScanAttempt.objects.get().response)
+
+
+def test_ticket_of_another_event_of_the_same_organizer_is_named(token, session):
+    sibling = TicketFactory(
+        attendee__registration__event__title="Atelier du samedi",
+        attendee__registration__event__organizer=session.event.organizer,
+    )
+
+    result = scan(token, session, sibling.secret)
+
+    assert result["status"] == ScanStatus.WRONG_EVENT
+    assert "Atelier du samedi" in result["message"]
+
+
 def test_ticket_restricted_to_another_session_same_day_is_wrong_session(token, session, ticket):
     afternoon = SessionFactory(
         event=session.event, start_time=datetime.time(14), end_time=datetime.time(16)

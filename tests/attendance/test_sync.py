@@ -231,6 +231,18 @@ def test_ticket_of_another_event_is_refused(sync, session):
     assert not Attendance.objects.exists()
 
 
+def test_ticket_of_another_organisations_event_is_not_named_in_the_sync_answer(sync, session):
+    foreign = TicketFactory(attendee__registration__event__title="Atelier confidentiel")
+    typed = offline_scan(session, foreign)
+    del typed["ticket_id"], typed["ticket_hash"]
+    typed["text"] = foreign.short_code
+
+    results = sync([offline_scan(session, foreign), typed]).json()["results"]
+
+    assert [result["status"] for result in results] == ["wrong_event", "wrong_event"]
+    assert all("Atelier confidentiel" not in result["message"] for result in results)
+
+
 def test_refusals_made_offline_are_logged_without_attendance(sync, session):
     item = {
         "type": "scan",

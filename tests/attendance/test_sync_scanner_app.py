@@ -3,6 +3,7 @@ scope covers /scan/ and its precache list matches what the page loads, hashed na
 
 import json
 import re
+import shutil
 
 import pytest
 from django.core.management import call_command
@@ -55,6 +56,44 @@ def test_service_worker_precaches_the_hashed_urls_the_page_references(client, tm
         re.fullmatch(r"/static/attendance/scanner\.[0-9a-f]{12}\.js", url) for url in precache
     )
     assert any(re.fullmatch(r"/static/vendor/jsQR\.[0-9a-f]{12}\.js", url) for url in precache)
+
+
+@pytest.mark.parametrize("vendored", [False, True])
+def test_without_the_npm_qr_decoder_the_page_and_worker_fall_back_to_the_browser(
+    client, tmp_path, settings, vendored
+):
+    # `make install` without npm: static/vendor/ was never filled. The project's own static
+    # files are collected, the decoder only when it was vendored.
+    sources = tmp_path / "src"
+    for directory in settings.STATICFILES_DIRS:
+        shutil.copytree(
+            directory, sources, ignore=shutil.ignore_patterns("vendor"), dirs_exist_ok=True
+        )
+    if vendored:
+        (sources / "vendor").mkdir()
+        (sources / "vendor" / "jsQR.js").write_text("/* decoder */")
+    production_storage = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    with override_settings(
+        DEBUG=False,
+        STATIC_ROOT=tmp_path / "collected",
+        STATICFILES_DIRS=[sources],
+        STORAGES=production_storage,
+    ):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        page = client.get("/scan/")
+        worker = client.get("/scan/sw.js")
+
+    assert page.status_code == worker.status_code == 200
+    precache = precache_of(worker)
+    scripts = re.findall(r'<script src="(/static/[^"]+)"', page.text)
+    assert any("/attendance/scanner." in url for url in scripts)
+    assert any("/attendance/scanner." in url for url in precache)
+    assert any("jsQR" in url for url in scripts) is vendored
+    assert any("jsQR" in url for url in precache) is vendored
+    assert ("data-jsqr=" in page.text) is vendored
 
 
 def test_page_links_the_manifest_and_registers_the_worker_from_its_own_files(client):

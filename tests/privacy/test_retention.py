@@ -9,6 +9,7 @@ import time_machine
 
 from attendance.models import ScanAttempt
 from attendance.services.scans import checkin_scan
+from attendance.services.sync import OfflineScan, checkin_sync
 from attendance.services.tokens import door_token_create
 from core.errors import PermissionDenied
 from core.models import AuditEntry
@@ -69,6 +70,25 @@ def admitted_programme():
             token=issued.door_token, text=ticket.secret, session=session, nonce=uuid.uuid4()
         )
     assert answer["status"] == "admitted"
+    # A volunteer typed her name (and her family name) into the code field, online and offline.
+    with time_machine.travel(DOOR_OPEN, tick=False):
+        typed = checkin_scan(
+            token=issued.door_token, text="Khadija Diallo", session=session, nonce=uuid.uuid4()
+        )
+        synced = checkin_sync(
+            token=issued.door_token,
+            items=[
+                OfflineScan(
+                    nonce=uuid.uuid4(),
+                    session_id=session.pk,
+                    device_time=DOOR_OPEN,
+                    local_status="unknown_ticket",
+                    text="Moussa Diallo",
+                )
+            ],
+        )
+    assert typed["status"] == synced[0]["status"] == "unknown_ticket"
+    assert ScanAttempt.objects.filter(event=event, text__contains="Diallo").count() == 2
     AttendanceFactory(session=session, gender=Gender.MALE)
     return programme, ticket.attendee.registration
 
@@ -80,12 +100,22 @@ def personal_values(registration: Registration) -> list[str]:
         values += [attendee.first_name, attendee.nationality]
     for attempt in ScanAttempt.objects.filter(ticket__attendee__registration=registration):
         values.append(str(attempt.response))
+    # What was typed at the event's door is linked to nobody: all of it counts.
+    for attempt in ScanAttempt.objects.filter(event=registration.event):
+        values += [attempt.text, str(attempt.response)]
     return values
 
 
 def assert_no_personal_field_survives(registration):
     dump = " ".join(personal_values(registration))
-    for secret in ("Khadija", "Moussa", "Guinea", "+212612345678", "khadija@example.org"):
+    for secret in (
+        "Khadija",
+        "Moussa",
+        "Diallo",
+        "Guinea",
+        "+212612345678",
+        "khadija@example.org",
+    ):
         assert secret not in dump
 
 
@@ -154,6 +184,37 @@ def test_organizer_erases_one_registration_on_request_figures_unchanged(admitted
     entry = AuditEntry.objects.get(action="registration.erase")
     assert entry.actor == organizer and entry.target_id == str(registration.pk)
     assert "Khadija" not in str(entry.detail) and "Khadija" not in entry.actor_label
+
+
+def test_erasing_one_of_several_registrations_blanks_unmatched_door_text(admitted_programme):
+    programme, registration = admitted_programme
+    other = TicketFactory(
+        attendee__registration__event=registration.event, attendee__first_name="Fatou"
+    )
+    kept = ScanAttempt.objects.create(
+        token=ScanAttempt.objects.filter(event=registration.event).first().token,
+        event=registration.event,
+        session=registration.event.sessions.get(),
+        action="entry",
+        status="admitted",
+        text=other.short_code,
+        nonce=uuid.uuid4(),
+        server_time=DOOR_OPEN,
+        ticket=other,
+    )
+    organizer = MembershipFactory(organization=programme.lead_organization).user
+    before = figures_for_programme(programme=programme)
+
+    registration_erase(registration=registration, actor=organizer)
+
+    assert figures_for_programme(programme=programme) == before
+    typed = ScanAttempt.objects.filter(event=registration.event, ticket__isnull=True)
+    assert typed.count() == 2 and set(typed.values_list("text", flat=True)) == {""}
+    own = ScanAttempt.objects.filter(ticket__attendee__registration=registration)
+    assert own.exists() and set(own.values_list("text", flat=True)) == {""}
+    # Another person's scan, still within retention, keeps its code.
+    kept.refresh_from_db()
+    assert kept.text == other.short_code
 
 
 def test_organizer_of_another_ngo_cannot_erase(admitted_programme):
