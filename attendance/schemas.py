@@ -7,6 +7,9 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from core.schemas import ErrorOut as ErrorOut  # re-exported: the app's routers import it from here
+from core.schemas import InputSchema, StrictBool, StrictInt
+
 from .models import ScanStatus
 
 ScanStatusEnum = Enum(
@@ -14,13 +17,13 @@ ScanStatusEnum = Enum(
 )
 
 
-class ScanIn(Schema):
+class ScanIn(InputSchema):
     text: str = Field(..., max_length=512)
-    session_id: int
+    session_id: StrictInt
     gate: str = Field("", max_length=60)
     nonce: uuid.UUID
     client_time: datetime.datetime | None = None
-    from_lookup: bool = False
+    from_lookup: StrictBool = False
     direction: str = Field("entry", pattern="^(entry|exit)$")
 
 
@@ -42,15 +45,15 @@ class ScanResult(Schema):
     gate: str | None = None
 
 
-class WalkInGroupIn(Schema):
+class WalkInGroupIn(InputSchema):
     gender: str
     age_band: str
     profile: str = "undisclosed"
-    count: int = Field(1, ge=0, le=500)
+    count: StrictInt = Field(1, ge=0, le=500)
 
 
-class WalkInIn(Schema):
-    session_id: int
+class WalkInIn(InputSchema):
+    session_id: StrictInt
     gate: str = Field("", max_length=60)
     nonce: uuid.UUID
     client_time: datetime.datetime | None = None
@@ -58,12 +61,12 @@ class WalkInIn(Schema):
     gender: str | None = None
     age_band: str | None = None
     profile: str = "undisclosed"
-    count: int = Field(1, ge=1, le=500)
+    count: StrictInt = Field(1, ge=1, le=500)
     groups: list[WalkInGroupIn] | None = Field(None, max_length=50)
 
 
-class ClassTallyIn(Schema):
-    session_id: int
+class ClassTallyIn(InputSchema):
+    session_id: StrictInt
     nonce: uuid.UUID
     client_time: datetime.datetime | None = None
     profile: str = "undisclosed"
@@ -110,39 +113,33 @@ class DoorMeOut(Schema):
     sessions: list[DoorSessionOut]
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    errors: dict = {}
-
-
-class SyncScanIn(Schema):
+class SyncScanIn(InputSchema):
     """A scan made offline. `ticket_id` + `ticket_hash` when the device found the ticket in its
     pack; otherwise the scanned `text`."""
 
     type: Literal["scan"]
     nonce: uuid.UUID
-    session_id: int
+    session_id: StrictInt
     gate: str = Field("", max_length=60)
     device_time: datetime.datetime
     device_id: str = Field("", max_length=64)
     local_status: str = Field("admitted", max_length=20)
-    ticket_id: int | None = None
+    ticket_id: StrictInt | None = None
     ticket_hash: str = Field("", max_length=64)
     text: str = Field("", max_length=512)
 
 
-class SyncWalkInIn(Schema):
+class SyncWalkInIn(InputSchema):
     type: Literal["walk_in"]
     nonce: uuid.UUID
-    session_id: int
+    session_id: StrictInt
     gate: str = Field("", max_length=60)
     device_time: datetime.datetime
     device_id: str = Field("", max_length=64)
     groups: list[WalkInGroupIn] = Field(..., min_length=1, max_length=50)
 
 
-class SyncIn(Schema):
+class SyncIn(InputSchema):
     # The count limit is checked by the service, to answer 413 with a clear message.
     items: list[Annotated[SyncScanIn | SyncWalkInIn, Field(discriminator="type")]]
 

@@ -1,12 +1,16 @@
 """The one NinjaAPI: mounts each app's router under /api/v1/ and maps domain errors once."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.openapi import schema as ninja_openapi_schema
 
 from attendance.api import router as attendance_router
 from core.errors import ApplicationError
+from core.middleware import request_too_big_response
+from core.schemas import UniqueNameJsonSchema
 from events.api import router as events_router
 from forums.api import router as forums_router
 from notifications.api import router as notifications_router
@@ -30,9 +34,14 @@ ERROR_SCHEMA = {
 }
 
 
+# ninja builds the document with this generator; ours gives every class its own component name.
+ninja_openapi_schema.NinjaGenerateJsonSchema = UniqueNameJsonSchema
+
 # JSON Schema's "time" format is RFC 3339's full-time, which demands a UTC offset; our session times
-# are local wall-clock times ("10:00:00"), so describe them with a pattern instead.
-WALL_CLOCK_TIME_PATTERN = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+# are local wall-clock times ("10:00:00"), so describe them with a pattern instead. ASCII digits
+# only, spelled out: `\d` also matches Arabic-Indic or fullwidth digits in many regex engines,
+# and validation refuses those.
+WALL_CLOCK_TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
 
 
 def _describe_wall_clock_times(node):
@@ -47,17 +56,36 @@ def _describe_wall_clock_times(node):
             _describe_wall_clock_times(value)
 
 
+def _query_values_are_never_null(operation):
+    """A query string cannot carry JSON null (`?programme=null` is the text "null", refused as
+    an integer): an optional query parameter is said by leaving it out, so it is not nullable."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        options = schema.get("anyOf")
+        if parameter.get("in") != "query" or not options:
+            continue
+        options = [option for option in options if option.get("type") != "null"]
+        if len(options) == 1:
+            del schema["anyOf"]
+            schema.update(options[0])
+        else:
+            schema["anyOf"] = options
+
+
 class MultaqaAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         _describe_wall_clock_times(schema)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                _query_values_are_never_null(operation)
                 responses = operation.setdefault("responses", {})
                 extra = {
                     400: ("Bad request", ERROR_SCHEMA),
                     422: ("Validation error", VALIDATION_ERROR_SCHEMA),
                 }
+                if "requestBody" in operation:
+                    extra[413] = ("Request body too large", ERROR_SCHEMA)
                 if operation.get("security"):
                     extra[401] = ("Authentication required", ERROR_SCHEMA)
                     extra[403] = ("Forbidden", ERROR_SCHEMA)
@@ -103,6 +131,12 @@ def django_validation_error(request, exc: DjangoValidationError):
     return api.create_response(
         request, {"code": "invalid", "detail": detail, "errors": errors}, status=400
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc):
+    # Bodies that are not JSON (uploads, forms) are first read here, inside ninja.
+    return request_too_big_response()
 
 
 @api.exception_handler(Http404)

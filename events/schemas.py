@@ -5,6 +5,8 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
 from core.models import Language, Organization
+from core.schemas import ErrorOut as ErrorOut  # re-exported: the API routers import it from here
+from core.schemas import InputSchema, StrictBool, StrictInt
 from events.codes import format_short_code
 from events.demographics import AgeBand, Gender, Profile
 from events.models import (
@@ -20,13 +22,7 @@ from events.models import (
 )
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    errors: dict = {}
-
-
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     acronym: str = Field("", max_length=30)
     kind: Organization.Kind
@@ -35,7 +31,7 @@ class OrganizationIn(Schema):
     preferred_language: Language = Language.FRENCH
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     acronym: str | None = Field(None, max_length=30)
     kind: Organization.Kind | None = None
@@ -50,9 +46,9 @@ class OrganizationOut(ModelSchema):
         fields = ["id", "name", "acronym", "kind", "city", "website", "preferred_language"]
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     measure: Measure
-    value: int = Field(gt=0)
+    value: StrictInt = Field(gt=0)
     share_field: Target.ShareField | None = None
     share_value: str | None = Field(None, max_length=20)
     share_min_percent: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
@@ -70,33 +66,33 @@ class TargetOut(ModelSchema):
         return str(obj)
 
 
-class ProgrammeIn(Schema):
+class ProgrammeIn(InputSchema):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
-    lead_organization_id: int
-    donor_ids: list[int] = []
-    partner_ids: list[int] = []
+    lead_organization_id: StrictInt
+    donor_ids: list[StrictInt] = []
+    partner_ids: list[StrictInt] = []
     start_date: datetime.date
     end_date: datetime.date
     budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     currency: str = Field("MAD", min_length=3, max_length=3)
-    retention_days: int = Field(180, ge=0, le=3650)
-    small_number_threshold: int = Field(5, ge=1, le=100)
+    retention_days: StrictInt = Field(180, ge=0, le=3650)
+    small_number_threshold: StrictInt = Field(5, ge=1, le=100)
     targets: list[TargetIn] = []
 
 
-class ProgrammePatch(Schema):
+class ProgrammePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    donor_ids: list[int] | None = None
-    partner_ids: list[int] | None = None
+    donor_ids: list[StrictInt] | None = None
+    partner_ids: list[StrictInt] | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     budget: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
-    retention_days: int | None = Field(None, ge=0, le=3650)
-    small_number_threshold: int | None = Field(None, ge=1, le=100)
+    retention_days: StrictInt | None = Field(None, ge=0, le=3650)
+    small_number_threshold: StrictInt | None = Field(None, ge=1, le=100)
 
 
 class ProgrammeOut(ModelSchema):
@@ -129,26 +125,26 @@ class ProgrammeOut(ModelSchema):
         return [org.pk for org in obj.partners.all()]
 
 
-class SessionIn(Schema):
+class SessionIn(InputSchema):
     title: str = Field("", max_length=200)
     date: datetime.date
     start_time: datetime.time
     end_time: datetime.time
-    venue_id: int
+    venue_id: StrictInt
     school_name: str = Field("", max_length=200)
     class_level: str = Field("", max_length=100)
-    capacity: int | None = Field(None, gt=0)
+    capacity: StrictInt | None = Field(None, gt=0)
 
 
-class SessionPatch(Schema):
+class SessionPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
     date: datetime.date | None = None
     start_time: datetime.time | None = None
     end_time: datetime.time | None = None
-    venue_id: int | None = None
+    venue_id: StrictInt | None = None
     school_name: str | None = Field(None, max_length=200)
     class_level: str | None = Field(None, max_length=100)
-    capacity: int | None = Field(None, gt=0)
+    capacity: StrictInt | None = Field(None, gt=0)
 
 
 class SessionOut(ModelSchema):
@@ -168,8 +164,8 @@ class SessionOut(ModelSchema):
         ]
 
 
-class EventIn(Schema):
-    programme_id: int
+class EventIn(InputSchema):
+    programme_id: StrictInt
     kind: EventKind
     title: str = Field(min_length=1, max_length=200)
     title_ar: str = Field("", max_length=200)
@@ -177,19 +173,19 @@ class EventIn(Schema):
     description_fr: str = ""
     description_ar: str = ""
     description_en: str = ""
-    organizer_id: int
-    co_organizer_ids: list[int] = []
+    organizer_id: StrictInt
+    co_organizer_ids: list[StrictInt] = []
     start_date: datetime.date
     end_date: datetime.date
-    capacity: int | None = Field(None, gt=0)
+    capacity: StrictInt | None = Field(None, gt=0)
     registration_opens_at: datetime.datetime | None = None
     registration_closes_at: datetime.datetime | None = None
     languages: list[Language] = Field(default_factory=lambda: list(Language), min_length=1)
-    ask_nationality: bool = False
+    ask_nationality: StrictBool = False
     sessions: list[SessionIn] = []
 
 
-class EventPatch(Schema):
+class EventPatch(InputSchema):
     kind: EventKind | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     title_ar: str | None = Field(None, max_length=200)
@@ -197,21 +193,21 @@ class EventPatch(Schema):
     description_fr: str | None = None
     description_ar: str | None = None
     description_en: str | None = None
-    co_organizer_ids: list[int] | None = None
+    co_organizer_ids: list[StrictInt] | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    capacity: int | None = Field(None, gt=0)
+    capacity: StrictInt | None = Field(None, gt=0)
     registration_opens_at: datetime.datetime | None = None
     registration_closes_at: datetime.datetime | None = None
     languages: list[Language] | None = Field(None, min_length=1)
-    ask_nationality: bool | None = None
+    ask_nationality: StrictBool | None = None
 
 
-class EventStatusIn(Schema):
+class EventStatusIn(InputSchema):
     status: EventStatus
 
 
-class EventDuplicateIn(Schema):
+class EventDuplicateIn(InputSchema):
     start_date: datetime.date | None = None
 
 
@@ -264,7 +260,7 @@ class EventFilter(FilterSchema):
 # Registrations and tickets ----------------------------------------------------------------------
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     first_name: str = Field("", max_length=100)
     gender: Gender
     age_band: AgeBand
@@ -272,16 +268,16 @@ class PersonIn(Schema):
     nationality: str = Field("", max_length=60)
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InputSchema):
     contact: PersonIn
     members: list[PersonIn] = Field(default_factory=list, max_length=60)
     kind: Registration.Kind | None = None
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
     language: Language = Language.FRENCH
-    consent_register: bool
-    consent_contact: bool = False
-    session_ids: list[Annotated[int, Field(gt=0, lt=2**63)]] = []
+    consent_register: StrictBool
+    consent_contact: StrictBool = False
+    session_ids: list[Annotated[StrictInt, Field(gt=0, lt=2**63)]] = []
 
 
 class TicketOut(ModelSchema):

@@ -3,36 +3,37 @@ import datetime
 from ninja import Field, ModelSchema, Schema
 
 from core.models import Language
+from core.schemas import InputSchema, StrictBool, StrictInt
 
 from .models import Priority, Recommendation
 
 
-class RecommendationIn(Schema):
-    theme_id: int
+class RecommendationIn(InputSchema):
+    theme_id: StrictInt
     text: str = Field(min_length=1, max_length=5000)
     language: Language
     text_fr: str = Field("", max_length=5000)
     text_ar: str = Field("", max_length=5000)
     text_en: str = Field("", max_length=5000)
-    addressed_to_ids: list[int] = []
+    addressed_to_ids: list[StrictInt] = []
     priority: Priority = Priority.MEDIUM
-    proposed_by_workshop_id: int | None = None
+    proposed_by_workshop_id: StrictInt | None = None
     proposer_name: str = Field("", max_length=120)
-    proposer_agreed_to_be_named: bool = False
+    proposer_agreed_to_be_named: StrictBool = False
 
 
-class RecommendationPatch(Schema):
-    theme_id: int | None = None
+class RecommendationPatch(InputSchema):
+    theme_id: StrictInt | None = None
     text: str | None = Field(None, min_length=1, max_length=5000)
     language: Language | None = None
     text_fr: str | None = Field(None, max_length=5000)
     text_ar: str | None = Field(None, max_length=5000)
     text_en: str | None = Field(None, max_length=5000)
-    addressed_to_ids: list[int] | None = None
+    addressed_to_ids: list[StrictInt] | None = None
     priority: Priority | None = None
-    proposed_by_workshop_id: int | None = None
+    proposed_by_workshop_id: StrictInt | None = None
     proposer_name: str | None = Field(None, max_length=120)
-    proposer_agreed_to_be_named: bool | None = None
+    proposer_agreed_to_be_named: StrictBool | None = None
 
 
 class RecommendationOut(ModelSchema):
@@ -87,9 +88,9 @@ class WorkshopOut(Schema):
     name_en: str
 
 
-class RapporteurIn(Schema):
-    user_id: int
-    workshop_id: int | None = None
+class RapporteurIn(InputSchema):
+    user_id: StrictInt
+    workshop_id: StrictInt | None = None
 
 
 class RapporteurOut(Schema):
@@ -99,8 +100,8 @@ class RapporteurOut(Schema):
     workshop_id: int | None
 
 
-class MergeIn(Schema):
-    into_id: int
+class MergeIn(InputSchema):
+    into_id: StrictInt
 
 
 class ForumOut(Schema):
@@ -111,7 +112,7 @@ class ForumOut(Schema):
     end_date: datetime.date
 
 
-class SummaryVersionIn(Schema):
+class SummaryVersionIn(InputSchema):
     language: Language | None = None
 
 

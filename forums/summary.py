@@ -225,10 +225,16 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
         }
 
 
-def summary_html_render(data: dict, *, language: str, organization_id: int | None = None) -> str:
+def summary_html_render(
+    data: dict, *, language: str, organization_id: int | None = None, style_nonce: str = ""
+) -> str:
+    """A self-contained document (its styles inline, archived as is); served as a page, it takes
+    the request's Content-Security-Policy nonce so that its styles may apply."""
     context = summary_view(data, language=language, organization_id=organization_id)
     with translation.override(language):
-        return render_to_string("forums/summary_document.html", {"summary": context})
+        return render_to_string(
+            "forums/summary_document.html", {"summary": context, "style_nonce": style_nonce}
+        )
 
 
 def summary_pdf_render(data: dict, *, language: str, organization_id: int | None = None) -> bytes:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
 from events.models import Event, EventKind, EventStatus, Ticket
 
@@ -195,7 +196,9 @@ def summary_page(request, event_id: int):
     summary = selectors.summary_latest(event=event)
     if summary is None:
         raise Http404
-    return HttpResponse(summary.html)
+    response = HttpResponse(summary.html)
+    response["Content-Security-Policy"] = csp_for_stored_document(summary.html)
+    return response
 
 
 @login_required

@@ -76,7 +76,10 @@ def _summary_for(contact, event_id: int):
 def partner_summary(request, event_id: int, *, contact, token, language):
     _event, summary = _summary_for(contact, event_id)
     html = summary_html_render(
-        summary.data, language=language, organization_id=contact.organization_id
+        summary.data,
+        language=language,
+        organization_id=contact.organization_id,
+        style_nonce=getattr(request, "csp_nonce", ""),
     )
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"

@@ -1,7 +1,9 @@
 from ninja import Field, Schema
 
+from core.schemas import InputSchema
 
-class SmsInboundIn(Schema):
+
+class SmsInboundIn(InputSchema):
     sender: str = Field(..., alias="from", max_length=40)
     text: str = Field("", max_length=1600)
 

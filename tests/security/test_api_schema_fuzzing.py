@@ -23,8 +23,10 @@ from attendance.services.tokens import door_token_create
 from config.wsgi import application
 from tests.factories import MembershipFactory, SessionFactory, TicketFactory
 
-pytestmark = pytest.mark.django_db
-MAX_EXAMPLES = 10
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# Per operation and per mode (positive, negative), for each role. About 2 to 3 minutes per role on
+# two cores (bench/RESULTS.md); raise it with care, CI runs this on every push.
+MAX_EXAMPLES = 50
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
