@@ -28,6 +28,7 @@ class OrganizationAdmin(TenantModelAdmin):
     # Shared by every NGO (a reference rule in core.tenancy): organizers read them with the view
     # permission; adding, changing and deleting are for administrators, as in the API.
 
+
 @admin.register(Membership)
 class MembershipAdmin(TenantModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]

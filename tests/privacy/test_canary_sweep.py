@@ -105,7 +105,9 @@ def _database_text() -> str:
         if names:
             for row in model._default_manager.values_list(*names):
                 chunks.extend(
-                    bytes(v).decode("utf-8", "replace") if isinstance(v, memoryview | bytes) else str(v)
+                    bytes(v).decode("utf-8", "replace")
+                    if isinstance(v, memoryview | bytes)
+                    else str(v)
                     for v in row
                 )
     return "\n".join(chunks)
