@@ -42,6 +42,10 @@ class MessageTemplateAdmin(TenantModelAdmin):
     readonly_fields = ["preview"]
     fields = ["organization", "purpose", "channel", "language", "subject", "body", "preview"]
 
+    class Media:
+        # A stylesheet, not a style attribute: the page policy admits no inline style.
+        css = {"all": ["notifications/admin.css"]}
+
     @admin.display(description=_("SMS segments"))
     def segments(self, obj):
         if obj.channel != Channel.SMS:
@@ -55,7 +59,7 @@ class MessageTemplateAdmin(TenantModelAdmin):
             return _("Save to see a preview.")
         subject, body = render_texts(subject=obj.subject, body=obj.body, context=PREVIEW_CONTEXT)
         parts = [format_html("<strong>{}</strong>", subject)] if subject else []
-        parts.append(format_html('<pre style="white-space:pre-wrap">{}</pre>', body))
+        parts.append(format_html('<pre class="template-preview">{}</pre>', body))
         if obj.channel == Channel.SMS:
             count = count_segments(body)
             parts.append(
