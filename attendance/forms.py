@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 
 from .models import DoorToken, ScanAttempt, ScanStatus
 from .services.counted import CountedGroup

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 from events.models import Event, Session, Ticket
 
 

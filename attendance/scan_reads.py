@@ -15,9 +15,9 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from core.demographics import AgeBand, Gender, Profile
 from core.fastsql import aware, fetch_one
 from events.codes import normalize_short_code
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, Session, Ticket
 
 from .models import Attendance, DoorSettings, DoorToken, ScanAttempt

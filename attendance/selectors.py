@@ -3,9 +3,9 @@ reporting's exports read (the figures themselves live in reporting)."""
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from core.demographics import Gender
 from core.permissions import scope_events
 from events.codes import CROCKFORD_ALPHABET
-from events.demographics import Gender
 from events.models import Session, Ticket
 
 from .models import Attendance, DoorToken, ScanAttempt, ScanStatus, SyncConflict

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from core.services import audit_record
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
 from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm

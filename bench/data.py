@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from attendance.models import DoorSettings
 from attendance.services.tokens import door_token_create
+from core.demographics import AgeBand, Gender, Profile
 from events.codes import new_short_code, new_ticket_secret
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, Registration, Session, Ticket
 from tests.factories import (
     EventFactory,

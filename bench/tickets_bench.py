@@ -10,9 +10,9 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
+from core.qr import qr_png_bytes
 from events.codes import new_ticket_secret
 from events.models import Ticket
-from events.qr import qr_png_bytes
 from events.services.tickets import tickets_issue
 from tests.factories import EventFactory
 

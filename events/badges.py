@@ -14,9 +14,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from core.pdf_fonts import ARABIC, best_fonts
+from core.qr import BADGE_BOX_SIZE, qr_png_bytes
 from events.codes import format_short_code
 from events.models import Ticket
-from events.qr import BADGE_BOX_SIZE, qr_png_bytes
 
 COLUMNS, ROWS = 2, 4
 MARGIN = 10 * mm

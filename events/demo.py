@@ -329,7 +329,7 @@ DEMO_CLASS_SIZE = 12
 
 
 def _demo_registrations(counter, fair, campaign):
-    from events.demographics import Profile
+    from core.demographics import Profile
     from events.models import Registration
     from events.services.registrations import PersonData, registration_create
 

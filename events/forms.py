@@ -7,9 +7,9 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.demographics import AgeBand, Gender, Profile
 from core.models import Language
 from core.phones import phone_to_e164
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Registration
 from events.services.registrations import MAX_MEMBERS, PersonData
 

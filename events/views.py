@@ -12,13 +12,13 @@ from django.views.decorators.cache import never_cache
 
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
+from core.qr import qr_png_bytes, qr_svg
 from core.ratelimit import rate_limited
 from core.services import audit_record
 
 from .badges import badges_pdf
 from .forms import MemberFormSet, RegistrationForm
 from .models import Event, Registration, Ticket
-from .qr import qr_png_bytes, qr_svg
 from .selectors.events import published_event_list
 from .selectors.registrations import (
     MAX_ID,

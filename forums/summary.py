@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.demographics import DIMENSIONS
 from core.models import Language
-from events.demographics import DIMENSIONS
 from events.models import Event
 
 from .models import ForumSettings, Recommendation

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from core.demographics import AgeBand, Gender, Profile
 from events.codes import new_short_code, new_ticket_secret
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, EventStatus, Registration, Ticket
 
 from .services import registration_confirmation_send, registration_reminders_sync

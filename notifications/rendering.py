@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import escape, linebreaks
 
+from core.qr import TICKET_PAGE_BOX_SIZE, qr_png_bytes
 from events.models import Registration, Session, Ticket
-from events.qr import TICKET_PAGE_BOX_SIZE, qr_png_bytes
 
 from .attachments import message_attachments
 from .default_templates import DEFAULT_TEMPLATES

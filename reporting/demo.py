@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attendance.models import Attendance
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 from events.models import Event, EventKind, EventStatus, Programme, Session, Venue
 
 DEMO_PROGRAMME = "vivre-ensemble-oriental"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 from events.models import Event, EventKind, Session
 from reporting.selectors import ProgrammeFigures
 from reporting.suppression import groups_shown, small_mark

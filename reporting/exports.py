@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from attendance.selectors import attendance_list_for_event
+from core.demographics import Gender
 from core.services import audit_record
-from events.demographics import Gender
 from reporting.selectors import ProgrammeFigures
 
 TABLE_MEASURES = ("attendances", "people_reached", "children_reached")

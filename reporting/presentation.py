@@ -3,7 +3,7 @@ No queries here; everything comes from the figures already computed."""
 
 from dataclasses import dataclass
 
-from events.demographics import AgeBand, Gender
+from core.demographics import AgeBand, Gender
 
 
 @dataclass

@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.demographics import AgeBand, Gender, Profile
 from core.models import Contact, Membership, Organization
 from events.codes import new_short_code, new_ticket_secret
-from events.demographics import AgeBand, Gender, Profile
 from events.models import (
     Attendee,
     Event,

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError, PermissionDenied
 from core.permissions import can_manage_event
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Session
 
 from ..models import Attendance, DoorAction, DoorToken, ScanStatus

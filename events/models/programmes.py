@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.demographics import DIMENSIONS
 from core.models import Organization
-from events.demographics import DIMENSIONS
 
 
 class Programme(models.Model):

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.demographics import AgeBand, Gender, Profile
 from core.models import Language
 from events.codes import format_short_code
-from events.demographics import AgeBand, Gender, Profile
 
 from .events import Event, Session
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
 from core.models import Language
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Event, Registration, Ticket
 
 from .registrations import PersonData, contact_channels_clean, person_check, registration_create

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
 from core.models import Language
 from core.phones import phone_to_e164
 from events import signals
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Event, EventStatus, Registration, Session, Ticket
 
 from .tickets import event_lock, tickets_issue

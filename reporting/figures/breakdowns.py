@@ -9,7 +9,7 @@ from itertools import product
 
 from django.utils.translation import gettext_lazy as _
 
-from events.demographics import CHILD_AGE_BANDS, DIMENSIONS
+from core.demographics import CHILD_AGE_BANDS, DIMENSIONS
 
 # Measures that count people or attendances and so can be broken down by demographics.
 DEMOGRAPHIC_MEASURES = ("attendances", "people_reached", "children_reached")

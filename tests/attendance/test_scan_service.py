@@ -6,8 +6,8 @@ import pytest
 from attendance.models import Attendance, DoorSettings, ScanAttempt, ScanStatus
 from attendance.selectors import session_counts
 from attendance.services.scans import checkin_scan
+from core.demographics import Gender, Profile
 from events.codes import format_short_code
-from events.demographics import Gender, Profile
 from events.models import Ticket
 from tests.factories import AttendeeFactory, EventFactory, SessionFactory, TicketFactory
 

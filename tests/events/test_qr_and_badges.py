@@ -6,8 +6,8 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+from core.qr import BADGE_BOX_SIZE, TICKET_PAGE_BOX_SIZE, qr_png_bytes, qr_svg
 from events.badges import badges_pdf
-from events.qr import BADGE_BOX_SIZE, TICKET_PAGE_BOX_SIZE, qr_png_bytes, qr_svg
 from tests.events.test_registration_services import CHILD, register, tickets_of
 from tests.factories import EventFactory, MembershipFactory, TicketFactory
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from events.demographics import DIMENSIONS
+from core.demographics import DIMENSIONS
 from forums.partners import partner_link_token
 from forums.services import summary_build
 from tests.disclosure import marginal_lines, recovered

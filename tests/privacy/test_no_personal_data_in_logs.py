@@ -10,8 +10,8 @@ import time_machine
 from django.core.cache import cache
 
 from attendance.services.tokens import door_token_create
+from core.qr import qr_svg
 from events.models import Registration
-from events.qr import qr_svg
 from tests.factories import TODAY, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

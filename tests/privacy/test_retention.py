@@ -11,9 +11,9 @@ from attendance.models import ScanAttempt
 from attendance.services.scans import checkin_scan
 from attendance.services.sync import OfflineScan, checkin_sync
 from attendance.services.tokens import door_token_create
+from core.demographics import AgeBand, Gender, Profile
 from core.errors import PermissionDenied
 from core.models import AuditEntry
-from events.demographics import AgeBand, Gender, Profile
 from events.models import Attendee, Registration
 from events.services.retention import (
     registration_erase,

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 from events.models import EventKind, Measure
 from tests.factories import (
     AttendanceFactory,

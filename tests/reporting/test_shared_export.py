@@ -8,7 +8,7 @@ import hxl
 import pytest
 from django.urls import reverse
 
-from events.demographics import AgeBand, Gender, Profile
+from core.demographics import AgeBand, Gender, Profile
 from events.models import EventKind
 from tests.disclosure import recovered
 from tests.factories import (
