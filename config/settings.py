@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "events",
+    "participants",
     "attendance",
     "reporting",
     "notifications",

@@ -1,6 +1,7 @@
-"""Domain signals that events sends and other apps (notifications, forums) react to. Events must
-not import those apps, so these are the one-way seam. Each is sent inside transaction.on_commit by
-the service that made the change, with ids only."""
+"""Domain signals that events sends and other apps (participants, notifications, forums) react to.
+Events must not import those apps, so these are the one-way seam. Each is sent inside
+transaction.on_commit by the service that made the change, with ids only, unless it says
+otherwise."""
 
 from django.dispatch import Signal
 
@@ -16,6 +17,9 @@ sessions_rescheduled = Signal()
 event_cancelled = Signal()
 # kwargs: event_id
 event_closed = Signal()
+# kwargs: registration_id, attendee_ids. Sent INSIDE the registration's transaction, so that what
+# receivers record about these people (who they are across events) commits or rolls back with it.
+attendees_registered = Signal()
 # kwargs: registration_ids. Unlike the others, sent INSIDE the purge transaction: receivers clear
 # their own copies of personal data so that the erasure commits or rolls back as a whole.
 registrations_pseudonymised = Signal()

@@ -16,10 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "core": set(),
     "events": {"core"},
-    "attendance": {"core", "events"},
-    "reporting": {"core", "events", "attendance"},
-    "notifications": {"core", "events", "attendance"},
-    "forums": {"core", "events", "attendance", "reporting", "notifications"},
+    "participants": {"core", "events"},
+    "attendance": {"core", "events", "participants"},
+    "reporting": {"core", "events", "participants", "attendance"},
+    "notifications": {"core", "events", "participants", "attendance"},
+    "forums": {"core", "events", "participants", "attendance", "reporting", "notifications"},
 }
 # What an app outside `attendance`/`reporting` may import of them.
 PUBLIC = {

@@ -176,6 +176,11 @@ def registration_create(
             )
             for person, is_contact in [(contact, True), *((m, False) for m in members)]
         ]
+        signals.attendees_registered.send(
+            sender=Registration,
+            registration_id=registration.pk,
+            attendee_ids=[attendee.pk for attendee in attendees],
+        )
         tickets_issue(event=event, attendees=attendees, sessions=sessions)
         registration_id = registration.pk
         transaction.on_commit(
@@ -193,6 +198,11 @@ def registration_issue_missing_tickets(*, registration: Registration) -> list[Ti
         attendees = list(registration.members.filter(ticket__isnull=True).order_by("id"))
         if not attendees:
             return []
+        signals.attendees_registered.send(
+            sender=Registration,
+            registration_id=registration.pk,
+            attendee_ids=[attendee.pk for attendee in attendees],
+        )
         tickets = tickets_issue(event=registration.event, attendees=attendees)
         registration_id = registration.pk
         transaction.on_commit(

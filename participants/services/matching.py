@@ -1,0 +1,179 @@
+"""Linking registered people to participants.
+
+Called inside the registration's transaction (through the `attendees_registered` signal), so a
+registration and its links commit or roll back together. An exact match of the keyed hash of phone,
+normalised first name and age band links to the existing participant; anything less certain
+creates a new participant and, where it looks like someone already known, a possible duplicate
+for an organizer to decide. Nothing is ever merged silently.
+
+Two registrations of the same person at the same moment (two events, two doors) both try to
+create the participant; the unique constraint on (organisation, match hash) lets one in and the
+other reads it back, so there is one participant whatever the timing."""
+
+import hashlib
+import hmac
+
+from django.db import IntegrityError, transaction
+
+from events.models import Attendee, Registration
+
+from ..models import Channel, DuplicateCandidate, MatchKey, Participant, ParticipantLink
+from ..names import name_distance, name_normalise
+
+# Past this many possible duplicates for one new participant, the rest are noise.
+MAX_CANDIDATES = 20
+# A typo is one or two letters; for short names one letter already makes another name.
+SHORT_NAME = 5
+
+
+def match_secret(organization_id: int) -> bytes:
+    key, _created = MatchKey.objects.get_or_create(organization_id=organization_id)
+    return bytes(key.secret)
+
+
+def keyed_hash(secret: bytes, *parts: str) -> str:
+    message = "\x1f".join(parts).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def person_hashes(secret: bytes, *, phone: str, first_name: str, age_band: str) -> dict:
+    """The three hashes of one person: exact match, phone alone, first name alone."""
+    name = name_normalise(first_name)
+    return {
+        "match_hash": keyed_hash(secret, "person", phone, name, age_band)
+        if phone and name
+        else None,
+        "phone_hash": keyed_hash(secret, "phone", phone) if phone else "",
+        "name_hash": keyed_hash(secret, "name", name) if name else "",
+    }
+
+
+def _preferred_channel(registration: Registration) -> str:
+    if not registration.consent_contact:
+        return Channel.NONE
+    if registration.phone:
+        return Channel.SMS
+    return Channel.EMAIL if registration.email else Channel.NONE
+
+
+def _participant_for(*, organization_id: int, attendee: Attendee, registration, hashes):
+    """(participant, created) for one registered person."""
+    defaults = {
+        "gender": attendee.gender,
+        "age_band": attendee.age_band,
+        "profile": attendee.profile,
+        "preferred_language": registration.language,
+        "preferred_channel": _preferred_channel(registration),
+        "phone_hash": hashes["phone_hash"],
+        "name_hash": hashes["name_hash"],
+    }
+    if hashes["match_hash"] is None:
+        return Participant.objects.create(organization_id=organization_id, **defaults), True
+    lookup = {"organization_id": organization_id, "match_hash": hashes["match_hash"]}
+    found = Participant.objects.filter(**lookup).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(**lookup, **defaults), True
+    except IntegrityError:
+        # Someone registered the same person at the same moment and committed first.
+        return Participant.objects.get(**lookup), False
+
+
+def attendees_link(
+    *, registration: Registration, attendees: list[Attendee]
+) -> list[ParticipantLink]:
+    """Link each of `attendees` (people of `registration`) to their participant."""
+    organization_id = registration.event.organizer_id
+    secret = match_secret(organization_id)
+    links = []
+    for attendee in attendees:
+        hashes = person_hashes(
+            secret,
+            phone=registration.phone,
+            first_name=attendee.first_name,
+            age_band=attendee.age_band,
+        )
+        participant, created = _participant_for(
+            organization_id=organization_id,
+            attendee=attendee,
+            registration=registration,
+            hashes=hashes,
+        )
+        link, _ = ParticipantLink.objects.update_or_create(
+            attendee=attendee, defaults={"participant": participant}
+        )
+        links.append(link)
+        if created:
+            duplicates_find(participant=participant, first_name=attendee.first_name)
+    return links
+
+
+def _names_of(participant_ids) -> dict[int, set[str]]:
+    """Normalised first names each participant was registered under (registrations still hold
+    them until they are purged)."""
+    names: dict[int, set[str]] = {}
+    rows = ParticipantLink.objects.filter(participant_id__in=participant_ids).values_list(
+        "participant_id", "attendee__first_name"
+    )
+    for participant_id, first_name in rows:
+        name = name_normalise(first_name)
+        if name:
+            names.setdefault(participant_id, set()).add(name)
+    return names
+
+
+def _close(name: str, others: set[str]) -> int | None:
+    """The smallest distance to one of `others` when it is a likely typo, else None."""
+    limit = 1 if len(name) <= SHORT_NAME else 2
+    distances = [name_distance(name, other) for other in others]
+    best = min(distances, default=None)
+    return best if best is not None and 0 < best <= limit else None
+
+
+def duplicates_find(*, participant: Participant, first_name: str) -> list[DuplicateCandidate]:
+    """Record who a new participant may already be: same phone with a close first name (or the
+    same name at another age), or the same first name, gender and age with another phone."""
+    name = name_normalise(first_name)
+    others = Participant.objects.filter(
+        organization_id=participant.organization_id, merged_into__isnull=True
+    ).exclude(pk=participant.pk)
+    found: dict[int, tuple[str, int]] = {}
+    if participant.phone_hash and name:
+        same_phone = list(others.filter(phone_hash=participant.phone_hash)[:MAX_CANDIDATES])
+        names = _names_of([p.pk for p in same_phone])
+        for other in same_phone:
+            other_names = names.get(other.pk, set())
+            if name in other_names and other.age_band != participant.age_band:
+                found[other.pk] = (DuplicateCandidate.Reason.SAME_PHONE_SAME_NAME, 80)
+            elif (distance := _close(name, other_names)) is not None:
+                found[other.pk] = (
+                    DuplicateCandidate.Reason.SAME_PHONE_CLOSE_NAME,
+                    100 - 10 * distance,
+                )
+    if participant.name_hash:
+        same_name = others.filter(name_hash=participant.name_hash, gender=participant.gender)
+        if participant.phone_hash:
+            # The same phone was looked at above (with the age that tells family apart).
+            same_name = same_name.exclude(phone_hash=participant.phone_hash)
+        if participant.birth_year:
+            same_name = same_name.filter(birth_year=participant.birth_year)
+        else:
+            same_name = same_name.filter(age_band=participant.age_band)
+        for other in same_name[:MAX_CANDIDATES]:
+            found.setdefault(other.pk, (DuplicateCandidate.Reason.SAME_NAME_OTHER_PHONE, 60))
+    candidates = []
+    for other_id, (reason, score) in list(found.items())[:MAX_CANDIDATES]:
+        first, second = sorted((participant.pk, other_id))
+        candidate, _ = DuplicateCandidate.objects.get_or_create(
+            first_id=first,
+            second_id=second,
+            defaults={
+                "organization_id": participant.organization_id,
+                "reason": reason,
+                "score": score,
+            },
+        )
+        candidates.append(candidate)
+    return candidates
