@@ -9,7 +9,7 @@ decides who enters."""
 import datetime
 import uuid
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,6 +27,24 @@ from ..scan_reads import (
     ScanContext,
     active_admission,
     scan_reads,
+)
+from .admission import (
+    ACCESS_ENDED,
+    ADMITTED,
+    EXITED,
+    EXITS_DISABLED,
+    MOVEMENT_STATUSES,
+    NO_ADMISSION,
+    RECORDED,
+    REPLAY,
+    WRITE_ADMIT,
+    WRITE_EXIT,
+    WRITE_NOTHING,
+    WRITE_REENTER,
+    AdmissionContext,
+    Decision,
+    admission_decide,
+    needs_locked_movement,
 )
 from .door import closed_message, door_input, stored_answer, truncate_text, window_of
 from .tokens import door_token_forget
@@ -85,47 +103,74 @@ def already_admitted(ticket: DoorTicket, admission: Admission) -> dict:
     )
 
 
-def ticket_problem(
+def restrictions(ticket: DoorTicket | None, *, session_id: int, date) -> tuple[bool, bool, list]:
+    """Whether the ticket may enter this session as far as its session restrictions go, whether
+    it is restricted to another session the same day, and the sessions it is restricted to (read
+    only for a restricted ticket)."""
+    if ticket is None or not ticket.has_session_restrictions:
+        return True, False, []
+    allowed_sessions = ticket.allowed_sessions()
+    if not allowed_sessions or session_id in {other.pk for other in allowed_sessions}:
+        return True, False, allowed_sessions
+    return False, any(other.date == date for other in allowed_sessions), allowed_sessions
+
+
+def wrong_event_answer(ticket: DoorTicket, *, token_id: int) -> dict:
+    """Another event is named only to a door token of the same organizer: a volunteer of one
+    organisation is told nothing of another's events."""
+    if (title := ticket.event_title_for(token_id)) is None:
+        return scan_answer(ScanStatus.WRONG_EVENT, _("This ticket is for another event."))
+    return scan_answer(
+        ScanStatus.WRONG_EVENT,
+        _("This ticket is for another event: %(event)s.") % {"event": title},
+    )
+
+
+def refusal_answer(
+    decision: Decision,
     ticket: DoorTicket | None,
     *,
     token_id: int,
-    event_id: int,
-    session_id: int,
-    date: datetime.date,
-) -> dict | None:
-    """The answer for a ticket that cannot enter this session, or None when it may. `token_id`:
-    the door token asking, which decides whether another event may be named."""
-    if ticket is None:
+    allowed_sessions=(),
+    closed: str = "",
+) -> dict:
+    """The answer shown for a refusal decided by admission_decide()."""
+    key = decision.key
+    if key == "not_allowed":
+        return scan_answer(
+            ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
+        )
+    if key == "session_not_open":
+        return scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
+    if key == "unknown_ticket":
         return scan_answer(
             ScanStatus.UNKNOWN_TICKET,
             _("Unknown ticket. Check the code, or search the person by first name."),
         )
-    if ticket.event_id != event_id:
-        if (title := ticket.event_title_for(token_id)) is None:
-            return scan_answer(ScanStatus.WRONG_EVENT, _("This ticket is for another event."))
-        return scan_answer(
-            ScanStatus.WRONG_EVENT,
-            _("This ticket is for another event: %(event)s.") % {"event": title},
-        )
-    if ticket.status == Ticket.Status.CANCELLED:
+    if key == "wrong_event":
+        return wrong_event_answer(ticket, token_id=token_id)
+    if key == "cancelled":
         return scan_answer(ScanStatus.CANCELLED, _("This ticket was cancelled: it is not valid."))
-    if ticket.status == Ticket.Status.WAITLISTED:
+    if key == "waitlisted":
         return scan_answer(
             ScanStatus.CANCELLED,
             _("This ticket is on the waiting list: it is not valid for entry."),
         )
-    allowed_sessions = ticket.allowed_sessions()
-    if allowed_sessions and session_id not in {other.pk for other in allowed_sessions}:
-        if any(other.date == date for other in allowed_sessions):
-            return scan_answer(
-                ScanStatus.WRONG_SESSION, _("This ticket is for another session of this event.")
-            )
+    if key == "wrong_session":
+        return scan_answer(
+            ScanStatus.WRONG_SESSION, _("This ticket is for another session of this event.")
+        )
+    if key == "not_valid_today":
         dates = ", ".join(sorted({other.date.strftime("%d/%m/%Y") for other in allowed_sessions}))
         return scan_answer(
             ScanStatus.NOT_VALID_TODAY,
             _("This ticket is not valid today. It is valid on: %(dates)s.") % {"dates": dates},
         )
-    return None
+    if key == "not_inside":
+        return scan_answer(
+            ScanStatus.NOT_INSIDE, _("This person is not inside: scan them in first.")
+        )
+    raise ValueError(f"no answer for the decision {decision}")
 
 
 def attendance_values(
@@ -299,7 +344,12 @@ def checkin_scan(
     context, ticket, by_short_code = scan_reads(
         token_id=token.pk, session_id=session_id, nonce=nonce, text=text
     )
-    if not context.token_active:
+    if context.session_id is None and context.token_active:
+        raise NotFound(_("Unknown session."))
+    now = timezone.now()
+    admission_context, allowed_sessions = _admission_context(context, ticket, direction, now)
+    decision = admission_decide(admission_context)
+    if decision.status == ACCESS_ENDED:
         # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
         door_token_forget(token)
         raise ApplicationError(
@@ -307,13 +357,11 @@ def checkin_scan(
             code="unauthenticated",
             status=401,
         )
-    if context.session_id is None:
-        raise NotFound(_("Unknown session."))
-    if direction == DoorAction.EXIT and not context.exit_scans_enabled:
+    if decision.status == EXITS_DISABLED:
         raise ApplicationError(
             _("This event does not scan people out."), code="exit_scans_disabled"
         )
-    if context.stored_answer is not None:
+    if decision.status == REPLAY:
         return context.stored_answer
     if from_lookup:
         source = Attendance.Source.LOOKUP
@@ -323,7 +371,15 @@ def checkin_scan(
         source = Attendance.Source.SCAN
     scan = _Scan(token, context, text, gate, nonce, client_time, direction)
     try:
-        return _scan_answered(scan, ticket, source=source)
+        return _scan_answered(
+            scan,
+            ticket,
+            source=source,
+            now=now,
+            admission_context=admission_context,
+            decision=decision,
+            allowed_sessions=allowed_sessions,
+        )
     except IntegrityError:
         # A concurrent request with the same nonce committed first: its writes stand, ours were
         # rolled back, and the volunteer sees its answer.
@@ -339,53 +395,91 @@ def _single_statement():
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
-def _scan_answered(scan: _Scan, ticket: DoorTicket | None, *, source: str) -> dict:
-    context = scan.context
-    now = timezone.now()
-    window = window_of(
+def _admission_context(
+    context: ScanContext, ticket: DoorTicket | None, direction: str, now
+) -> tuple[AdmissionContext, list]:
+    """What admission_decide() needs, from the scan's one read (and, for a ticket restricted to
+    some sessions only, the read of those sessions). The previous movement is the one the read
+    saw: exits and re-entries read it again under the ticket's lock."""
+    if context.session_id is None:  # a revoked token's scan of an unknown session: refused
+        return AdmissionContext(token_active=context.token_active, window_open=False), []
+    opens, closes = window_of(
         context.date,
         context.start_time,
         context.end_time,
         opens_minutes_before=context.opens_minutes_before,
         closes_minutes_after=context.closes_minutes_after,
     )
-    # The ticket is read with the context; a token refused here is told nothing of it, and the
-    # scan log keeps no link to it (only the cut text, so no secret lands in the log).
-    read = ticket
-    if not context.token_allowed:
-        ticket = None
-        refusal = scan_answer(
-            ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
-        )
-    elif (closed := closed_message(window, now)) is not None:
-        ticket = None
-        refusal = scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
-    else:
-        refusal = ticket_problem(
+    session_allowed, same_day, allowed_sessions = restrictions(
+        ticket, session_id=context.session_id, date=context.date
+    )
+    found = ticket is not None
+    return AdmissionContext(
+        action=direction,
+        token_active=context.token_active,
+        token_allowed=context.token_allowed,
+        replayed=context.stored_answer is not None,
+        exits_enabled=context.exit_scans_enabled,
+        window_open=opens <= now <= closes,
+        ticket_found=found,
+        same_event=found and ticket.event_id == context.event_id,
+        ticket_status=ticket.status if found else "",
+        session_allowed=session_allowed,
+        allowed_same_day=same_day,
+        previous=ADMITTED if found and ticket.admission is not None else NO_ADMISSION,
+        group_size=ticket.group_size if found else 1,
+    ), allowed_sessions
+
+
+def _scan_answered(
+    scan: _Scan,
+    ticket: DoorTicket | None,
+    *,
+    source: str,
+    now,
+    admission_context: AdmissionContext,
+    decision: Decision,
+    allowed_sessions: list,
+) -> dict:
+    context = scan.context
+    if decision.write == WRITE_NOTHING and decision.status not in MOVEMENT_STATUSES:
+        # The ticket is read with the context; a token refused, or a door closed, is told nothing
+        # of it, and the scan log keeps no link to it (only the cut text, so no secret lands in
+        # the log).
+        read = ticket
+        if decision.status in (ScanStatus.NOT_ALLOWED, ScanStatus.SESSION_NOT_OPEN):
+            ticket = None
+        closed = ""
+        if decision.status == ScanStatus.SESSION_NOT_OPEN:
+            window = window_of(
+                context.date,
+                context.start_time,
+                context.end_time,
+                opens_minutes_before=context.opens_minutes_before,
+                closes_minutes_after=context.closes_minutes_after,
+            )
+            closed = closed_message(window, now)
+        refusal = refusal_answer(
+            decision,
             ticket,
             token_id=scan.token.pk,
-            event_id=context.event_id,
-            session_id=context.session_id,
-            date=context.date,
+            allowed_sessions=allowed_sessions,
+            closed=closed,
         )
-    if refusal is not None:
         with _single_statement():
             scan.log(refusal, ticket=ticket, admission=None, text_of=read)
         return refusal
-    if scan.direction == DoorAction.EXIT or (ticket.admission and context.exit_scans_enabled):
+    if needs_locked_movement(admission_context, decision):
         with transaction.atomic():
-            if scan.direction == DoorAction.EXIT:
-                response, admission = _scan_out(ticket, context.session_id)
-            else:
-                response, admission = _scan_back_in(scan, ticket, source=source, now=now)
+            response, admission = _movement(scan, ticket, admission_context, source, now)
             scan.log(response, ticket=ticket, admission=admission)
         return response
-    if ticket.admission is not None:
-        response = already_admitted(ticket, ticket.admission)
-        with _single_statement():
-            scan.log(response, ticket=ticket, admission=ticket.admission)
-        return response
-    return scan.admit_and_log(ticket, source=source, now=now)
+    if decision.write == WRITE_ADMIT:
+        return scan.admit_and_log(ticket, source=source, now=now)
+    response = already_admitted(ticket, ticket.admission)
+    with _single_statement():
+        scan.log(response, ticket=ticket, admission=ticket.admission)
+    return response
 
 
 def _lock_movements(ticket: DoorTicket) -> None:
@@ -407,27 +501,30 @@ def _last_movement(ticket: DoorTicket, session_id: int) -> str | None:
     )
 
 
-def _scan_back_in(scan: _Scan, ticket: DoorTicket, *, source: str, now) -> tuple[dict, Admission]:
-    """Re-entry after an exit scan: welcome back, still one attendance for the session."""
+def _movement(
+    scan: _Scan, ticket: DoorTicket, admission_context: AdmissionContext, source: str, now
+) -> tuple[dict, Admission | None]:
+    """An exit, or an entry of someone admitted before (exit scans on): decided again with the
+    ticket's last movement, read under its lock. Still one attendance for the session."""
     session_id = scan.context.session_id
     _lock_movements(ticket)
     existing = active_admission(ticket_id=ticket.id, session_id=session_id)
-    if existing is None:  # undone since it was read: a plain admission
+    if existing is None:  # never admitted, or undone since it was read
+        previous = NO_ADMISSION
+    else:
+        last = _last_movement(ticket, session_id)
+        previous = {ScanStatus.ADMITTED: ADMITTED, ScanStatus.EXITED: EXITED}.get(last, RECORDED)
+    decision = admission_decide(replace(admission_context, previous=previous))
+    if decision.write == WRITE_ADMIT:
         return scan.admit(ticket, source=source, now=now)
-    if _last_movement(ticket, session_id) == ScanStatus.EXITED:
+    if decision.write == WRITE_REENTER:
         message = _("Welcome back, %(name)s!") % {"name": ticket.first_name}
         return scan_answer(
             ScanStatus.ADMITTED, message, attendee=attendee_summary(ticket)
         ), existing
-    return already_admitted(ticket, existing), existing
-
-
-def _scan_out(ticket: DoorTicket, session_id: int) -> tuple[dict, Admission | None]:
-    _lock_movements(ticket)
-    existing = active_admission(ticket_id=ticket.id, session_id=session_id)
-    if existing is None or _last_movement(ticket, session_id) != ScanStatus.ADMITTED:
-        return scan_answer(
-            ScanStatus.NOT_INSIDE, _("This person is not inside: scan them in first.")
-        ), None
-    message = _("Goodbye, %(name)s!") % {"name": ticket.first_name}
-    return scan_answer(ScanStatus.EXITED, message, attendee=attendee_summary(ticket)), existing
+    if decision.write == WRITE_EXIT:
+        message = _("Goodbye, %(name)s!") % {"name": ticket.first_name}
+        return scan_answer(ScanStatus.EXITED, message, attendee=attendee_summary(ticket)), existing
+    if decision.status == ScanStatus.ALREADY_ADMITTED:
+        return already_admitted(ticket, existing), existing
+    return refusal_answer(decision, ticket, token_id=scan.token.pk), None

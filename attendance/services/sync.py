@@ -17,7 +17,7 @@ before anything is written, and written in one transaction."""
 import datetime
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,11 +36,19 @@ from ..models import (
     SyncConflict,
 )
 from ..scan_reads import DoorTicket, active_admission, door_ticket, door_tickets
+from .admission import ADMITTED, WRITE_ADMIT, AdmissionContext, admission_decide
 from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
 from .counted import _validated as counted_groups_validated
 from .door import answer_once, session_not_open_message, token_may_use
 from .offline_keys import secret_hash
-from .scans import admit, already_admitted, loggable_text, scan_answer, ticket_problem
+from .scans import (
+    admit,
+    already_admitted,
+    loggable_text,
+    refusal_answer,
+    restrictions,
+    scan_answer,
+)
 
 MAX_SYNC_ITEMS = 500
 # What the device showed the volunteer. Only "admitted" can become an attendance; the others are
@@ -216,40 +224,47 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
             ticket = tickets.get(item.ticket_id)
         else:
             ticket, _by_short_code = door_ticket(item.text, session.pk)
-        if not token_may_use(token, session):
-            response = scan_answer(
-                ScanStatus.NOT_ALLOWED, _("Your door token is not assigned to this event.")
-            )
-        elif item.local_status != ScanStatus.ADMITTED:
-            response = scan_answer(item.local_status, _("Refused offline on the device."))
-        elif (closed := session_not_open_message(session, at)) is not None:
-            response = scan_answer(ScanStatus.SESSION_NOT_OPEN, closed)
-        elif (
-            ticket is not None
-            and item.ticket_hash
-            and not _secret_matches(ticket, item.ticket_hash, salts)
-        ):
+        closed = session_not_open_message(session, at)
+        session_allowed, same_day, allowed_sessions = restrictions(
+            ticket, session_id=session.pk, date=session.date
+        )
+        found = ticket is not None
+        # An offline item is an entry: the device knows nothing of exits, so a ticket admitted
+        # before is a double admission, never a re-entry.
+        context = AdmissionContext(
+            token_allowed=token_may_use(token, session),
+            window_open=closed is None,
+            offline_refusal=None
+            if item.local_status == ScanStatus.ADMITTED
+            else str(item.local_status),
+            ticket_found=found,
+            reissued=found
+            and bool(item.ticket_hash)
+            and not _secret_matches(ticket, item.ticket_hash, salts),
+            same_event=found and ticket.event_id == session.event_id,
+            ticket_status=ticket.status if found else "",
+            session_allowed=session_allowed,
+            allowed_same_day=same_day,
+            group_size=ticket.group_size if found else 1,
+        )
+        decision = admission_decide(context)
+        existing = None
+        if decision.write == WRITE_ADMIT:
+            existing = active_admission(ticket_id=ticket.id, session_id=session.pk)
+            if existing is not None:
+                decision = admission_decide(replace(context, previous=ADMITTED))
+        if decision.key == "offline_refusal":
+            response = scan_answer(decision.status, _("Refused offline on the device."))
+        elif decision.key == "reissued":
             conflict(SyncConflict.Kind.REISSUED)
             response = scan_answer(
                 ScanStatus.CANCELLED,
                 _("This ticket was re-issued after the last download: the old code is not valid."),
             )
-        elif (
-            problem := ticket_problem(
-                ticket,
-                token_id=token.pk,
-                event_id=session.event_id,
-                session_id=session.pk,
-                date=session.date,
-            )
-        ) is not None:
-            response = problem
-            if ticket is not None and problem["status"] == ScanStatus.CANCELLED:
-                conflict(SyncConflict.Kind.CANCELLED)
-        elif (existing := active_admission(ticket_id=ticket.id, session_id=session.pk)) is not None:
+        elif decision.status == ScanStatus.ALREADY_ADMITTED:
             conflict(SyncConflict.Kind.DOUBLE_ADMISSION, existing)
             response, admission = already_admitted(ticket, existing), existing
-        else:
+        elif decision.write == WRITE_ADMIT:
             response, admission = admit(
                 token=token,
                 ticket=ticket,
@@ -262,6 +277,16 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
             if response["status"] == ScanStatus.ALREADY_ADMITTED:
                 # Another device's upload won the race for this ticket a moment ago.
                 conflict(SyncConflict.Kind.DOUBLE_ADMISSION, admission)
+        else:
+            response = refusal_answer(
+                decision,
+                ticket,
+                token_id=token.pk,
+                allowed_sessions=allowed_sessions,
+                closed=closed or "",
+            )
+            if found and decision.status == ScanStatus.CANCELLED:
+                conflict(SyncConflict.Kind.CANCELLED)
         response["conflict"] = outcome["conflict"]
         fields = {
             "event_id": session.event_id,

@@ -4,8 +4,9 @@
    of salt and secret, a short code by PBKDF2-SHA256 with the salt and many iterations, slow on
    purpose so that a stolen pack's 40-bit codes cannot all be tried. This file hashes what is
    scanned or typed (one slow hash per typed code, through WebCrypto) and looks the hash up.
-   Nothing here talks to the page: scanner.js does. */
-(function () {
+   Nothing here talks to the page: scanner.js does. Node loads it too (module.exports), for the
+   admission rule's shared cases (tests/js/). */
+(function (root) {
   "use strict";
 
   var DB_NAME = "multaqa-door";
@@ -136,14 +137,46 @@
     return { open: opens <= now && now <= closes, opens: opens, closes: closes };
   }
 
-  /* Validate a scan with the pack: the same order of checks as the server. Resolves to
-     {status, row?, at?, gate?}; an admission is queued and remembered before it resolves. */
+  /* The door's admission rule, the same as the server's admission_decide()
+     (attendance/services/admission.py), on the same context (field names and defaults alike);
+     admission_vectors.json holds the cases both must answer alike. What only the server knows
+     (door access revoked, nonces, what an upload carries) is left to it. Returns
+     {status, write}: write is "admit", "reenter", "exit" or "nothing". */
+  function admissionDecide(context) {
+    function given(name, otherwise) { return name in context ? context[name] : otherwise; }
+    var exiting = given("action", "entry") === "exit";
+    var exitsEnabled = given("exits_enabled", false);
+    var previous = given("previous", "none");
+    var refused = function (status) { return { status: status, write: "nothing" }; };
+    if (exiting && !exitsEnabled) return refused("exit_scans_disabled");
+    if (!given("token_allowed", true)) return refused("not_allowed");
+    if (!given("window_open", true)) return refused("session_not_open");
+    if (!given("ticket_found", true)) return refused("unknown_ticket");
+    if (!given("same_event", true)) return refused("wrong_event");
+    var status = given("ticket_status", "valid");
+    if (status === "cancelled" || status === "waitlisted") return refused("cancelled");
+    if (!given("session_allowed", true)) {
+      return refused(given("allowed_same_day", false) ? "wrong_session" : "not_valid_today");
+    }
+    if (exiting) return previous === "admitted" ? { status: "exited", write: "exit" } : refused("not_inside");
+    if (previous === "none") return { status: "admitted", write: "admit" };
+    if (exitsEnabled && previous === "exited") return { status: "admitted", write: "reenter" };
+    return refused("already_admitted");
+  }
+
+  /* Validate a scan with the pack through admissionDecide. Resolves to {status, row?, at?,
+     gate?}; an admission is queued and remembered before it resolves. The phone scans entries
+     only, of its pack's event (a ticket of another event is not in it: unknown), with a token
+     that could download the pack; it knows a ticket's restricted sessions but not their dates
+     (any of them counts as another session). */
   function checkScan(args) {
     return loadPack(args.eventId).then(function (indexed) {
       if (!indexed) return { status: "no_pack" };
       var now = new Date();
       var door = windowOpen(indexed, args.sessionId, now);
-      if (!door.open) return { status: "session_not_open", opens: door.opens, closes: door.closes };
+      // The window comes before the ticket in the rule: a closed door costs no slow hash.
+      var closed = admissionDecide({ window_open: door.open });
+      if (closed.status === "session_not_open") return { status: closed.status, opens: door.opens, closes: door.closes };
       return findTicket(indexed, args.text).then(function (found) {
         var base = { nonce: args.nonce, session_id: args.sessionId, gate: args.gate,
                      device_time: now.toISOString(), device_id: args.deviceId, type: "scan" };
@@ -152,15 +185,23 @@
           if (row) { item.ticket_id = row.id; item.ticket_hash = row.secret_hash; } else { item.text = args.text.slice(0, 64); }
           return enqueue(item).then(function () { return { status: status, row: row }; });
         };
-        if (!found) return reject("unknown_ticket", null);
-        var row = found.row;
-        if (row.status !== "valid") return reject("cancelled", row);
-        if (row.sessions.length && row.sessions.indexOf(args.sessionId) === -1) return reject("wrong_session", row);
-        var inPack = (indexed.pack.admitted[String(args.sessionId)] || []).indexOf(row.id) !== -1;
-        return admittedHere(args.sessionId, row.id).then(function (earlier) {
-          if (earlier || inPack) {
-            return reject("already_admitted", row).then(function (answer) {
-              answer.at = earlier ? earlier.at : null; answer.gate = earlier ? earlier.gate : null;
+        var row = found ? found.row : null;
+        var earlierHere = row ? admittedHere(args.sessionId, row.id) : Promise.resolve(null);
+        return earlierHere.then(function (earlier) {
+          var inPack = row && (indexed.pack.admitted[String(args.sessionId)] || []).indexOf(row.id) !== -1;
+          var decision = admissionDecide({
+            window_open: true,
+            ticket_found: !!row,
+            ticket_status: row ? row.status : "",
+            session_allowed: !row || !row.sessions.length || row.sessions.indexOf(args.sessionId) !== -1,
+            allowed_same_day: true,
+            previous: earlier || inPack ? "admitted" : "none",
+          });
+          if (decision.write !== "admit") {
+            return reject(decision.status, row).then(function (answer) {
+              if (decision.status === "already_admitted") {
+                answer.at = earlier ? earlier.at : null; answer.gate = earlier ? earlier.gate : null;
+              }
               return answer;
             });
           }
@@ -263,9 +304,13 @@
     return next();
   }
 
-  window.MultaqaOffline = {
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = { admissionDecide: admissionDecide };
+    return;
+  }
+  root.MultaqaOffline = {
     savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
     rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
-    codeHash: pbkdf2,
+    codeHash: pbkdf2, admissionDecide: admissionDecide,
   };
-})();
+})(typeof window !== "undefined" ? window : this);
