@@ -6,13 +6,14 @@ from functools import wraps
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from events.models import Session
 
 from .auth import door_token_auth, scan_token_auth
 from .models import DoorAction, DoorSettings
-from .offline import offline_pack
+from .offline import PACK_RETRY_AFTER_SECONDS, OfflinePackNotReady, offline_pack
 from .schemas import (
     ClassTallyIn,
     DoorMeOut,
@@ -159,12 +160,28 @@ def counts(request, session_id: int):
     return session_counts(session=_assigned_session(request, session_id))
 
 
-@router.get("/checkin/offline-pack", response={200: dict, **ERRORS})
+@router.get("/checkin/offline-pack", response={200: dict, 503: ErrorOut, **ERRORS})
 @in_volunteer_language
 def offline_pack_download(request, event_id: int):
-    """What the scanner needs to validate this event's tickets with no network (compact JSON)."""
+    """What the scanner needs to validate this event's tickets with no network (compact JSON).
+
+    The slow short-code hashes are normally computed in the background beforehand; when too many
+    are still missing (e.g. just after a salt rotation) the answer is 503 with Retry-After and the
+    scanner keeps its previous pack until then."""
     event = get_object_or_404(request.auth.events.all(), pk=event_id)
-    pack = offline_pack(token=request.auth, event=event)
+    try:
+        pack = offline_pack(token=request.auth, event=event)
+    except OfflinePackNotReady:
+        response = JsonResponse(
+            {
+                "code": "pack_not_ready",
+                "detail": _("The offline ticket list is being prepared; try again in a minute."),
+                "errors": {},
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(PACK_RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse(pack, json_dumps_params={"separators": (",", ":")})
 
 

@@ -8,7 +8,10 @@ all salted with the event's current pack generation (`hashing` in the pack says 
 - the short code as PBKDF2-HMAC-SHA256 with the salt and many iterations: a short code has only
   40 bits, so the hash must be slow enough that trying every code of a stolen pack takes years
   (see services/offline_keys.py and bench/RESULTS.md). These slow hashes are stored per ticket
-  and generation, so a build only hashes new or re-issued tickets.
+  and generation, and normally the warm task has computed them in the background when tickets
+  were issued. A build still hashes what is missing, but at most OFFLINE_PACK_HASHES_PER_REQUEST
+  of them: with more missing (a fresh salt, a large import a moment ago) it queues the warm task
+  and raises OfflinePackNotReady, which the API answers with 503 and Retry-After.
 Ticket ids (database integers, no personal meaning) let the sync say which ticket was admitted.
 
 Compact JSON: tickets are rows of values in the order given by `fields`."""
@@ -16,6 +19,7 @@ Compact JSON: tickets are rows of values in the order given by `fields`."""
 import hashlib
 import json
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -26,9 +30,18 @@ from .selectors import token_sessions
 from .services.door import checkin_window
 from .services.offline_keys import (
     offline_code_hashes_fill,
+    offline_code_hashes_warm_queue,
     offline_pack_key,
     secret_hash,
 )
+
+# What the API tells a scanner to wait before asking again when the pack is not ready.
+PACK_RETRY_AFTER_SECONDS = 60
+
+
+class OfflinePackNotReady(Exception):
+    """Too many short codes of the event are not hashed yet for one request to do it."""
+
 
 PACK_FIELDS = [
     "id",
@@ -56,7 +69,13 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
     )
     tickets = list(tickets)
     key = offline_pack_key(event=event)
-    code_hashes = offline_code_hashes_fill(key=key, tickets=tickets)
+    code_hashes = offline_code_hashes_fill(
+        key=key, tickets=tickets, limit=settings.OFFLINE_PACK_HASHES_PER_REQUEST
+    )
+    if len(code_hashes) < len(tickets):
+        # This request did its share; the task does the rest (a no-op if one is already queued).
+        offline_code_hashes_warm_queue(event_id=event.pk, countdown=0)
+        raise OfflinePackNotReady
     rows = [
         [
             ticket.pk,

@@ -103,6 +103,9 @@ def scanner(request):
         ),
         "offline_walk_in": _("%s counted offline: they will be sent when the network is back."),
         "pack_info": _("Ticket list for offline use: {count} tickets."),
+        "pack_preparing": _(
+            "The server is still preparing the ticket list: this device will try again in a minute."
+        ),
         "syncing": _("Sending…"),
         "sync_done": _("Sent: {sent}. Conflicts for the organizer: {conflicts}."),
         "sync_failed": _("Sending failed: it will be retried when the network is back."),

@@ -286,6 +286,12 @@ DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
 # well over 28.6 ms on one core (2^40 codes / 1000 cores in more than a year) yet stay quick on a
 # phone (one hash per typed code). Measured in bench/RESULTS.md (`python -m bench.offline_hash`).
 OFFLINE_CODE_HASH_ITERATIONS = env_int("OFFLINE_CODE_HASH_ITERATIONS", 250_000)
+# Those hashes are computed in the background (attendance.tasks.offline_code_hashes_warm_task) as
+# tickets are issued, this many per task run. A pack download computes at most
+# OFFLINE_PACK_HASHES_PER_REQUEST itself (~100 ms each) and answers 503 + Retry-After when more
+# are missing, so no request runs into the web server's timeout.
+OFFLINE_CODE_HASH_WARM_BATCH = env_int("OFFLINE_CODE_HASH_WARM_BATCH", 200)
+OFFLINE_PACK_HASHES_PER_REQUEST = env_int("OFFLINE_PACK_HASHES_PER_REQUEST", 100)
 # NUL characters in URLs or JSON bodies are a 400 before they reach a view (PostgreSQL refuses them).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),

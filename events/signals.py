@@ -11,6 +11,8 @@ registration_confirmed = Signal()
 ticket_promoted = Signal()
 # kwargs: ticket_id
 ticket_cancelled = Signal()
+# kwargs: ticket_id (new secret and short code)
+ticket_reissued = Signal()
 # kwargs: event_id, session_ids (their date or times changed)
 sessions_rescheduled = Signal()
 # kwargs: event_id

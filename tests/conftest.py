@@ -18,6 +18,9 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    # The offline pack's slow code hash at a test cost: tests check the mechanism (salt, iteration
+    # count carried in the pack, both sides agreeing); bench/offline_hash.py measures the real cost.
+    settings.OFFLINE_CODE_HASH_ITERATIONS = 2_000
     from config.celery import app
 
     # Unit tests run tasks in-process; integration tests start a real worker instead.

@@ -6,15 +6,20 @@ per pack generation and an iteration count high enough that trying all 2^40 code
 takes years (figures in bench/RESULTS.md). The phone computes one such hash per typed code.
 
 Hashing every ticket again for every download would cost seconds of CPU per ticket hundred, so
-each hash is computed once per (generation, ticket, code) and stored; a pack build only hashes
-the tickets that are new or whose code changed (re-issued)."""
+each hash is computed once per (generation, ticket, code) and stored. They are computed ahead of
+the download, in the background: issuing, re-issuing or promoting tickets and rotating the salt
+queue `offline_code_hashes_warm_queue`, coalesced per event so that a burst of registrations
+queues one task. A pack build only hashes what that task has not done yet, a bounded number per
+request (see attendance/offline.py)."""
 
 import hashlib
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
 from events.models import Event, Ticket
 
@@ -22,6 +27,12 @@ from ..models import OfflineCodeHash, OfflinePackKey
 
 # hashlib's PBKDF2 releases the GIL: a cold pack build uses the machine's cores.
 HASH_THREADS = 4
+# A registration waits this long before its event's hashes are warmed, so that the registrations
+# of a burst (an import, a busy form) share one task run.
+WARM_DELAY_SECONDS = 10
+# How long the "warm task queued" mark lives if the task never runs (lost with its worker): after
+# that, the next change queues a new one.
+WARM_MARK_SECONDS = 10 * 60
 
 
 def code_hash(*, code: str, salt: str, iterations: int) -> str:
@@ -56,27 +67,36 @@ def offline_pack_key(*, event: Event) -> OfflinePackKey:
 
 def offline_pack_key_rotate(*, event: Event) -> OfflinePackKey:
     """Start a new generation: packs built from now on share no hash with earlier ones. Every
-    short code is hashed again at the next build (or by `offline_code_hashes_fill`)."""
+    short code is hashed again, by the warm task queued here (or at the next build)."""
     with transaction.atomic():
         Event.objects.select_for_update().only("pk").get(pk=event.pk)
-        return OfflinePackKey.objects.create(
+        key = OfflinePackKey.objects.create(
             event=event,
             salt=secrets.token_hex(16),
             iterations=settings.OFFLINE_CODE_HASH_ITERATIONS,
         )
+        offline_code_hashes_warm_queue(event_id=event.pk, countdown=0)
+    return key
 
 
-def offline_code_hashes_fill(*, key: OfflinePackKey, tickets: list[Ticket]) -> dict[int, str]:
+def offline_code_hashes_fill(
+    *, key: OfflinePackKey, tickets: list[Ticket], limit: int | None = None
+) -> dict[int, str]:
     """The code hash of each ticket (id -> hash) under this generation, computing and storing
-    only those missing or made for another code."""
+    only those missing or made for another code, at most `limit` of them: a ticket left out of
+    the answer still has no hash for its current code."""
     stored = {
         ticket_id: (code, hashed)
         for ticket_id, code, hashed in OfflineCodeHash.objects.filter(key=key).values_list(
             "ticket_id", "short_code", "code_hash"
         )
     }
-    hashes = {t.pk: stored[t.pk][1] for t in tickets if t.pk in stored}
-    missing = [t for t in tickets if stored.get(t.pk, ("", ""))[0] != t.short_code]
+    hashes = {
+        t.pk: stored[t.pk][1] for t in tickets if t.pk in stored and stored[t.pk][0] == t.short_code
+    }
+    missing = [t for t in tickets if t.pk not in hashes]
+    if limit is not None:
+        missing = missing[: max(limit, 0)]
     if missing:
 
         def compute(ticket):
@@ -95,3 +115,72 @@ def offline_code_hashes_fill(*, key: OfflinePackKey, tickets: list[Ticket]) -> d
         )
         hashes.update({t.pk: h for t, h in zip(missing, computed, strict=True)})
     return hashes
+
+
+def offline_code_hashes_missing(*, key: OfflinePackKey) -> QuerySet[Ticket]:
+    """The event's tickets with no hash for their current code under this generation: valid
+    tickets first (the ones the door needs), then the others the pack also lists."""
+    hashed = OfflineCodeHash.objects.filter(
+        key=key, ticket=OuterRef("pk"), short_code=OuterRef("short_code")
+    )
+    return (
+        Ticket.objects.filter(event_id=key.event_id)
+        .exclude(Exists(hashed))
+        .annotate(
+            valid_first=Case(
+                When(status=Ticket.Status.VALID, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("valid_first", "id")
+    )
+
+
+def _warm_mark(event_id: int) -> str:
+    return f"attendance:offline-warm-queued:{event_id}"
+
+
+def offline_code_hashes_warm_queue(*, event_id: int, countdown: int = WARM_DELAY_SECONDS) -> None:
+    """Queue the warm task for this event once the current transaction commits, unless one is
+    already queued and has not started yet: that run will see these tickets too (it reads them
+    after clearing the mark), so a burst of registrations queues one task, not one each."""
+
+    def queue():
+        if not cache.add(_warm_mark(event_id), 1, timeout=countdown + WARM_MARK_SECONDS):
+            return
+        from ..tasks import offline_code_hashes_warm_task
+
+        try:
+            offline_code_hashes_warm_task.apply_async(args=[event_id], countdown=countdown)
+        except Exception:
+            # Not queued: let the next change (or the next pack download) queue it again.
+            cache.delete(_warm_mark(event_id))
+            raise
+
+    transaction.on_commit(queue)
+
+
+def offline_code_hashes_warm(*, event_id: int, batch: int | None = None) -> int:
+    """Compute up to `batch` missing code hashes of the event under its current generation and
+    queue the next run if some are left; how many are left. Idempotent: with nothing missing it
+    computes nothing."""
+    # Cleared before reading the tickets: a ticket committed after this point queues a new run.
+    cache.delete(_warm_mark(event_id))
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    batch = settings.OFFLINE_CODE_HASH_WARM_BATCH if batch is None else batch
+    key = offline_pack_key(event=event)
+    missing = offline_code_hashes_missing(key=key)
+    tickets = list(missing.only("id", "short_code")[:batch])
+    if not tickets:
+        return 0
+    offline_code_hashes_fill(key=key, tickets=tickets)
+    if len(tickets) < batch:
+        # Everything missing when this run looked is done; later tickets queued their own run.
+        return 0
+    left = missing.count()
+    if left:
+        offline_code_hashes_warm_queue(event_id=event_id, countdown=0)
+    return left

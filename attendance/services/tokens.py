@@ -15,6 +15,7 @@ from core.permissions import can_manage_event
 from core.services import audit_record
 
 from ..models import DoorToken
+from .offline_keys import offline_pack_key_rotate
 
 TOKEN_PREFIX_LENGTH = 6
 
@@ -68,10 +69,16 @@ def door_token_create(
 
 @transaction.atomic
 def door_token_revoke(*, door_token: DoorToken, revoked_by) -> DoorToken:
+    """Stop the token, and start a new offline pack generation for each of its events: the
+    phone keeps the pack it downloaded, and packs built from now on share no salt or hash with
+    it (the warm task hashes the codes again in the background)."""
     if door_token.revoked_at is None:
-        door_token.revoked_at = timezone.now()
-        door_token.save(update_fields=["revoked_at"])
-        audit_record(actor=revoked_by, action="door_token.revoke", target=door_token)
+        with transaction.atomic():
+            door_token.revoked_at = timezone.now()
+            door_token.save(update_fields=["revoked_at"])
+            audit_record(actor=revoked_by, action="door_token.revoke", target=door_token)
+            for event in door_token.events.all():
+                offline_pack_key_rotate(event=event)
     return door_token
 
 

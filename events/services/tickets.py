@@ -154,4 +154,8 @@ def ticket_reissue(*, ticket: Ticket, actor=None) -> Ticket:
         ticket.reissued_at = timezone.now()
         _save_with_fresh_codes(ticket)
         audit_record(actor=actor, action="ticket.reissue", target=ticket)
+        ticket_id = ticket.pk
+        transaction.on_commit(
+            lambda: signals.ticket_reissued.send(sender=Ticket, ticket_id=ticket_id)
+        )
     return ticket

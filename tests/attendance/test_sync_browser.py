@@ -277,3 +277,26 @@ def test_offline_qr_content_and_typed_code_admit_through_the_salted_pack(
     }
     assert not SyncConflict.objects.exists()
     context.close()
+
+
+def test_pack_not_ready_keeps_the_stored_list_and_says_it_will_retry(
+    live_server, browser, door, settings
+):
+    from playwright.sync_api import expect
+
+    session, (awa, _salma, _karim) = door
+    issued = door_token_create(label="Porte C", events=[session.event], created_by=None)
+    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    # New tickets whose codes the server has not hashed yet, more than one request may hash.
+    settings.OFFLINE_PACK_HASHES_PER_REQUEST = 0
+    TicketFactory(attendee__registration__event=session.event)
+
+    page.reload()
+    expect(page.locator("#setup")).to_be_visible(timeout=WAIT)
+    page.locator("#start").click()
+
+    expect(page.locator("#pack-info")).to_contain_text("prépare encore", timeout=WAIT)
+    expect(page.locator("#pack-info")).to_contain_text("3")
+    go_offline(context, page)
+    type_code(page, awa.short_code)
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)

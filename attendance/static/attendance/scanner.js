@@ -21,7 +21,7 @@
 
   var state = { token: null, me: null, session: null, gate: "", lastText: "", lastAt: 0,
                 busy: false, stream: null, detector: null, timer: null, countsTimer: null,
-                syncing: false, packTimer: null };
+                syncing: false, packTimer: null, packRetry: null };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -48,6 +48,7 @@
           var error = new Error(typeof data.detail === "string" ? data.detail : L.error);
           error.status = response.status;
           error.body = data;
+          error.retryAfter = parseInt(response.headers.get("Retry-After"), 10) || 0;
           throw error;
         }
         return data;
@@ -389,11 +390,23 @@
     add(gender === "female" ? "count-female" : gender === "male" ? "count-male" : "count-other");
   }
 
-  function showStoredPack() {
+  function showStoredPack(note) {
     return offline.loadPack(state.session.event_id).then(function (indexed) {
-      $("pack-info").textContent = indexed
+      var info = indexed
         ? L.pack_info.replace("{count}", indexed.pack.tickets.length) : L.offline_no_pack;
+      $("pack-info").textContent = note ? info + " " + note : info;
     });
+  }
+
+  function packNotDownloaded(error) {
+    // The server is still preparing the list (503): keep the stored one, say so, and ask again
+    // when it says to rather than at the next regular download.
+    if (error && error.status === 503) {
+      clearTimeout(state.packRetry);
+      state.packRetry = setTimeout(downloadPack, (error.retryAfter || 60) * 1000);
+      return showStoredPack(L.pack_preparing);
+    }
+    return showStoredPack();
   }
 
   function downloadPack() {
@@ -402,12 +415,13 @@
     return api("GET", "/checkin/offline-pack?event_id=" + state.session.event_id)
       .then(function (pack) { return offline.savePack(pack); })
       .then(function (indexed) {
+        clearTimeout(state.packRetry);
         localStorage.setItem(SYNC_KEY, new Date().toISOString());
         $("pack-info").textContent = L.pack_info.replace("{count}", indexed.pack.tickets.length);
         root.dataset.packVersion = indexed.pack.version;
         updateSyncBar();
       })
-      .catch(showStoredPack);
+      .catch(packNotDownloaded);
   }
 
   function updateSyncBar() {

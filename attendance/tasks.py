@@ -1,0 +1,12 @@
+"""Celery tasks: thin, idempotent, ids only; the work is in attendance.services."""
+
+from celery import shared_task
+
+from .services.offline_keys import offline_code_hashes_warm
+
+
+@shared_task
+def offline_code_hashes_warm_task(event_id: int) -> int:
+    """Hash the short codes an event's offline pack still lacks, one batch per run (the service
+    queues the next run while some are left). Running it again computes nothing new."""
+    return offline_code_hashes_warm(event_id=event_id)
