@@ -53,6 +53,13 @@ def _missing_service(marker: str) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests are slow by nature: `-m "not slow"` leaves them out of the quick loop too.
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) is None:
