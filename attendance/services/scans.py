@@ -46,8 +46,8 @@ from .admission import (
     admission_decide,
     needs_locked_movement,
 )
-from .door_cards import card_scan, door_card
 from .door import closed_message, door_input, stored_answer, truncate_text, window_of
+from .door_cards import card_scan, door_card
 from .tokens import door_token_forget
 
 
