@@ -25,12 +25,12 @@ from forums.partners import partner_link_token
 from participants.services.cards import card_issue
 from tests.factories import (
     TODAY,
-    ParticipantFactory,
     AttendanceFactory,
     ContactFactory,
     ForumEventFactory,
     MembershipFactory,
     OrganizationFactory,
+    ParticipantFactory,
     ProgrammeFactory,
     RecommendationFactory,
     SessionFactory,

@@ -85,9 +85,7 @@ def held_ticket(*, participant_id: int, event_id: int, session_id: int) -> DoorT
 
 
 def known_walk_ins_accepted(event_id: int) -> bool:
-    value = DoorSettings.objects.filter(event_id=event_id).values_list(
-        "known_walk_ins", flat=True
-    )
+    value = DoorSettings.objects.filter(event_id=event_id).values_list("known_walk_ins", flat=True)
     return next(iter(value), True)
 
 
@@ -172,7 +170,9 @@ def _known_walk_in(scan, participant_id: int, *, source: str, now) -> dict:
                 session_id=context.session_id,
             )
             if ticket is not None:
-                admission_context, allowed = _admission_context(context, ticket, scan.direction, now)
+                admission_context, allowed = _admission_context(
+                    context, ticket, scan.direction, now
+                )
                 return _scan_answered(
                     scan,
                     ticket,

@@ -30,7 +30,9 @@ SHORT_NAME = 5
 
 # Set by attendees_linked_to() around a registration of someone already known (a participant card
 # at the door): the people it registers are that participant, whatever their hashes say.
-_KNOWN_PARTICIPANT: contextvars.ContextVar = contextvars.ContextVar("known_participant", default=None)
+_KNOWN_PARTICIPANT: contextvars.ContextVar = contextvars.ContextVar(
+    "known_participant", default=None
+)
 
 
 @contextlib.contextmanager

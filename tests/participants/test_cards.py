@@ -67,3 +67,27 @@ def test_a_merged_participants_card_goes_to_the_one_they_were_merged_into():
     merged = ParticipantFactory(organization=kept.organization, merged_into=kept)
     card = card_issue(participant=merged, actor=None)
     assert card.participant_id == kept.pk
+
+
+def test_the_card_page_is_private_and_gone_after_a_revoke(client):
+    card = card_issue(participant=ParticipantFactory(), actor=None)
+    response = client.get(f"/cards/{card.secret}/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get(f"/cards/{card.secret}/qr.png")["Content-Type"] == "image/png"
+    card_revoke(card=card, actor=None)
+    assert client.get(f"/cards/{card.secret}/").status_code == 404
+
+
+@pytest.mark.parametrize("layout", ["a6", "a4"])
+def test_an_organizer_prints_the_card_of_a_participant_of_their_organisation(client, layout):
+    from tests.factories import MembershipFactory
+
+    participant = ParticipantFactory()
+    card_issue(participant=participant, actor=None)
+    client.force_login(MembershipFactory(organization=participant.organization).user)
+    response = client.get(f"/organizer/participants/{participant.pk}/card.pdf?layout={layout}")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.force_login(MembershipFactory().user)  # another organisation's organizer
+    assert client.get(f"/organizer/participants/{participant.pk}/card.pdf").status_code == 404
