@@ -129,6 +129,10 @@ class DoorSettings(models.Model):
         _("check-in closes (minutes after the end)"), default=DEFAULT_CLOSES_MINUTES_AFTER
     )
     exit_scans_enabled = models.BooleanField(_("scan people out at the exit"), default=False)
+    # A participant card of someone without a ticket registers and admits them on the spot.
+    known_walk_ins = models.BooleanField(
+        _("admit known participants without a ticket (participant card)"), default=True
+    )
 
     class Meta:
         verbose_name = _("door settings")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("core.urls")),
     path("", include("events.urls")),
+    path("", include("participants.urls_cards")),
     path("", include("attendance.urls")),
     path("", include("reporting.urls")),
     path("", include("forums.urls")),

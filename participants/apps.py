@@ -18,6 +18,9 @@ class ParticipantsConfig(AppConfig):
         t.register(
             "participants.ParticipantLink", t.owned(t.field_q("participant__organization_id"))
         )
+        t.register(
+            "participants.ParticipantCard", t.owned(t.field_q("participant__organization_id"))
+        )
         t.register("participants.MatchKey", t.PLATFORM)
 
         signals.attendees_registered.connect(

@@ -192,3 +192,43 @@ class ParticipantMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged} → {self.kept}"
+
+
+def new_card_secret() -> str:
+    # As random as a ticket secret (192 bits): the QR of a card opens every door of the
+    # organisation, so guessing one must be as hopeless as guessing a ticket.
+    return secrets.token_urlsafe(24)
+
+
+class ParticipantCard(models.Model):
+    """A card a known participant shows at any door of the organisation's events. Its QR holds
+    the secret alone; the short code is typed when the QR cannot be read. A reissued card gets a
+    new secret and code, and the old card is revoked: a lost card opens nothing after that."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="cards")
+    secret = models.CharField(max_length=64, unique=True, default=new_card_secret, editable=False)
+    short_code = models.CharField(max_length=8, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("participant card")
+        verbose_name_plural = _("participant cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(status="active"),
+                name="one_active_card_per_participant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.short_code[:4]}-…"

@@ -375,3 +375,24 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
 
     actor_label = "admin"
     action = "test.action"
+
+
+# Participants -----------------------------------------------------------------------------------
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Participant"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    gender = Gender.FEMALE
+    age_band = AgeBand.AGE_25_59
+    profile = Profile.MIGRANT
+
+
+class ParticipantCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.ParticipantCard"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    short_code = factory.LazyFunction(new_short_code)

@@ -22,6 +22,7 @@ from config.api import api
 from core.models import Membership
 from forums.models import RapporteurAssignment
 from forums.partners import partner_link_token
+from participants.services.cards import card_issue
 from tests.factories import (
     TODAY,
     AttendanceFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     ForumEventFactory,
     MembershipFactory,
     OrganizationFactory,
+    ParticipantFactory,
     ProgrammeFactory,
     RecommendationFactory,
     SessionFactory,
@@ -81,6 +83,8 @@ class World:
     door_token: str
     partner_token: str
     other_user: object
+    participant: object = None
+    card: object = None
 
 
 def build_world() -> World:
@@ -117,7 +121,11 @@ def build_world() -> World:
     RapporteurAssignment.objects.create(event=forum, user=users["rapporteur_a"])
     contact = ContactFactory(organization=partner_org, user=users["partner_a"])
     issued = door_token_create(label="Gate A", events=[event], created_by=None)
+    participant = ParticipantFactory(organization=org_a)
+    card = card_issue(participant=participant, actor=None)
     return World(
+        participant=participant,
+        card=card,
         org_a=org_a,
         org_b=org_b,
         programme=programme,
@@ -193,6 +201,32 @@ PAGES = {
         lambda w, r: f"/tickets/{w.ticket.secret}/qr.svg",
         None,
         EVERYONE,
+    ),
+    # The card page is a bearer link, like a ticket page.
+    "participants_cards:card": ("get", lambda w, r: f"/cards/{w.card.secret}/", None, EVERYONE),
+    "participants_cards:card_qr_png": (
+        "get",
+        lambda w, r: f"/cards/{w.card.secret}/qr.png",
+        None,
+        EVERYONE,
+    ),
+    "participants_cards:manage": (
+        "get",
+        lambda w, r: f"/organizer/participants/{w.participant.pk}/card/",
+        None,
+        ADMIN_A,
+    ),
+    "participants_cards:action": (
+        "post",
+        lambda w, r: f"/organizer/participants/{w.participant.pk}/card/reissue/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "participants_cards:print": (
+        "get",
+        lambda w, r: f"/organizer/participants/{w.participant.pk}/card.pdf",
+        None,
+        ADMIN_A,
     ),
     # The scanner page is a shell: it does nothing without a door token.
     "attendance:scanner": ("get", lambda w, r: "/scan/", None, EVERYONE),
@@ -596,6 +630,26 @@ API = {
     "POST /forums/{event_id}/summaries": (
         lambda w: f"/forums/{w.forum.pk}/summaries",
         lambda w: {},
+        ADMIN_A,
+    ),
+    "GET /participants/{participant_id}/card": (
+        lambda w: f"/participants/{w.participant.pk}/card",
+        None,
+        ADMIN_A,
+    ),
+    "POST /participants/{participant_id}/card": (
+        lambda w: f"/participants/{w.participant.pk}/card",
+        None,
+        ADMIN_A,
+    ),
+    "POST /participants/{participant_id}/card/reissue": (
+        lambda w: f"/participants/{w.participant.pk}/card/reissue",
+        None,
+        ADMIN_A,
+    ),
+    "POST /participants/{participant_id}/card/revoke": (
+        lambda w: f"/participants/{w.participant.pk}/card/revoke",
+        None,
         ADMIN_A,
     ),
     "GET /forums/{event_id}/summary": (

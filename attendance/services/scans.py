@@ -47,6 +47,7 @@ from .admission import (
     needs_locked_movement,
 )
 from .door import closed_message, door_input, stored_answer, truncate_text, window_of
+from .door_cards import card_scan, door_card
 from .tokens import door_token_forget
 
 
@@ -370,7 +371,17 @@ def checkin_scan(
     else:
         source = Attendance.Source.SCAN
     scan = _Scan(token, context, text, gate, nonce, client_time, direction)
+    card = None
+    if decision.key == "unknown_ticket" and not from_lookup:
+        # No ticket has this text: it may be a participant card (one more read, off the ticket
+        # scan's path).
+        card = door_card(text, event_id=context.event_id)
     try:
+        if card is not None:
+            scan = replace(scan, text=text.replace(card.secret, card.secret[:6] + "…"))
+            answer = card_scan(scan, card, source=source, now=now)
+            if answer is not None:
+                return answer
         return _scan_answered(
             scan,
             ticket,

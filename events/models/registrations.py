@@ -32,6 +32,8 @@ class Registration(models.Model):
         ADMIN = "admin", _("Admin")
         API = "api", _("API")
         IMPORT = "import", _("CSV import")
+        # Registered on the spot when a known participant's card was scanned at the door.
+        DOOR = "door", _("At the door (participant card)")
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)

@@ -10,6 +10,8 @@ Two registrations of the same person at the same moment (two events, two doors) 
 create the participant; the unique constraint on (organisation, match hash) lets one in and the
 other reads it back, so there is one participant whatever the timing."""
 
+import contextlib
+import contextvars
 import hashlib
 import hmac
 
@@ -24,6 +26,25 @@ from ..names import name_distance, name_normalise
 MAX_CANDIDATES = 20
 # A typo is one or two letters; for short names one letter already makes another name.
 SHORT_NAME = 5
+
+
+# Set by attendees_linked_to() around a registration of someone already known (a participant card
+# at the door): the people it registers are that participant, whatever their hashes say.
+_KNOWN_PARTICIPANT: contextvars.ContextVar = contextvars.ContextVar(
+    "known_participant", default=None
+)
+
+
+@contextlib.contextmanager
+def attendees_linked_to(participant: Participant):
+    """Within this block, attendees_link() links every registered person to `participant`
+    instead of matching them (a registration made from that participant's card carries no name
+    or phone to match on, and would otherwise make a new, orphan participant)."""
+    token = _KNOWN_PARTICIPANT.set(participant)
+    try:
+        yield
+    finally:
+        _KNOWN_PARTICIPANT.reset(token)
 
 
 def match_secret(organization_id: int) -> bytes:
@@ -86,6 +107,16 @@ def attendees_link(
 ) -> list[ParticipantLink]:
     """Link each of `attendees` (people of `registration`) to their participant."""
     organization_id = registration.event.organizer_id
+    known = _KNOWN_PARTICIPANT.get()
+    if known is not None:
+        if known.organization_id != organization_id:
+            raise ValueError("a participant is linked only within their own organisation")
+        return [
+            ParticipantLink.objects.update_or_create(
+                attendee=attendee, defaults={"participant": known}
+            )[0]
+            for attendee in attendees
+        ]
     secret = match_secret(organization_id)
     links = []
     for attendee in attendees:

@@ -1,0 +1,44 @@
+"""Reads for participant cards, scoped to who may see them."""
+
+from django.http import Http404
+
+from core.permissions import is_administrator, organization_ids
+
+from .models import Participant, ParticipantCard
+
+MAX_ID = 2**63 - 1
+
+
+def participant_managed(*, user, participant_id: int) -> Participant:
+    """The participant, when `user` organizes for their organisation (or administers); 404
+    otherwise, so another organisation's participants are not even confirmed to exist."""
+    if not 0 < participant_id < MAX_ID:
+        raise Http404
+    participant = Participant.objects.select_related("organization").filter(pk=participant_id)
+    participant = participant.first()
+    if participant is None or not (
+        is_administrator(user) or participant.organization_id in organization_ids(user)
+    ):
+        raise Http404
+    return participant
+
+
+def card_active(*, participant: Participant) -> ParticipantCard | None:
+    return (
+        ParticipantCard.objects.filter(
+            participant_id=participant.canonical_id, status=ParticipantCard.Status.ACTIVE
+        )
+        .select_related("participant__organization")
+        .first()
+    )
+
+
+def card_by_secret(*, secret: str) -> ParticipantCard | None:
+    """The active card a card page's address names (a revoked card's page is gone)."""
+    if not secret or len(secret) > 64:
+        return None
+    return (
+        ParticipantCard.objects.filter(secret=secret, status=ParticipantCard.Status.ACTIVE)
+        .select_related("participant__organization")
+        .first()
+    )
