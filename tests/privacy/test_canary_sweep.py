@@ -1,8 +1,9 @@
 """The privacy sweep: canary names, a phone and an e-mail planted through the public form and the
 door, then looked for everywhere a partner, a log or a purged database could show them.
 
-Aggregate outputs (figures, CSV/XLSX exports, the figures API) never hold them; after the retention
-purge no column of any table holds them, and every figure is the same as before the purge."""
+Aggregate outputs (figures, CSV/XLSX exports, the figures API) never hold them; the door PDFs print
+names until the purge and none after it; after the retention purge no column of any table holds
+them, and every figure is the same as before the purge."""
 
 import datetime
 import io
@@ -12,6 +13,7 @@ import zoneinfo
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 import time_machine
 from django.apps import apps
 from django.core.cache import cache
@@ -96,6 +98,17 @@ def _aggregate_outputs(client, event) -> dict[str, str]:
     return outputs
 
 
+def _pdf_texts(client, event, session) -> dict[str, str]:
+    """The PDFs an organizer prints for the door: the paper check-in list and the badges."""
+    texts = {}
+    for url in (f"/door/sessions/{session.pk}/paper-list.pdf", f"/events/{event.pk}/badges.pdf"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        texts[url] = " ".join(page.extract_text() for page in pages)
+    return texts
+
+
 def _database_text() -> str:
     """Every text, JSON and binary value of every table, as one string."""
     kinds = (models.CharField, models.TextField, models.JSONField, models.BinaryField)
@@ -136,6 +149,8 @@ def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
         for canary in CANARIES:
             assert canary not in text, f"{canary!r} in {where}"
     figures_before = figures_for_programme(programme=programme)
+    printed = " ".join(_pdf_texts(client, event, session).values())
+    assert CANARY_NAME in printed, "the PDFs do not print names: the check below proves nothing"
 
     after_retention = datetime.datetime.combine(
         event.end_date + datetime.timedelta(days=31), datetime.time(12), OUJDA
@@ -149,6 +164,9 @@ def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
     dump = _database_text()
     for canary in CANARIES:
         assert canary not in dump, f"{canary!r} survived the purge"
+    for where, text in _pdf_texts(client, event, session).items():
+        for canary in CANARIES:
+            assert canary not in text, f"{canary!r} still printed in {where} after the purge"
     assert figures_for_programme(programme=programme) == figures_before
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert caplog.records
