@@ -75,3 +75,10 @@ def test_other_errors_are_not_retried(reset_calls):
     with pytest.raises(ValueError):
         flaky_task.delay(1, "bug")
     assert len(calls) == 1
+
+
+def test_every_beat_entry_names_a_task_of_ours():
+    tasks = our_tasks()
+    assert settings.CELERY_BEAT_SCHEDULE
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in tasks
