@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from core.demographics import AgeBand, Gender, Profile
-from core.fastsql import aware, fetch_one
+from core.fastsql import aware, fetch_one_named
 from events.codes import normalize_short_code
 from events.models import Attendee, Event, Session, Ticket
 
@@ -206,13 +206,14 @@ def _scan_sql(column: str) -> str:
     ticket is a derived table joined on nothing: it depends on parameters only.
     Parameters: token id, now, token id, token id, nonce, session id, the ticket query's four."""
     return """
-        SELECT s.id, s.event_id, s.date, s.start_time, s.end_time,
+        SELECT s.id AS session_id, s.event_id, s.date, s.start_time, s.end_time,
                ds.opens_minutes_before, ds.closes_minutes_after, ds.exit_scans_enabled,
                EXISTS (SELECT 1 FROM {token} d WHERE d.id = %s AND d.revoked_at IS NULL
-                       AND (d.expires_at IS NULL OR d.expires_at > %s)),
+                       AND (d.expires_at IS NULL OR d.expires_at > %s)) AS token_active,
                EXISTS (SELECT 1 FROM {token_events} te
-                       WHERE te.doortoken_id = %s AND te.event_id = s.event_id),
-               (SELECT sa.response FROM {scan_attempt} sa WHERE sa.token_id = %s AND sa.nonce = %s),
+                       WHERE te.doortoken_id = %s AND te.event_id = s.event_id) AS token_allowed,
+               (SELECT sa.response FROM {scan_attempt} sa
+                WHERE sa.token_id = %s AND sa.nonce = %s) AS stored_answer,
                tk.ticket_id, tk.ticket_event_id, tk.secret, tk.short_code, tk.ticket_status,
                tk.first_name, tk.gender, tk.age_band, tk.profile, tk.group_size, tk.restricted,
                tk.admission_id, tk.admitted_at, tk.admitted_gate
@@ -243,15 +244,28 @@ def _ticket_lookup(text: str) -> tuple[str, str | None]:
     return "secret", match.group(1) if match else text
 
 
-def _ticket_from(row: tuple) -> DoorTicket | None:
-    """A DoorTicket from the ticket query's columns."""
-    if row[0] is None:
+def _ticket_from(row) -> DoorTicket | None:
+    """A DoorTicket from the ticket query's columns (named, in either statement's row)."""
+    if row.ticket_id is None:
         return None
     admission = None
-    if row[11] is not None:
-        admission = Admission(id=row[11], recorded_at=aware(row[12]), gate=row[13])
+    if row.admission_id is not None:
+        admission = Admission(
+            id=row.admission_id, recorded_at=aware(row.admitted_at), gate=row.admitted_gate
+        )
     return DoorTicket(
-        *row[:9], group_size=row[9], has_session_restrictions=bool(row[10]), admission=admission
+        id=row.ticket_id,
+        event_id=row.ticket_event_id,
+        secret=row.secret,
+        short_code=row.short_code,
+        status=row.ticket_status,
+        first_name=row.first_name,
+        gender=row.gender,
+        age_band=row.age_band,
+        profile=row.profile,
+        group_size=row.group_size,
+        has_session_restrictions=bool(row.restricted),
+        admission=admission,
     )
 
 
@@ -261,7 +275,7 @@ def door_ticket(text: str, session_id: int) -> tuple[DoorTicket | None, bool]:
     column, value = _ticket_lookup(text)
     if value is None:
         return None, False
-    row = fetch_one(_ticket_sql(column), [session_id, session_id, session_id, value])
+    row = fetch_one_named(_ticket_sql(column), [session_id, session_id, session_id, value])
     return (_ticket_from(row) if row else None), column == "short_code"
 
 
@@ -281,25 +295,25 @@ def scan_reads(
     session_id = session_id if 0 < session_id <= MAX_ID else 0
     ticket_params = [session_id, session_id, session_id, value]
     params = [token_id, now, token_id, token_id, nonce_value, session_id, *ticket_params]
-    row = fetch_one(_scan_sql(column), params)
-    opens, closes, exits = row[5:8]
+    row = fetch_one_named(_scan_sql(column), params)
+    opens, closes = row.opens_minutes_before, row.closes_minutes_after
     context = ScanContext(
-        session_id=row[0],
-        event_id=row[1],
-        date=row[2],
-        start_time=row[3],
-        end_time=row[4],
+        session_id=row.session_id,
+        event_id=row.event_id,
+        date=row.date,
+        start_time=row.start_time,
+        end_time=row.end_time,
         # An event whose organizer never set its door uses the model's defaults.
         opens_minutes_before=DoorSettings.DEFAULT_OPENS_MINUTES_BEFORE if opens is None else opens,
         closes_minutes_after=DoorSettings.DEFAULT_CLOSES_MINUTES_AFTER
         if closes is None
         else closes,
-        exit_scans_enabled=bool(exits),
-        token_active=bool(row[8]),
-        token_allowed=bool(row[9]),
-        stored_answer=_stored(row[10]),
+        exit_scans_enabled=bool(row.exit_scans_enabled),
+        token_active=bool(row.token_active),
+        token_allowed=bool(row.token_allowed),
+        stored_answer=_stored(row.stored_answer),
     )
-    return context, _ticket_from(row[11:]), column == "short_code"
+    return context, _ticket_from(row), column == "short_code"
 
 
 def active_admission(*, ticket_id: int, session_id: int) -> Admission | None:

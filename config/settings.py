@@ -181,7 +181,24 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic task, in one place, named for what it does.
+CELERY_BEAT_SCHEDULE = {
+    # Claim the outbox rows that are due and queue one send task per row.
+    "send-due-messages": {
+        "task": "notifications.tasks.messages_dispatch_due_task",
+        "schedule": 60.0,
+    },
+    # Schedule the follow-up messages of events whose last session is over.
+    "schedule-event-followups": {
+        "task": "notifications.tasks.followups_due_task",
+        "schedule": 15 * 60.0,
+    },
+    # Pseudonymise registrations past their programme's retention period.
+    "purge-expired-registrations": {
+        "task": "events.retention_purge_task",
+        "schedule": 24 * 60 * 60.0,
+    },
+}
 
 # django-axes: lock a login out after repeated failures (brute-force protection).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -246,14 +263,14 @@ DEMO_LOADERS = [
     "notifications.demo.demo_load",
 ]
 
-# Forums (issue 8): how long a partner's signed link to the portal stays valid, in days.
+# Forums: how long a partner's signed link to the portal stays valid, in days.
 FORUMS_PARTNER_LINK_MAX_AGE_DAYS = env_int("FORUMS_PARTNER_LINK_MAX_AGE_DAYS", 60)
 # A TrueType font with Latin and Arabic glyphs for the summary PDF (Debian: fonts-dejavu-core).
 FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FORUMS_PDF_FONT_BOLD = env_str(
     "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
-# Notifications (issue 7): outbox leases, retry policy, inbound SMS webhook, beat schedule.
+# Notifications: outbox leases, retry policy, inbound SMS webhook.
 # A claimed message whose worker died becomes claimable again after this many seconds.
 NOTIFICATIONS_SEND_LEASE_SECONDS = env_int("NOTIFICATIONS_SEND_LEASE_SECONDS", 300)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
@@ -261,24 +278,11 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 6
 NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
 # Shared secret the SMS provider sends (Bearer) when it forwards replies such as STOP.
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
-CELERY_BEAT_SCHEDULE["notifications-dispatch-due"] = {
-    "task": "notifications.tasks.messages_dispatch_due_task",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["notifications-followups-due"] = {
-    "task": "notifications.tasks.followups_due_task",
-    "schedule": 15 * 60.0,
-}
 
-# Sign-in (issue 8): one login page (core:login) for staff, organizers and partner contacts; the
+# Sign-in: one login page (core:login) for staff, organizers and partner contacts; the
 # admin keeps its own login. A partner contact without a `next` lands on the partner portal.
 LOGIN_REDIRECT_URL = "core:home"
 PARTNER_LOGIN_REDIRECT_URL = "forums:partner_home_session"
-# Issue 9 (privacy): pseudonymise registrations past their programme's retention period, daily.
-CELERY_BEAT_SCHEDULE["events.retention_purge"] = {
-    "task": "events.retention_purge_task",
-    "schedule": 24 * 60 * 60,
-}
 # Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
 # person every few seconds; an offline queue being synced sends a burst, so leave headroom.
 DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)
@@ -298,6 +302,6 @@ MIDDLEWARE.insert(
     "core.middleware.RejectNulCharactersMiddleware",
 )
 
-# Benchmarks (issue 10): `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
+# Benchmarks: `make bench` sets MULTAQA_BENCH=1 to mount the baseline endpoint
 # (bench/urls.py) next to the app. Never set in production, so the URL does not exist there.
 MULTAQA_BENCH = env_bool("MULTAQA_BENCH", default=False)

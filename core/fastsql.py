@@ -1,8 +1,13 @@
-"""Plain SQL for the few hot paths where the ORM's own work dominates (the door scan).
+"""Plain SQL for the few hot paths where the ORM's own work dominates: the door scan only.
 
-Measured on the benchmark machine: compiling and running a one-table ORM query costs about
-0.5 ms of Python, the same statement through a cursor about 0.15 ms, and a scan needs a handful
-of them while a volunteer waits (bench/RESULTS.md). Everything else uses the ORM.
+Raw SQL is allowed on the scan path (authenticating the door token, the scan's read, its
+admission and answer writes), because there it was measured to matter: compiling and running a
+one-table ORM query costs about 0.5 ms of Python, the same statement through a cursor about
+0.15 ms, and a scan needs a handful of them while a volunteer waits (bench/RESULTS.md). The ORM
+is the rule everywhere else; a new raw statement needs a measurement in bench/RESULTS.md first.
+
+Rows that carry more than one value come back named (fetch_one_named), so callers read columns
+by name, never by position.
 
 The helpers stay portable (PostgreSQL in production, SQLite for `make run`): table and column
 names come from the models' metadata, and values go through each field's own conversion, so a
@@ -10,6 +15,7 @@ datetime or UUID is stored exactly as the ORM would store it."""
 
 import datetime
 import time
+from collections import namedtuple
 from functools import cache
 
 import psycopg
@@ -21,14 +27,40 @@ from django.utils.dateparse import parse_datetime
 
 
 def fetch_one(sql: str, params: list) -> tuple | None:
+    """The first row, as a plain tuple (for a single value, or a model's from_db())."""
+    return _fetch_one(sql, params, named=False)
+
+
+def fetch_one_named(sql: str, params: list) -> tuple | None:
+    """The first row as a named tuple: fields by their column names (alias every expression)."""
+    return _fetch_one(sql, params, named=True)
+
+
+# One named-tuple class per statement, built from the cursor's description the first time: the
+# statements are a handful of fixed strings, and a scan then pays one tuple construction.
+_ROW_CLASSES: dict[str, type] = {}
+
+
+def _named(sql: str, cursor, row: tuple | None) -> tuple | None:
+    if row is None:
+        return None
+    row_class = _ROW_CLASSES.get(sql)
+    if row_class is None:
+        names = [column[0] for column in cursor.description]
+        row_class = _ROW_CLASSES[sql] = namedtuple("Row", names)
+    return row_class._make(row)
+
+
+def _fetch_one(sql: str, params: list, *, named: bool) -> tuple | None:
     if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
-        return _fetch_one_prepared(sql, params)
+        return _fetch_one_prepared(sql, params, named=named)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+        return _named(sql, cursor, row) if named else row
 
 
-def _fetch_one_prepared(sql: str, params: list) -> tuple | None:
+def _fetch_one_prepared(sql: str, params: list, *, named: bool) -> tuple | None:
     """PostgreSQL plans a prepared statement once per connection instead of on every call (half
     a millisecond for the scan's read). Needs a cursor that binds parameters server-side, which
     Django's do not: Django's error translation, broken-transaction and thread checks and query
@@ -40,6 +72,8 @@ def _fetch_one_prepared(sql: str, params: list) -> tuple | None:
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         row = cursor.fetchone()
+        if named:
+            row = _named(sql, cursor, row)
     if connection.queries_logged:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     return row

@@ -1,5 +1,8 @@
 """Per-IP rate limiting on Django's cache (Redis in production, so every web process shares the
-counts). Fixed windows: simple, and good enough to stop a script filling a public form."""
+counts). Fixed windows: simple, and good enough to stop a script filling a public form.
+
+The same counter locks out guessing: count each failure with ratelimit_hit() and refuse further
+tries while ratelimit_exhausted() (which reads the count without adding to it)."""
 
 import functools
 from collections.abc import Callable
@@ -17,9 +20,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _cache_key(scope: str, key: str) -> str:
+    return f"ratelimit:{scope}:{key}"
+
+
 def ratelimit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one hit; True while the key is within `limit` hits per window, False once over it."""
-    cache_key = f"ratelimit:{scope}:{key}"
+    cache_key = _cache_key(scope, key)
     # caches[...] (not the `cache` proxy) so the backend's class can be told.
     backend = caches["default"]
     if isinstance(backend, RedisCache):
@@ -27,6 +34,11 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> b
     else:
         count = _generic_count(backend, cache_key, window_seconds)
     return count <= limit
+
+
+def ratelimit_exhausted(*, scope: str, key: str, limit: int) -> bool:
+    """True once the key has `limit` hits in its current window; counts nothing itself."""
+    return (caches["default"].get(_cache_key(scope, key)) or 0) >= limit
 
 
 # INCR, and start the window's expiry at the first hit: one round trip, atomic (a crash between

@@ -1,8 +1,22 @@
-"""Writes that every app shares: the audit trail."""
+"""Writes that every app shares: partial updates, the audit trail."""
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import AuditEntry, Membership
+
+
+def fields_check(data: dict, allowed: set[str]) -> None:
+    """Refuse field names a service does not accept (a programming error, not user input)."""
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def apply_fields(instance: models.Model, data: dict, allowed: set[str]) -> None:
+    """Set only the named, known fields; the caller validates and saves."""
+    fields_check(data, allowed)
+    for name, value in data.items():
+        setattr(instance, name, value)
 
 
 def audit_record(*, actor, action: str, target=None, detail: dict | None = None) -> AuditEntry:

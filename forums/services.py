@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.models import Language, Membership, Organization
-from core.services import audit_record
+from core.services import apply_fields, audit_record, fields_check
 from events.codes import normalize_short_code
 from events.models import Event, EventKind, EventStatus, Ticket
 
@@ -96,9 +96,7 @@ def recommendation_create(
             code="forum_closed",
             status=409,
         )
-    unknown = set(fields) - RECOMMENDATION_FIELDS
-    if unknown:
-        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    fields_check(fields, RECOMMENDATION_FIELDS)
     _validate_belongs(event, fields)
     fields.setdefault("priority", Priority.MEDIUM)
     recommendation = Recommendation(event=event, created_by=user, **fields)
@@ -114,12 +112,9 @@ def recommendation_update(
 ) -> Recommendation:
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     _require_editable(recommendation)
-    unknown = set(data) - RECOMMENDATION_FIELDS
-    if unknown:
-        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    fields_check(data, RECOMMENDATION_FIELDS)
     _validate_belongs(recommendation.event, data)
-    for name, value in data.items():
-        setattr(recommendation, name, value)
+    apply_fields(recommendation, data, RECOMMENDATION_FIELDS)
     return _save(recommendation, addressed_to)
 
 

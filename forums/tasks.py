@@ -1,18 +1,10 @@
 from celery import shared_task
 
-from core.errors import ApplicationError
+from core.tasks import RetryingTask
 from events.models import Event
 
 
-# A domain refusal (not a forum, not closed) will not change by retrying; anything else might.
-@shared_task(
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(ApplicationError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-    acks_late=True,
-)
+@shared_task(base=RetryingTask)
 def forum_summary_build_task(event_id: int) -> None:
     """Build the first summary of a closed forum and deliver it to the partners; safe to run
     twice (the build is idempotent, and each contact gets one e-mail per version)."""
@@ -24,14 +16,7 @@ def forum_summary_build_task(event_id: int) -> None:
     summary_publish(event=event)
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(ApplicationError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-    acks_late=True,
-)
+@shared_task(base=RetryingTask)
 def forum_summary_deliver_task(summary_id: int) -> None:
     """Queue the e-mails of one summary version in the outbox; idempotent per (version, contact)."""
     from .delivery import summary_deliver

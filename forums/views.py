@@ -7,7 +7,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
+from core.ratelimit import client_ip, ratelimit_exhausted, ratelimit_hit
 from events.models import Event, EventKind, EventStatus, Ticket
 
 from . import selectors, services
@@ -29,6 +29,7 @@ from .models import ForumSummary, Recommendation
 # generous; it only has to stop someone trying codes in bulk.
 CODE_FAILURES_LIMIT = 30
 CODE_FAILURES_WINDOW = 600
+CODE_FAILURES_SCOPE = "forums.code_failures"
 
 
 def _forum_or_404(event_id: int) -> Event:
@@ -259,20 +260,22 @@ def _session_ticket(request, event: Event) -> Ticket | None:
 
 
 def _failures_key(request, event: Event) -> str:
-    return f"forums.code_failures.{event.pk}.{request.META.get('REMOTE_ADDR', '')}"
+    return f"{event.pk}:{client_ip(request)}"
 
 
 def _too_many_failures(request, event: Event) -> bool:
-    return (cache.get(_failures_key(request, event)) or 0) >= CODE_FAILURES_LIMIT
+    return ratelimit_exhausted(
+        scope=CODE_FAILURES_SCOPE, key=_failures_key(request, event), limit=CODE_FAILURES_LIMIT
+    )
 
 
 def _count_failure(request, event: Event) -> None:
-    key = _failures_key(request, event)
-    cache.add(key, 0, CODE_FAILURES_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CODE_FAILURES_WINDOW)
+    ratelimit_hit(
+        scope=CODE_FAILURES_SCOPE,
+        key=_failures_key(request, event),
+        limit=CODE_FAILURES_LIMIT,
+        window_seconds=CODE_FAILURES_WINDOW,
+    )
 
 
 def endorsement_page(request, event_id: int):

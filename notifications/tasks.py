@@ -2,16 +2,18 @@
 
 from celery import shared_task
 
+from core.tasks import RetryingTask
+
 from . import services
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def messages_dispatch_due_task() -> int:
     """Every minute (beat): claim due rows and queue one send task per row."""
     return services.messages_dispatch()
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(base=RetryingTask, bind=True, max_retries=None)
 def message_send_task(self, message_id: int, claim_token: str) -> str:
     # Attempts are counted in the database (NOTIFICATIONS_MAX_ATTEMPTS), not by Celery, so that a
     # lost task and a re-claim by the dispatcher share the same budget.
@@ -21,32 +23,32 @@ def message_send_task(self, message_id: int, claim_token: str) -> str:
     return outcome.status
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def registration_notifications_schedule_task(registration_id: int) -> None:
     services.registration_notifications_schedule(registration_id=registration_id)
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def ticket_notifications_update_task(ticket_id: int, confirm: bool) -> None:
     services.ticket_notifications_update(ticket_id=ticket_id, confirm=confirm)
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def sessions_rescheduled_task(event_id: int, session_ids: list[int]) -> None:
     services.sessions_rescheduled_handle(event_id=event_id, session_ids=session_ids)
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def event_cancellation_task(event_id: int) -> None:
     services.event_cancellation_handle(event_id=event_id)
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def event_followups_task(event_id: int) -> int:
     return services.event_followups_schedule(event_id=event_id)
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def followups_due_task() -> int:
     """Every quarter of an hour (beat): follow-ups for events whose last session is over."""
     event_ids = services.events_followups_due()

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.models import Organization
+from core.services import apply_fields
 from events import signals
 from events.models import Event, EventStatus, Session
 
-from .common import apply_fields, save_validated
+from .common import save_validated
 from .tickets import waitlist_promote
 
 EVENT_FIELDS = {

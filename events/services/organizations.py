@@ -1,6 +1,7 @@
 from core.models import Contact, Organization
+from core.services import apply_fields
 
-from .common import apply_fields, save_validated
+from .common import save_validated
 
 ORGANIZATION_FIELDS = {"name", "acronym", "kind", "city", "website", "preferred_language"}
 CONTACT_FIELDS = {"name", "role", "email", "phone", "preferred_language"}

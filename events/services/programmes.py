@@ -1,9 +1,10 @@
 from django.db import transaction
 
 from core.models import Organization
+from core.services import apply_fields
 from events.models import Programme, Target
 
-from .common import apply_fields, save_validated
+from .common import save_validated
 
 PROGRAMME_FIELDS = {
     "code",

@@ -366,3 +366,11 @@ def test_an_offline_batch_reads_its_tickets_in_one_query(session, django_assert_
         False,
     ]
     assert {found[ticket.pk].group_size for ticket in tickets} == {1}
+
+
+def test_raw_rows_come_back_named(db):
+    from core.fastsql import fetch_one_named
+
+    row = fetch_one_named("SELECT 1 AS one, 'two' AS two", [])
+    assert (row.one, row.two) == (1, "two")
+    assert fetch_one_named("SELECT 1 AS one WHERE 1 = 0", []) is None

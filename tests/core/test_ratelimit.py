@@ -32,3 +32,16 @@ def test_counts_per_key_on_any_cache(settings):
 
     assert _hits(3, scope="any", key="a", limit=2, window_seconds=60) == [True, True, False]
     assert _hits(1, scope="any", key="b", limit=2, window_seconds=60) == [True]
+
+
+@pytest.mark.redis
+def test_exhausted_reads_the_count_without_adding_to_it():
+    from core.ratelimit import ratelimit_exhausted
+
+    caches["default"].delete("ratelimit:lockout:k")
+    for _ in range(5):
+        assert not ratelimit_exhausted(scope="lockout", key="k", limit=2)
+    _hits(1, scope="lockout", key="k", limit=2, window_seconds=60)
+    assert not ratelimit_exhausted(scope="lockout", key="k", limit=2)
+    _hits(1, scope="lockout", key="k", limit=2, window_seconds=60)
+    assert ratelimit_exhausted(scope="lockout", key="k", limit=2)
