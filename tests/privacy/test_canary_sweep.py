@@ -13,11 +13,11 @@ import zoneinfo
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
 import time_machine
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models
+from pypdf import PdfReader
 
 from attendance.services.tokens import door_token_create
 from events.models import Registration
