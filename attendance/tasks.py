@@ -2,10 +2,12 @@
 
 from celery import shared_task
 
+from core.tasks import RetryingTask
+
 from .services.offline_keys import offline_code_hashes_warm
 
 
-@shared_task
+@shared_task(base=RetryingTask)
 def offline_code_hashes_warm_task(event_id: int) -> int:
     """Hash the short codes an event's offline pack still lacks, one batch per run (the service
     queues the next run while some are left). Running it again computes nothing new."""
