@@ -20,7 +20,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from attendance.services.tokens import door_token_create
 from config.api import api
 from core.models import Membership
-from forums.models import RapporteurAssignment
 from forums.partners import partner_link_token
 from participants.services.cards import card_issue
 from tests.factories import (
@@ -32,6 +31,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipantFactory,
     ProgrammeFactory,
+    RapporteurAssignmentFactory,
     RecommendationFactory,
     SessionFactory,
     TargetFactory,
@@ -118,7 +118,7 @@ def build_world() -> World:
         ).user,
         "partner_a": UserFactory(is_staff=False),
     }
-    RapporteurAssignment.objects.create(event=forum, user=users["rapporteur_a"])
+    RapporteurAssignmentFactory(event=forum, user=users["rapporteur_a"])
     contact = ContactFactory(organization=partner_org, user=users["partner_a"])
     issued = door_token_create(label="Gate A", events=[event], created_by=None)
     participant = ParticipantFactory(organization=org_a)

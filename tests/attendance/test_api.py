@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from attendance.models import Attendance, ScanAttempt
 from attendance.services.tokens import door_token_create, door_token_revoke
-from tests.factories import EventFactory, SessionFactory, TicketFactory
+from tests.factories import DoorSettingsFactory, EventFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
@@ -257,9 +257,7 @@ def test_failed_scans_do_not_count(api, session, ticket):
 
 
 def test_exit_scans_through_the_api_update_inside_now(api, session, ticket):
-    from attendance.models import DoorSettings
-
-    DoorSettings.objects.create(event=session.event, exit_scans_enabled=True)
+    DoorSettingsFactory(event=session.event, exit_scans_enabled=True)
     api("post", "scan", scan_body(session, ticket.secret))
 
     body = api("post", "scan", scan_body(session, ticket.secret, direction="exit")).json()

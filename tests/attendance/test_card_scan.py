@@ -7,13 +7,13 @@ import pytest
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from attendance.models import Attendance, DoorSettings, ScanAttempt, ScanStatus
+from attendance.models import Attendance, ScanAttempt, ScanStatus
 from attendance.services.scans import checkin_scan
 from events.codes import format_short_code
 from events.models import Registration, Ticket
 from participants.models import Participant, ParticipantLink
 from participants.services.cards import card_issue, card_reissue, card_revoke
-from tests.factories import ParticipantFactory, SessionFactory, TicketFactory
+from tests.factories import DoorSettingsFactory, ParticipantFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
@@ -106,7 +106,7 @@ def test_a_card_without_a_ticket_registers_and_admits_a_known_walk_in(
 
 
 def test_a_known_walk_in_is_refused_where_the_event_admits_none(token, session, card):
-    DoorSettings.objects.create(event=session.event, known_walk_ins=False)
+    DoorSettingsFactory(event=session.event, known_walk_ins=False)
     answer = scan(token, session, card.secret)
     assert answer["status"] == ScanStatus.UNKNOWN_TICKET
     assert not Registration.objects.exists() and not Attendance.objects.exists()

@@ -3,13 +3,19 @@ import uuid
 
 import pytest
 
-from attendance.models import Attendance, DoorSettings, ScanAttempt, ScanStatus
+from attendance.models import Attendance, ScanAttempt, ScanStatus
 from attendance.selectors import session_counts
 from attendance.services.scans import checkin_scan
 from core.demographics import Gender, Profile
 from events.codes import format_short_code
 from events.models import Ticket
-from tests.factories import AttendeeFactory, EventFactory, SessionFactory, TicketFactory
+from tests.factories import (
+    AttendeeFactory,
+    DoorSettingsFactory,
+    EventFactory,
+    SessionFactory,
+    TicketFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
@@ -172,7 +178,7 @@ def test_too_early_is_session_not_open_with_the_window(token, session, ticket, d
 
 
 def test_window_is_configurable_per_event(token, session, ticket, door_open):
-    DoorSettings.objects.create(event=session.event, opens_minutes_before=120)
+    DoorSettingsFactory(event=session.event, opens_minutes_before=120)
     door_open.move_to(datetime.datetime(2026, 12, 1, 7, 30, tzinfo=datetime.UTC))
 
     assert scan(token, session, ticket.secret)["status"] == ScanStatus.ADMITTED
@@ -247,7 +253,7 @@ def test_message_follows_token_language(token, session):
 class TestExitScans:
     @pytest.fixture(autouse=True)
     def exits_enabled(self, session):
-        DoorSettings.objects.create(event=session.event, exit_scans_enabled=True)
+        DoorSettingsFactory(event=session.event, exit_scans_enabled=True)
 
     def test_exit_then_reentry_keeps_one_attendance_and_inside_count(self, token, session, ticket):
         scan(token, session, ticket.secret)

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from core.errors import ApplicationError
 from events.services.events import event_close
 from forums import services
-from forums.models import ForumSettings, ForumSummary
+from forums.models import ForumSummary
 from forums.summary import (
     forum_figures,
     summary_data_build,
@@ -14,6 +14,7 @@ from forums.summary import (
     summary_pdf_render,
     summary_view,
 )
+from tests.factories import ForumSettingsFactory
 
 from .conftest import attendance
 
@@ -127,7 +128,7 @@ def test_translations_are_used_in_the_reader_s_language(forum):
 
 def test_pdf_contains_the_recommendations_and_figures(forum):
     attendance(forum.session, headcount=40)
-    ForumSettings.objects.create(event=forum.event, next_steps_fr="Réunion de suivi en mars")
+    ForumSettingsFactory(event=forum.event, next_steps_fr="Réunion de suivi en mars")
     pdf = flat(pdf_text(summary_pdf_render(summary_data_build(forum.event), language="fr")))
     for text in (
         "Inscrire les enfants migrants sans acte de naissance",

@@ -9,9 +9,9 @@ from events import signals
 from events.models import EventStatus, Registration, Ticket
 from events.services import events as event_services
 from notifications import services, sms
-from notifications.models import Channel, EventNotificationSettings, Message, Purpose
+from notifications.models import Channel, Message, Purpose
 from notifications.tokens import recipient_hash
-from tests.factories import SessionFactory
+from tests.factories import EventNotificationSettingsFactory, SessionFactory
 
 from .conftest import NOW, ticket_for
 
@@ -105,7 +105,7 @@ def test_ticket_limited_to_some_sessions_gets_reminders_only_for_them(event, fro
 
 
 def test_event_settings_choose_channels_and_offsets(event, frozen_now, committed):
-    EventNotificationSettings.objects.create(event=event, reminder_offsets=[60], sms_enabled=False)
+    EventNotificationSettingsFactory(event=event, reminder_offsets=[60], sms_enabled=False)
     ticket = ticket_for(event, email="a@example.org")
     committed(confirm, ticket.attendee.registration)
     rows = reminders(ticket.attendee.registration)
@@ -263,7 +263,7 @@ def test_thank_you_goes_to_attendees_only(event, frozen_now, committed):
 
 
 def test_missed_you_goes_to_no_shows_when_enabled(event, frozen_now, committed):
-    EventNotificationSettings.objects.create(event=event, missed_you_enabled=True)
+    EventNotificationSettingsFactory(event=event, missed_you_enabled=True)
     came = ticket_for(event)
     absent = ticket_for(event)
     attend(came)

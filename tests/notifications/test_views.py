@@ -5,7 +5,7 @@ from attendance.models import Attendance
 from notifications.models import FeedbackAnswer, Message, Suppression
 from notifications.rendering import opt_out_url
 from notifications.tokens import feedback_token, recipient_hash
-from tests.factories import EventFactory, SessionFactory
+from tests.factories import EventFactory, FeedbackAnswerFactory, MessageFactory, SessionFactory
 
 from .conftest import ticket_for
 
@@ -20,7 +20,7 @@ def test_opt_out_link_asks_first_then_suppresses_and_cancels_pending(client, eve
     ticket = ticket_for(event)
     phone = ticket.attendee.registration.phone
     hashed = recipient_hash("sms", phone)
-    pending = Message.objects.create(
+    pending = MessageFactory(
         channel="sms",
         recipient=phone,
         recipient_hash=hashed,
@@ -142,7 +142,7 @@ def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, org
     event = EventFactory(programme__lead_organization=org)
     SessionFactory(event=event)
     ticket = attended_ticket(event)
-    Message.objects.create(
+    MessageFactory(
         channel="sms",
         recipient="+212600000000",
         recipient_hash="h",
@@ -155,7 +155,7 @@ def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, org
         status="failed",
         last_error="HTTP 400 invalid number",
     )
-    FeedbackAnswer.objects.create(
+    FeedbackAnswerFactory(
         event=event, ticket_digest="d", satisfaction=5, suggestions="Plus de musique", language="fr"
     )
     page = organizer_client.get(
@@ -179,7 +179,7 @@ def test_organizer_retry_failed_action(organizer_client, organizer, frozen_now, 
 
     org = Membership.objects.get(user=organizer).organization
     event = EventFactory(programme__lead_organization=org)
-    Message.objects.create(
+    MessageFactory(
         channel="sms",
         recipient="+212600000000",
         recipient_hash="h",
@@ -260,7 +260,7 @@ def test_admin_message_list_is_scoped_to_the_organizers_events(client, organizer
     from django.contrib.auth.models import Permission
 
     organizer.user_permissions.add(Permission.objects.get(codename="view_message"))
-    Message.objects.create(
+    MessageFactory(
         channel="sms",
         recipient="+212600000000",
         recipient_hash="h",

@@ -3,7 +3,13 @@
 import pytest
 
 from core.models import AuditEntry, Membership
-from tests.factories import MembershipFactory, OrganizationFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AuditEntryFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    SessionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +74,7 @@ def test_organizers_cannot_change_roles_nor_read_the_audit_trail(client):
 
 
 def test_administrators_see_the_audit_trail(admin_client):
-    AuditEntry.objects.create(actor_label="system", action="retention.purge")
+    AuditEntryFactory(actor_label="system", action="retention.purge")
 
     response = admin_client.get("/admin/core/auditentry/")
 

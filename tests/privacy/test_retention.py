@@ -28,6 +28,7 @@ from tests.factories import (
     AttendeeFactory,
     MembershipFactory,
     ProgrammeFactory,
+    ScanAttemptFactory,
     SessionFactory,
     TicketFactory,
     UserFactory,
@@ -191,7 +192,7 @@ def test_erasing_one_of_several_registrations_blanks_unmatched_door_text(admitte
     other = TicketFactory(
         attendee__registration__event=registration.event, attendee__first_name="Fatou"
     )
-    kept = ScanAttempt.objects.create(
+    kept = ScanAttemptFactory(
         token=ScanAttempt.objects.filter(event=registration.event).first().token,
         event=registration.event,
         session=registration.event.sessions.get(),
