@@ -23,3 +23,6 @@ attendees_registered = Signal()
 # kwargs: registration_ids. Unlike the others, sent INSIDE the purge transaction: receivers clear
 # their own copies of personal data so that the erasure commits or rolls back as a whole.
 registrations_pseudonymised = Signal()
+# kwargs: attendee_ids. One member of a registration was erased (the registration itself keeps
+# its personal data); sent INSIDE the erasure transaction, like registrations_pseudonymised.
+attendees_pseudonymised = Signal()

@@ -13,7 +13,7 @@ other reads it back, so there is one participant whatever the timing."""
 import hashlib
 import hmac
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events.models import Attendee, Registration
 
@@ -26,9 +26,26 @@ MAX_CANDIDATES = 20
 SHORT_NAME = 5
 
 
+_MATCH_KEY_SHARE_LOCKED = (
+    "SELECT secret FROM participants_matchkey WHERE organization_id = %s FOR SHARE"
+)
+
+
 def match_secret(organization_id: int) -> bytes:
-    key, _created = MatchKey.objects.get_or_create(organization_id=organization_id)
-    return bytes(key.secret)
+    """The organisation's secret, share-locked until the caller's transaction ends.
+
+    The share lock is what keeps hashes and key in step: a rotation (which locks the row for
+    update) waits for registrations that are hashing with the old secret to commit, then
+    re-computes their hashes too; a registration arriving during a rotation waits for it and
+    reads the new secret. Registrations do not block each other (share locks are compatible).
+    One statement, no ORM model built: this runs on every registration."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MATCH_KEY_SHARE_LOCKED, [organization_id])
+        row = cursor.fetchone()
+    if row is None:
+        MatchKey.objects.get_or_create(organization_id=organization_id)
+        return match_secret(organization_id)
+    return bytes(row[0])
 
 
 def keyed_hash(secret: bytes, *parts: str) -> str:
