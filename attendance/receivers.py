@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from events.models import Registration, Ticket
 from events.signals import (
+    attendees_pseudonymised,
     registration_confirmed,
     registrations_pseudonymised,
     ticket_promoted,
@@ -14,20 +15,38 @@ from .models import ScanAttempt
 from .services.offline_keys import offline_code_hashes_warm_queue
 
 
-@receiver(registrations_pseudonymised)
-def forget_names_in_scan_answers(sender, registration_ids, **kwargs):
-    """Stored door answers repeat the first name ("Welcome, Amina!"): keep the status and the
-    demographics, drop the name and the sentence that carries it."""
-    attempts = ScanAttempt.objects.filter(
-        ticket__attendee__registration_id__in=registration_ids
-    ).only("pk", "response")
-    for attempt in attempts:
+def _scan_answers_forget(attempts) -> None:
+    for attempt in attempts.only("pk", "response"):
         response = dict(attempt.response or {})
         if "message" in response:
             response["message"] = ""
         if isinstance(response.get("attendee"), dict):
             response["attendee"] = {**response["attendee"], "first_name": ""}
         ScanAttempt.objects.filter(pk=attempt.pk).update(response=response)
+
+
+@receiver(registrations_pseudonymised)
+def forget_names_in_scan_answers(sender, registration_ids, **kwargs):
+    """Stored door answers repeat the first name ("Welcome, Amina!"): keep the status and the
+    demographics, drop the name and the sentence that carries it."""
+    _scan_answers_forget(
+        ScanAttempt.objects.filter(ticket__attendee__registration_id__in=registration_ids)
+    )
+
+
+@receiver(attendees_pseudonymised)
+def forget_one_member_at_the_door(sender, attendee_ids, **kwargs):
+    """One member erased: their door answers lose the name, the text logged for their tickets
+    goes, and so does the text of the event's unmatched attempts (where a typed name lands, and
+    which row names whom cannot be known), as for the erasure of a whole registration."""
+    _scan_answers_forget(ScanAttempt.objects.filter(ticket__attendee_id__in=attendee_ids))
+    ScanAttempt.objects.filter(ticket__attendee_id__in=attendee_ids).exclude(text="").update(
+        text=""
+    )
+    event_ids = Registration.objects.filter(members__pk__in=attendee_ids).values("event_id")
+    ScanAttempt.objects.filter(event_id__in=event_ids, ticket__isnull=True).exclude(text="").update(
+        text=""
+    )
 
 
 @receiver(registrations_pseudonymised)

@@ -131,6 +131,25 @@ def tickets_rows(results: dict) -> list[list[str]]:
     ]
 
 
+def registrations_rows(results: dict) -> list[list[str]]:
+    registrations = results.get("registrations")
+    if not registrations:
+        return []
+    ratio = registrations["with_per_s"] / registrations["without_per_s"]
+    return [
+        _row(
+            "7 registrations",
+            f"registration_create/s, participants linked (median of {registrations['rounds']}"
+            f" x {registrations['per_round']})",
+            f"{registrations['with_per_s']:.0f}",
+            f"{registrations['without_per_s']:.0f} (receiver disconnected)",
+            f"{ratio:.2f}",
+            ">= 0.90",
+            _ok(ratio >= 0.90),
+        )
+    ]
+
+
 def reminders_rows(results: dict) -> list[list[str]]:
     reminders = results.get("reminders")
     if not reminders:
@@ -187,6 +206,7 @@ def table_rows(results: dict) -> list[list[str]]:
         ("figures", figures_rows),
         ("reminders", reminders_rows),
         ("tickets", tickets_rows),
+        ("registrations", registrations_rows),
         ("http", memory_rows),
     ]
     return [row for key, rows in parts if key in results for row in rows(results)]

@@ -37,9 +37,9 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash; comma-separated) runs only those parts: for
+# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations; comma-separated) runs only those parts: for
 # working on one path. The full table needs them all.
-PARTS = ("scan", "figures", "tickets", "reminders", "offline_hash")
+PARTS = ("scan", "figures", "tickets", "reminders", "offline_hash", "registrations")
 ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
 
 
@@ -114,6 +114,7 @@ def main() -> None:
     from . import report, scan_bench
     from .data import door_data_create
     from .figures_bench import figures_benchmark
+    from .registrations_bench import registrations_benchmark
     from .reminders_bench import reminders_benchmark
     from .tickets_bench import tickets_benchmark
 
@@ -134,6 +135,9 @@ def main() -> None:
     if wanted("tickets"):
         log("issuing tickets")
         results["tickets"] = tickets_benchmark(programme=door.event.programme)
+    if wanted("registrations"):
+        log("registrations with and without participant linking (interleaved)")
+        results["registrations"] = registrations_benchmark(programme=door.event.programme)
     if wanted("reminders"):
         log("reminders through Celery + Redis")
         results["reminders"] = reminders_benchmark(event=door.event, log=log)

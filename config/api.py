@@ -15,6 +15,7 @@ from events.api import router as events_router
 from forums.api import router as forums_router
 from notifications.api import router as notifications_router
 from participants.api_cards import router as participant_cards_router
+from participants.api_privacy import router as participants_privacy_router
 from reporting.api import router as reporting_router
 
 # Answers every operation can give besides its own: a refused request (400, e.g. a NUL character),
@@ -158,3 +159,4 @@ api.add_router("/", participant_cards_router)
 api.add_router("/", reporting_router)
 api.add_router("/", forums_router)
 api.add_router("/", notifications_router)
+api.add_router("/", participants_privacy_router)

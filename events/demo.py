@@ -189,8 +189,9 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
         capacity=180,
         co=[education],
     )
+    meetings = []
     for week in range(3):
-        _event(
+        meeting = _event(
             counter,
             programme,
             ngo,
@@ -204,6 +205,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
             capacity=60,
             co=[orgs["CCS"]],
         )
+        meetings.append(meeting)
     _event(
         counter,
         programme,
@@ -229,6 +231,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
     )
 
     _demo_registrations(counter, fair, campaign)
+    _demo_people_across_events(counter, [fair, *meetings])
     user = _demo_organizer(counter, ngo)
     return DemoResult(
         username=user.username, password=DEMO_PASSWORD, created_objects=counter.created
@@ -326,6 +329,22 @@ DEMO_FAMILY = [
     ("Ibrahima", "male", "0-4"),
 ]
 DEMO_CLASS_SIZE = 12
+# Real first names, one each: pupils numbered "Élève 1", "Élève 2"… would all read as one name to
+# the participants' matching (digits are not part of a name) and fill the duplicates queue.
+DEMO_PUPILS = [
+    "Salma",
+    "Adam",
+    "Lina",
+    "Rayan",
+    "Inès",
+    "Omar",
+    "Yasmine",
+    "Bilal",
+    "Nour",
+    "Ilyas",
+    "Aya",
+    "Moussa",
+]
 
 
 def _demo_registrations(counter, fair, campaign):
@@ -381,7 +400,8 @@ def _demo_registrations(counter, fair, campaign):
     )
     first_visit = campaign.sessions.order_by("date", "start_time").first()
     pupils = [
-        (f"Élève {n}", "female" if n % 2 else "male", "5-11") for n in range(1, DEMO_CLASS_SIZE + 1)
+        (name, "female" if n % 2 else "male", "5-11")
+        for n, name in enumerate(DEMO_PUPILS[:DEMO_CLASS_SIZE], start=1)
     ]
     register(
         campaign,
@@ -391,3 +411,52 @@ def _demo_registrations(counter, fair, campaign):
         language="fr",
         sessions=[first_visit] if first_visit else [],
     )
+
+
+# People who come back: the same phone (typed differently) and the same first name (in other
+# case or accents) at two or three events, a mother and her children sharing one phone, and one
+# typo that the participants app cannot decide alone (it lands in the duplicates queue). The
+# phones are fictitious and nobody consented to messages, so the demo never messages anyone.
+DEMO_RETURNING = [
+    # (event index: 0 = fair, 1.. = weekly meetings), people, phone as typed
+    (0, [("Aïcha", "female", "25-59")], "0612000101"),
+    (1, [("aicha", "female", "25-59")], "+212 612 000 101"),
+    (2, [("AÏCHA", "female", "25-59")], "00212612000101"),
+    (0, [("Mamadou", "male", "18-24")], "0612000202"),
+    (3, [("Mamadou", "male", "18-24")], "06 12 00 02 02"),
+    (
+        1,
+        [("Halima", "female", "25-59"), ("Issa", "male", "5-11"), ("Sira", "female", "0-4")],
+        "0612000303",
+    ),
+    (2, [("Halima", "female", "25-59"), ("Issa", "male", "5-11")], "0612000303"),
+    (1, [("Fatoumata", "female", "25-59")], "0612000404"),
+    (3, [("Fatoumatta", "female", "25-59")], "0612000404"),
+]
+
+
+def _demo_people_across_events(counter, events):
+    from core.demographics import Profile
+    from events.models import Registration
+    from events.services.registrations import PersonData, registration_create
+
+    for index, people, phone in DEMO_RETURNING:
+        event = events[index % len(events)]
+        contact_name = people[0][0]
+        if Registration.objects.filter(event=event, contact_name=contact_name).exists():
+            continue
+        persons = [
+            PersonData(first_name=name, gender=gender, age_band=age, profile=Profile.MIGRANT)
+            for name, gender, age in people
+        ]
+        registration_create(
+            event=event,
+            contact=persons[0],
+            members=persons[1:],
+            phone=phone,
+            language="fr",
+            consent_register=True,
+            consent_contact=False,
+            source=Registration.Source.ADMIN,
+        )
+        counter.created += 1 + 2 * len(persons)

@@ -19,9 +19,13 @@ sessions_rescheduled = Signal()
 event_cancelled = Signal()
 # kwargs: event_id
 event_closed = Signal()
-# kwargs: registration_id, attendee_ids. Sent INSIDE the registration's transaction, so that what
+# kwargs: registration_id, attendee_ids, and the instances themselves (registration, attendees:
+# they are in hand, and receivers run on every registration, so they need not read them back). Sent INSIDE the registration's transaction, so that what
 # receivers record about these people (who they are across events) commits or rolls back with it.
 attendees_registered = Signal()
 # kwargs: registration_ids. Unlike the others, sent INSIDE the purge transaction: receivers clear
 # their own copies of personal data so that the erasure commits or rolls back as a whole.
 registrations_pseudonymised = Signal()
+# kwargs: attendee_ids. One member of a registration was erased (the registration itself keeps
+# its personal data); sent INSIDE the erasure transaction, like registrations_pseudonymised.
+attendees_pseudonymised = Signal()

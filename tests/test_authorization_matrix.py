@@ -151,6 +151,20 @@ def _person():
     return {"first_name": "", "gender": "female", "age_band": "25-59"}
 
 
+def _participant(world):
+    """NGO A's participant for the world's ticket (factories do not go through registration)."""
+    from participants.models import Participant, ParticipantLink
+
+    attendee = world.ticket.attendee
+    link = ParticipantLink.objects.filter(attendee=attendee).first()
+    if link is None:
+        participant = Participant.objects.create(
+            organization=world.event.organizer, gender=attendee.gender, age_band=attendee.age_band
+        )
+        link = ParticipantLink.objects.create(attendee=attendee, participant=participant)
+    return link.participant
+
+
 def _opt_out_token(world):
     from notifications.tokens import registration_opt_out_token
 
@@ -500,6 +514,11 @@ API = {
     "POST /events/{event_id}/registrations/import": (
         lambda w: f"/events/{w.event.pk}/registrations/import",
         "multipart",
+        ADMIN_A,
+    ),
+    "POST /participants/{participant_id}/erase": (
+        lambda w: f"/participants/{_participant(w).pk}/erase",
+        None,
         ADMIN_A,
     ),
     "POST /tickets/{ticket_id}/cancel": (lambda w: f"/tickets/{w.ticket.pk}/cancel", None, ADMIN_A),

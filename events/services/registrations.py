@@ -180,6 +180,8 @@ def registration_create(
             sender=Registration,
             registration_id=registration.pk,
             attendee_ids=[attendee.pk for attendee in attendees],
+            registration=registration,
+            attendees=attendees,
         )
         tickets_issue(event=event, attendees=attendees, sessions=sessions)
         registration_id = registration.pk
@@ -202,6 +204,8 @@ def registration_issue_missing_tickets(*, registration: Registration) -> list[Ti
             sender=Registration,
             registration_id=registration.pk,
             attendee_ids=[attendee.pk for attendee in attendees],
+            registration=registration,
+            attendees=attendees,
         )
         tickets = tickets_issue(event=registration.event, attendees=attendees)
         registration_id = registration.pk

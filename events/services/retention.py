@@ -84,3 +84,24 @@ def registration_erase(*, registration: Registration, actor) -> Registration:
     )
     registration.refresh_from_db()
     return registration
+
+
+@transaction.atomic
+def attendee_erase(*, attendee: Attendee, actor) -> Attendee:
+    """Erasure of one member of someone else's registration (a child, a partner): their first name
+    and nationality go; the registration's contact, phone and e-mail, and the other members, stay
+    (they belong to people who did not ask). Other apps clear their copies on the
+    `attendees_pseudonymised` signal, sent inside this transaction."""
+    registration = attendee.registration
+    if not can_manage_event(actor, registration.event):
+        raise PermissionDenied(_("You do not organize this event."))
+    Attendee.objects.filter(pk=attendee.pk).update(first_name="", nationality="")
+    signals.attendees_pseudonymised.send(sender=Attendee, attendee_ids=[attendee.pk])
+    audit_record(
+        actor=actor,
+        action="attendee.erase",
+        target=registration,
+        detail={"event": registration.event_id, "attendee": attendee.pk},
+    )
+    attendee.refresh_from_db()
+    return attendee

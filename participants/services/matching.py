@@ -15,7 +15,7 @@ import contextvars
 import hashlib
 import hmac
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events.models import Attendee, Registration
 
@@ -47,9 +47,26 @@ def attendees_linked_to(participant: Participant):
         _KNOWN_PARTICIPANT.reset(token)
 
 
+_MATCH_KEY_READ = f"SELECT secret FROM {MatchKey._meta.db_table} WHERE organization_id = %s"  # noqa: S608 (name from the model)
+
+
 def match_secret(organization_id: int) -> bytes:
-    key, _created = MatchKey.objects.get_or_create(organization_id=organization_id)
-    return bytes(key.secret)
+    """The organisation's secret, share-locked until the caller's transaction ends.
+
+    The share lock is what keeps hashes and key in step: a rotation (which locks the row for
+    update) waits for registrations that are hashing with the old secret to commit, then
+    re-computes their hashes too; a registration arriving during a rotation waits for it and
+    reads the new secret. Registrations do not block each other (share locks are compatible).
+    One statement, no ORM model built: this runs on every registration."""
+    # SQLite (make run) has no row locks: its one writer at a time gives the same order.
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_MATCH_KEY_READ + lock, [organization_id])
+        row = cursor.fetchone()
+    if row is None:
+        MatchKey.objects.get_or_create(organization_id=organization_id)
+        return match_secret(organization_id)
+    return bytes(row[0])
 
 
 def keyed_hash(secret: bytes, *parts: str) -> str:
@@ -105,7 +122,12 @@ def _participant_for(*, organization_id: int, attendee: Attendee, registration, 
 def attendees_link(
     *, registration: Registration, attendees: list[Attendee]
 ) -> list[ParticipantLink]:
-    """Link each of `attendees` (people of `registration`) to their participant."""
+    """Link each of `attendees` (people of `registration`) to their participant.
+
+    On every registration, so counted in statements: the key (one), per person one lookup (and
+    the insert of someone new), the links in one statement, then the possible duplicates of the
+    new people, looked for once every link of this registration exists (a household's members
+    see each other)."""
     organization_id = registration.event.organizer_id
     known = _KNOWN_PARTICIPANT.get()
     if known is not None:
@@ -118,7 +140,7 @@ def attendees_link(
             for attendee in attendees
         ]
     secret = match_secret(organization_id)
-    links = []
+    links, created = [], []
     for attendee in attendees:
         hashes = person_hashes(
             secret,
@@ -126,18 +148,21 @@ def attendees_link(
             first_name=attendee.first_name,
             age_band=attendee.age_band,
         )
-        participant, created = _participant_for(
+        participant, is_new = _participant_for(
             organization_id=organization_id,
             attendee=attendee,
             registration=registration,
             hashes=hashes,
         )
-        link, _ = ParticipantLink.objects.update_or_create(
-            attendee=attendee, defaults={"participant": participant}
-        )
-        links.append(link)
-        if created:
-            duplicates_find(participant=participant, first_name=attendee.first_name)
+        links.append(ParticipantLink(attendee=attendee, participant=participant))
+        if is_new:
+            created.append((participant, attendee.first_name))
+    # A member typed into the admin may be linked again when their ticket is issued.
+    links = ParticipantLink.objects.bulk_create(
+        links, update_conflicts=True, unique_fields=["attendee"], update_fields=["participant"]
+    )
+    for participant, first_name in created:
+        duplicates_find(participant=participant, first_name=first_name)
     return links
 
 
@@ -171,40 +196,50 @@ def duplicates_find(*, participant: Participant, first_name: str) -> list[Duplic
         organization_id=participant.organization_id, merged_into__isnull=True
     ).exclude(pk=participant.pk)
     found: dict[int, tuple[str, int]] = {}
+    # Both looks (same phone; same name with another phone) in one statement: this runs for
+    # every new person registered.
+    looks = []
     if participant.phone_hash and name:
-        same_phone = list(others.filter(phone_hash=participant.phone_hash)[:MAX_CANDIDATES])
-        names = _names_of([p.pk for p in same_phone])
-        for other in same_phone:
-            other_names = names.get(other.pk, set())
-            if name in other_names and other.age_band != participant.age_band:
-                found[other.pk] = (DuplicateCandidate.Reason.SAME_PHONE_SAME_NAME, 80)
-            elif (distance := _close(name, other_names)) is not None:
-                found[other.pk] = (
-                    DuplicateCandidate.Reason.SAME_PHONE_CLOSE_NAME,
-                    100 - 10 * distance,
-                )
+        looks.append(
+            others.filter(phone_hash=participant.phone_hash).values_list(
+                "pk", "age_band", "phone_hash"
+            )[:MAX_CANDIDATES]
+        )
     if participant.name_hash:
         same_name = others.filter(name_hash=participant.name_hash, gender=participant.gender)
         if participant.phone_hash:
-            # The same phone was looked at above (with the age that tells family apart).
+            # The same phone is the other look (with the age that tells family apart).
             same_name = same_name.exclude(phone_hash=participant.phone_hash)
         if participant.birth_year:
             same_name = same_name.filter(birth_year=participant.birth_year)
         else:
             same_name = same_name.filter(age_band=participant.age_band)
-        for other in same_name[:MAX_CANDIDATES]:
-            found.setdefault(other.pk, (DuplicateCandidate.Reason.SAME_NAME_OTHER_PHONE, 60))
-    candidates = []
-    for other_id, (reason, score) in list(found.items())[:MAX_CANDIDATES]:
-        first, second = sorted((participant.pk, other_id))
-        candidate, _ = DuplicateCandidate.objects.get_or_create(
-            first_id=first,
-            second_id=second,
-            defaults={
-                "organization_id": participant.organization_id,
-                "reason": reason,
-                "score": score,
-            },
+        looks.append(same_name.values_list("pk", "age_band", "phone_hash")[:MAX_CANDIDATES])
+    rows = list(looks[0].union(*looks[1:], all=True)) if looks else []
+    same_phone = [
+        row for row in rows if participant.phone_hash and row[2] == participant.phone_hash
+    ]
+    names = _names_of([pk for pk, _age, _phone in same_phone]) if same_phone and name else {}
+    for other_id, age_band, _phone in same_phone:
+        other_names = names.get(other_id, set())
+        if name in other_names and age_band != participant.age_band:
+            found[other_id] = (DuplicateCandidate.Reason.SAME_PHONE_SAME_NAME, 80)
+        elif (distance := _close(name, other_names)) is not None:
+            found[other_id] = (DuplicateCandidate.Reason.SAME_PHONE_CLOSE_NAME, 100 - 10 * distance)
+    for other_id, _age, phone_hash in rows:
+        if not (participant.phone_hash and phone_hash == participant.phone_hash):
+            found.setdefault(other_id, (DuplicateCandidate.Reason.SAME_NAME_OTHER_PHONE, 60))
+    candidates = [
+        DuplicateCandidate(
+            organization_id=participant.organization_id,
+            first_id=min(participant.pk, other_id),
+            second_id=max(participant.pk, other_id),
+            reason=reason,
+            score=score,
         )
-        candidates.append(candidate)
+        for other_id, (reason, score) in list(found.items())[:MAX_CANDIDATES]
+    ]
+    if candidates:
+        # One statement; a pair already recorded (with its decision) is left as it is.
+        DuplicateCandidate.objects.bulk_create(candidates, ignore_conflicts=True)
     return candidates
