@@ -263,14 +263,17 @@ def figures_for_programme(
     filters = filters or FigureFilters()
     history = counted_attendances(programme=programme)
     regular_percent = _regular_percent(programme)
+    # Unfiltered, the scope is the programme's whole history: the query reads it once.
     scope = Scope(
-        counted_attendances(programme=programme, filters=filters), history, regular_percent
+        counted_attendances(programme=programme, filters=filters),
+        None if filters == FigureFilters() else history,
+        regular_percent,
     )
     totals, groups = _figures(scope, levels)
     if filters == FigureFilters():
         overall = totals
     else:
-        overall, _unused = _figures(Scope(history, history, regular_percent), ())
+        overall, _unused = _figures(Scope(history, None, regular_percent), ())
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),

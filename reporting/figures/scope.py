@@ -98,10 +98,9 @@ def counted_attendances(
 PERSON_MEASURES = ("returning_people", "regular_people", "first_time_people")
 
 CELLS_SQL = """
-WITH scoped AS ({scoped}),
-history AS ({history}),
+WITH scoped AS ({scoped}),{history}
 first_seen AS (
-    SELECT person, MIN(r_date) AS first_date FROM history
+    SELECT person, MIN(r_date) AS first_date FROM {history_name}
     WHERE person IS NOT NULL GROUP BY person
 ),
 event_sessions AS (
@@ -113,25 +112,32 @@ person_event AS (
 ),
 person_events AS (
     SELECT person, COUNT(*) AS events FROM person_event GROUP BY person
+),
+per_person AS (
+    SELECT {key}person_gender, person_age_band, person_profile, scoped.person AS person,
+        SUM(r_headcount) AS attendances,
+        MAX(CASE WHEN person_events.events >= 2 THEN 1 ELSE 0 END) AS is_returning,
+        MAX(CASE WHEN event_sessions.held >= 2
+                  AND 100 * person_event.attended >= %s * event_sessions.held
+            THEN 1 ELSE 0 END) AS is_regular,
+        MAX(CASE WHEN scoped.r_date = first_seen.first_date THEN 1 ELSE 0 END) AS is_first_time
+    FROM scoped
+    JOIN event_sessions ON event_sessions.r_event = scoped.r_event
+    LEFT JOIN person_event
+        ON person_event.person = scoped.person AND person_event.r_event = scoped.r_event
+    LEFT JOIN person_events ON person_events.person = scoped.person
+    LEFT JOIN first_seen ON first_seen.person = scoped.person
+    GROUP BY {key}person_gender, person_age_band, person_profile, scoped.person
 )
-SELECT {key}scoped.person_gender, scoped.person_age_band, scoped.person_profile,
-    SUM(scoped.r_headcount) AS attendances,
-    COUNT(DISTINCT scoped.person) AS registered_people,
-    SUM(CASE WHEN scoped.person IS NULL THEN scoped.r_headcount END) AS anonymous_people,
-    COUNT(DISTINCT CASE WHEN person_events.events >= 2 THEN scoped.person END)
-        AS returning_people,
-    COUNT(DISTINCT CASE
-        WHEN event_sessions.held >= 2 AND 100 * person_event.attended >= %s * event_sessions.held
-        THEN scoped.person END) AS regular_people,
-    COUNT(DISTINCT CASE WHEN scoped.r_date = first_seen.first_date THEN scoped.person END)
-        AS first_time_people
-FROM scoped
-JOIN event_sessions ON event_sessions.r_event = scoped.r_event
-LEFT JOIN person_event
-    ON person_event.person = scoped.person AND person_event.r_event = scoped.r_event
-LEFT JOIN person_events ON person_events.person = scoped.person
-LEFT JOIN first_seen ON first_seen.person = scoped.person
-GROUP BY {key}scoped.person_gender, scoped.person_age_band, scoped.person_profile
+SELECT {key}person_gender, person_age_band, person_profile,
+    CAST(SUM(attendances) AS BIGINT) AS attendances,
+    COUNT(person) AS registered_people,
+    CAST(SUM(CASE WHEN person IS NULL THEN attendances END) AS BIGINT) AS anonymous_people,
+    CAST(SUM(is_returning) AS BIGINT) AS returning_people,
+    CAST(SUM(is_regular) AS BIGINT) AS regular_people,
+    CAST(SUM(is_first_time) AS BIGINT) AS first_time_people
+FROM per_person
+GROUP BY {key}person_gender, person_age_band, person_profile
 """
 
 
@@ -153,7 +159,7 @@ def _rows(queryset: QuerySet, **extra) -> QuerySet:
 def demographic_cells(
     queryset: QuerySet,
     *,
-    history: QuerySet,
+    history: QuerySet | None,
     key=None,
     regular_percent: Decimal = DEFAULT_REGULAR_PERCENT,
 ) -> list[dict]:
@@ -168,12 +174,21 @@ def demographic_cells(
     - regular: came to at least `regular_percent`% of the sessions held (in scope) of the row's
       event, an event holding at least two sessions;
     - first time: the row's session date is the person's first counted attendance in `history`
-      (the whole programme), so first-time people of successive periods add up."""
+      (the whole programme; None when that is the scope itself), so first-time people of
+      successive periods add up.
+    Rows are first grouped per person within a cell, then cells are summed: no COUNT(DISTINCT)
+    over every attendance row."""
     scoped = _rows(queryset, **PERSON_DEMOGRAPHICS, **({"g_key": key} if key is not None else {}))
     scoped_sql, scoped_params = scoped.query.sql_with_params()
-    history_sql, history_params = _rows(history).query.sql_with_params()
+    history_sql, history_params = "", ()
+    if history is not None:
+        history_sql, history_params = _rows(history).query.sql_with_params()
+        history_sql = f"\nhistory AS ({history_sql}),"
     sql = CELLS_SQL.format(
-        scoped=scoped_sql, history=history_sql, key="scoped.g_key, " if key is not None else ""
+        scoped=scoped_sql,
+        history=history_sql,
+        history_name="history" if history is not None else "scoped",
+        key="g_key, " if key is not None else "",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*scoped_params, *history_params, regular_percent))
