@@ -128,3 +128,52 @@ def door_data_create(*, tickets: int) -> DoorData:
         raw_token=issued.raw_token,
         secrets=[ticket.secret for ticket in created],
     )
+
+
+PARTICIPANTS_SQL = """
+WITH created AS (
+    INSERT INTO participants_participant (organization_id, gender, age_band, profile,
+        preferred_language, preferred_channel, match_hash, phone_hash, name_hash, created_at)
+    SELECT %(organization)s, a.genders[1 + g %% %(n_genders)s], a.ages[1 + g %% %(n_ages)s],
+        a.profiles[1 + g %% %(n_profiles)s], 'fr', 'sms', NULL, '', '', now()
+    FROM generate_series(0, %(people)s - 1) AS g,
+         (SELECT %(genders)s::text[] AS genders, %(ages)s::text[] AS ages,
+                 %(profiles)s::text[] AS profiles) AS a
+    RETURNING id
+),
+numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM created),
+attendees AS (
+    SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM events_attendee
+    WHERE id = ANY(%(attendees)s::bigint[])
+)
+INSERT INTO participants_participantlink (attendee_id, participant_id, linked_at)
+SELECT attendees.id, numbered.id, now()
+FROM attendees JOIN numbered ON numbered.n = attendees.n %% %(people)s
+"""
+# One participant in a hundred merged into the next one, as an organizer's merge leaves them.
+MERGES_SQL = """
+UPDATE participants_participant AS merged SET merged_into_id = kept.id
+FROM participants_participant AS kept
+WHERE merged.organization_id = %(organization)s AND kept.id = merged.id + 1
+  AND kept.organization_id = merged.organization_id AND merged.id %% 100 = 0
+"""
+
+
+def participants_link(*, organization, attendees, people: int) -> None:
+    """Participants and links the way matching leaves them, in SQL: `people` participants for
+    the attendees (attendee n is participant n mod `people`, so with fewer people than attendees
+    the same person comes back to other events), one in a hundred merged into another."""
+    parameters = {
+        "organization": organization.pk,
+        "people": people,
+        "attendees": [attendee.pk for attendee in attendees],
+        "n_genders": len(GENDERS),
+        "n_ages": len(AGE_BANDS),
+        "n_profiles": len(PROFILES),
+        "genders": [str(value) for value in GENDERS],
+        "ages": [str(value) for value in AGE_BANDS],
+        "profiles": [str(value) for value in PROFILES],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(PARTICIPANTS_SQL, parameters)
+        cursor.execute(MERGES_SQL, parameters)

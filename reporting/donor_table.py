@@ -84,9 +84,11 @@ def _target_columns(report: ProgrammeFigures) -> list[tuple[Column, int]]:
     condition like 'at least 50% women of 100' asks for 50 women (#targeted +f)."""
     columns = []
     for target in report.targets:
-        if target.measure not in ("people_reached", "children_reached"):
+        if target.measure not in ("people_reached", "children_reached", *EXTRA_MEASURES):
             continue
-        attributes = " +children" if target.measure == "children_reached" else ""
+        attributes = {"children_reached": " +children", "people_reached": ""}.get(
+            target.measure, " " + EXTRA_MEASURES.get(target.measure, "")
+        )
         value = target.target_value
         if target.share_field and target.share_min_percent is not None:
             attributes += " " + _share_attribute(target.share_field, target.share_value)
@@ -119,8 +121,44 @@ def donor_columns(report: ProgrammeFigures, *, age_bands: str = "six") -> list[C
     columns += [
         Column(f"{reached} — {p.label}", f"#reached {PROFILE_ATTRIBUTES[p]}") for p in Profile
     ]
+    labels = _extra_labels()
+    for measure, attribute in EXTRA_MEASURES.items():
+        columns.append(Column(f"{labels[measure]} — {_('total')}", f"#reached {attribute}"))
+        columns += [
+            Column(f"{labels[measure]} — {g.label}", f"#reached {attribute} {GENDER_ATTRIBUTES[g]}")
+            for g in Gender
+        ]
     columns += [column for column, _value in _target_columns(report)]
     return columns
+
+
+# People reached split the honest way, and the people measures, each with its gender breakdown.
+EXTRA_MEASURES = {
+    "registered_people": "+registered +unique",
+    "anonymous_visits": "+walkins +visits",
+    "returning_people": "+registered +returning",
+    "regular_people": "+registered +regular",
+    "first_time_people": "+registered +first_time",
+}
+
+
+def _extra_labels() -> dict[str, str]:
+    return {
+        "registered_people": _("Registered people (unique)"),
+        "anonymous_visits": _(
+            "Walk-ins and class headcounts (visits, may include repeat visitors)"
+        ),
+        "returning_people": _("Returning people (2+ events)"),
+        "regular_people": _("Regular attendance"),
+        "first_time_people": _("First-time people"),
+    }
+
+
+def _gender_marginals(figures, measure: str) -> tuple[int, dict[str, dict[str, int]]]:
+    breakdown = figures.breakdowns[measure]
+    return breakdown.total, {
+        "gender": {share.value: share.count for share in breakdown.by_dimension["gender"]}
+    }
 
 
 def _marginals(figures, age_bands: str) -> tuple[int, dict[str, dict[str, int]]]:
@@ -189,20 +227,43 @@ def donor_rows(
     groups = report.groups[level]
     marginals = [_marginals(group.figures, age_bands) for group in groups]
     overall = _marginals(report.totals, age_bands)
-    if shared:
-        *marginals, overall = groups_shown(
-            marginals, overall, threshold=programme.small_number_threshold
+    extras = []
+    for measure in EXTRA_MEASURES:
+        extras.append(
+            (
+                [_gender_marginals(group.figures, measure) for group in groups],
+                _gender_marginals(report.totals, measure),
+            )
         )
+    if shared:
+        threshold = programme.small_number_threshold
+        *marginals, overall = groups_shown(marginals, overall, threshold=threshold)
+        extras = [
+            (shown[:-1], shown[-1])
+            for shown in (groups_shown(rows, total, threshold=threshold) for rows, total in extras)
+        ]
 
     def figure_cells(row) -> list:
         total, breakdowns = row
         return [total, *(v for counts in breakdowns.values() for v in counts.values())]
 
+    def extra_cells(index) -> list:
+        cells = []
+        for rows, total in extras:
+            cells += figure_cells(total if index is None else rows[index])
+        return cells
+
     targets = _target_columns(report)
     facts = _row_facts(report, level)
     rows = [
-        [level, *facts[group.key], *figure_cells(row), *([""] * len(targets))]
-        for group, row in zip(groups, marginals, strict=True)
+        [
+            level,
+            *facts[group.key],
+            *figure_cells(row),
+            *extra_cells(index),
+            *([""] * len(targets)),
+        ]
+        for index, (group, row) in enumerate(zip(groups, marginals, strict=True))
     ]
     period = report.filters
     rows.append(
@@ -217,6 +278,7 @@ def donor_rows(
             period["date_from"] or programme.start_date.isoformat(),
             period["date_to"] or programme.end_date.isoformat(),
             *figure_cells(overall),
+            *extra_cells(None),
             *(value for _column, value in targets),
         ]
     )

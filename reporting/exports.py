@@ -17,7 +17,16 @@ from core.demographics import Gender
 from core.services import audit_record
 from reporting.selectors import ProgrammeFigures
 
-TABLE_MEASURES = ("attendances", "people_reached", "children_reached")
+TABLE_MEASURES = (
+    "attendances",
+    "people_reached",
+    "children_reached",
+    "registered_people",
+    "anonymous_visits",
+    "returning_people",
+    "regular_people",
+    "first_time_people",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,6 +47,13 @@ def _measure_labels() -> dict[str, str]:
         "attendances": _("Attendances"),
         "people_reached": _("People reached"),
         "children_reached": _("Children reached"),
+        "registered_people": _("Registered people (unique)"),
+        "anonymous_visits": _(
+            "Walk-ins and class headcounts (visits, may include repeat visitors)"
+        ),
+        "returning_people": _("Returning people (2+ events)"),
+        "regular_people": _("Regular attendance"),
+        "first_time_people": _("First-time people"),
     }
 
 

@@ -3,6 +3,9 @@ No queries here; everything comes from the figures already computed."""
 
 from dataclasses import dataclass
 
+from django.utils import formats
+from django.utils.translation import ngettext
+
 from core.demographics import AgeBand, Gender
 
 
@@ -56,3 +59,65 @@ def pyramid(breakdown) -> dict:
             )
         rows.append({"label": str(band.label), "cells": cells})
     return {"genders": [str(g.label) for g in Gender], "rows": rows, "base": breakdown.total}
+
+
+def people_lines(figures, *, regular_percent: float) -> list[tuple[str, int, str]]:
+    """(measure, count, sentence) for the people measures, labelled for what they count: each
+    registered person once, anonymous rows as visits that may include repeat visitors."""
+    percent = f"{regular_percent:g}"
+    lines = [
+        (
+            "registered_people",
+            ngettext(
+                "Registered people: %(count)s, counted once",
+                "Registered people: %(count)s unique, each counted once",
+                figures.registered_people,
+            ),
+        ),
+        (
+            "anonymous_visits",
+            ngettext(
+                "Walk-ins and class headcounts: %(count)s visit, may include repeat visitors",
+                "Walk-ins and class headcounts: %(count)s visits, may include repeat visitors",
+                figures.anonymous_visits,
+            ),
+        ),
+        (
+            "returning_people",
+            ngettext(
+                "%(count)s returning person (two or more events)",
+                "%(count)s returning people (two or more events)",
+                figures.returning_people,
+            ),
+        ),
+        (
+            "regular_people",
+            ngettext(
+                "%(count)s person attending regularly (at least %(percent)s%% of an event's "
+                "sessions)",
+                "%(count)s people attending regularly (at least %(percent)s%% of an event's "
+                "sessions)",
+                figures.regular_people,
+            ),
+        ),
+        (
+            "first_time_people",
+            ngettext(
+                "%(count)s first-time person",
+                "%(count)s first-time people",
+                figures.first_time_people,
+            ),
+        ),
+    ]
+    return [
+        (
+            measure,
+            figures.measure(measure),
+            text
+            % {
+                "count": formats.number_format(figures.measure(measure), force_grouping=True),
+                "percent": percent,
+            },
+        )
+        for measure, text in lines
+    ]

@@ -49,8 +49,26 @@ class BreakdownOut(Schema):
 
 class FiguresOut(Schema):
     attendances: int
-    people_reached: int
+    people_reached: int = Field(
+        description="registered_people + anonymous_visits: each registered person once, each "
+        "walk-in or class headcount once per session."
+    )
     children_reached: int
+    registered_people: int = Field(
+        description="Distinct registered people (canonical participants, merges applied)."
+    )
+    anonymous_visits: int = Field(
+        description="Walk-ins and class headcounts: visits, which may include repeat visitors."
+    )
+    returning_people: int = Field(description="Registered people who came to 2+ events.")
+    regular_people: int = Field(
+        description="Registered people who came to at least regular_percent% of the sessions "
+        "of an event holding 2+ sessions."
+    )
+    first_time_people: int = Field(
+        description="Registered people whose first counted attendance in the programme is in "
+        "the period (or group)."
+    )
     events_held: int
     sessions_held: int
     breakdowns: dict[str, BreakdownOut]
@@ -96,10 +114,19 @@ class FiltersOut(Schema):
     organization: int | None
 
 
+class DeduplicationOut(Schema):
+    registrations: int
+    registered_attendees: int
+    distinct_participants: int
+    text: str
+
+
 class ProgrammeFiguresOut(Schema):
     programme_id: int
     filters: FiltersOut
     notes: list[str]
+    regular_percent: float
+    deduplication: DeduplicationOut
     totals: FiguresOut
     targets: list[TargetProgressOut]
     groups: dict[str, list[GroupOut]]
@@ -109,5 +136,6 @@ class EventFiguresOut(Schema):
     event_id: int
     filters: FiltersOut
     notes: list[str]
+    regular_percent: float
     totals: FiguresOut
     groups: dict[str, list[GroupOut]]

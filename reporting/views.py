@@ -17,7 +17,7 @@ from core.permissions import can_manage_event, is_staff_member
 from events.models import EventKind
 from reporting import donor_table, exports
 from reporting.access import event_for_figures, figure_filters, programme_for_figures
-from reporting.presentation import pyramid, share_bars
+from reporting.presentation import people_lines, pyramid, share_bars
 from reporting.selectors import figures_for_event, figures_for_programme, partner_organizations
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,9 +51,10 @@ def _filters(request):
     )
 
 
-def _charts(figures) -> dict:
+def _charts(figures, report) -> dict:
     people = figures.breakdowns["people_reached"]
     return {
+        "people_lines": people_lines(figures, regular_percent=report.regular_percent),
         "pyramid": pyramid(people),
         "children_pyramid": pyramid(figures.breakdowns["children_reached"]),
         "gender_bars": share_bars(people.by_dimension["gender"], "gender"),
@@ -79,7 +80,7 @@ def programme_dashboard(request, programme_id: int):
             "kinds": EventKind.choices,
             "organizations": partner_organizations(programme=programme),
             "query": request.GET.urlencode(),
-            **_charts(report.totals),
+            **_charts(report.totals, report),
         },
     )
 
@@ -102,7 +103,7 @@ def event_dashboard(request, event_id: int):
             "live": event.start_date <= today <= event.end_date,
             "api_url": reverse("api-v1:event_figures", kwargs={"event_id": event.pk}),
             "can_export_list": can_manage_event(request.user, event),
-            **_charts(report.totals),
+            **_charts(report.totals, report),
         },
     )
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,16 @@ class Programme(models.Model):
     small_number_threshold = models.PositiveSmallIntegerField(
         _("smallest figure shown to partners"), default=5
     )
+    # What "regular attendance" means in this programme's figures and targets: a person who came
+    # to at least this share of the sessions of an event (a class, a school campaign) holding two
+    # or more sessions.
+    regular_attendance_percent = models.DecimalField(
+        _("regular attendance: at least (% of an event's sessions)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(75),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,6 +64,12 @@ class Programme(models.Model):
                 violation_error_message=_("A programme cannot end before it starts."),
             ),
             models.CheckConstraint(
+                condition=Q(regular_attendance_percent__gt=0)
+                & Q(regular_attendance_percent__lte=100),
+                name="programme_regular_percent_between_0_and_100",
+                violation_error_message=_("A share must be above 0% and at most 100%."),
+            ),
+            models.CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="programme_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
@@ -64,8 +81,14 @@ class Programme(models.Model):
 
 
 class Measure(models.TextChoices):
+    # Registered people (each counted once across the programme) + anonymous visits.
     PEOPLE_REACHED = "people_reached", _("people reached")
+    # Distinct registered people only: what a target "on distinct people" counts.
+    REGISTERED_PEOPLE = "registered_people", _("distinct registered people")
     ATTENDANCES = "attendances", _("attendances")
+    RETURNING_PEOPLE = "returning_people", _("returning people (two or more events)")
+    REGULAR_PEOPLE = "regular_people", _("people attending regularly")
+    FIRST_TIME_PEOPLE = "first_time_people", _("first-time people")
     CHILDREN_REACHED = "children_reached", _("children reached")
     EVENTS_HELD = "events_held", _("events held")
     SESSIONS_HELD = "sessions_held", _("sessions held")

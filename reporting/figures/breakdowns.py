@@ -12,14 +12,36 @@ from django.utils.translation import gettext_lazy as _
 from core.demographics import CHILD_AGE_BANDS, DIMENSIONS
 
 # Measures that count people or attendances and so can be broken down by demographics.
-DEMOGRAPHIC_MEASURES = ("attendances", "people_reached", "children_reached")
+DEMOGRAPHIC_MEASURES = (
+    "attendances",
+    "people_reached",
+    "children_reached",
+    "registered_people",
+    "anonymous_visits",
+    "returning_people",
+    "regular_people",
+    "first_time_people",
+)
+# Measures that count identified people only: a walk-in cannot be recognised at the next visit.
+REGISTERED_MEASURES = (
+    "registered_people",
+    "returning_people",
+    "regular_people",
+    "first_time_people",
+)
 CROSSINGS = (("gender", "age_band"), ("gender", "profile"), ("age_band", "profile"))
 CHILD_BAND_VALUES = frozenset(str(band) for band in CHILD_AGE_BANDS)
 
 ANONYMOUS_NOTE = _(
-    "Registered people count once however many sessions they attend. Walk-ins and class "
-    "headcounts are anonymous: they count as people reached once in each session where they "
-    "were recorded."
+    "A registered person counts once across the programme, however many events and sessions "
+    "they attend, and once after two records of them are merged. Walk-ins and class headcounts "
+    "are anonymous: they count as visits, once in each session where they were recorded, and "
+    "may include repeat visitors. People reached adds both."
+)
+PERSON_MEASURES_NOTE = _(
+    "Returning people came to two or more events. Regular attendance: came to at least "
+    "%(percent)s%% of the sessions held of an event with two or more sessions. First-time "
+    "people: their first counted attendance in the programme falls in the period."
 )
 HELD_NOTE = _(
     "An event or session counts as held once at least one attendance is recorded for it. "
@@ -73,8 +95,15 @@ class Breakdown:
 @dataclass
 class Figures:
     attendances: int = 0
+    # registered_people (distinct canonical participants) + anonymous_visits (walk-ins and class
+    # headcounts, which may include the same person twice).
     people_reached: int = 0
     children_reached: int = 0
+    registered_people: int = 0
+    anonymous_visits: int = 0
+    returning_people: int = 0
+    regular_people: int = 0
+    first_time_people: int = 0
     events_held: int = 0
     sessions_held: int = 0
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
@@ -88,6 +117,10 @@ def _cell_count(cell: dict, measure: str) -> int:
         return cell["attendances"] or 0
     if measure == "children_reached" and cell["person_age_band"] not in CHILD_BAND_VALUES:
         return 0
+    if measure == "anonymous_visits":
+        return cell["anonymous_people"] or 0
+    if measure in REGISTERED_MEASURES:
+        return cell[measure] or 0
     return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
 
 
@@ -147,9 +180,7 @@ def figures_from_cells(cells: list[dict], held: dict | None) -> Figures:
     breakdowns = {measure: _breakdown(cells, measure) for measure in DEMOGRAPHIC_MEASURES}
     held = held or {}
     return Figures(
-        attendances=breakdowns["attendances"].total,
-        people_reached=breakdowns["people_reached"].total,
-        children_reached=breakdowns["children_reached"].total,
+        **{measure: breakdowns[measure].total for measure in DEMOGRAPHIC_MEASURES},
         events_held=held.get("events_held") or 0,
         sessions_held=held.get("sessions_held") or 0,
         breakdowns=breakdowns,

@@ -1,20 +1,28 @@
 """Figures for a programme or an event, overall and per grouping level.
 
 Query budget, whatever the number of rows: 2 for the totals, 2 per grouping level asked for,
-1 for the programme's targets."""
+and for a programme 1 for its targets and 1 for its de-duplication rate."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import DateField, F
+from django.db.models.functions import Cast, TruncMonth, TruncQuarter
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import EventKind
 
-from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, Figures, figures_from_cells
-from .scope import FigureFilters, counted_attendances, demographic_cells, held_counts
+from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, PERSON_MEASURES_NOTE, Figures, figures_from_cells
+from .scope import (
+    DEFAULT_REGULAR_PERCENT,
+    FigureFilters,
+    counted_attendances,
+    deduplication,
+    demographic_cells,
+    held_counts,
+)
 from .targets import TargetProgress, target_progress
 
 
@@ -130,41 +138,99 @@ def _key(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def figures_by_level(queryset, level_name: str) -> list[GroupFigures]:
+def _key_expression(expression):
+    """The group key as the cells query returns it: a truncated date stays a date."""
+    if isinstance(expression, TruncMonth | TruncQuarter):
+        return Cast(expression, DateField())
+    return expression
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The counted rows, the programme's whole history (for first-time people) and what regular
+    attendance means."""
+
+    queryset: object
+    history: object
+    regular_percent: object = DEFAULT_REGULAR_PERCENT
+
+    def cells(self, key=None) -> list[dict]:
+        return demographic_cells(
+            self.queryset, history=self.history, key=key, regular_percent=self.regular_percent
+        )
+
+
+def figures_by_level(scope: Scope, level_name: str) -> list[GroupFigures]:
     level = LEVELS[level_name]
     key_column = next(iter(level.columns))
     grouped_cells: dict = defaultdict(list)
-    for cell in demographic_cells(queryset, group_by=level.columns):
-        grouped_cells[cell[key_column]].append(cell)
-    held = {
-        row[key_column]: row
-        for row in held_counts(queryset, group_by={key_column: level.columns[key_column]})
-    }
-    rows = [cells[0] for cells in grouped_cells.values()]
+    for cell in scope.cells(_key_expression(level.columns[key_column])):
+        grouped_cells[_key(cell["g_key"])].append(cell)
+    # Labels (and events and sessions held) from the ORM, which converts dates and times.
+    rows = held_counts(scope.queryset, group_by=level.columns)
     rows.sort(key=level.sort or (lambda row: level.label(row)))
     return [
         GroupFigures(
             level=level_name,
             key=_key(row[key_column]),
             label=str(level.label(row)),
-            figures=figures_from_cells(grouped_cells[row[key_column]], held.get(row[key_column])),
+            figures=figures_from_cells(grouped_cells[_key(row[key_column])], row),
             parent_key=_key(row["g_event"]) if level_name == "session" else "",
         )
         for row in rows
     ]
 
 
-def _figures(queryset, levels) -> tuple[Figures, dict[str, list[GroupFigures]]]:
+def _figures(scope: Scope, levels) -> tuple[Figures, dict[str, list[GroupFigures]]]:
     unknown = [name for name in levels if name not in LEVELS]
     if unknown:
         raise ValueError(f"Unknown grouping level(s): {', '.join(unknown)}")
-    totals = figures_from_cells(demographic_cells(queryset), held_counts(queryset)[0])
-    groups = {name: figures_by_level(queryset, name) for name in dict.fromkeys(levels)}
+    totals = figures_from_cells(scope.cells(), held_counts(scope.queryset)[0])
+    groups = {name: figures_by_level(scope, name) for name in dict.fromkeys(levels)}
     return totals, groups
 
 
-def _notes() -> list[str]:
-    return [str(ANONYMOUS_NOTE), str(HELD_NOTE)]
+def _notes(regular_percent) -> list[str]:
+    return [
+        str(ANONYMOUS_NOTE),
+        str(PERSON_MEASURES_NOTE) % {"percent": f"{regular_percent.normalize():f}"},
+        str(HELD_NOTE),
+    ]
+
+
+def _regular_percent(programme) -> object:
+    return getattr(programme, "regular_attendance_percent", None) or DEFAULT_REGULAR_PERCENT
+
+
+@dataclass
+class Deduplication:
+    """'1,204 registrations → 918 people': how many people the registrations really are."""
+
+    registrations: int
+    registered_attendees: int
+    distinct_participants: int
+    text: str
+
+
+def _deduplication(programme) -> Deduplication:
+    counts = deduplication(programme=programme)
+    registrations = counts["registrations"]
+    people = counts["distinct_participants"]
+    text = ngettext(
+        "%(registrations)s registration → %(people)s",
+        "%(registrations)s registrations → %(people)s",
+        registrations,
+    ) % {
+        "registrations": formats.number_format(registrations, force_grouping=True),
+        "people": ngettext("%(count)s person", "%(count)s people", people)
+        % {"count": formats.number_format(people, force_grouping=True)},
+    }
+    return Deduplication(
+        registrations=registrations,
+        registered_attendees=counts["registered_attendees"],
+        distinct_participants=people,
+        text=text,
+    )
 
 
 @dataclass
@@ -173,6 +239,8 @@ class ProgrammeFigures:
     filters: dict
     totals: Figures
     targets: list[TargetProgress]
+    deduplication: Deduplication
+    regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -182,6 +250,7 @@ class EventFigures:
     event_id: int
     filters: dict
     totals: Figures
+    regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -192,27 +261,49 @@ def figures_for_programme(
     """Totals, groupings and target progress of a programme. Targets are always measured on the
     unfiltered programme (a donor target covers the whole programme); the rest follows filters."""
     filters = filters or FigureFilters()
-    queryset = counted_attendances(programme=programme, filters=filters)
-    totals, groups = _figures(queryset, levels)
+    history = counted_attendances(programme=programme)
+    regular_percent = _regular_percent(programme)
+    # Unfiltered, the scope is the programme's whole history: the query reads it once.
+    scope = Scope(
+        counted_attendances(programme=programme, filters=filters),
+        None if filters == FigureFilters() else history,
+        regular_percent,
+    )
+    totals, groups = _figures(scope, levels)
     if filters == FigureFilters():
         overall = totals
     else:
-        overall, _unused = _figures(counted_attendances(programme=programme), ())
+        overall, _unused = _figures(Scope(history, None, regular_percent), ())
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),
         totals=totals,
         targets=target_progress(programme=programme, figures=overall),
+        deduplication=_deduplication(programme),
+        regular_percent=float(regular_percent),
         groups=groups,
-        notes=_notes(),
+        notes=_notes(regular_percent),
     )
 
 
 def figures_for_event(
     *, event, filters: FigureFilters | None = None, levels=("session",)
 ) -> EventFigures:
+    """An event's figures; first-time people are those whose first attendance in the whole
+    programme is at this event."""
     filters = filters or FigureFilters()
-    totals, groups = _figures(counted_attendances(event=event, filters=filters), levels)
+    regular_percent = _regular_percent(event.programme)
+    scope = Scope(
+        counted_attendances(event=event, filters=filters),
+        counted_attendances(programme=event.programme_id),
+        regular_percent,
+    )
+    totals, groups = _figures(scope, levels)
     return EventFigures(
-        event_id=event.pk, filters=filters.as_dict(), totals=totals, groups=groups, notes=_notes()
+        event_id=event.pk,
+        filters=filters.as_dict(),
+        totals=totals,
+        regular_percent=float(regular_percent),
+        groups=groups,
+        notes=_notes(regular_percent),
     )

@@ -1,27 +1,44 @@
-"""Which attendance rows count, and the one grouped query every figure is derived from."""
+"""Which attendance rows count, who each row is (the canonical participant), and the one grouped
+query every figure is derived from."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
-from events.models import Event
+from events.models import Attendee, Event
 
-# A registered person's demographics come from their attendee record, so the same person is the
-# same person in every row (even if a door volunteer typed something else); anonymous rows
+PARTICIPANT = "ticket__attendee__participant_link__participant"
+# Merges never move links: a merged participant points at the one it was merged into (pointers
+# are flattened, so one step is enough), and a person is counted as that canonical participant.
+CANONICAL_PARTICIPANT = Coalesce(f"{PARTICIPANT}__merged_into_id", f"{PARTICIPANT}_id")
+# Who a registered row is: the canonical participant. Every attendee is linked on registration;
+# one that is not (yet) counts as itself, under a negative key that cannot meet a participant id.
+# NULL for anonymous rows (walk-ins, class headcounts).
+PERSON_KEY = Coalesce(CANONICAL_PARTICIPANT, F("ticket__attendee_id") * -1)
+
+# A registered person's demographics come from the canonical participant, so one person sits in
+# exactly one cell whatever a door volunteer or a later registration typed; anonymous rows
 # (walk-ins, class headcounts) carry their own.
 PERSON_DEMOGRAPHICS = {
-    "person_gender": Coalesce("ticket__attendee__gender", "gender"),
-    "person_age_band": Coalesce("ticket__attendee__age_band", "age_band"),
-    "person_profile": Coalesce("ticket__attendee__profile", "profile"),
+    f"person_{name}": Coalesce(
+        f"{PARTICIPANT}__merged_into__{name}",
+        f"{PARTICIPANT}__{name}",
+        f"ticket__attendee__{name}",
+        name,
+    )
+    for name in ("gender", "age_band", "profile")
 }
 DEMOGRAPHIC_KEYS = {
     "gender": "person_gender",
     "age_band": "person_age_band",
     "profile": "person_profile",
 }
+DEFAULT_REGULAR_PERCENT = Decimal(75)
 
 
 @dataclass(frozen=True)
@@ -78,23 +95,105 @@ def counted_attendances(
     return queryset
 
 
-def demographic_cells(queryset: QuerySet, *, group_by: dict | None = None) -> list[dict]:
-    """One row per (group, gender, age band, profile) with attendances and people.
+PERSON_MEASURES = ("returning_people", "regular_people", "first_time_people")
 
-    People are additive across demographic cells (each person sits in exactly one cell), but not
-    across groups: the same person in two sessions is one person in each, and once overall, which
-    is why every grouping is its own query instead of a sum of finer ones."""
-    group_by = group_by or {}
-    return list(
-        queryset.annotate(**group_by, **PERSON_DEMOGRAPHICS)
-        .values(*group_by, *PERSON_DEMOGRAPHICS)
-        .annotate(
-            attendances=Sum("headcount"),
-            registered_people=Count("ticket", distinct=True),
-            anonymous_people=Sum("headcount", filter=Q(ticket__isnull=True)),
+CELLS_SQL = """
+WITH scoped AS ({scoped}),{history}
+first_seen AS (
+    SELECT person, MIN(r_date) AS first_date FROM {history_name}
+    WHERE person IS NOT NULL GROUP BY person
+),
+event_sessions AS (
+    SELECT r_event, COUNT(DISTINCT r_session) AS held FROM scoped GROUP BY r_event
+),
+person_event AS (
+    SELECT person, r_event, COUNT(DISTINCT r_session) AS attended FROM scoped
+    WHERE person IS NOT NULL GROUP BY person, r_event
+),
+person_events AS (
+    SELECT person, COUNT(*) AS events FROM person_event GROUP BY person
+),
+per_person AS (
+    SELECT {key}person_gender, person_age_band, person_profile, scoped.person AS person,
+        SUM(r_headcount) AS attendances,
+        MAX(CASE WHEN person_events.events >= 2 THEN 1 ELSE 0 END) AS is_returning,
+        MAX(CASE WHEN event_sessions.held >= 2
+                  AND 100 * person_event.attended >= %s * event_sessions.held
+            THEN 1 ELSE 0 END) AS is_regular,
+        MAX(CASE WHEN scoped.r_date = first_seen.first_date THEN 1 ELSE 0 END) AS is_first_time
+    FROM scoped
+    JOIN event_sessions ON event_sessions.r_event = scoped.r_event
+    LEFT JOIN person_event
+        ON person_event.person = scoped.person AND person_event.r_event = scoped.r_event
+    LEFT JOIN person_events ON person_events.person = scoped.person
+    LEFT JOIN first_seen ON first_seen.person = scoped.person
+    GROUP BY {key}person_gender, person_age_band, person_profile, scoped.person
+)
+SELECT {key}person_gender, person_age_band, person_profile,
+    CAST(SUM(attendances) AS BIGINT) AS attendances,
+    COUNT(person) AS registered_people,
+    CAST(SUM(CASE WHEN person IS NULL THEN attendances END) AS BIGINT) AS anonymous_people,
+    CAST(SUM(is_returning) AS BIGINT) AS returning_people,
+    CAST(SUM(is_regular) AS BIGINT) AS regular_people,
+    CAST(SUM(is_first_time) AS BIGINT) AS first_time_people
+FROM per_person
+GROUP BY {key}person_gender, person_age_band, person_profile
+"""
+
+
+def _rows(queryset: QuerySet, **extra) -> QuerySet:
+    return (
+        queryset.annotate(
+            person=PERSON_KEY,
+            r_event=F("event_id"),
+            r_session=F("session_id"),
+            r_date=F("session__date"),
+            r_headcount=F("headcount"),
+            **extra,
         )
+        .values("person", "r_event", "r_session", "r_date", "r_headcount", *extra)
         .order_by()
     )
+
+
+def demographic_cells(
+    queryset: QuerySet,
+    *,
+    history: QuerySet | None,
+    key=None,
+    regular_percent: Decimal = DEFAULT_REGULAR_PERCENT,
+) -> list[dict]:
+    """One row per (group key, gender, age band, profile) with every measure counted in it, in
+    one query whatever the number of rows.
+
+    Registered people are distinct canonical participants: additive across demographic cells
+    (each person sits in exactly one cell), but not across groups: the same person at three
+    events is one person in each and once overall, which is why every grouping is its own query
+    instead of a sum of finer ones. Per person, grouped in the database:
+    - returning: came to two or more distinct events in scope;
+    - regular: came to at least `regular_percent`% of the sessions held (in scope) of the row's
+      event, an event holding at least two sessions;
+    - first time: the row's session date is the person's first counted attendance in `history`
+      (the whole programme; None when that is the scope itself), so first-time people of
+      successive periods add up.
+    Rows are first grouped per person within a cell, then cells are summed: no COUNT(DISTINCT)
+    over every attendance row."""
+    scoped = _rows(queryset, **PERSON_DEMOGRAPHICS, **({"g_key": key} if key is not None else {}))
+    scoped_sql, scoped_params = scoped.query.sql_with_params()
+    history_sql, history_params = "", ()
+    if history is not None:
+        history_sql, history_params = _rows(history).query.sql_with_params()
+        history_sql = f"\nhistory AS ({history_sql}),"
+    sql = CELLS_SQL.format(
+        scoped=scoped_sql,
+        history=history_sql,
+        history_name="history" if history is not None else "scoped",
+        key="g_key, " if key is not None else "",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*scoped_params, *history_params, regular_percent))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def held_counts(queryset: QuerySet, *, group_by: dict | None = None) -> list[dict]:
@@ -106,3 +205,19 @@ def held_counts(queryset: QuerySet, *, group_by: dict | None = None) -> list[dic
     if not group_by:
         return [queryset.aggregate(**counts)]
     return list(queryset.annotate(**group_by).values(*group_by).annotate(**counts).order_by())
+
+
+def deduplication(*, programme) -> dict:
+    """Registrations, the people they name (attendees) and the distinct participants those are:
+    '1,204 registrations → 918 people'. One query."""
+    person = Coalesce(
+        Coalesce(
+            "participant_link__participant__merged_into_id", "participant_link__participant_id"
+        ),
+        F("pk") * -1,
+    )
+    return Attendee.objects.filter(registration__event__programme=programme).aggregate(
+        registrations=Count("registration", distinct=True),
+        registered_attendees=Count("pk"),
+        distinct_participants=Count(person, distinct=True),
+    )

@@ -54,7 +54,7 @@ def share_gap(*, count: int, base: int, min_percent: Decimal) -> int | None:
 
 
 def _gap_text(*, gap: int, measure: str, share_field: str, share_value: str, label: str) -> str:
-    people = measure in ("people_reached", "children_reached")
+    people = measure != "attendances"
     children = measure == "children_reached"
     if people and share_field == "gender" and share_value == "female":
         if children:
