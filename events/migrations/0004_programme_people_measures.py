@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('events', '0002_venue_organization'),
+        ('events', '0003_registration_source_door'),
     ]
 
     operations = [
