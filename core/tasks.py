@@ -15,6 +15,7 @@ task runs again, never that it is dropped):
 - the notification scheduling tasks: one outbox row per idempotency key (get_or_create);
 - retention_purge_task: pseudonymised registrations are not selected again;
 - offline_code_hashes_warm_task: only hashes still missing for the current salt are computed;
+- duplicates_find_task: one possible-duplicate row per pair (ignore on conflict);
 - forum_summary_build_task, forum_summary_deliver_task: one summary per version, one e-mail per
   (version, contact).
 """

@@ -15,7 +15,7 @@ import contextvars
 import hashlib
 import hmac
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from events.models import Attendee, Registration
 
@@ -94,29 +94,70 @@ def _preferred_channel(registration: Registration) -> str:
     return Channel.EMAIL if registration.email else Channel.NONE
 
 
-def _participant_for(*, organization_id: int, attendee: Attendee, registration, hashes):
-    """(participant, created) for one registered person."""
-    defaults = {
-        "gender": attendee.gender,
-        "age_band": attendee.age_band,
-        "profile": attendee.profile,
-        "preferred_language": registration.language,
-        "preferred_channel": _preferred_channel(registration),
-        "phone_hash": hashes["phone_hash"],
-        "name_hash": hashes["name_hash"],
-    }
-    if hashes["match_hash"] is None:
-        return Participant.objects.create(organization_id=organization_id, **defaults), True
-    lookup = {"organization_id": organization_id, "match_hash": hashes["match_hash"]}
-    found = Participant.objects.filter(**lookup).first()
-    if found is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            return Participant.objects.create(**lookup, **defaults), True
-    except IntegrityError:
-        # Someone registered the same person at the same moment and committed first.
-        return Participant.objects.get(**lookup), False
+def _new_participant(*, organization_id: int, attendee: Attendee, registration, hashes):
+    return Participant(
+        organization_id=organization_id,
+        gender=attendee.gender,
+        age_band=attendee.age_band,
+        profile=attendee.profile,
+        preferred_language=registration.language,
+        preferred_channel=_preferred_channel(registration),
+        **hashes,
+    )
+
+
+def _participants_for(*, organization_id: int, registration, people) -> tuple[list[int], set[int]]:
+    """The participant id of each (attendee, hashes) in `people`, and the ids created now.
+
+    A constant number of statements whatever the household's size: one lookup of the exact
+    matches, one insert of the people without a match key, one insert of the new keyed people
+    (ON CONFLICT DO NOTHING: a simultaneous registration of the same person may have won), and one
+    lookup of those. The unique constraint on the match hash is what makes it one participant."""
+    wanted = {hashes["match_hash"] for _attendee, hashes in people if hashes["match_hash"]}
+    by_hash = dict(
+        Participant.objects.filter(
+            organization_id=organization_id, match_hash__in=wanted
+        ).values_list("match_hash", "pk")
+        if wanted
+        else ()
+    )
+    plain, keyed = [], {}
+    for attendee, hashes in people:
+        match_hash = hashes["match_hash"]
+        if match_hash is None:
+            plain.append(
+                _new_participant(
+                    organization_id=organization_id,
+                    attendee=attendee,
+                    registration=registration,
+                    hashes=hashes,
+                )
+            )
+        elif match_hash not in by_hash and match_hash not in keyed:
+            keyed[match_hash] = _new_participant(
+                organization_id=organization_id,
+                attendee=attendee,
+                registration=registration,
+                hashes=hashes,
+            )
+    if plain:
+        Participant.objects.bulk_create(plain)
+    created = {participant.pk for participant in plain}
+    if keyed:
+        Participant.objects.bulk_create(keyed.values(), ignore_conflicts=True)
+        found = dict(
+            Participant.objects.filter(
+                organization_id=organization_id, match_hash__in=list(keyed)
+            ).values_list("match_hash", "pk")
+        )
+        by_hash.update(found)
+        created.update(found.values())
+    plain_ids = iter(participant.pk for participant in plain)
+    ids = [
+        by_hash[hashes["match_hash"]] if hashes["match_hash"] else next(plain_ids)
+        for _attendee, hashes in people
+    ]
+    return ids, created
 
 
 def attendees_link(
@@ -124,10 +165,10 @@ def attendees_link(
 ) -> list[ParticipantLink]:
     """Link each of `attendees` (people of `registration`) to their participant.
 
-    On every registration, so counted in statements: the key (one), per person one lookup (and
-    the insert of someone new), the links in one statement, then the possible duplicates of the
-    new people, looked for once every link of this registration exists (a household's members
-    see each other)."""
+    On every registration, inside its transaction, so a constant handful of statements: the key,
+    the participants (see _participants_for) and the links. Possible duplicates of the people
+    seen for the first time are looked for after commit, in the background: they only feed the
+    organizers' review queue, and a registration must not wait for them."""
     organization_id = registration.event.organizer_id
     known = _KNOWN_PARTICIPANT.get()
     if known is not None:
@@ -140,30 +181,48 @@ def attendees_link(
             for attendee in attendees
         ]
     secret = match_secret(organization_id)
-    links, created = [], []
-    for attendee in attendees:
-        hashes = person_hashes(
-            secret,
-            phone=registration.phone,
-            first_name=attendee.first_name,
-            age_band=attendee.age_band,
+    people = [
+        (
+            attendee,
+            person_hashes(
+                secret,
+                phone=registration.phone,
+                first_name=attendee.first_name,
+                age_band=attendee.age_band,
+            ),
         )
-        participant, is_new = _participant_for(
-            organization_id=organization_id,
-            attendee=attendee,
-            registration=registration,
-            hashes=hashes,
-        )
-        links.append(ParticipantLink(attendee=attendee, participant=participant))
-        if is_new:
-            created.append((participant, attendee.first_name))
+        for attendee in attendees
+    ]
+    ids, created = _participants_for(
+        organization_id=organization_id, registration=registration, people=people
+    )
     # A member typed into the admin may be linked again when their ticket is issued.
     links = ParticipantLink.objects.bulk_create(
-        links, update_conflicts=True, unique_fields=["attendee"], update_fields=["participant"]
+        [
+            ParticipantLink(attendee=attendee, participant_id=participant_id)
+            for (attendee, _hashes), participant_id in zip(people, ids, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["attendee"],
+        update_fields=["participant"],
     )
-    for participant, first_name in created:
-        duplicates_find(participant=participant, first_name=first_name)
+    if created:
+        from ..tasks import duplicates_find_task
+
+        new_ids = sorted(created)
+        transaction.on_commit(lambda: duplicates_find_task.delay(new_ids))
     return links
+
+
+def duplicates_find_for(*, participant_ids: list[int]) -> int:
+    """Look for the possible duplicates of these participants (seen for the first time), each
+    under the first names its registrations give. Returns how many pairs were recorded."""
+    names = _names_of(participant_ids)
+    found = 0
+    for participant in Participant.objects.filter(pk__in=participant_ids, merged_into__isnull=True):
+        for name in sorted(names.get(participant.pk, {""})):
+            found += len(duplicates_find(participant=participant, first_name=name))
+    return found
 
 
 def _names_of(participant_ids) -> dict[int, set[str]]:
@@ -196,8 +255,8 @@ def duplicates_find(*, participant: Participant, first_name: str) -> list[Duplic
         organization_id=participant.organization_id, merged_into__isnull=True
     ).exclude(pk=participant.pk)
     found: dict[int, tuple[str, int]] = {}
-    # Both looks (same phone; same name with another phone) in one statement: this runs for
-    # every new person registered.
+    # Two looks: same phone (a close name, or the same name at another age), and same name with
+    # another phone.
     looks = []
     if participant.phone_hash and name:
         looks.append(
@@ -215,7 +274,8 @@ def duplicates_find(*, participant: Participant, first_name: str) -> list[Duplic
         else:
             same_name = same_name.filter(age_band=participant.age_band)
         looks.append(same_name.values_list("pk", "age_band", "phone_hash")[:MAX_CANDIDATES])
-    rows = list(looks[0].union(*looks[1:], all=True)) if looks else []
+    # Two plain queries: SQLite (make run) refuses LIMIT inside a UNION.
+    rows = [row for look in looks for row in look]
     same_phone = [
         row for row in rows if participant.phone_hash and row[2] == participant.phone_hash
     ]

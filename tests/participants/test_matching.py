@@ -3,6 +3,7 @@ people who share a phone stay apart; anything uncertain becomes a possible dupli
 silent merge."""
 
 import pytest
+from django.test import TestCase
 
 from events.models import Registration
 from events.services.registrations import PersonData, registration_create
@@ -22,15 +23,17 @@ def events():
 
 
 def register(event, name, phone="", *, age_band="25-59", gender="female", members=()):
-    return registration_create(
-        event=event,
-        contact=PersonData(first_name=name, gender=gender, age_band=age_band),
-        members=[PersonData(first_name=n, gender=g, age_band=a) for n, g, a in members],
-        phone=phone,
-        consent_register=True,
-        consent_contact=True,
-        source=Registration.Source.API,
-    )
+    # Possible duplicates are looked for after commit, in a task (eager in tests).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return registration_create(
+            event=event,
+            contact=PersonData(first_name=name, gender=gender, age_band=age_band),
+            members=[PersonData(first_name=n, gender=g, age_band=a) for n, g, a in members],
+            phone=phone,
+            consent_register=True,
+            consent_contact=True,
+            source=Registration.Source.API,
+        )
 
 
 def participant_of(registration, name=None):

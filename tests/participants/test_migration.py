@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("participants", None)]
+BEFORE = [("participants", None), ("events", "0002_venue_organization")]
 
 
 def _latest(executor):
