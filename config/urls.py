@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("events.urls")),
     path("", include("attendance.urls")),
+    path("", include("participants.urls")),
     path("", include("reporting.urls")),
     path("", include("forums.urls")),
     path("", include("notifications.urls")),
