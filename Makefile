@@ -47,7 +47,7 @@ bench: install
 	$(BIN)/python -m bench.run
 
 messages: install
-	for app in core events attendance reporting notifications forums; do \
+	for app in core events participants attendance reporting notifications forums; do \
 		(cd $$app && ../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete); done
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 

@@ -14,6 +14,7 @@ from core.schemas import UniqueNameJsonSchema
 from events.api import router as events_router
 from forums.api import router as forums_router
 from notifications.api import router as notifications_router
+from participants.api import router as participants_router
 from participants.api_cards import router as participant_cards_router
 from participants.api_privacy import router as participants_privacy_router
 from reporting.api import router as reporting_router
@@ -154,6 +155,7 @@ def unauthenticated(request, exc):
 
 
 api.add_router("/", events_router)
+api.add_router("/", participants_router)
 api.add_router("/", attendance_router)
 api.add_router("/", participant_cards_router)
 api.add_router("/", reporting_router)

@@ -377,12 +377,19 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     action = "test.action"
 
 
-# Participants -----------------------------------------------------------------------------------
+# Participants ------------------------------------------------------------------------------------
+
+from participants.models import (  # noqa: E402
+    DuplicateCandidate,
+    Participant,
+    ParticipantLink,
+    ParticipantMerge,
+)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "participants.Participant"
+        model = Participant
 
     organization = factory.SubFactory(OrganizationFactory)
     gender = Gender.FEMALE
@@ -396,3 +403,47 @@ class ParticipantCardFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     short_code = factory.LazyFunction(new_short_code)
+
+
+class ParticipantLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantLink
+
+    attendee = factory.SubFactory(AttendeeFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory,
+        organization=factory.SelfAttribute("..attendee.registration.event.organizer"),
+    )
+
+
+class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
+    """A possible duplicate between two new participants of one organisation (first < second)."""
+
+    class Meta:
+        model = DuplicateCandidate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first = factory.SubFactory(
+        ParticipantFactory, organization=factory.SelfAttribute("..organization")
+    )
+    second = factory.SubFactory(
+        ParticipantFactory, organization=factory.SelfAttribute("..organization")
+    )
+    reason = DuplicateCandidate.Reason.SAME_PHONE_CLOSE_NAME
+    score = 90
+
+
+class ParticipantMergeFactory(factory.django.DjangoModelFactory):
+    """A merge record only (the pointers are the service's business: use participants_merge
+    to merge for real)."""
+
+    class Meta:
+        model = ParticipantMerge
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kept = factory.SubFactory(
+        ParticipantFactory, organization=factory.SelfAttribute("..organization")
+    )
+    merged = factory.SubFactory(
+        ParticipantFactory, organization=factory.SelfAttribute("..organization")
+    )

@@ -28,6 +28,7 @@ from tests.factories import (
     ContactFactory,
     DoorSettingsFactory,
     DoorTokenFactory,
+    DuplicateCandidateFactory,
     EventFactory,
     EventNotificationSettingsFactory,
     FeedbackAnswerFactory,
@@ -38,6 +39,8 @@ from tests.factories import (
     MessageFactory,
     MessageTemplateFactory,
     OrganizationFactory,
+    ParticipantLinkFactory,
+    ParticipantMergeFactory,
     ProgrammeFactory,
     RapporteurAssignmentFactory,
     RecommendationFactory,
@@ -92,6 +95,9 @@ def organisation_rows(org):
     session = SessionFactory(event=event, venue=VenueFactory(organization=org))
     ticket = TicketFactory(attendee__registration__event=event)
     AttendanceFactory(session=session, ticket=ticket, source="scan")
+    ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org)
+    DuplicateCandidateFactory(organization=org)
+    ParticipantMergeFactory(organization=org)
     token = DoorTokenFactory(events=[event])
     DoorSettingsFactory(event=event)
     ScanAttemptFactory(token=token, session=session)

@@ -26,10 +26,12 @@ from tests.factories import (
     TODAY,
     AttendanceFactory,
     ContactFactory,
+    DuplicateCandidateFactory,
     ForumEventFactory,
     MembershipFactory,
     OrganizationFactory,
     ParticipantFactory,
+    ParticipantLinkFactory,
     ProgrammeFactory,
     RapporteurAssignmentFactory,
     RecommendationFactory,
@@ -85,10 +87,14 @@ class World:
     other_user: object
     participant: object = None
     card: object = None
+    candidate: object = None
+    distinct_candidate: object = None
+    participant_merge: object = None
 
 
 def build_world() -> World:
     from events.services.events import event_close
+    from participants.services.merging import participants_merge
 
     org_a, org_b = OrganizationFactory(name="NGO A"), OrganizationFactory(name="NGO B")
     partner_org = OrganizationFactory(name="Commune partner")
@@ -123,6 +129,9 @@ def build_world() -> World:
     issued = door_token_create(label="Gate A", events=[event], created_by=None)
     participant = ParticipantFactory(organization=org_a)
     card = card_issue(participant=participant, actor=None)
+
+    ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org_a)
+    merged_pair = DuplicateCandidateFactory(organization=org_a, score=70)
     return World(
         participant=participant,
         card=card,
@@ -144,6 +153,11 @@ def build_world() -> World:
         door_token=issued.raw_token,
         partner_token=partner_link_token(contact=contact),
         other_user=UserFactory(is_staff=False),
+        candidate=DuplicateCandidateFactory(organization=org_a),
+        distinct_candidate=DuplicateCandidateFactory(organization=org_a),
+        participant_merge=participants_merge(
+            kept=merged_pair.first, merged=merged_pair.second, actor=None
+        ),
     )
 
 
@@ -328,6 +342,38 @@ PAGES = {
     "reporting:event_attendance_list_export": (
         "get",
         lambda w, r: f"/organizer/events/{w.event.pk}/attendance.csv",
+        None,
+        ADMIN_A,
+    ),
+    # Scoped lists: NGO B's organizer sees an empty queue and history.
+    "participants:duplicates": (
+        "get",
+        lambda w, r: "/organizer/participants/duplicates/",
+        None,
+        STAFF,
+    ),
+    "participants:merges": ("get", lambda w, r: "/organizer/participants/merges/", None, STAFF),
+    "participants:candidate_merge": (
+        "post",
+        lambda w, r: f"/organizer/participants/duplicates/{w.candidate.pk}/merge/",
+        lambda w: {"keep": w.candidate.first_id},
+        ADMIN_A,
+    ),
+    "participants:candidate_distinct": (
+        "post",
+        lambda w, r: f"/organizer/participants/duplicates/{w.distinct_candidate.pk}/distinct/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "participants:merge_undo": (
+        "post",
+        lambda w, r: f"/organizer/participants/merges/{w.participant_merge.pk}/undo/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "participants:participant": (
+        "get",
+        lambda w, r: f"/organizer/participants/{w.candidate.first_id}/",
         None,
         ADMIN_A,
     ),
@@ -587,6 +633,27 @@ API = {
         lambda w: "/notifications/sms/inbound",
         lambda w: {"sender": "+212600000000", "text": "STOP"},
         NOBODY,
+    ),
+    "GET /participants/duplicates": (lambda w: "/participants/duplicates", None, STAFF),
+    "POST /participants/duplicates/{candidate_id}/merge": (
+        lambda w: f"/participants/duplicates/{w.candidate.pk}/merge",
+        lambda w: {"keep_id": w.candidate.second_id},
+        ADMIN_A,
+    ),
+    "POST /participants/duplicates/{candidate_id}/distinct": (
+        lambda w: f"/participants/duplicates/{w.distinct_candidate.pk}/distinct",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "POST /participant-merges/{merge_id}/undo": (
+        lambda w: f"/participant-merges/{w.participant_merge.pk}/undo",
+        None,
+        ADMIN_A,
+    ),
+    "GET /participants/{participant_id}": (
+        lambda w: f"/participants/{w.candidate.first_id}",
+        None,
+        ADMIN_A,
     ),
     "GET /programmes/{programme_id}/figures": (
         lambda w: f"/programmes/{w.programme.pk}/figures",
