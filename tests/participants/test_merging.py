@@ -195,7 +195,7 @@ def test_different_people_stay_decided_when_detected_again(organizer):
     Participant.objects.filter(pk__in=[candidate.first_id, second.pk]).update(name_hash="n" * 64)
     second.refresh_from_db()
     found = duplicates_find(participant=second, first_name="")
-    assert [c.pk for c in found] == [candidate.pk]
+    assert [(c.first_id, c.second_id) for c in found] == [(candidate.first_id, candidate.second_id)]
     assert list(DuplicateCandidate.objects.values_list("status", flat=True)) == ["distinct"]
 
 
