@@ -44,6 +44,7 @@ class Programme(models.Model):
     # to at least this share of the sessions of an event (a class, a school campaign) holding two
     # or more sessions.
     regular_attendance_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("regular attendance: at least (% of an event's sessions)"),
         max_digits=5,
         decimal_places=2,
