@@ -31,7 +31,7 @@ from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
 from .services.door import token_may_use
 from .services.scans import checkin_scan
-from .services.sync import OfflineScan, OfflineWalkIn, checkin_sync
+from .services.sync import OfflineKnownWalkIn, OfflineScan, OfflineWalkIn, checkin_sync
 
 router = Router(tags=["check-in"], auth=door_token_auth)
 SCAN_RESULT_FIELDS = tuple(ScanResult.model_fields)
@@ -206,6 +206,10 @@ def sync(request, payload: SyncIn):
                     ticket_hash=item.ticket_hash,
                     text=item.text,
                 )
+            )
+        elif item.type == "known_walk_in":
+            items.append(
+                OfflineKnownWalkIn(**common, card_id=item.card_id, card_hash=item.card_hash)
             )
         else:
             groups = [CountedGroup(g.gender, g.age_band, g.profile, g.count) for g in item.groups]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.demographics import AgeBand, Gender, Profile
 from events.models import Event, Session, Ticket
+from participants.models import ParticipantCard
 
 
 class Attendance(models.Model):
@@ -219,6 +220,7 @@ class SyncConflict(models.Model):
         DOUBLE_ADMISSION = "double_admission", _("Admitted on another device too")
         CANCELLED = "cancelled", _("Ticket cancelled after the last download")
         REISSUED = "reissued", _("Ticket re-issued after the last download")
+        CARD_REVOKED = "card_revoked", _("Participant card revoked after the last download")
 
     token = models.ForeignKey(DoorToken, on_delete=models.PROTECT, related_name="sync_conflicts")
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="sync_conflicts")
@@ -283,3 +285,23 @@ class OfflineCodeHash(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id} · {self.ticket_id}"
+
+
+class OfflineCardCodeHash(models.Model):
+    """A participant card's short code hashed with one pack generation's salt, as
+    OfflineCodeHash does for tickets. A card's code never changes (a reissue is a new card), so
+    the card alone says which code was hashed."""
+
+    key = models.ForeignKey(
+        OfflinePackKey, on_delete=models.CASCADE, related_name="card_code_hashes"
+    )
+    card = models.ForeignKey(ParticipantCard, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "card"], name="one_code_hash_per_key_card")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} · card {self.card_id}"

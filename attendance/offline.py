@@ -14,6 +14,14 @@ all salted with the event's current pack generation (`hashing` in the pack says 
   and raises OfflinePackNotReady, which the API answers with 503 and Retry-After.
 Ticket ids (database integers, no personal meaning) let the sync say which ticket was admitted.
 
+Participant cards: the active cards of the organisation's participants with a registration in
+the event's programme, named like tickets (salted SHA-256 of the secret, the stored slow hash of
+the short code; the same request budget covers both), each with the participant's demographics
+(no name at all) and the ids of their valid tickets of this event. A card with a ticket is
+decided on that ticket; one without is a known walk-in when `door.known_walk_ins` is on (the
+sync registers them, services/sync.py). Issuing, revoking or reissuing a card changes the pack,
+hence its version.
+
 Compact JSON: tickets are rows of values in the order given by `fields`."""
 
 import hashlib
@@ -21,6 +29,7 @@ import json
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event, Session, Ticket
@@ -28,9 +37,13 @@ from events.models import Event, Session, Ticket
 from .models import Attendance, DoorToken
 from .selectors import token_sessions
 from .services.door import checkin_window
+from .services.door_cards import known_walk_ins_accepted
 from .services.offline_keys import (
+    HashBudget,
+    offline_card_code_hashes_fill,
     offline_code_hashes_fill,
     offline_code_hashes_warm_queue,
+    offline_pack_cards,
     offline_pack_key,
     secret_hash,
 )
@@ -56,6 +69,8 @@ PACK_FIELDS = [
     "sessions",
 ]
 
+CARD_FIELDS = ["id", "secret_hash", "code_hash", "gender", "age_band", "profile", "tickets"]
+
 
 def offline_pack(*, token: DoorToken, event: Event) -> dict:
     """The pack for one event the token is assigned to (the caller checks the assignment)."""
@@ -69,10 +84,23 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
     )
     tickets = list(tickets)
     key = offline_pack_key(event=event)
-    code_hashes = offline_code_hashes_fill(
-        key=key, tickets=tickets, limit=settings.OFFLINE_PACK_HASHES_PER_REQUEST
+    budget = HashBudget(settings.OFFLINE_PACK_HASHES_PER_REQUEST)
+    code_hashes = offline_code_hashes_fill(key=key, tickets=tickets, budget=budget)
+    cards = list(
+        offline_pack_cards(event=event)
+        .select_related("participant")
+        .only(
+            "id",
+            "secret",
+            "short_code",
+            "participant__gender",
+            "participant__age_band",
+            "participant__profile",
+        )
+        .order_by("id")
     )
-    if len(code_hashes) < len(tickets):
+    card_code_hashes = offline_card_code_hashes_fill(key=key, cards=cards, budget=budget)
+    if len(code_hashes) < len(tickets) or len(card_code_hashes) < len(cards):
         # This request did its share; the task does the rest (a no-op if one is already queued).
         offline_code_hashes_warm_queue(event_id=event.pk, countdown=0)
         raise OfflinePackNotReady
@@ -90,6 +118,31 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
             [session.pk for session in ticket.sessions.all()],
         ]
         for ticket in tickets
+    ]
+    held: dict[int, list[int]] = {}
+    for holder, ticket_id in (
+        Ticket.objects.filter(event=event, status=Ticket.Status.VALID)
+        .annotate(
+            holder=Coalesce(
+                "attendee__participant_link__participant__merged_into_id",
+                "attendee__participant_link__participant_id",
+            )
+        )
+        .filter(holder__in=[card.participant_id for card in cards])
+        .values_list("holder", "id")
+    ):
+        held.setdefault(holder, []).append(ticket_id)
+    card_rows = [
+        [
+            card.pk,
+            secret_hash(secret=card.secret, salt=key.salt),
+            card_code_hashes[card.pk],
+            card.participant.gender,
+            card.participant.age_band,
+            card.participant.profile,
+            sorted(held.get(card.participant_id, [])),
+        ]
+        for card in cards
     ]
     admitted = {str(session.pk): [] for session in sessions}
     for session_id, ticket_id in Attendance.objects.filter(
@@ -114,6 +167,9 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
         "sessions": session_rows,
         "tickets": rows,
         "admitted": admitted,
+        "card_fields": CARD_FIELDS,
+        "cards": card_rows,
+        "door": {"known_walk_ins": known_walk_ins_accepted(event.pk)},
     }
     # The version changes whenever anything in the pack does, so a scanner can tell a fresh pack.
     digest = hashlib.sha256(

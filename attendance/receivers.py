@@ -1,8 +1,10 @@
 """Reactions to events' domain signals."""
 
+from django.db.models import Q
 from django.dispatch import receiver
+from django.utils import timezone
 
-from events.models import Registration, Ticket
+from events.models import Event, Registration, Ticket
 from events.signals import (
     attendees_pseudonymised,
     registration_confirmed,
@@ -10,6 +12,7 @@ from events.signals import (
     ticket_promoted,
     ticket_reissued,
 )
+from participants.signals import card_issued
 
 from .models import ScanAttempt
 from .services.offline_keys import offline_code_hashes_warm_queue
@@ -98,3 +101,23 @@ def warm_codes_of_registration(sender, registration_id, **kwargs):
 def warm_code_of_ticket(sender, ticket_id, **kwargs):
     for pk in Ticket.objects.filter(pk=ticket_id).values_list("event_id", flat=True):
         offline_code_hashes_warm_queue(event_id=pk)
+
+
+@receiver(card_issued)
+def warm_card_code_hashes(sender, participant_id, card_id, **kwargs):
+    """A new card goes into the offline packs of the events not over yet in the programmes its
+    person registered in: hash its short code for them ahead of the next download."""
+    linked = Q(
+        programme__events__registrations__members__participant_link__participant_id=(participant_id)
+    ) | Q(
+        programme__events__registrations__members__participant_link__participant__merged_into_id=(
+            participant_id
+        )
+    )
+    events = (
+        Event.objects.filter(linked, end_date__gte=timezone.localdate())
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for event_id in events:
+        offline_code_hashes_warm_queue(event_id=event_id)

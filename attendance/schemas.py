@@ -139,9 +139,25 @@ class SyncWalkInIn(InputSchema):
     groups: list[WalkInGroupIn] = Field(..., min_length=1, max_length=50)
 
 
+class SyncKnownWalkInIn(InputSchema):
+    """A participant card without a ticket, admitted offline: the card's id and secret hash as
+    the device's pack named it."""
+
+    type: Literal["known_walk_in"]
+    nonce: uuid.UUID
+    session_id: StrictInt
+    gate: str = Field("", max_length=60)
+    device_time: datetime.datetime
+    device_id: str = Field("", max_length=64)
+    card_id: StrictInt
+    card_hash: str = Field(..., min_length=1, max_length=64)
+
+
 class SyncIn(InputSchema):
     # The count limit is checked by the service, to answer 413 with a clear message.
-    items: list[Annotated[SyncScanIn | SyncWalkInIn, Field(discriminator="type")]]
+    items: list[
+        Annotated[SyncScanIn | SyncWalkInIn | SyncKnownWalkInIn, Field(discriminator="type")]
+    ]
 
 
 class SyncItemResult(Schema):

@@ -90,6 +90,9 @@ def scanner(request):
         "never": _("never"),
         "offline_error": _("No network: this needs a connection."),
         "offline_admitted": _("Admitted offline: it will be sent when the network is back."),
+        "offline_known_walk_in": _(
+            "Known participant, admitted offline as walk-in: registered when the network is back."
+        ),
         "offline_already": _("Already admitted on this device."),
         "offline_unknown": _(
             "Not in this device's ticket list (last sync %s). Check the code, "

@@ -24,13 +24,16 @@ QR_SIDE = 42 * mm
 
 
 @dataclass(frozen=True)
-class _Lettering:
+class Lettering:
+    """The fonts a PDF draws with and how to write text with them (shaped Arabic when the font
+    can, cut to a width). Shared by the badges here and the participant cards."""
+
     regular: str
     bold: str
     drawable: Callable[[str], str]  # the text as it can be drawn with these fonts
 
     @classmethod
-    def best(cls) -> "_Lettering":
+    def best(cls) -> "Lettering":
         return cls(*best_fonts())
 
     def fit(self, pdf: canvas.Canvas, text: str, font: str, size: float, width: float) -> str:
@@ -55,7 +58,7 @@ def badges_pdf(tickets: Iterable[Ticket]) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(_("Badges"))
-    lettering = _Lettering.best()
+    lettering = Lettering.best()
     page_width, page_height = A4
     cell_width = (page_width - 2 * MARGIN) / COLUMNS
     cell_height = (page_height - 2 * MARGIN) / ROWS
@@ -83,7 +86,7 @@ def badges_pdf(tickets: Iterable[Ticket]) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_badge(pdf, lettering: _Lettering, ticket: Ticket, x, y, width, height) -> None:
+def _draw_badge(pdf, lettering: Lettering, ticket: Ticket, x, y, width, height) -> None:
     pdf.setDash(2, 3)
     pdf.setStrokeGray(0.6)
     pdf.rect(x, y, width, height)

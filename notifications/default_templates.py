@@ -220,4 +220,36 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
         "Attendance figures are aggregates: no participant's personal data is included.\n\n"
         "The Multaqa team\n\nStop receiving messages: {{ opt_out_url }}",
     ),
+    # Participant card: the link to the card page, never the person's name (a forwarded or
+    # overheard message names no one).
+    ("participant_card", SMS, "fr"): (
+        "",
+        "Multaqa: votre carte de participant {{ card_url }} Code {{ short_code }} STOP: {{ opt_out_url }}",
+    ),
+    ("participant_card", SMS, "ar"): (
+        "",
+        "ملتقى: بطاقتك {{ card_url }} رمزك {{ short_code }} للإيقاف {{ opt_out_url }}",
+    ),
+    ("participant_card", SMS, "en"): (
+        "",
+        "Multaqa: your participant card {{ card_url }} Code {{ short_code }} STOP: {{ opt_out_url }}",
+    ),
+    ("participant_card", EMAIL, "fr"): (
+        "Votre carte de participant",
+        "Bonjour,\n\nVoici votre carte de participant : {{ card_url }}\n"
+        "Présentez son code QR à l'entrée des événements, ou donnez votre code : {{ short_code }}.\n\n"
+        "L'équipe Multaqa\n\nNe plus recevoir de messages : {{ opt_out_url }}",
+    ),
+    ("participant_card", EMAIL, "ar"): (
+        "بطاقة المشارك(ة) الخاصة بك",
+        "مرحبا،\n\nهذه بطاقتك: {{ card_url }}\n"
+        "قدّم رمز QR عند مدخل الفعاليات، أو أعطِ رمزك: {{ short_code }}.\n\n"
+        "فريق ملتقى\n\nلإيقاف الرسائل: {{ opt_out_url }}",
+    ),
+    ("participant_card", EMAIL, "en"): (
+        "Your participant card",
+        "Hello,\n\nHere is your participant card: {{ card_url }}\n"
+        "Show its QR code at the entrance of events, or give your code: {{ short_code }}.\n\n"
+        "The Multaqa team\n\nStop receiving messages: {{ opt_out_url }}",
+    ),
 }

@@ -24,6 +24,7 @@ class Purpose(models.TextChoices):
     THANK_YOU = "thank_you", _("Thank-you and feedback")
     MISSED_YOU = "missed_you", _("Sorry we missed you")
     FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
+    PARTICIPANT_CARD = "participant_card", _("Participant card link")
 
 
 def default_reminder_offsets() -> list[int]:

@@ -7,4 +7,9 @@ urlpatterns = [
     path("stop/<str:token>/", views.opt_out, name="opt_out"),
     path("feedback/<str:token>/", views.feedback, name="feedback"),
     path("organizer/events/<int:event_id>/messages/", views.event_messages, name="event_messages"),
+    path(
+        "organizer/participants/<int:participant_id>/send-card/",
+        views.participant_card_send_view,
+        name="participant_card_send",
+    ),
 ]

@@ -6,15 +6,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
 from events.models import Event, Registration
+from participants.selectors_cards import card_active, participant_managed
 
 from . import selectors, services
 from .forms import FeedbackForm
 from .models import Channel, Message, Suppression
+from .services.cards import participant_card_send
 from .tokens import read_opt_out_token, read_registration_opt_out_token, recipient_hash
 
 
@@ -118,3 +120,20 @@ def event_messages(request, event_id: int):
             "feedback": selectors.feedback_summary_for_event(event=event),
         },
     )
+
+
+@login_required
+@require_POST
+def participant_card_send_view(request, participant_id: int):
+    """The organizer card page's "send the link" buttons."""
+    participant = participant_managed(user=request.user, participant_id=participant_id)
+    card = card_active(participant=participant)
+    if card is None:
+        raise Http404
+    try:
+        participant_card_send(card=card, channel=request.POST.get("channel", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The card's link is on its way."))
+    return redirect("participants_cards:manage", participant_id=participant.pk)

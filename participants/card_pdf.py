@@ -12,7 +12,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from core.qr import BADGE_BOX_SIZE, qr_png_bytes
-from events.badges import _Lettering as Lettering
+from events.badges import Lettering
 from events.codes import format_short_code
 
 from .models import ParticipantCard

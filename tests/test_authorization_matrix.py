@@ -250,6 +250,12 @@ PAGES = {
         lambda w: {},
         ADMIN_A,
     ),
+    "notifications:participant_card_send": (
+        "post",
+        lambda w, r: f"/organizer/participants/{w.participant.pk}/send-card/",
+        lambda w: {"channel": "sms"},
+        ADMIN_A,
+    ),
     "participants_cards:print": (
         "get",
         lambda w, r: f"/organizer/participants/{w.participant.pk}/card.pdf",
@@ -731,6 +737,11 @@ API = {
     "POST /participants/{participant_id}/card/reissue": (
         lambda w: f"/participants/{w.participant.pk}/card/reissue",
         None,
+        ADMIN_A,
+    ),
+    "POST /participants/{participant_id}/card/send": (
+        lambda w: f"/participants/{w.participant.pk}/card/send",
+        lambda w: {"channel": "sms"},
         ADMIN_A,
     ),
     "POST /participants/{participant_id}/card/revoke": (

@@ -9,7 +9,8 @@ answer alike (tests/attendance/test_admission_vectors.py, tests/js/admission_vec
 Order of the checks, first match wins:
   door access revoked or expired > exit scan where the event does not scan out > nonce already
   answered > token not assigned to the event > refusal made on the device (offline sync) > door
-  window closed > ticket re-issued since the device's download (offline sync) > unknown ticket >
+  window closed > ticket re-issued since the device's download (offline sync) > unknown ticket
+  (unless a participant card named the person: a known walk-in when the event admits them) >
   ticket of another event > cancelled > waiting list > restricted to other sessions (one the same
   day: wrong session, else not valid today) > the movement: exit, first entry, re-entry after an
   exit, already admitted.
@@ -32,6 +33,8 @@ RECORDED = "recorded"  # an active attendance with no door movement (recorded by
 WRITE_ADMIT = "admit"  # a new attendance
 WRITE_REENTER = "reenter"  # a movement back in, linked to the existing attendance
 WRITE_EXIT = "exit"  # a movement out, linked to the existing attendance
+# An on-the-spot registration of the card's participant, linked to them, and its ticket admitted.
+WRITE_KNOWN_WALK_IN = "known_walk_in"
 WRITE_NOTHING = "nothing"
 
 # Answers that are not scan statuses: the request itself is refused (no scan log row), or the
@@ -58,6 +61,10 @@ class AdmissionContext:
     window_open: bool = True
     offline_refusal: str | None = None  # the status the device showed, when it refused offline
     ticket_found: bool = True
+    # No ticket of the event, but the text named an active participant card of the organisation
+    # (a card whose person holds a ticket is decided on that ticket instead).
+    card_found: bool = False
+    known_walk_ins: bool = True  # the event admits known participants without a ticket
     reissued: bool = False  # the device named the ticket by a secret it no longer has
     same_event: bool = True  # the ticket's event is the session's
     ticket_status: str = _STATUS_VALID  # valid, cancelled, waitlisted
@@ -87,6 +94,8 @@ _NOT_ALLOWED = _refused("not_allowed")
 _NOT_OPEN = _refused("session_not_open")
 _REISSUED = _refused("cancelled", "reissued")
 _UNKNOWN = _refused("unknown_ticket")
+_KNOWN_WALK_IN = Decision("admitted", "known_walk_in", WRITE_KNOWN_WALK_IN)
+_NO_KNOWN_WALK_INS = _refused("unknown_ticket", "known_walk_ins_off")
 _WRONG_EVENT = _refused("wrong_event")
 _CANCELLED = _refused("cancelled")
 _WAITLISTED = _refused("cancelled", "waitlisted")
@@ -118,6 +127,8 @@ def admission_decide(context: AdmissionContext) -> Decision:
     if not context.window_open:
         return _NOT_OPEN
     if not context.ticket_found:
+        if context.card_found and not exiting:
+            return _KNOWN_WALK_IN if context.known_walk_ins else _NO_KNOWN_WALK_INS
         return _UNKNOWN
     if context.reissued:
         return _REISSUED

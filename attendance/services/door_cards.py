@@ -17,6 +17,7 @@ participant's row: the second finds the ticket the first created and answers "al
 admitted", so one registration and one attendance whatever the timing."""
 
 import re
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
@@ -31,7 +32,7 @@ from participants.services.matching import attendees_linked_to
 
 from ..models import Attendance, DoorSettings, ScanStatus
 from ..scan_reads import MAX_TEXT_LENGTH, DoorTicket, door_ticket
-from .admission import ENTRY, WRITE_ADMIT, admission_decide
+from .admission import WRITE_ADMIT, WRITE_KNOWN_WALK_IN, admission_decide
 
 # The card page's address also leads to the card, as a ticket page's leads to the ticket.
 _CARD_URL = re.compile(r"/cards/([A-Za-z0-9_-]+)/?$")
@@ -134,16 +135,26 @@ def card_scan(scan, card: ParticipantCard, *, source: str, now) -> dict | None:
         participant_id=participant_id, event_id=context.event_id, session_id=context.session_id
     )
     if ticket is None:
-        if scan.direction != ENTRY:
-            return None
-        if not known_walk_ins_accepted(context.event_id):
-            response = scan_answer(
-                ScanStatus.UNKNOWN_TICKET,
-                _("Known participant without a ticket: this event does not admit walk-ins."),
+        # The same rule as the phone's offline (offline.js) and the sync's: a card with no
+        # ticket behind it is a known walk-in on entry when the event admits them.
+        unknown_context, _allowed = _admission_context(context, None, scan.direction, now)
+        decision = admission_decide(
+            replace(
+                unknown_context,
+                card_found=True,
+                known_walk_ins=known_walk_ins_accepted(context.event_id),
             )
-            scan.log(response, ticket=None, admission=None)
-            return response
-        return _known_walk_in(scan, participant_id, source=source, now=now)
+        )
+        if decision.write == WRITE_KNOWN_WALK_IN:
+            return _known_walk_in(scan, participant_id, source=source, now=now)
+        if decision.key != "known_walk_ins_off":
+            return None  # an exit: "unknown ticket" as before
+        response = scan_answer(
+            ScanStatus.UNKNOWN_TICKET,
+            _("Known participant without a ticket: this event does not admit walk-ins."),
+        )
+        scan.log(response, ticket=None, admission=None)
+        return response
     admission_context, allowed = _admission_context(context, ticket, scan.direction, now)
     return _scan_answered(
         scan,

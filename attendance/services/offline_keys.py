@@ -10,7 +10,12 @@ each hash is computed once per (generation, ticket, code) and stored. They are c
 the download, in the background: issuing, re-issuing or promoting tickets and rotating the salt
 queue `offline_code_hashes_warm_queue`, coalesced per event so that a burst of registrations
 queues one task. A pack build only hashes what that task has not done yet, a bounded number per
-request (see attendance/offline.py)."""
+request (see attendance/offline.py).
+
+Participant cards in the pack are named the same way (their secret by salted SHA-256, their short
+code by the slow hash, stored per generation and card in OfflineCardCodeHash); the warm task
+hashes the event's missing card codes after its missing ticket codes, and a card issued or
+reissued queues it for the events its person is part of (receivers.py)."""
 
 import hashlib
 import secrets
@@ -20,10 +25,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from events.models import Event, Ticket
+from participants.models import ParticipantCard, ParticipantLink
 
-from ..models import OfflineCodeHash, OfflinePackKey
+from ..models import OfflineCardCodeHash, OfflineCodeHash, OfflinePackKey
 
 # hashlib's PBKDF2 releases the GIL: a cold pack build uses the machine's cores.
 HASH_THREADS = 4
@@ -79,8 +86,24 @@ def offline_pack_key_rotate(*, event: Event) -> OfflinePackKey:
     return key
 
 
+class HashBudget:
+    """How many slow hashes one pack request may still compute, shared by tickets and cards."""
+
+    def __init__(self, left: int):
+        self.left = left
+
+    def take(self, wanted: int) -> int:
+        granted = max(min(wanted, self.left), 0)
+        self.left -= granted
+        return granted
+
+
 def offline_code_hashes_fill(
-    *, key: OfflinePackKey, tickets: list[Ticket], limit: int | None = None
+    *,
+    key: OfflinePackKey,
+    tickets: list[Ticket],
+    limit: int | None = None,
+    budget: HashBudget | None = None,
 ) -> dict[int, str]:
     """The code hash of each ticket (id -> hash) under this generation, computing and storing
     only those missing or made for another code, at most `limit` of them: a ticket left out of
@@ -97,6 +120,8 @@ def offline_code_hashes_fill(
     missing = [t for t in tickets if t.pk not in hashes]
     if limit is not None:
         missing = missing[: max(limit, 0)]
+    if budget is not None:
+        missing = missing[: budget.take(len(missing))]
     if missing:
 
         def compute(ticket):
@@ -137,6 +162,64 @@ def offline_code_hashes_missing(*, key: OfflinePackKey) -> QuerySet[Ticket]:
     )
 
 
+def offline_pack_cards(*, event: Event) -> QuerySet[ParticipantCard]:
+    """The cards an event's pack carries: the active cards of the organisation's participants
+    with at least one registration in the event's programme (merged participants count as the
+    one they were merged into, who holds the card)."""
+    part_of_programme = (
+        ParticipantLink.objects.filter(
+            attendee__registration__event__programme_id=event.programme_id,
+            participant__organization_id=event.organizer_id,
+        )
+        .annotate(canonical=Coalesce("participant__merged_into_id", "participant_id"))
+        .values("canonical")
+    )
+    return ParticipantCard.objects.filter(
+        status=ParticipantCard.Status.ACTIVE,
+        participant__organization_id=event.organizer_id,
+        participant_id__in=part_of_programme,
+    )
+
+
+def offline_card_code_hashes_fill(
+    *, key: OfflinePackKey, cards: list[ParticipantCard], budget: HashBudget | None = None
+) -> dict[int, str]:
+    """The code hash of each card (id -> hash) under this generation, computing and storing at
+    what `budget` allows of the missing ones (as offline_code_hashes_fill does for tickets)."""
+    hashes = dict(
+        OfflineCardCodeHash.objects.filter(key=key, card__in=[c.pk for c in cards]).values_list(
+            "card_id", "code_hash"
+        )
+    )
+    missing = [c for c in cards if c.pk not in hashes]
+    if budget is not None:
+        missing = missing[: budget.take(len(missing))]
+    if missing:
+
+        def compute(card):
+            return code_hash(code=card.short_code, salt=key.salt, iterations=key.iterations)
+
+        with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+            computed = list(pool.map(compute, missing))
+        OfflineCardCodeHash.objects.bulk_create(
+            [
+                OfflineCardCodeHash(key=key, card=c, code_hash=h)
+                for c, h in zip(missing, computed, strict=True)
+            ],
+            ignore_conflicts=True,  # a concurrent build stored the same hash
+        )
+        hashes.update({c.pk: h for c, h in zip(missing, computed, strict=True)})
+    return hashes
+
+
+def offline_card_code_hashes_missing(*, key: OfflinePackKey, event: Event):
+    return (
+        offline_pack_cards(event=event)
+        .exclude(Exists(OfflineCardCodeHash.objects.filter(key=key, card=OuterRef("pk"))))
+        .order_by("id")
+    )
+
+
 def _warm_mark(event_id: int) -> str:
     return f"attendance:offline-warm-queued:{event_id}"
 
@@ -174,13 +257,16 @@ def offline_code_hashes_warm(*, event_id: int, batch: int | None = None) -> int:
     key = offline_pack_key(event=event)
     missing = offline_code_hashes_missing(key=key)
     tickets = list(missing.only("id", "short_code")[:batch])
-    if not tickets:
+    if tickets:
+        offline_code_hashes_fill(key=key, tickets=tickets)
+    missing_cards = offline_card_code_hashes_missing(key=key, event=event)
+    cards = list(missing_cards.only("id", "short_code")[: batch - len(tickets)])
+    if cards:
+        offline_card_code_hashes_fill(key=key, cards=cards)
+    if len(tickets) + len(cards) < batch:
+        # Everything missing when this run looked is done; later changes queued their own run.
         return 0
-    offline_code_hashes_fill(key=key, tickets=tickets)
-    if len(tickets) < batch:
-        # Everything missing when this run looked is done; later tickets queued their own run.
-        return 0
-    left = missing.count()
+    left = missing.count() + missing_cards.count()
     if left:
         offline_code_hashes_warm_queue(event_id=event_id, countdown=0)
     return left

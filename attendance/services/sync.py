@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from events.models import Session
+from participants.models import Participant, ParticipantCard
 
 from ..models import (
     Attendance,
@@ -36,10 +37,17 @@ from ..models import (
     SyncConflict,
 )
 from ..scan_reads import DoorTicket, active_admission, door_ticket, door_tickets
-from .admission import ADMITTED, WRITE_ADMIT, AdmissionContext, admission_decide
+from .admission import (
+    ADMITTED,
+    WRITE_ADMIT,
+    WRITE_KNOWN_WALK_IN,
+    AdmissionContext,
+    admission_decide,
+)
 from .counted import MAX_GROUP_SIZE, CountedGroup, walk_in_record
 from .counted import _validated as counted_groups_validated
 from .door import answer_once, session_not_open_message, token_may_use
+from .door_cards import EventFull, held_ticket, known_walk_in_register, known_walk_ins_accepted
 from .offline_keys import secret_hash
 from .scans import (
     admit,
@@ -81,6 +89,20 @@ class OfflineScan:
     ticket_id: int | None = None
     ticket_hash: str = ""
     text: str = ""
+    gate: str = ""
+    device_id: str = ""
+
+
+@dataclass(frozen=True)
+class OfflineKnownWalkIn:
+    """A participant card with no ticket behind it, admitted offline as a known walk-in: the
+    card's id and its secret hash as the device's pack named it."""
+
+    nonce: uuid.UUID
+    session_id: int
+    device_time: datetime.datetime
+    card_id: int
+    card_hash: str
     gate: str = ""
     device_id: str = ""
 
@@ -131,6 +153,9 @@ def _validated_batch(
                 raise _invalid(_("a scan needs a ticket or the scanned text."), index)
             if item.ticket_id is not None and not item.ticket_hash:
                 raise _invalid(_("a ticket from the offline pack needs its hash."), index)
+        elif isinstance(item, OfflineKnownWalkIn):
+            if not item.card_hash:
+                raise _invalid(_("a card from the offline pack needs its hash."), index)
         else:
             try:
                 counted_groups_validated(item.groups, limit=MAX_GROUP_SIZE)
@@ -147,8 +172,11 @@ def _validated_batch(
     # Every pack generation of the tickets' events: a queued scan names its ticket with the salt
     # of the pack the device held, which may be older than the current one.
     salts: dict[int, list[str]] = {}
-    if tickets:
-        event_ids = {ticket.event_id for ticket in tickets.values()}
+    event_ids = {ticket.event_id for ticket in tickets.values()}
+    event_ids |= {
+        sessions[item.session_id].event_id for item in items if isinstance(item, OfflineKnownWalkIn)
+    }
+    if event_ids:
         for event_id, salt in OfflinePackKey.objects.filter(event_id__in=event_ids).values_list(
             "event_id", "salt"
         ):
@@ -156,7 +184,9 @@ def _validated_batch(
     return sessions, tickets, salts
 
 
-def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) -> list[dict]:
+def checkin_sync(
+    *, token: DoorToken, items: list[OfflineScan | OfflineWalkIn | OfflineKnownWalkIn]
+) -> list[dict]:
     """Record a batch from an offline scanner. Returns one answer per item, in order."""
     sessions, tickets, salts = _validated_batch(items)
     answers = {}
@@ -176,6 +206,8 @@ def checkin_sync(*, token: DoorToken, items: list[OfflineScan | OfflineWalkIn]) 
                     tickets=tickets,
                     salts=salts,
                 )
+            elif isinstance(item, OfflineKnownWalkIn):
+                answer = _sync_known_walk_in(token=token, item=item, session=session, salts=salts)
             else:
                 answer = _sync_walk_in(token=token, item=item, session=session)
             answers[item.nonce] = {"nonce": str(item.nonce), **answer}
@@ -307,7 +339,118 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
     return {"kind": "scan", "headcount": None, **answer}
 
 
-def _conflict_record(*, token, item: OfflineScan, session, outcome) -> None:
+def _sync_known_walk_in(*, token, item: OfflineKnownWalkIn, session, salts) -> dict:
+    """A known walk-in admitted offline: registered and admitted here through the online path's
+    own service (known_walk_in_register, under the participant's lock), so one registration per
+    participant and event whatever the number of devices or uploads; once per nonce
+    (answer_once). The card must still be the one the device's pack named: a card revoked or
+    reissued since the download registers nobody and is reported as a conflict, as a ticket
+    cancelled meanwhile is: the person was let in on the device's word, the organizer decides."""
+    outcome = {"conflict": None, "kept": None}
+
+    def evaluate():
+        at = _moment(item.device_time)
+        card = (
+            ParticipantCard.objects.select_related("participant")
+            .filter(pk=item.card_id, participant__organization_id=session.event.organizer_id)
+            .first()
+        )
+        named = card is not None and any(
+            item.card_hash == secret_hash(secret=card.secret, salt=salt)
+            for salt in salts.get(session.event_id, [])
+        )
+        closed = session_not_open_message(session, at)
+        context = AdmissionContext(
+            token_allowed=token_may_use(token, session),
+            window_open=closed is None,
+            ticket_found=False,
+            card_found=named,
+            known_walk_ins=known_walk_ins_accepted(session.event_id),
+        )
+        decision = admission_decide(context)
+        ticket = admission = None
+        if decision.write == WRITE_KNOWN_WALK_IN and card.status != ParticipantCard.Status.ACTIVE:
+            outcome["conflict"] = SyncConflict.Kind.CARD_REVOKED
+            response = scan_answer(
+                ScanStatus.CANCELLED,
+                _("This participant card was revoked after the last download: not registered."),
+            )
+        elif decision.write == WRITE_KNOWN_WALK_IN:
+            response, ticket, admission = _known_walk_in_admit(
+                token=token, item=item, session=session, card=card, at=at
+            )
+            if response["status"] == ScanStatus.ALREADY_ADMITTED:
+                outcome["conflict"], outcome["kept"] = SyncConflict.Kind.DOUBLE_ADMISSION, admission
+        elif decision.status == ScanStatus.SESSION_NOT_OPEN:
+            response = scan_answer(decision.status, closed)
+        elif decision.status == ScanStatus.NOT_ALLOWED:
+            response = scan_answer(decision.status, _("This door token does not cover the event."))
+        else:
+            response = scan_answer(
+                ScanStatus.UNKNOWN_TICKET,
+                _("Known participant without a ticket: this event does not admit walk-ins.")
+                if named
+                else _("Unknown participant card."),
+            )
+        response["conflict"] = outcome["conflict"]
+        fields = {
+            "event_id": session.event_id,
+            "session": session,
+            "action": DoorAction.ENTRY,
+            "status": response["status"],
+            "text": "",
+            "gate": item.gate,
+            "client_time": item.device_time,
+            "ticket_id": ticket.id if ticket else None,
+            "attendance_id": admission.id if admission else None,
+        }
+        return response, fields
+
+    answer = answer_once(token=token, nonce=item.nonce, evaluate=evaluate)
+    if outcome["conflict"] and answer.get("conflict"):
+        _conflict_record(token=token, item=item, session=session, outcome=outcome)
+    return {"kind": "known_walk_in", "headcount": None, **answer}
+
+
+def _known_walk_in_admit(*, token, item, session, card, at):
+    """(answer, ticket, attendance) for a known walk-in: the ticket another upload or an online
+    scan already gave them when there is one (then admitted, or reported already admitted),
+    else a new registration."""
+    participant_id = card.participant.canonical_id
+    participant = Participant.objects.select_for_update().get(pk=participant_id)
+    ticket = held_ticket(
+        participant_id=participant_id, event_id=session.event_id, session_id=session.pk
+    )
+    if ticket is None:
+        try:
+            with transaction.atomic():
+                ticket = known_walk_in_register(
+                    participant=participant, event_id=session.event_id, session_id=session.pk
+                )
+        except EventFull:
+            return (
+                scan_answer(
+                    ScanStatus.CANCELLED,
+                    _("Known participant without a ticket: the event is full."),
+                ),
+                None,
+                None,
+            )
+    response, admission = admit(
+        token=token,
+        ticket=ticket,
+        session_id=session.pk,
+        event_id=session.event_id,
+        gate=item.gate,
+        source=Attendance.Source.OFFLINE,
+        now=at,
+    )
+    if response["status"] == ScanStatus.ADMITTED:
+        response["known_walk_in"] = True
+    return response, ticket, admission
+
+
+def _conflict_record(*, token, item, session, outcome) -> None:
     attempt = ScanAttempt.objects.get(token=token, nonce=item.nonce)
     try:
         with transaction.atomic():

@@ -25,6 +25,7 @@ from events.codes import new_short_code
 from events.models import Ticket
 
 from ..models import Participant, ParticipantCard, new_card_secret
+from ..signals import card_issued
 
 CODE_ATTEMPTS = 8
 
@@ -83,6 +84,7 @@ def card_issue(*, participant: Participant, actor) -> ParticipantCard:
                 _("This participant already has an active card."), code="card_exists", status=409
             )
         card = _card_create(participant)
+        card_issued.send(sender=ParticipantCard, participant_id=participant.pk, card_id=card.pk)
         audit_record(
             actor=actor,
             action="participant_card.issue",
@@ -127,6 +129,7 @@ def card_reissue(*, participant: Participant, actor) -> ParticipantCard:
             _revoke(card)
             old_ids.append(card.pk)
         card = _card_create(participant)
+        card_issued.send(sender=ParticipantCard, participant_id=participant.pk, card_id=card.pk)
         audit_record(
             actor=actor,
             action="participant_card.reissue",

@@ -41,6 +41,7 @@ def test_the_cases_have_unique_names_and_cover_every_answer():
         "admit",
         "reenter",
         "exit",
+        "known_walk_in",
         "nothing",
     }
 

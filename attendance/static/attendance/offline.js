@@ -13,6 +13,7 @@
   var BATCH_SIZE = 200;  // the server takes up to 500 items per batch
   var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   var TICKET_URL = /\/tickets\/([A-Za-z0-9_-]+)\/?$/;
+  var CARD_URL = /\/cards\/([A-Za-z0-9_-]+)\/?$/;
   var dbPromise = null;
   var packs = {};  // event id -> {pack, bySecret, byCode}
 
@@ -84,7 +85,15 @@
       pack.fields.forEach(function (name, i) { row[name] = values[i]; });
       bySecret[row.secret_hash] = row; byCode[row.code_hash] = row; byId[row.id] = row;
     });
-    packs[pack.event_id] = { pack: pack, bySecret: bySecret, byCode: byCode, byId: byId };
+    // Participant cards (packs from before cards have none).
+    var cardsBySecret = {}, cardsByCode = {};
+    (pack.cards || []).forEach(function (values) {
+      var card = {};
+      pack.card_fields.forEach(function (name, i) { card[name] = values[i]; });
+      cardsBySecret[card.secret_hash] = card; cardsByCode[card.code_hash] = card;
+    });
+    packs[pack.event_id] = { pack: pack, bySecret: bySecret, byCode: byCode, byId: byId,
+                             cardsBySecret: cardsBySecret, cardsByCode: cardsByCode };
     return packs[pack.event_id];
   }
 
@@ -100,8 +109,11 @@
     });
   }
 
+  /* What the text names: {row, hash} for a ticket, {card} for a participant card (looked up only
+     when no ticket matches, as on the server), or null. One slow hash at most for a typed code,
+     shared by the ticket and card lookups. */
   function findTicket(indexed, text) {
-    var match = TICKET_URL.exec(text);
+    var match = TICKET_URL.exec(text) || CARD_URL.exec(text);
     var secret = match ? match[1] : text;
     var hashing = indexed.pack.hashing;
     // A pack downloaded before packs were salted (no `hashing`) keeps working until the next
@@ -109,14 +121,29 @@
     var secretHash = hashing ? sha256(hashing.salt + ":" + secret) : sha256(secret);
     return secretHash.then(function (hash) {
       if (indexed.bySecret[hash]) return { row: indexed.bySecret[hash], hash: hash };
+      if (indexed.cardsBySecret[hash]) return { card: indexed.cardsBySecret[hash] };
       var code = normalizeShortCode(text);
       if (!code) return null;
       var codeLookup = hashing ? pbkdf2(code, hashing.salt, hashing.iterations) : sha256("code:" + code);
       return codeLookup.then(function (codeHash) {
         var row = indexed.byCode[codeHash];
         // The sync names the ticket by its secret's (salted) hash whichever way it was found.
-        return row ? { row: row, hash: row.secret_hash } : null;
+        if (row) return { row: row, hash: row.secret_hash };
+        var card = indexed.cardsByCode[codeHash];
+        return card ? { card: card } : null;
       });
+    });
+  }
+
+  /* A card whose person holds a ticket of the event stands for that ticket (one already admitted
+     to the session first, so a second scan says so): {row, hash} like a found ticket. */
+  function cardTicket(indexed, sessionId, card) {
+    var rows = card.tickets.map(function (id) { return indexed.byId[id]; }).filter(Boolean);
+    if (!rows.length) return Promise.resolve(null);
+    var inPack = indexed.pack.admitted[String(sessionId)] || [];
+    return Promise.all(rows.map(function (row) { return admittedHere(sessionId, row.id); })).then(function (here) {
+      var chosen = rows.filter(function (row, i) { return here[i] || inPack.indexOf(row.id) !== -1; })[0] || rows[0];
+      return { row: chosen, hash: chosen.secret_hash };
     });
   }
 
@@ -141,7 +168,7 @@
      (attendance/services/admission.py), on the same context (field names and defaults alike);
      admission_vectors.json holds the cases both must answer alike. What only the server knows
      (door access revoked, nonces, what an upload carries) is left to it. Returns
-     {status, write}: write is "admit", "reenter", "exit" or "nothing". */
+     {status, write}: write is "admit", "reenter", "exit", "known_walk_in" or "nothing". */
   function admissionDecide(context) {
     function given(name, otherwise) { return name in context ? context[name] : otherwise; }
     var exiting = given("action", "entry") === "exit";
@@ -151,7 +178,12 @@
     if (exiting && !exitsEnabled) return refused("exit_scans_disabled");
     if (!given("token_allowed", true)) return refused("not_allowed");
     if (!given("window_open", true)) return refused("session_not_open");
-    if (!given("ticket_found", true)) return refused("unknown_ticket");
+    if (!given("ticket_found", true)) {
+      if (given("card_found", false) && !exiting) {
+        return given("known_walk_ins", true) ? { status: "admitted", write: "known_walk_in" } : refused("unknown_ticket");
+      }
+      return refused("unknown_ticket");
+    }
     if (!given("same_event", true)) return refused("wrong_event");
     var status = given("ticket_status", "valid");
     if (status === "cancelled" || status === "waitlisted") return refused("cancelled");
@@ -178,6 +210,13 @@
       var closed = admissionDecide({ window_open: door.open });
       if (closed.status === "session_not_open") return { status: closed.status, opens: door.opens, closes: door.closes };
       return findTicket(indexed, args.text).then(function (found) {
+        if (found && found.card) {
+          return cardTicket(indexed, args.sessionId, found.card).then(function (held) {
+            return held || { card: found.card };
+          });
+        }
+        return found;
+      }).then(function (found) {
         var base = { nonce: args.nonce, session_id: args.sessionId, gate: args.gate,
                      device_time: now.toISOString(), device_id: args.deviceId, type: "scan" };
         var reject = function (status, row) {
@@ -185,6 +224,7 @@
           if (row) { item.ticket_id = row.id; item.ticket_hash = row.secret_hash; } else { item.text = args.text.slice(0, 64); }
           return enqueue(item).then(function () { return { status: status, row: row }; });
         };
+        if (found && found.card) return knownWalkIn(indexed, args, base, found.card);
         var row = found ? found.row : null;
         var earlierHere = row ? admittedHere(args.sessionId, row.id) : Promise.resolve(null);
         return earlierHere.then(function (earlier) {
@@ -214,11 +254,40 @@
     });
   }
 
+  /* A card with no ticket of the event behind it: a known walk-in when the pack's door settings
+     admit them. The server registers them at sync (once per person, whatever the devices). */
+  function knownWalkIn(indexed, args, base, card) {
+    var key = "card" + card.id;
+    return admittedHere(args.sessionId, key).then(function (earlier) {
+      var decision = admissionDecide({
+        window_open: true, ticket_found: false, ticket_status: "", card_found: true,
+        known_walk_ins: !!(indexed.pack.door && indexed.pack.door.known_walk_ins),
+      });
+      var person = { gender: card.gender, age_band: card.age_band };
+      if (decision.write !== "known_walk_in") {
+        // Logged like an unknown scan, with the card's secret cut as the server cuts it.
+        var item = Object.assign({ local_status: decision.status, text: args.text.slice(0, 6) + "…" }, base);
+        return enqueue(item).then(function () { return { status: decision.status, known_participant: true }; });
+      }
+      if (earlier) return { status: "already_admitted", row: person, at: earlier.at, gate: earlier.gate };
+      var walkIn = Object.assign({}, base, { type: "known_walk_in", card_id: card.id, card_hash: card.secret_hash });
+      return enqueue(walkIn).then(function () {
+        return markAdmitted(args.sessionId, key, base.device_time, args.gate);
+      }).then(function () { return { status: "admitted", row: person, known_walk_in: true }; });
+    });
+  }
+
   // After an online admission: remember it here so that a scan made offline later says so.
   function rememberOnlineAdmission(eventId, sessionId, text, gate) {
     return loadPack(eventId).then(function (indexed) {
       if (!indexed) return null;
       return findTicket(indexed, text).then(function (found) {
+        if (found && found.card) {
+          // The card's ticket, or the card itself for a known walk-in (its new ticket is not in the pack).
+          return cardTicket(indexed, sessionId, found.card).then(function (held) {
+            return markAdmitted(sessionId, held ? held.row.id : "card" + found.card.id, new Date().toISOString(), gate);
+          });
+        }
         if (found) return markAdmitted(sessionId, found.row.id, new Date().toISOString(), gate);
         return null;
       });

@@ -378,6 +378,7 @@
         session_not_open: L.offline_not_open,
         no_pack: L.offline_no_pack,
       }[answer.status];
+      if (answer.known_walk_in) message = L.offline_known_walk_in;
       showFeedback(tone, L.statuses[answer.status] || L.offline, person, message);
       if (answer.status === "admitted" && row) bumpCounts(row.gender, 1);
     }).catch(function () { showFeedback("bad", L.error, "", L.offline_no_pack); });
