@@ -310,7 +310,13 @@ def _demo_organizer(counter, organization):
     group = counter.get_or_create(Group, name=ORGANIZER_GROUP)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["events", "attendance", "notifications", "forums"]
+            content_type__app_label__in=[
+                "events",
+                "participants",
+                "attendance",
+                "notifications",
+                "forums",
+            ]
         )
     )
     user.groups.add(group)
