@@ -1,28 +1,35 @@
 """Writes that every app shares: partial updates, the audit trail."""
 
+from collections.abc import Collection
+
 from django.db import models, transaction
 
 from .models import AuditEntry, Membership
 
 
-def fields_check(data: dict, allowed: set[str]) -> None:
+def fields_check(data: dict, allowed: Collection[str]) -> None:
     """Refuse field names a service does not accept (a programming error, not user input)."""
-    unknown = set(data) - allowed
+    unknown = set(data).difference(allowed)
     if unknown:
         raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
-def apply_fields(instance: models.Model, data: dict, allowed: set[str]) -> None:
+def apply_fields(instance: models.Model, data: dict, allowed: Collection[str]) -> None:
     """Set only the named, known fields; the caller validates and saves."""
     fields_check(data, allowed)
     for name, value in data.items():
         setattr(instance, name, value)
 
 
+def stored_actor(actor):
+    """The user to store as who did something: None for the system or an unsaved/anonymous user."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def audit_record(*, actor, action: str, target=None, detail: dict | None = None) -> AuditEntry:
     """Record a sensitive action. `detail` must hold identifiers and reasons, never personal data."""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_actor(actor),
         actor_label=str(actor) if actor is not None else "system",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",

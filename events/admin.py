@@ -54,16 +54,7 @@ class VenueAdmin(TenantModelAdmin):
 class SessionInline(TenantTabularInline):
     model = Session
     extra = 1
-    fields = [
-        "title",
-        "date",
-        "start_time",
-        "end_time",
-        "venue",
-        "school_name",
-        "class_level",
-        "capacity",
-    ]
+    fields = list(event_services.SESSION_FIELDS)
     autocomplete_fields = ["venue"]
 
 

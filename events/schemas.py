@@ -20,6 +20,8 @@ from events.models import (
     Target,
     Ticket,
 )
+from events.services.events import EVENT_FIELDS, SESSION_FIELDS
+from events.services.programmes import PROGRAMME_FIELDS
 
 
 class OrganizationIn(InputSchema):
@@ -102,19 +104,7 @@ class ProgrammeOut(ModelSchema):
 
     class Meta:
         model = Programme
-        fields = [
-            "id",
-            "code",
-            "name",
-            "description",
-            "lead_organization",
-            "start_date",
-            "end_date",
-            "budget",
-            "currency",
-            "retention_days",
-            "small_number_threshold",
-        ]
+        fields = ["id", *PROGRAMME_FIELDS]
 
     @staticmethod
     def resolve_donor_ids(obj: Programme) -> list[int]:
@@ -150,18 +140,7 @@ class SessionPatch(InputSchema):
 class SessionOut(ModelSchema):
     class Meta:
         model = Session
-        fields = [
-            "id",
-            "event",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "venue",
-            "school_name",
-            "class_level",
-            "capacity",
-        ]
+        fields = ["id", "event", *SESSION_FIELDS]
 
 
 class EventIn(InputSchema):
@@ -218,26 +197,8 @@ class EventOut(ModelSchema):
 
     class Meta:
         model = Event
-        fields = [
-            "id",
-            "programme",
-            "kind",
-            "status",
-            "title",
-            "title_ar",
-            "title_en",
-            "description_fr",
-            "description_ar",
-            "description_en",
-            "organizer",
-            "start_date",
-            "end_date",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "languages",
-            "ask_nationality",
-        ]
+        # The written fields, with the status (changed by its own endpoint) after the kind.
+        fields = ["id", *EVENT_FIELDS[:2], "status", *EVENT_FIELDS[2:]]
 
     @staticmethod
     def resolve_co_organizer_ids(obj: Event) -> list[int]:

@@ -6,6 +6,7 @@ from core.models import Language
 from core.schemas import InputSchema, StrictBool, StrictInt
 
 from .models import Priority, Recommendation
+from .services import RECOMMENDATION_FIELDS
 
 
 class RecommendationIn(InputSchema):
@@ -45,16 +46,7 @@ class RecommendationOut(ModelSchema):
         fields = [
             "id",
             "event",
-            "theme",
-            "text",
-            "language",
-            "text_fr",
-            "text_ar",
-            "text_en",
-            "priority",
-            "proposed_by_workshop",
-            "proposer_name",
-            "proposer_agreed_to_be_named",
+            *RECOMMENDATION_FIELDS,
             "status",
             "merged_into",
             "created_at",

@@ -24,7 +24,8 @@ from .models import (
     Workshop,
 )
 
-RECOMMENDATION_FIELDS = {
+# The fields a recommendation's author or organizer writes, in the order the API shows them.
+RECOMMENDATION_FIELDS = (
     "theme",
     "text",
     "language",
@@ -35,7 +36,7 @@ RECOMMENDATION_FIELDS = {
     "proposed_by_workshop",
     "proposer_name",
     "proposer_agreed_to_be_named",
-}
+)
 Status = Recommendation.Status
 
 

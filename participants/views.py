@@ -42,6 +42,16 @@ def _back(request, default: str):
     return redirect(default)
 
 
+def _act(request, action, success, default: str):
+    """Run a service write; say `success()` (built once it is done) or the refusal, and go back."""
+    try:
+        action()
+        messages.success(request, success())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _back(request, default)
+
+
 QUEUE = "participants:duplicates"
 
 
@@ -82,47 +92,40 @@ def candidate_merge(request, candidate_id: int):
         if keep == str(candidate.first_id)
         else (candidate.second, candidate.first)
     )
-    try:
-        participants_merge(kept=kept, merged=merged, actor=request.user, candidate=candidate)
-        messages.success(
-            request,
-            _("%(merged)s was merged into %(kept)s.") % {"merged": merged, "kept": kept},
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return _back(request, reverse(QUEUE))
+    return _act(
+        request,
+        lambda: participants_merge(
+            kept=kept, merged=merged, actor=request.user, candidate=candidate
+        ),
+        lambda: _("%(merged)s was merged into %(kept)s.") % {"merged": merged, "kept": kept},
+        reverse(QUEUE),
+    )
 
 
 @organizer_page
 @require_POST
 def candidate_distinct(request, candidate_id: int):
     candidate = selectors.candidate_get(user=request.user, candidate_id=candidate_id)
-    try:
-        candidate_mark_distinct(candidate=candidate, actor=request.user)
-        messages.success(
-            request,
-            _("%(first)s and %(second)s are marked as different people.")
-            % {"first": candidate.first, "second": candidate.second},
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return _back(request, reverse(QUEUE))
+    return _act(
+        request,
+        lambda: candidate_mark_distinct(candidate=candidate, actor=request.user),
+        lambda: _("%(first)s and %(second)s are marked as different people.")
+        % {"first": candidate.first, "second": candidate.second},
+        reverse(QUEUE),
+    )
 
 
 @organizer_page
 @require_POST
 def merge_undo(request, merge_id: int):
     merge = selectors.merge_get(user=request.user, merge_id=merge_id)
-    try:
-        participants_unmerge(merge=merge, actor=request.user)
-        messages.success(
-            request,
-            _("The merge of %(merged)s into %(kept)s was undone.")
-            % {"merged": merge.merged, "kept": merge.kept},
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return _back(request, reverse("participants:merges"))
+    return _act(
+        request,
+        lambda: participants_unmerge(merge=merge, actor=request.user),
+        lambda: _("The merge of %(merged)s into %(kept)s was undone.")
+        % {"merged": merge.merged, "kept": merge.kept},
+        reverse("participants:merges"),
+    )
 
 
 @organizer_page

@@ -13,7 +13,8 @@ from events.models import Event, EventStatus, Session
 from .common import save_validated
 from .tickets import waitlist_promote
 
-EVENT_FIELDS = {
+# The fields an organizer writes, in the order the API and the admin show them.
+EVENT_FIELDS = (
     "programme",
     "kind",
     "title",
@@ -30,8 +31,8 @@ EVENT_FIELDS = {
     "registration_closes_at",
     "languages",
     "ask_nationality",
-}
-SESSION_FIELDS = {
+)
+SESSION_FIELDS = (
     "title",
     "date",
     "start_time",
@@ -40,7 +41,7 @@ SESSION_FIELDS = {
     "school_name",
     "class_level",
     "capacity",
-}
+)
 # Which status may follow which: draft → published → closed, and cancelled from draft/published.
 TRANSITIONS = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},

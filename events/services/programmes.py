@@ -6,7 +6,8 @@ from events.models import Programme, Target
 
 from .common import save_validated
 
-PROGRAMME_FIELDS = {
+# The fields an organizer writes, in the order the API shows them.
+PROGRAMME_FIELDS = (
     "code",
     "name",
     "description",
@@ -17,7 +18,7 @@ PROGRAMME_FIELDS = {
     "currency",
     "retention_days",
     "small_number_threshold",
-}
+)
 TARGET_FIELDS = {"measure", "value", "share_field", "share_value", "share_min_percent"}
 
 

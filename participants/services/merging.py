@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from core.services import audit_record
+from core.services import audit_record, stored_actor
 
 from ..models import DuplicateCandidate, Participant, ParticipantMerge
 
@@ -29,6 +29,38 @@ def _locked(ids) -> dict[int, Participant]:
 
 def _pair_q(left: set[int], right: set[int]) -> Q:
     return Q(first_id__in=left, second_id__in=right) | Q(first_id__in=right, second_id__in=left)
+
+
+def _with_merged_in(kept_id: int) -> set[int]:
+    """`kept_id` and the participants merged into it."""
+    return {
+        kept_id,
+        *Participant.objects.filter(merged_into_id=kept_id).values_list("pk", flat=True),
+    }
+
+
+def _open_candidate_locked(candidate: DuplicateCandidate) -> DuplicateCandidate:
+    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status != DuplicateCandidate.Status.OPEN:
+        raise ApplicationError(
+            _("This possible duplicate was already decided."), code="decided", status=409
+        )
+    return candidate
+
+
+def _merge_audit(*, actor, action: str, merge: ParticipantMerge, candidates: list[int]) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=merge,
+        detail={
+            "organization": merge.organization_id,
+            "kept": merge.kept_id,
+            "merged": merge.merged_id,
+            "carried": merge.carried_ids,
+            "candidates": sorted(candidates),
+        },
+    )
 
 
 def participants_merge(
@@ -57,11 +89,7 @@ def participants_merge(
                     status=409,
                 )
         if candidate is not None:
-            candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
-            if candidate.status != DuplicateCandidate.Status.OPEN:
-                raise ApplicationError(
-                    _("This possible duplicate was already decided."), code="decided", status=409
-                )
+            candidate = _open_candidate_locked(candidate)
         carried = sorted(
             Participant.objects.filter(merged_into=merged).values_list("pk", flat=True)
         )
@@ -73,13 +101,10 @@ def participants_merge(
             kept=kept,
             merged=merged,
             carried_ids=carried,
-            merged_by=actor if getattr(actor, "pk", None) else None,
+            merged_by=stored_actor(actor),
         )
         # Every open candidate between the two sides is now one person: decided by this merge.
-        kept_side = {
-            kept.pk,
-            *Participant.objects.filter(merged_into=kept).values_list("pk", flat=True),
-        }
+        kept_side = _with_merged_in(kept.pk)
         merged_side = {merged.pk, *carried}
         closed = list(
             DuplicateCandidate.objects.filter(
@@ -92,18 +117,7 @@ def participants_merge(
             decided_by=merge.merged_by,
             decided_at=timezone.now(),
         )
-        audit_record(
-            actor=actor,
-            action="participant.merge",
-            target=merge,
-            detail={
-                "organization": kept.organization_id,
-                "kept": kept.pk,
-                "merged": merged.pk,
-                "carried": carried,
-                "candidates": sorted(closed),
-            },
-        )
+        _merge_audit(actor=actor, action="participant.merge", merge=merge, candidates=closed)
     return merge
 
 
@@ -129,10 +143,7 @@ def participants_unmerge(*, merge: ParticipantMerge, actor) -> ParticipantMerge:
         merged.save(update_fields=["merged_into"])
         Participant.objects.filter(pk__in=[p.pk for p in moved]).update(merged_into=merged)
         # The candidates this merge decided are open questions again.
-        kept_side = {
-            merge.kept_id,
-            *Participant.objects.filter(merged_into_id=merge.kept_id).values_list("pk", flat=True),
-        }
+        kept_side = _with_merged_in(merge.kept_id)
         merged_side = {merged.pk, *merge.carried_ids}
         reopened = list(
             DuplicateCandidate.objects.filter(
@@ -143,20 +154,9 @@ def participants_unmerge(*, merge: ParticipantMerge, actor) -> ParticipantMerge:
             status=DuplicateCandidate.Status.OPEN, decided_by=None, decided_at=None
         )
         merge.undone_at = timezone.now()
-        merge.undone_by = actor if getattr(actor, "pk", None) else None
+        merge.undone_by = stored_actor(actor)
         merge.save(update_fields=["undone_at", "undone_by"])
-        audit_record(
-            actor=actor,
-            action="participant.unmerge",
-            target=merge,
-            detail={
-                "organization": merge.organization_id,
-                "kept": merge.kept_id,
-                "merged": merge.merged_id,
-                "carried": merge.carried_ids,
-                "candidates": sorted(reopened),
-            },
-        )
+        _merge_audit(actor=actor, action="participant.unmerge", merge=merge, candidates=reopened)
     return merge
 
 
@@ -164,13 +164,9 @@ def candidate_mark_distinct(*, candidate: DuplicateCandidate, actor) -> Duplicat
     """Two different people. The pair keeps this one row (unique pair), so the same detection
     later finds it decided and does not ask again."""
     with transaction.atomic():
-        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
-        if candidate.status != DuplicateCandidate.Status.OPEN:
-            raise ApplicationError(
-                _("This possible duplicate was already decided."), code="decided", status=409
-            )
+        candidate = _open_candidate_locked(candidate)
         candidate.status = DuplicateCandidate.Status.DISTINCT
-        candidate.decided_by = actor if getattr(actor, "pk", None) else None
+        candidate.decided_by = stored_actor(actor)
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
