@@ -146,3 +146,27 @@ def test_a_ticket_code_is_still_looked_up_first(token, session, participant, car
     ticket = TicketFactory(attendee__registration__event=session.event)
     assert scan(token, session, ticket.short_code)["status"] == ScanStatus.ADMITTED
     assert Ticket.objects.count() == 1 and Attendance.objects.get().ticket_id == ticket.pk
+
+
+def test_a_known_walk_in_who_came_before_counts_once_in_the_programme_figures(
+    token, session, participant, card
+):
+    from reporting.selectors import figures_for_programme
+    from tests.factories import AttendanceFactory, EventFactory, ParticipantLinkFactory
+
+    # The holder came to an earlier event of the programme with a ticket of their own.
+    earlier = SessionFactory(
+        event=EventFactory(programme=session.event.programme, organizer=session.event.organizer)
+    )
+    ticket = TicketFactory(attendee__registration__event=earlier.event)
+    ParticipantLinkFactory(attendee=ticket.attendee, participant=participant)
+    AttendanceFactory(session=earlier, ticket=ticket, source="scan")
+    # An anonymous walk-in too, counted apart as a visit.
+    AttendanceFactory(session=session)
+
+    assert scan(token, session, card.secret)["known_walk_in"] is True
+
+    totals = figures_for_programme(programme=session.event.programme).totals
+    assert totals.attendances == 3
+    assert totals.registered_people == 1
+    assert totals.people_reached == 2  # one known person (twice) and one anonymous visit
