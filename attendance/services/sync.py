@@ -320,23 +320,36 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
             if found and decision.status == ScanStatus.CANCELLED:
                 conflict(SyncConflict.Kind.CANCELLED)
         response["conflict"] = outcome["conflict"]
-        fields = {
-            "event_id": session.event_id,
-            "session": session,
-            "action": DoorAction.ENTRY,
-            "status": response["status"],
-            "text": loggable_text(item.text, ticket) if item.text else "",
-            "gate": item.gate,
-            "client_time": item.device_time,
-            "ticket_id": ticket.id if ticket else None,
-            "attendance_id": admission.id if admission else None,
-        }
-        return response, fields
+        text = loggable_text(item.text, ticket) if item.text else ""
+        return response, _entry_log(session, item, response, ticket, admission, text=text)
 
+    return _answered(
+        "scan", token=token, item=item, session=session, outcome=outcome, evaluate=evaluate
+    )
+
+
+def _entry_log(session, item, response, ticket, admission, *, text: str) -> dict:
+    """The scan-log row of an uploaded entry, whatever its kind."""
+    return {
+        "event_id": session.event_id,
+        "session": session,
+        "action": DoorAction.ENTRY,
+        "status": response["status"],
+        "text": text,
+        "gate": item.gate,
+        "client_time": item.device_time,
+        "ticket_id": ticket.id if ticket else None,
+        "attendance_id": admission.id if admission else None,
+    }
+
+
+def _answered(kind: str, *, token, item, session, outcome, evaluate) -> dict:
+    """Once per token and nonce (a replay gets the stored answer); a conflict is recorded only
+    by the upload that produced it."""
     answer = answer_once(token=token, nonce=item.nonce, evaluate=evaluate)
     if outcome["conflict"] and answer.get("conflict"):
         _conflict_record(token=token, item=item, session=session, outcome=outcome)
-    return {"kind": "scan", "headcount": None, **answer}
+    return {"kind": kind, "headcount": None, **answer}
 
 
 def _sync_known_walk_in(*, token, item: OfflineKnownWalkIn, session, salts) -> dict:
@@ -393,23 +406,11 @@ def _sync_known_walk_in(*, token, item: OfflineKnownWalkIn, session, salts) -> d
                 else _("Unknown participant card."),
             )
         response["conflict"] = outcome["conflict"]
-        fields = {
-            "event_id": session.event_id,
-            "session": session,
-            "action": DoorAction.ENTRY,
-            "status": response["status"],
-            "text": "",
-            "gate": item.gate,
-            "client_time": item.device_time,
-            "ticket_id": ticket.id if ticket else None,
-            "attendance_id": admission.id if admission else None,
-        }
-        return response, fields
+        return response, _entry_log(session, item, response, ticket, admission, text="")
 
-    answer = answer_once(token=token, nonce=item.nonce, evaluate=evaluate)
-    if outcome["conflict"] and answer.get("conflict"):
-        _conflict_record(token=token, item=item, session=session, outcome=outcome)
-    return {"kind": "known_walk_in", "headcount": None, **answer}
+    return _answered(
+        "known_walk_in", token=token, item=item, session=session, outcome=outcome, evaluate=evaluate
+    )
 
 
 def _known_walk_in_admit(*, token, item, session, card, at):
