@@ -16,8 +16,16 @@ Order of the checks, first match wins:
   exit, already admitted.
 The group size and a purged (pseudonymised) registration never change the answer: every member of
 a group holds a ticket of their own, and a purged ticket is still the ticket it was (only its
-name is gone from the welcome)."""
+name is gone from the welcome).
 
+A group admission (a household's or a class's members chosen at the door after one of their
+tickets was scanned) is group_decide(): the scanned ticket opens its group unless it is refused
+before its own status is looked at (door access, door closed, unknown ticket, a participant card,
+another event, an old code), which then refuses every member alike; past that, each chosen member
+is decided on their own ticket, so a cancelled or already admitted member never holds the others
+back, and the group's answer sums the members' up."""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ENTRY = "entry"
@@ -155,4 +163,60 @@ def needs_locked_movement(context: AdmissionContext, decision: Decision) -> bool
     caller then reads the movement under the ticket's lock and decides again with it."""
     return decision.status in MOVEMENT_STATUSES and (
         context.action == EXIT or (context.exits_enabled and context.previous != NO_ADMISSION)
+    )
+
+
+# The decisions about the scanned ticket itself (its status, sessions and movement): past these
+# checks the ticket is a good key to its group, whatever its own answer.
+_OPENS_GROUP = frozenset(
+    {
+        "welcome",
+        "welcome_back",
+        "goodbye",
+        "already_admitted",
+        "not_inside",
+        "cancelled",
+        "waitlisted",
+        "wrong_session",
+        "not_valid_today",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDecision:
+    status: str  # the group's answer: a ScanStatus value, or ACCESS_ENDED, EXITS_DISABLED
+    members: tuple[str, ...]  # each chosen member's status, in the order they were chosen
+    admitted: int  # members let in by this decision (first entries and re-entries)
+
+
+def group_opened(scanned: Decision) -> bool:
+    """Whether the scanned ticket opens its group, so its members are decided one by one."""
+    return scanned.key in _OPENS_GROUP
+
+
+def group_decide(scanned: Decision, members: Sequence[str]) -> GroupDecision:
+    """The answer to a group admission: `scanned` is admission_decide() of the scanned ticket,
+    `members` the status each chosen member got from admission_decide() of their own ticket."""
+    if not group_opened(scanned):
+        # A participant card is no key to a group: only a ticket names its registration.
+        status = "unknown_ticket" if scanned.write == WRITE_KNOWN_WALK_IN else scanned.status
+        return GroupDecision(status, tuple(status for _member in members), 0)
+    admitted = sum(1 for status in members if status == "admitted")
+    if admitted:
+        status = "admitted"
+    elif "exited" in members:
+        status = "exited"
+    else:
+        # Nobody moved: the first answer that is not "already inside" says why, if any does.
+        status = next((s for s in members if s != "already_admitted"), "already_admitted")
+    return GroupDecision(status, tuple(members), admitted)
+
+
+def group_admission_decide(
+    scanned: AdmissionContext, members: Sequence[AdmissionContext]
+) -> GroupDecision:
+    """group_decide() on contexts alone: the shared cases (admission_vectors.json) use it."""
+    return group_decide(
+        admission_decide(scanned), [admission_decide(member).status for member in members]
     )

@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from attendance.services.admission import AdmissionContext, admission_decide
+from attendance.services.admission import (
+    AdmissionContext,
+    admission_decide,
+    group_admission_decide,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = json.loads(
+CASES = json.loads(
     (ROOT / "attendance/static/attendance/admission_vectors.json").read_text(encoding="utf-8")
-)["vectors"]
+)
+VECTORS = CASES["vectors"]
+GROUPS = CASES["groups"]
 
 
 def test_the_cases_have_unique_names_and_cover_every_answer():
@@ -51,6 +57,33 @@ def test_admission_vector(case):
     decision = admission_decide(AdmissionContext(**case["context"]))
 
     assert {"status": decision.status, "write": decision.write} == case["expected"]
+
+
+def test_the_group_cases_have_unique_names_and_cover_the_group_answers():
+    names = [case["name"] for case in GROUPS]
+    assert len(names) == len(set(names)) and len(names) >= 20
+    assert {case["expected"]["status"] for case in GROUPS} >= {
+        "admitted",
+        "already_admitted",
+        "cancelled",
+        "exited",
+        "unknown_ticket",
+        "session_not_open",
+    }
+
+
+@pytest.mark.parametrize("case", GROUPS, ids=[case["name"] for case in GROUPS])
+def test_group_admission_vector(case):
+    decision = group_admission_decide(
+        AdmissionContext(**case["scanned"]),
+        [AdmissionContext(**member) for member in case["members"]],
+    )
+
+    assert {
+        "status": decision.status,
+        "members": list(decision.members),
+        "admitted": decision.admitted,
+    } == case["expected"]
 
 
 def test_the_phone_answers_the_same_cases():

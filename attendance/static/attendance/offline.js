@@ -196,6 +196,30 @@
     return refused("already_admitted");
   }
 
+  /* A group admission, the same as the server's group_decide() (admission.py): the scanned
+     ticket opens its group unless refused before its own status is looked at (then every member
+     gets that refusal); past that, each chosen member is decided on their own ticket. Takes the
+     scanned ticket's context and the chosen members' contexts; returns {status, members (each
+     member's status), admitted (how many this lets in)}. */
+  var OPENS_GROUP = ["already_admitted", "not_inside", "cancelled", "wrong_session", "not_valid_today"];
+  var MOVES = ["admit", "reenter", "exit"];
+
+  function groupDecide(scannedContext, memberContexts) {
+    var scanned = admissionDecide(scannedContext);
+    var opened = MOVES.indexOf(scanned.write) !== -1 || OPENS_GROUP.indexOf(scanned.status) !== -1;
+    if (!opened) {
+      var refusal = scanned.write === "known_walk_in" ? "unknown_ticket" : scanned.status;
+      return { status: refusal, members: memberContexts.map(function () { return refusal; }), admitted: 0 };
+    }
+    var members = memberContexts.map(function (context) { return admissionDecide(context).status; });
+    var admitted = members.filter(function (status) { return status === "admitted"; }).length;
+    var status = "already_admitted";
+    if (admitted) status = "admitted";
+    else if (members.indexOf("exited") !== -1) status = "exited";
+    else status = members.filter(function (s) { return s !== "already_admitted"; })[0] || "already_admitted";
+    return { status: status, members: members, admitted: admitted };
+  }
+
   /* Validate a scan with the pack through admissionDecide. Resolves to {status, row?, at?,
      gate?}; an admission is queued and remembered before it resolves. The phone scans entries
      only, of its pack's event (a ticket of another event is not in it: unknown), with a token
@@ -374,7 +398,7 @@
   }
 
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { admissionDecide: admissionDecide };
+    module.exports = { admissionDecide: admissionDecide, groupDecide: groupDecide };
     return;
   }
   root.MultaqaOffline = {
