@@ -18,6 +18,8 @@ from .schemas import (
     ClassTallyIn,
     DoorMeOut,
     ErrorOut,
+    GroupAdmitIn,
+    GroupAdmitResult,
     LookupOut,
     ScanIn,
     ScanResult,
@@ -30,6 +32,7 @@ from .schemas import (
 from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
 from .services.door import token_may_use
+from .services.groups import checkin_group_admit
 from .services.scans import checkin_scan
 from .services.sync import OfflineKnownWalkIn, OfflineScan, OfflineWalkIn, checkin_sync
 
@@ -110,6 +113,26 @@ def scan(request, payload: ScanIn):
     # schema), so it is not validated again on the door's hot path; only its fields go out (a
     # nonce reused from another door call replays an answer of another shape).
     return JsonResponse({name: result.get(name) for name in SCAN_RESULT_FIELDS})
+
+
+@router.post(
+    "/checkin/group-admit",
+    response={200: GroupAdmitResult, 422: ErrorOut, **ERRORS},
+    auth=scan_token_auth,
+)
+@in_volunteer_language
+def group_admit(request, payload: GroupAdmitIn):
+    """Admit the chosen members of the scanned ticket's household or class in one action."""
+    return checkin_group_admit(
+        token=request.auth,
+        text=payload.text,
+        session_id=payload.session_id,
+        ticket_ids=payload.ticket_ids,
+        nonce=payload.nonce,
+        gate=payload.gate,
+        client_time=payload.client_time,
+        direction=payload.direction,
+    )
 
 
 @router.get("/checkin/lookup", response={200: list[LookupOut], **ERRORS})

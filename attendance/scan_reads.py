@@ -323,3 +323,45 @@ def active_admission(*, ticket_id: int, session_id: int) -> Admission | None:
         .first()
     )
     return Admission(*row) if row else None
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """One ticket of a household's or class's registration, as the door's group panel shows it."""
+
+    ticket_id: int
+    secret: str  # to scan the member's own ticket; never sent to the phone
+    first_name: str
+    gender: str
+    age_band: str
+    status: str
+    admitted: bool  # an active attendance to the session
+
+    @property
+    def gender_label(self) -> str:
+        return str(dict(Gender.choices).get(self.gender, self.gender))
+
+
+def group_members(*, ticket_id: int, session_id: int) -> list[GroupMember]:
+    """The tickets of the registration `ticket_id` belongs to (its whole household or class, the
+    scanned ticket too), contact person first, each with whether it is admitted to the session.
+    One query, read only for a ticket whose group has more than one person."""
+    registration = Attendee.objects.filter(ticket=ticket_id).values("registration_id")
+    admitted = Attendance.objects.filter(
+        ticket_id=OuterRef("pk"), session_id=session_id, voided_at__isnull=True
+    )
+    rows = (
+        Ticket.objects.filter(attendee__registration_id__in=Subquery(registration))
+        .annotate(admitted=Exists(admitted))
+        .order_by("-attendee__is_contact", "attendee_id")
+        .values_list(
+            "pk",
+            "secret",
+            "attendee__first_name",
+            "attendee__gender",
+            "attendee__age_band",
+            "status",
+            "admitted",
+        )
+    )
+    return [GroupMember(*row) for row in rows]

@@ -37,12 +37,52 @@ class DoorAttendeeOut(Schema):
     group_size: int
 
 
+class GroupMemberOut(Schema):
+    """A member of the scanned ticket's household or class, for the scanner's group panel."""
+
+    ticket_id: int
+    first_name: str
+    gender: str
+    gender_label: str
+    age_band: str
+    status: str  # the ticket's: valid, waitlisted, cancelled
+    admitted: bool  # admitted to the session
+
+
 class ScanResult(Schema):
     status: ScanStatusEnum
     message: str
     attendee: DoorAttendeeOut | None = None
     admitted_at: datetime.datetime | None = None
     gate: str | None = None
+    # The scanned ticket's group (household, class), when it has more than one person.
+    group: list[GroupMemberOut] | None = None
+
+
+class GroupAdmitIn(InputSchema):
+    """The scanned ticket's text again, and the members chosen in its group."""
+
+    text: str = Field(..., max_length=512)
+    session_id: StrictInt
+    ticket_ids: list[StrictInt] = Field(..., min_length=1, max_length=100)
+    gate: str = Field("", max_length=60)
+    nonce: uuid.UUID
+    client_time: datetime.datetime | None = None
+    direction: str = Field("entry", pattern="^(entry|exit)$")
+
+
+class GroupMemberResult(Schema):
+    ticket_id: int
+    status: ScanStatusEnum
+    message: str
+    attendee: DoorAttendeeOut | None = None
+
+
+class GroupAdmitResult(Schema):
+    status: ScanStatusEnum
+    message: str
+    admitted: int
+    members: list[GroupMemberResult]
 
 
 class WalkInGroupIn(InputSchema):

@@ -24,8 +24,10 @@ from ..scan_reads import (
     MAX_TEXT_LENGTH,
     Admission,
     DoorTicket,
+    GroupMember,
     ScanContext,
     active_admission,
+    group_members,
     scan_reads,
 )
 from .admission import (
@@ -44,6 +46,7 @@ from .admission import (
     AdmissionContext,
     Decision,
     admission_decide,
+    group_opened,
     needs_locked_movement,
 )
 from .door import closed_message, door_input, stored_answer, truncate_text, window_of
@@ -71,6 +74,29 @@ def attendee_summary(ticket: DoorTicket) -> dict:
         "profile_label": ticket.profile_label,
         "group_size": ticket.group_size,
     }
+
+
+def member_summary(member: GroupMember) -> dict:
+    """A member of the scanned ticket's group as the group panel shows it (no secret)."""
+    return {
+        "ticket_id": member.ticket_id,
+        "first_name": member.first_name,
+        "gender": member.gender,
+        "gender_label": member.gender_label,
+        "age_band": member.age_band,
+        "status": member.status,
+        "admitted": member.admitted,
+    }
+
+
+def group_panel(ticket: DoorTicket | None, decision: Decision, session_id: int) -> list | None:
+    """The members of the scanned ticket's household or class, so that the scanner offers to
+    admit them together; None for a person alone, or a ticket that opens no group (a door
+    closed, a ticket of another event...). Read after the scan's own write: the scanned member
+    shows as admitted."""
+    if ticket is None or ticket.group_size < 2 or not group_opened(decision):
+        return None
+    return [member_summary(m) for m in group_members(ticket_id=ticket.id, session_id=session_id)]
 
 
 def scan_answer(status: str, message: str, **extra) -> dict:
@@ -330,8 +356,12 @@ def checkin_scan(
     client_time: datetime.datetime | None = None,
     from_lookup: bool = False,
     direction: str = DoorAction.ENTRY,
+    offer_group: bool = True,
 ) -> dict:
     """Answer one scan at the door, log it, and admit the person when the ticket is good.
+
+    A ticket of a household or class also answers with its group's members (`group`), unless
+    `offer_group` is off (the group admission scans each chosen member with it off).
 
     `session` is a Session or its id (the scanner API passes the id: the reads bring the rest).
     Answers once per token and nonce: a retry, even a concurrent one, gets the first answer and
@@ -350,18 +380,7 @@ def checkin_scan(
     now = timezone.now()
     admission_context, allowed_sessions = _admission_context(context, ticket, direction, now)
     decision = admission_decide(admission_context)
-    if decision.status == ACCESS_ENDED:
-        # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
-        door_token_forget(token)
-        raise ApplicationError(
-            _("This door token is not valid (revoked or expired). Ask your organizer."),
-            code="unauthenticated",
-            status=401,
-        )
-    if decision.status == EXITS_DISABLED:
-        raise ApplicationError(
-            _("This event does not scan people out."), code="exit_scans_disabled"
-        )
+    request_refused(decision, token)
     if decision.status == REPLAY:
         return context.stored_answer
     if from_lookup:
@@ -382,7 +401,7 @@ def checkin_scan(
             answer = card_scan(scan, card, source=source, now=now)
             if answer is not None:
                 return answer
-        return _scan_answered(
+        answer = _scan_answered(
             scan,
             ticket,
             source=source,
@@ -398,6 +417,25 @@ def checkin_scan(
         if previous is None:
             raise
         return previous
+    if offer_group and (group := group_panel(ticket, decision, context.session_id)) is not None:
+        answer = {**answer, "group": group}
+    return answer
+
+
+def request_refused(decision: Decision, token: DoorToken) -> None:
+    """Raise the error of a decision that refuses the request itself (no scan log row)."""
+    if decision.status == ACCESS_ENDED:
+        # Revoked or expired since this process last read it (ScanTokenAuth recalls tokens).
+        door_token_forget(token)
+        raise ApplicationError(
+            _("This door token is not valid (revoked or expired). Ask your organizer."),
+            code="unauthenticated",
+            status=401,
+        )
+    if decision.status == EXITS_DISABLED:
+        raise ApplicationError(
+            _("This event does not scan people out."), code="exit_scans_disabled"
+        )
 
 
 def _single_statement():

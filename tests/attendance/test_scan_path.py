@@ -300,7 +300,7 @@ def test_a_nonce_replayed_from_another_door_call_answers_in_the_scan_shape(clien
 
     assert walk_in.status_code == scan.status_code == 200
     assert "headcount" in walk_in.json()
-    assert set(scan.json()) == {"status", "message", "attendee", "admitted_at", "gate"}
+    assert set(scan.json()) == {"status", "message", "attendee", "admitted_at", "gate", "group"}
     assert scan.json()["status"] == walk_in.json()["status"]
     assert Attendance.objects.count() == 1
 
