@@ -12,7 +12,9 @@ all salted with the event's current pack generation (`hashing` in the pack says 
   were issued. A build still hashes what is missing, but at most OFFLINE_PACK_HASHES_PER_REQUEST
   of them: with more missing (a fresh salt, a large import a moment ago) it queues the warm task
   and raises OfflinePackNotReady, which the API answers with 503 and Retry-After.
-Ticket ids (database integers, no personal meaning) let the sync say which ticket was admitted.
+Ticket ids (database integers, no personal meaning) let the sync say which ticket was admitted;
+a ticket's `group` (the lowest ticket id of its registration) says which tickets are one household
+or class, so that the scanner admits the members chosen at the door together, offline too.
 
 Participant cards: the active cards of the organisation's participants with a registration in
 the event's programme, named like tickets (salted SHA-256 of the secret, the stored slow hash of
@@ -28,7 +30,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Min, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -67,6 +69,9 @@ PACK_FIELDS = [
     "group_size",
     "status",
     "sessions",
+    # The lowest ticket id of the ticket's registration: tickets with the same value are one
+    # household or class, which the scanner offers to admit together.
+    "group",
 ]
 
 CARD_FIELDS = ["id", "secret_hash", "code_hash", "gender", "age_band", "profile", "tickets"]
@@ -78,7 +83,10 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
     tickets = (
         Ticket.objects.filter(event=event)
         .select_related("attendee")
-        .annotate(group_size=Count("attendee__registration__members", distinct=True))
+        .annotate(
+            group_size=Count("attendee__registration__members", distinct=True),
+            group=Min("attendee__registration__members__ticket__id"),
+        )
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.only("id")))
         .order_by("id")
     )
@@ -116,6 +124,7 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
             ticket.group_size,
             ticket.status,
             [session.pk for session in ticket.sessions.all()],
+            ticket.group,
         ]
         for ticket in tickets
     ]

@@ -23,6 +23,7 @@ SCANNER_STATIC_FILES = [
     "attendance/scanner.css",
     "vendor/jsQR.js",
     "attendance/offline.js",
+    "attendance/group.js",
     "attendance/scanner.js",
     "attendance/icons/scanner-192.png",
     "attendance/icons/scanner-512.png",

@@ -68,6 +68,16 @@ def _walk_in_buttons():
     ]
 
 
+def group_panel_labels() -> dict:
+    """The group panel's own texts (group.js)."""
+    return {
+        "inside": _("already admitted"),
+        "not_valid": _("ticket not valid"),
+        "choose_one": _("Tick at least one person."),
+        "offline_admitted": _("Admitted offline: %s. They will be sent when the network is back."),
+    }
+
+
 def scanner(request):
     """The page itself holds no data: everything comes from the API with the volunteer's token."""
     labels = {
@@ -125,6 +135,7 @@ def scanner(request):
         "attendance/scanner.html",
         {
             "labels": labels,
+            "group_labels": group_panel_labels(),
             "api_base": "/api/v1",
             "profiles": Profile.choices,
             "walk_in_buttons": _walk_in_buttons(),

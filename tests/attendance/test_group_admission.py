@@ -245,3 +245,18 @@ def test_the_api_refuses_a_bad_choice_with_a_4xx(client, issued, session, househ
 
     assert response.status_code == 422
     assert not Attendance.objects.exists()
+
+
+def test_the_offline_pack_says_which_tickets_are_one_group(client, issued, session, household):
+    alone = TicketFactory(attendee__registration__event=session.event)
+
+    response = client.get(
+        f"/api/v1/checkin/offline-pack?event_id={session.event_id}",
+        HTTP_AUTHORIZATION=f"Bearer {issued.raw_token}",
+    )
+
+    pack = response.json()
+    rows = {row[0]: dict(zip(pack["fields"], row, strict=True)) for row in pack["tickets"]}
+    first = min(ticket.pk for ticket in household)
+    assert [rows[ticket.pk]["group"] for ticket in household] == [first] * 3
+    assert rows[alone.pk]["group"] == alone.pk

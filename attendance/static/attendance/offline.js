@@ -273,6 +273,83 @@
           return enqueue(item).then(function () {
             return markAdmitted(args.sessionId, row.id, base.device_time, args.gate);
           }).then(function () { return { status: "admitted", row: row }; });
+        }).then(function (answer) { return withGroup(indexed, args.sessionId, answer); });
+      });
+    });
+  }
+
+  // Group admission ------------------------------------------------------------------------------
+  function groupRows(indexed, row) {
+    if (!row || !row.group || row.group_size < 2) return [];
+    return Object.keys(indexed.byId).map(function (id) { return indexed.byId[id]; })
+      .filter(function (other) { return other.group === row.group; })
+      .sort(function (a, b) { return a.id - b.id; });
+  }
+
+  // Whether each row is admitted to the session: on this device, or in the pack's download.
+  function admittedRows(indexed, sessionId, rows) {
+    var inPack = indexed.pack.admitted[String(sessionId)] || [];
+    return Promise.all(rows.map(function (row) { return admittedHere(sessionId, row.id); })).then(function (here) {
+      return rows.map(function (row, i) { return here[i] || (inPack.indexOf(row.id) !== -1 ? {} : null); });
+    });
+  }
+
+  /* An answer about a ticket of a household or class carries its members (`group`), as the
+     server's scan answer does, for the scanner's group panel. */
+  function withGroup(indexed, sessionId, answer) {
+    var rows = groupRows(indexed, answer.row);
+    if (!rows.length) return answer;
+    return admittedRows(indexed, sessionId, rows).then(function (admitted) {
+      answer.group = rows.map(function (row, i) {
+        return { ticket_id: row.id, first_name: row.first_name, gender: row.gender, age_band: row.age_band,
+                 status: row.status, admitted: !!admitted[i] };
+      });
+      return answer;
+    });
+  }
+
+  function memberContext(row, sessionId, earlier) {
+    return {
+      window_open: true, ticket_found: true, ticket_status: row.status, group_size: row.group_size,
+      session_allowed: !row.sessions.length || row.sessions.indexOf(sessionId) !== -1,
+      allowed_same_day: true, previous: earlier ? "admitted" : "none",
+    };
+  }
+
+  /* Admit the chosen members of a scanned ticket's group with no network, through groupDecide:
+     each admitted member is queued as a scan of their own ticket (the sync admits each once,
+     whatever other devices did meanwhile), each refusal is queued to be logged. args: eventId,
+     sessionId, scannedId (the scanned ticket), ticketIds (the chosen), nonces (one per chosen
+     ticket), gate, deviceId. Resolves to {status, admitted, members: [{ticket_id, status, row}]}. */
+  function checkGroup(args) {
+    return loadPack(args.eventId).then(function (indexed) {
+      if (!indexed) return { status: "no_pack", admitted: 0, members: [] };
+      var now = new Date();
+      var scanned = indexed.byId[args.scannedId];
+      var family = groupRows(indexed, scanned);
+      var rows = args.ticketIds.map(function (id) {
+        return family.filter(function (row) { return row.id === id; })[0];
+      });
+      if (!scanned || rows.indexOf(undefined) !== -1) return { status: "unknown_ticket", admitted: 0, members: [] };
+      var open = windowOpen(indexed, args.sessionId, now).open;
+      return admittedRows(indexed, args.sessionId, [scanned].concat(rows)).then(function (earlier) {
+        var contexts = [scanned].concat(rows).map(function (row, i) {
+          return Object.assign(memberContext(row, args.sessionId, earlier[i]), { window_open: open });
+        });
+        var decision = groupDecide(contexts[0], contexts.slice(1));
+        var deviceTime = now.toISOString();
+        var members = rows.map(function (row, i) { return { ticket_id: row.id, status: decision.members[i], row: row }; });
+        if (!open) return { status: decision.status, admitted: 0, members: members };
+        return members.reduce(function (done, member, i) {
+          var item = { type: "scan", nonce: args.nonces[i], session_id: args.sessionId, gate: args.gate,
+                       device_time: deviceTime, device_id: args.deviceId, local_status: member.status,
+                       ticket_id: member.row.id, ticket_hash: member.row.secret_hash };
+          return done.then(function () { return enqueue(item); }).then(function () {
+            if (member.status === "admitted") return markAdmitted(args.sessionId, member.row.id, deviceTime, args.gate);
+            return null;
+          });
+        }, Promise.resolve()).then(function () {
+          return { status: decision.status, admitted: decision.admitted, members: members };
         });
       });
     });
@@ -404,6 +481,7 @@
   root.MultaqaOffline = {
     savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
     rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
+    checkGroup: checkGroup,
     codeHash: pbkdf2, admissionDecide: admissionDecide,
   };
 })(typeof window !== "undefined" ? window : this);

@@ -211,7 +211,7 @@
     }
     api("POST", "/checkin/scan", body)
       .then(function (result) {
-        showResult(result); refreshCounts();
+        showResult(result); refreshCounts(); offerGroup(result, text, null);
         if (result.status === "admitted") {
           offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
         }
@@ -380,6 +380,7 @@
       }[answer.status];
       if (answer.known_walk_in) message = L.offline_known_walk_in;
       showFeedback(tone, L.statuses[answer.status] || L.offline, person, message);
+      offerGroup(answer, body.text, row ? row.id : null);
       if (answer.status === "admitted" && row) bumpCounts(row.gender, 1);
     }).catch(function () { showFeedback("bad", L.error, "", L.offline_no_pack); });
   }
@@ -457,6 +458,23 @@
       state.syncing = false;
       $("sync-now").disabled = false;
       updateSyncBar();
+    });
+  }
+
+  // Group panel (group.js): a household's or class's members, admitted together ---------------------
+  var group = window.MultaqaGroup;
+
+  function offerGroup(answer, text, scannedId) {
+    if (group) group.offer(answer, { text: text, scannedId: scannedId });
+  }
+
+  if (group) {
+    group.attach({
+      api: api, uuid: uuid, deviceId: deviceId, showFeedback: showFeedback,
+      refreshCounts: refreshCounts, bumpCounts: bumpCounts,
+      session: function () { return state.session; },
+      gate: function () { return state.gate; },
+      after: function () { focusInput(); updateSyncBar(); },
     });
   }
 

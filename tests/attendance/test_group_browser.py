@@ -1,0 +1,97 @@
+"""The scanner's group panel in a real headless Chromium at 360 px: a household's ticket typed at
+the door lists its members, and one tap admits everyone or the ones ticked, online and offline
+(each member synced once)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from attendance.models import Attendance
+from attendance.services.tokens import door_token_create
+from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.test_group_admission import household_of
+from tests.factories import EventFactory, SessionFactory
+
+chromium_path = sync_browser.chromium_path
+vendored_decoder = sync_browser.vendored_decoder
+orm_beside_playwright = sync_browser.orm_beside_playwright
+browser = sync_browser.browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = sync_browser.WAIT
+
+
+@pytest.fixture
+def door(db):
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today)
+    session = SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
+    return session, household_of(event)
+
+
+def open_narrow_scanner(browser, url, raw_token):
+    context, page = sync_browser.open_scanner(browser, url, raw_token)
+    page.set_viewport_size({"width": 360, "height": 740})
+    return context, page
+
+
+def admitted(session) -> list[str]:
+    rows = Attendance.objects.filter(session=session, voided_at=None)
+    return sorted(rows.values_list("ticket__attendee__first_name", flat=True))
+
+
+def test_online_the_ones_ticked_are_admitted_in_one_tap(live_server, browser, door):
+    from playwright.sync_api import expect
+
+    session, (aminata, youssef, awa) = door
+    issued = door_token_create(label="Porte A", events=[session.event], created_by=None)
+    context, page = open_narrow_scanner(browser, live_server.url, issued.raw_token)
+
+    sync_browser.type_code(page, aminata.short_code)
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    panel = page.locator("#group-panel")
+    expect(panel).to_be_visible(timeout=WAIT)
+    expect(panel.locator("li")).to_have_count(3)
+    expect(panel.locator("li").nth(0)).to_contain_text("Aminata")
+    expect(panel.locator("li input").nth(0)).not_to_be_checked()  # already in: her own scan
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    panel.locator("li", has_text="Awa").locator("input").uncheck()
+    page.locator("#group-admit-chosen").click()
+
+    expect(panel).to_be_hidden(timeout=WAIT)
+    expect(page.locator("#feedback")).to_have_class("feedback ok")
+    expect(page.locator("#feedback")).to_contain_text("Youssef")
+    expect(page.locator("#count-total")).to_have_text("2", timeout=WAIT)
+    context.close()
+    assert admitted(session) == ["Aminata", "Youssef"]
+    assert not Attendance.objects.filter(ticket=awa).exists()
+
+
+def test_offline_everyone_is_admitted_and_synced_once(live_server, browser, door):
+    from playwright.sync_api import expect
+
+    session, (aminata, youssef, awa) = door
+    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
+    context, page = open_narrow_scanner(browser, live_server.url, issued.raw_token)
+
+    sync_browser.go_offline(context, page)
+    sync_browser.type_code(page, youssef.short_code)
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    expect(page.locator("#group-panel li")).to_have_count(3, timeout=WAIT)
+    page.locator("#group-admit-all").click()
+    expect(page.locator("#feedback")).to_contain_text("Aminata", timeout=WAIT)
+    expect(page.locator("#feedback")).to_have_class("feedback ok")
+    # Youssef's own scan, then the group: Youssef already in here, Aminata and Awa admitted.
+    expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
+    sync_browser.type_code(page, awa.short_code)
+    expect(page.locator("#feedback")).to_have_class("feedback warn", timeout=WAIT)
+    assert not Attendance.objects.exists()
+
+    sync_browser.come_back_and_sync(context, page)
+    context.close()
+    assert admitted(session) == ["Aminata", "Awa", "Youssef"]
+    assert set(Attendance.objects.values_list("source", flat=True)) == {Attendance.Source.OFFLINE}
