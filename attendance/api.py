@@ -20,6 +20,8 @@ from .schemas import (
     ErrorOut,
     GroupAdmitIn,
     GroupAdmitResult,
+    HeartbeatIn,
+    HeartbeatOut,
     LookupOut,
     ScanIn,
     ScanResult,
@@ -32,6 +34,7 @@ from .schemas import (
 from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
 from .services.door import token_may_use
+from .services.door_devices import door_device_report
 from .services.groups import checkin_group_admit
 from .services.scans import checkin_scan
 from .services.sync import OfflineKnownWalkIn, OfflineScan, OfflineWalkIn, checkin_sync
@@ -133,6 +136,20 @@ def group_admit(request, payload: GroupAdmitIn):
         client_time=payload.client_time,
         direction=payload.direction,
     )
+
+
+@router.post("/checkin/heartbeat", response={200: HeartbeatOut, 422: ErrorOut, **ERRORS})
+@in_volunteer_language
+def heartbeat(request, payload: HeartbeatIn):
+    """The scanner's state for the organizers' door panel: its session, gate, unsynced scans."""
+    device = door_device_report(
+        token=request.auth,
+        device_id=payload.device_id,
+        session_id=payload.session_id,
+        gate=payload.gate,
+        unsynced=payload.unsynced,
+    )
+    return {"received_at": device.last_seen_at}
 
 
 @router.get("/checkin/lookup", response={200: list[LookupOut], **ERRORS})

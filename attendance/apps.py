@@ -14,7 +14,8 @@ class AttendanceConfig(AppConfig):
 
         for model in ("Attendance", "DoorSettings", "ScanAttempt"):
             t.register(f"attendance.{model}", t.owned(t.event_q("event__")))
-        t.register("attendance.SyncConflict", t.owned(t.event_q("session__event__")))
+        for model in ("SyncConflict", "DoorDevice"):
+            t.register(f"attendance.{model}", t.owned(t.event_q("session__event__")))
         # A door token is seen by the organisations of any of its events, and changed (revoked)
         # only by an organisation that runs all of them.
         t.register(

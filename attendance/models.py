@@ -248,6 +248,31 @@ class SyncConflict(models.Model):
         return f"{self.session} · {self.get_kind_display()}"
 
 
+class DoorDevice(models.Model):
+    """What a scanner last said about itself (its heartbeat, sent while it has a network): the
+    session and gate it scans, and how many scans it holds that are not synced yet. A device that
+    stopped calling is offline, still holding at least that many; the door panel shows both."""
+
+    token = models.ForeignKey(DoorToken, on_delete=models.CASCADE, related_name="devices")
+    # The scanner's own random id (kept on the phone), as its offline uploads name it.
+    device_id = models.CharField(_("device"), max_length=64)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    gate = models.CharField(_("gate"), max_length=60, blank=True)
+    unsynced = models.PositiveIntegerField(_("scans not synced"), default=0)
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("door device")
+        verbose_name_plural = _("door devices")
+        constraints = [
+            models.UniqueConstraint(fields=["token", "device_id"], name="one_row_per_door_device")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} · {self.device_id[:8]}"
+
+
 class OfflinePackKey(models.Model):
     """One generation of an event's offline pack hashing: the random salt every hash in the pack
     uses and the PBKDF2 iteration count of its short-code hashes. The latest generation of an

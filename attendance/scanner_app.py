@@ -24,6 +24,7 @@ SCANNER_STATIC_FILES = [
     "vendor/jsQR.js",
     "attendance/offline.js",
     "attendance/group.js",
+    "attendance/door_heartbeat.js",
     "attendance/scanner.js",
     "attendance/icons/scanner-192.png",
     "attendance/icons/scanner-512.png",

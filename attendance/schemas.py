@@ -119,6 +119,19 @@ class WalkInResult(Schema):
     headcount: int
 
 
+class HeartbeatIn(InputSchema):
+    """A scanner's state, sent while it has a network: see services/door_devices.py."""
+
+    device_id: str = Field(..., min_length=1, max_length=64)
+    session_id: StrictInt
+    gate: str = Field("", max_length=60)
+    unsynced: StrictInt = Field(..., ge=0, le=1_000_000)
+
+
+class HeartbeatOut(Schema):
+    received_at: datetime.datetime
+
+
 class LookupOut(Schema):
     short_code: str
     first_name: str

@@ -10,6 +10,12 @@ urlpatterns = [
     path("scan/manifest.webmanifest", scanner_app.scanner_manifest, name="scanner_manifest"),
     path("door/", views.door_index, name="door_index"),
     path("door/sessions/<int:session_id>/", views.session_door, name="session_door"),
+    path("door/events/<int:event_id>/panel/", views.event_door_panel, name="door_panel"),
+    path(
+        "door/events/<int:event_id>/panel.json",
+        views.event_door_panel_data,
+        name="door_panel_data",
+    ),
     path(
         "door/sessions/<int:session_id>/undo/<int:attendance_id>/",
         views.undo_admission,

@@ -4,7 +4,7 @@ class headcount). Pages parse and authorize; services do the writing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +14,9 @@ from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from core.services import audit_record
-from events.models import Session
+from events.models import Event, Session
 
+from .door_panel import door_panel
 from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm
 from .models import Attendance, ScanStatus
 from .paper import paper_list_pdf
@@ -40,6 +41,9 @@ WALK_IN_AGE_BANDS = [
     AgeBand.AGE_25_59,
     AgeBand.AGE_60_PLUS,
 ]
+
+
+DOOR_PANEL_REFRESH_SECONDS = 5
 
 
 def _walk_in_buttons():
@@ -152,6 +156,41 @@ def _managed_session(request, session_id: int) -> Session:
     if not can_manage_event(request.user, session.event):
         raise Http404
     return session
+
+
+def _managed_event(request, event_id: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
+    if not can_manage_event(request.user, event):
+        raise Http404
+    return event
+
+
+@login_required
+def event_door_panel(request, event_id: int):
+    """The live door panel: the page polls event_door_panel_data every few seconds."""
+    event = _managed_event(request, event_id)
+    labels = {
+        "admitted": _("Admitted"),
+        "per_minute": _("per minute"),
+        "inside_now": _("Inside now"),
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "last_seen": _("last seen at"),
+        "unsynced": _("Not synced"),
+        "none": _("Nothing yet."),
+    }
+    return render(
+        request,
+        "attendance/door_panel.html",
+        {"event": event, "refresh_seconds": DOOR_PANEL_REFRESH_SECONDS, "labels": labels},
+    )
+
+
+@login_required
+def event_door_panel_data(request, event_id: int):
+    response = JsonResponse(door_panel(event=_managed_event(request, event_id)))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -297,6 +297,18 @@ PAGES = {
         None,
         ADMIN_A,
     ),
+    "attendance:door_panel": (
+        "get",
+        lambda w, r: f"/door/events/{w.event.pk}/panel/",
+        None,
+        ADMIN_A,
+    ),
+    "attendance:door_panel_data": (
+        "get",
+        lambda w, r: f"/door/events/{w.event.pk}/panel.json",
+        None,
+        ADMIN_A,
+    ),
     "attendance:undo_admission": (
         "post",
         lambda w, r: f"/door/sessions/{w.session.pk}/undo/{w.attendance.pk}/",
@@ -583,6 +595,21 @@ API = {
     "POST /checkin/scan": (
         lambda w: "/checkin/scan",
         lambda w: {"text": w.ticket.secret, "session_id": w.session.pk, "nonce": str(uuid.uuid4())},
+        DOOR,
+    ),
+    "POST /checkin/group-admit": (
+        lambda w: "/checkin/group-admit",
+        lambda w: {
+            "text": w.ticket.secret,
+            "session_id": w.session.pk,
+            "ticket_ids": [w.ticket.pk],
+            "nonce": str(uuid.uuid4()),
+        },
+        DOOR,
+    ),
+    "POST /checkin/heartbeat": (
+        lambda w: "/checkin/heartbeat",
+        lambda w: {"device_id": "phone", "session_id": w.session.pk, "unsynced": 0},
         DOOR,
     ),
     "GET /checkin/lookup": (

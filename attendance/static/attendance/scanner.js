@@ -478,6 +478,14 @@
     });
   }
 
+  if (window.MultaqaHeartbeat) {
+    window.MultaqaHeartbeat.attach({
+      api: api, deviceId: deviceId, pending: offline.pending,
+      session: function () { return state.session; },
+      gate: function () { return state.gate; },
+    });
+  }
+
   // Wiring ----------------------------------------------------------------------------------------
   $("login-form").addEventListener("submit", function (event) {
     event.preventDefault();
