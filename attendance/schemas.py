@@ -57,6 +57,8 @@ class ScanResult(Schema):
     gate: str | None = None
     # The scanned ticket's group (household, class), when it has more than one person.
     group: list[GroupMemberOut] | None = None
+    # People inside the session after this movement, where the event scans people out.
+    inside_now: int | None = None
 
 
 class GroupAdmitIn(InputSchema):
@@ -83,6 +85,7 @@ class GroupAdmitResult(Schema):
     message: str
     admitted: int
     members: list[GroupMemberResult]
+    inside_now: int | None = None
 
 
 class WalkInGroupIn(InputSchema):

@@ -1,7 +1,7 @@
 """Reads for attendance: the door and organizer pages, and the counted attendance rows that
 reporting's exports read (the figures themselves live in reporting)."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from core.demographics import Gender
 from core.permissions import scope_events
@@ -65,26 +65,34 @@ def door_lookup(*, session: Session, query: str) -> list[dict]:
     ]
 
 
-def _people_currently_out(session: Session) -> int:
-    """Admitted ticket holders whose last door movement was an exit scan."""
-    last_status: dict[int, str] = {}
-    movements = (
+def people_out(*, session_id: int) -> int:
+    """Admitted ticket holders whose last door movement in the session was an exit scan. One
+    query whatever the number of movements: each active admission looks up its ticket's last
+    movement through the (session, ticket, action) index of the scan log."""
+    last_movement = (
         ScanAttempt.objects.filter(
-            session=session,
-            ticket__isnull=False,
+            session_id=session_id,
+            ticket_id=OuterRef("ticket_id"),
             status__in=[ScanStatus.ADMITTED, ScanStatus.EXITED],
         )
-        .order_by("server_time", "id")
-        .values_list("ticket_id", "status")
+        .order_by("-server_time", "-id")
+        .values("status")[:1]
     )
-    for ticket_id, status in movements:
-        last_status[ticket_id] = status
-    admitted = admitted_ticket_ids(session=session)
-    return sum(
-        1
-        for ticket_id, status in last_status.items()
-        if status == ScanStatus.EXITED and ticket_id in admitted
+    return (
+        Attendance.objects.filter(session_id=session_id, ticket__isnull=False, voided_at=None)
+        .annotate(last_movement=Subquery(last_movement))
+        .filter(last_movement=ScanStatus.EXITED)
+        .count()
     )
+
+
+def inside_now(*, session_id: int) -> int:
+    """People inside the session now: everyone counted (scans, walk-ins, tallies) minus the
+    ticket holders who went out and did not come back."""
+    counted = Attendance.objects.filter(session_id=session_id, voided_at=None).aggregate(
+        people=Sum("headcount")
+    )["people"]
+    return (counted or 0) - people_out(session_id=session_id)
 
 
 def session_counts(*, session: Session) -> dict:
@@ -113,7 +121,7 @@ def session_counts(*, session: Session) -> dict:
         "total": total,
         "by_gender": by_gender,
         "walk_ins": walk_ins,
-        "inside_now": total - _people_currently_out(session) if exits_enabled else None,
+        "inside_now": total - people_out(session_id=session.pk) if exits_enabled else None,
     }
 
 

@@ -27,6 +27,7 @@ from core.errors import ApplicationError, NotFound
 
 from ..models import DoorAction, DoorToken
 from ..scan_reads import MAX_TEXT_LENGTH, group_members, scan_reads
+from ..selectors import inside_now
 from .admission import REPLAY, admission_decide, group_decide, group_opened
 from .door import door_input
 from .scans import _admission_context, _Scan, _scan_answered, checkin_scan, request_refused
@@ -137,8 +138,17 @@ def checkin_group_admit(
     members = [{"ticket_id": ticket_id, **answers[ticket_id]} for ticket_id in chosen]
     outcome = group_decide(decision, [member["status"] for member in members])
     message = _message(outcome.status, outcome.admitted, members)
-    return _group_answer(outcome.status, message, outcome.admitted, members)
+    answer = _group_answer(outcome.status, message, outcome.admitted, members)
+    if context.exit_scans_enabled:
+        answer["inside_now"] = inside_now(session_id=context.session_id)
+    return answer
 
 
 def _group_answer(status: str, message: str, admitted: int, members: list[dict]) -> dict:
-    return {"status": status, "message": str(message), "admitted": admitted, "members": members}
+    return {
+        "status": status,
+        "message": str(message),
+        "admitted": admitted,
+        "members": members,
+        "inside_now": None,
+    }

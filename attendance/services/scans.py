@@ -30,6 +30,7 @@ from ..scan_reads import (
     group_members,
     scan_reads,
 )
+from ..selectors import inside_now
 from .admission import (
     ACCESS_ENDED,
     ADMITTED,
@@ -419,6 +420,9 @@ def checkin_scan(
         return previous
     if offer_group and (group := group_panel(ticket, decision, context.session_id)) is not None:
         answer = {**answer, "group": group}
+    if context.exit_scans_enabled and answer["status"] in MOVEMENT_STATUSES:
+        # Where people go out and back in, each movement answers with who is inside now.
+        answer = {**answer, "inside_now": inside_now(session_id=context.session_id)}
     return answer
 
 

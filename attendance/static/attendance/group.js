@@ -92,6 +92,7 @@
     door.api("POST", "/checkin/group-admit", body).then(function (result) {
       door.showFeedback(TONE[result.status] || "bad", L.statuses[result.status] || result.status,
         names(ids), result.message);
+      door.showInside(result);
       door.refreshCounts();
     }).catch(function (error) {
       if (error.network && body.direction === "entry") return admitOffline(asked, ids);
@@ -116,7 +117,8 @@
   }
 
   /* hooks: api(method, path, body), session(), gate(), uuid(), deviceId(), showFeedback(tone,
-     title, person, message), refreshCounts(), bumpCounts(gender, n), after() (focus, sync bar). */
+     title, person, message), showInside(answer), refreshCounts(), bumpCounts(gender, n), after()
+     (focus, sync bar). */
   function attach(hooks) { door = hooks; }
 
   $("group-admit-all").addEventListener("click", function () { admit(true); });

@@ -211,7 +211,7 @@
     }
     api("POST", "/checkin/scan", body)
       .then(function (result) {
-        showResult(result); refreshCounts(); offerGroup(result, text, null);
+        showResult(result); showInside(result); refreshCounts(); offerGroup(result, text, null);
         if (result.status === "admitted") {
           offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
         }
@@ -389,6 +389,7 @@
     // Offline, the counters go on locally; the next online refresh replaces them.
     var add = function (id) { $(id).textContent = (parseInt($(id).textContent, 10) || 0) + count; };
     add("count-total");
+    if (state.session && state.session.exit_scans_enabled) add("count-inside");
     add(gender === "female" ? "count-female" : gender === "male" ? "count-male" : "count-other");
   }
 
@@ -461,6 +462,11 @@
     });
   }
 
+  // Where people go out and back in, every movement's answer says who is inside now.
+  function showInside(result) {
+    if (result.inside_now !== null && result.inside_now !== undefined) $("count-inside").textContent = result.inside_now;
+  }
+
   // Group panel (group.js): a household's or class's members, admitted together ---------------------
   var group = window.MultaqaGroup;
 
@@ -471,7 +477,7 @@
   if (group) {
     group.attach({
       api: api, uuid: uuid, deviceId: deviceId, showFeedback: showFeedback,
-      refreshCounts: refreshCounts, bumpCounts: bumpCounts,
+      refreshCounts: refreshCounts, bumpCounts: bumpCounts, showInside: showInside,
       session: function () { return state.session; },
       gate: function () { return state.gate; },
       after: function () { focusInput(); updateSyncBar(); },
