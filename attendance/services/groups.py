@@ -19,18 +19,16 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError
 
 from ..models import DoorAction, DoorToken
-from ..scan_reads import MAX_TEXT_LENGTH, group_members, scan_reads
+from ..scan_reads import group_members
 from ..selectors import inside_now
-from .admission import REPLAY, admission_decide, group_decide, group_opened
-from .door import door_input
-from .scans import _admission_context, _Scan, _scan_answered, checkin_scan, request_refused
+from .admission import REPLAY, group_decide, group_opened
+from .scans import _Scan, _scan_answered, checkin_scan, scan_asked
 
 MAX_GROUP_MEMBERS = 100
 
@@ -82,33 +80,24 @@ def checkin_group_admit(
             code="invalid",
             status=422,
         )
-    if direction not in (DoorAction.ENTRY, DoorAction.EXIT):
-        raise ApplicationError(_("Unknown scan direction."), code="invalid")
-    gate = door_input(gate, 60)
-    text = door_input(text, MAX_TEXT_LENGTH + 1)
-    context, scanned, _by_code = scan_reads(
-        token_id=token.pk, session_id=session_id, nonce=nonce, text=text
+    asked = scan_asked(
+        token=token, text=text, session_id=session_id, nonce=nonce, gate=gate, direction=direction
     )
-    if context.session_id is None and context.token_active:
-        raise NotFound(_("Unknown session."))
-    now = timezone.now()
-    admission_context, allowed_sessions = _admission_context(context, scanned, direction, now)
-    decision = admission_decide(admission_context)
-    request_refused(decision, token)
+    context, scanned, decision = asked.context, asked.ticket, asked.decision
     if decision.status == REPLAY:
         # Only a refusal of the whole group is answered under the group's own nonce.
         stored = context.stored_answer
         return _group_answer(stored["status"], stored["message"], 0, [])
     if not group_opened(decision):
-        scan = _Scan(token, context, text, gate, nonce, client_time, direction)
+        scan = _Scan(token, context, asked.text, asked.gate, nonce, client_time, direction)
         refusal = _scan_answered(
             scan,
             scanned,
             source="",
-            now=now,
-            admission_context=admission_context,
+            now=asked.now,
+            admission_context=asked.admission_context,
             decision=decision,
-            allowed_sessions=allowed_sessions,
+            allowed_sessions=asked.allowed_sessions,
         )
         outcome = group_decide(decision, [refusal["status"]] * len(chosen))
         return _group_answer(outcome.status, refusal["message"], 0, [])
@@ -129,7 +118,7 @@ def checkin_group_admit(
                 token=token,
                 text=secrets[ticket_id],
                 session=context.session_id,
-                gate=gate,
+                gate=asked.gate,
                 nonce=member_nonce(nonce, ticket_id),
                 client_time=client_time,
                 direction=direction,

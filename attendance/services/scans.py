@@ -368,20 +368,14 @@ def checkin_scan(
     Answers once per token and nonce: a retry, even a concurrent one, gets the first answer and
     writes nothing. Returns the ScanResult as a dict (status, translated message, minimal
     attendee fields)."""
-    gate = door_input(gate, 60)
-    text = door_input(text, MAX_TEXT_LENGTH + 1)  # one over the limit still reads as "too long"
-    if direction not in (DoorAction.ENTRY, DoorAction.EXIT):
-        raise ApplicationError(_("Unknown scan direction."), code="invalid")
     session_id = session.pk if isinstance(session, Session) else session
-    context, ticket, by_short_code = scan_reads(
-        token_id=token.pk, session_id=session_id, nonce=nonce, text=text
+    asked = scan_asked(
+        token=token, text=text, session_id=session_id, nonce=nonce, gate=gate, direction=direction
     )
-    if context.session_id is None and context.token_active:
-        raise NotFound(_("Unknown session."))
-    now = timezone.now()
-    admission_context, allowed_sessions = _admission_context(context, ticket, direction, now)
-    decision = admission_decide(admission_context)
-    request_refused(decision, token)
+    context, ticket, decision, now = asked.context, asked.ticket, asked.decision, asked.now
+    text, gate = asked.text, asked.gate
+    admission_context, allowed_sessions = asked.admission_context, asked.allowed_sessions
+    by_short_code = asked.by_short_code
     if decision.status == REPLAY:
         return context.stored_answer
     if from_lookup:
@@ -424,6 +418,53 @@ def checkin_scan(
         # Where people go out and back in, each movement answers with who is inside now.
         answer = {**answer, "inside_now": inside_now(session_id=context.session_id)}
     return answer
+
+
+@dataclass(frozen=True, slots=True)
+class ScanAsked:
+    """A door request read and decided: its cleaned input, the scan's one read, and the
+    admission rule's answer about the ticket its text names."""
+
+    text: str
+    gate: str
+    context: ScanContext
+    ticket: DoorTicket | None
+    by_short_code: bool
+    admission_context: AdmissionContext
+    allowed_sessions: list
+    decision: Decision
+    now: datetime.datetime
+
+
+def scan_asked(
+    *, token: DoorToken, text: str, session_id: int, nonce: uuid.UUID, gate: str, direction: str
+) -> ScanAsked:
+    """Read and decide a scan (or a group admission's scanned ticket). Raises for a request
+    refused as a whole: an unknown direction or session, door access ended, exits not scanned."""
+    gate = door_input(gate, 60)
+    text = door_input(text, MAX_TEXT_LENGTH + 1)  # one over the limit still reads as "too long"
+    if direction not in (DoorAction.ENTRY, DoorAction.EXIT):
+        raise ApplicationError(_("Unknown scan direction."), code="invalid")
+    context, ticket, by_short_code = scan_reads(
+        token_id=token.pk, session_id=session_id, nonce=nonce, text=text
+    )
+    if context.session_id is None and context.token_active:
+        raise NotFound(_("Unknown session."))
+    now = timezone.now()
+    admission_context, allowed_sessions = _admission_context(context, ticket, direction, now)
+    decision = admission_decide(admission_context)
+    request_refused(decision, token)
+    return ScanAsked(
+        text,
+        gate,
+        context,
+        ticket,
+        by_short_code,
+        admission_context,
+        allowed_sessions,
+        decision,
+        now,
+    )
 
 
 def request_refused(decision: Decision, token: DoorToken) -> None:

@@ -5,7 +5,8 @@ import pytest
 import time_machine
 
 from attendance.services.tokens import door_token_create
-from tests.factories import TODAY, SessionFactory, TicketFactory
+from core.models import Membership
+from tests.factories import TODAY, EventFactory, SessionFactory, TicketFactory
 
 OUJDA = zoneinfo.ZoneInfo("Africa/Casablanca")
 # Sessions from the factories run 10:00–12:00 on TODAY; half past ten the door is open.
@@ -39,3 +40,10 @@ def ticket(session):
     return TicketFactory(
         attendee__registration__event=session.event, attendee__first_name="Aminata"
     )
+
+
+@pytest.fixture
+def own_session(organizer):
+    """A session of an event of the organizer's NGO."""
+    organization = Membership.objects.get(user=organizer).organization
+    return SessionFactory(event=EventFactory(programme__lead_organization=organization))

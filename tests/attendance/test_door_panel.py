@@ -11,16 +11,9 @@ from attendance.models import DoorDevice
 from attendance.services.door_devices import door_device_report
 from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
-from core.models import Membership
-from tests.factories import EventFactory, MembershipFactory, SessionFactory, TicketFactory
+from tests.factories import MembershipFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
-
-
-@pytest.fixture
-def own_session(organizer):
-    organization = Membership.objects.get(user=organizer).organization
-    return SessionFactory(event=EventFactory(programme__lead_organization=organization))
 
 
 @pytest.fixture

@@ -1,18 +1,17 @@
 """The live door panel on a 360 px phone in real headless Chromium, in each language: it fills
 itself from its JSON, fits the screen, and refreshes itself when someone is admitted."""
 
-import datetime
 import uuid
 
 import pytest
-from django.utils import timezone
 
 from attendance.services.door_devices import door_device_report
 from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
 from core.models import Membership
 from tests.attendance import test_sync_browser as sync_browser
-from tests.factories import EventFactory, MembershipFactory, SessionFactory, TicketFactory
+from tests.attendance.test_group_browser import all_day_session
+from tests.factories import MembershipFactory, TicketFactory
 
 chromium_path = sync_browser.chromium_path
 vendored_decoder = sync_browser.vendored_decoder
@@ -40,13 +39,8 @@ def test_the_panel_fills_fits_and_refreshes_itself(
 
     organizer = MembershipFactory().user
     organization = Membership.objects.get(user=organizer).organization
-    today = timezone.localdate()
-    event = EventFactory(
-        programme__lead_organization=organization, start_date=today, end_date=today
-    )
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session(programme__lead_organization=organization)
+    event = session.event
     tickets = [TicketFactory(attendee__registration__event=event) for _ in range(4)]
     token = door_token_create(label="Porte nord", events=[event], created_by=None).door_token
     checkin_scan(token=token, text=tickets[0].secret, session=session, gate="N", nonce=uuid.uuid4())

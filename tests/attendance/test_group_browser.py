@@ -23,14 +23,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT = sync_browser.WAIT
 
 
-@pytest.fixture
-def door(db):
+def all_day_session(**event_fields):
+    """A session of an event today whose door is open all day, whatever the hour of the run."""
     today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
+    event = EventFactory(start_date=today, end_date=today, **event_fields)
+    return SessionFactory(
         event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
     )
-    return session, household_of(event)
+
+
+@pytest.fixture
+def door(db):
+    session = all_day_session()
+    return session, household_of(session.event)
 
 
 def open_narrow_scanner(browser, url, raw_token):

@@ -8,16 +8,10 @@ from attendance.models import Attendance, ScanStatus
 from attendance.services.corrections import attendance_void
 from attendance.services.scans import checkin_scan
 from core.errors import ApplicationError, PermissionDenied
-from core.models import AuditEntry, Membership
-from tests.factories import EventFactory, MembershipFactory, SessionFactory, TicketFactory
+from core.models import AuditEntry
+from tests.factories import MembershipFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
-
-
-@pytest.fixture
-def own_session(organizer):
-    organization = Membership.objects.get(user=organizer).organization
-    return SessionFactory(event=EventFactory(programme__lead_organization=organization))
 
 
 @pytest.fixture

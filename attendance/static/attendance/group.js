@@ -92,6 +92,9 @@
     door.api("POST", "/checkin/group-admit", body).then(function (result) {
       door.showFeedback(TONE[result.status] || "bad", L.statuses[result.status] || result.status,
         names(ids), result.message);
+      var admitted = result.members.filter(function (m) { return m.status === "admitted"; })
+        .map(function (m) { return m.ticket_id; });
+      if (admitted.length) window.MultaqaOffline.rememberMembers(door.session().id, admitted, door.gate());
       door.showInside(result);
       door.refreshCounts();
     }).catch(function (error) {

@@ -395,6 +395,13 @@
     }).catch(function () { return null; });
   }
 
+  // After an online group admission: the members let in are remembered here too.
+  function rememberMembers(sessionId, ticketIds, gate) {
+    var at = new Date().toISOString();
+    return Promise.all(ticketIds.map(function (id) { return markAdmitted(sessionId, id, at, gate); }))
+      .catch(function () { return null; });
+  }
+
   function checkWalkIn(args) {
     return loadPack(args.eventId).then(function (indexed) {
       var now = new Date();
@@ -481,7 +488,7 @@
   root.MultaqaOffline = {
     savePack: savePack, loadPack: loadPack, checkScan: checkScan, checkWalkIn: checkWalkIn,
     rememberOnlineAdmission: rememberOnlineAdmission, pending: pending, enqueue: enqueue, sync: sync,
-    checkGroup: checkGroup,
+    checkGroup: checkGroup, rememberMembers: rememberMembers,
     codeHash: pbkdf2, admissionDecide: admissionDecide,
   };
 })(typeof window !== "undefined" ? window : this);
