@@ -59,6 +59,7 @@ def test_the_panel_fills_fits_and_refreshes_itself(
     sessions = page.locator("#panel-sessions")
     expect(sessions).to_contain_text(queue, timeout=WAIT)
     expect(sessions).to_contain_text("1 / 4")
+    expect(page.locator("#panel-stale")).to_be_hidden()  # the server answered
     expect(page.locator("#panel-gates")).to_contain_text("N")
     expect(page.locator("#panel-devices")).to_contain_text("3")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
