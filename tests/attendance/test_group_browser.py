@@ -76,7 +76,7 @@ def test_online_the_ones_ticked_are_admitted_in_one_tap(live_server, browser, do
     assert not Attendance.objects.filter(ticket=awa).exists()
 
 
-def test_offline_everyone_is_admitted_and_synced_once(live_server, browser, door):
+def test_offline_the_ones_ticked_are_admitted_and_synced_once(live_server, browser, door):
     from playwright.sync_api import expect
 
     session, (aminata, youssef, awa) = door
@@ -86,14 +86,19 @@ def test_offline_everyone_is_admitted_and_synced_once(live_server, browser, door
     sync_browser.go_offline(context, page)
     sync_browser.type_code(page, youssef.short_code)
     expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
-    expect(page.locator("#group-panel li")).to_have_count(3, timeout=WAIT)
-    page.locator("#group-admit-all").click()
+    panel = page.locator("#group-panel")
+    expect(panel.locator("li")).to_have_count(3, timeout=WAIT)
+    panel.locator("li", has_text="Awa").locator("input").uncheck()
+    page.locator("#group-admit-chosen").click()
     expect(page.locator("#feedback")).to_contain_text("Aminata", timeout=WAIT)
     expect(page.locator("#feedback")).to_have_class("feedback ok")
-    # Youssef's own scan, then the group: Youssef already in here, Aminata and Awa admitted.
-    expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
-    sync_browser.type_code(page, awa.short_code)
+    # Youssef's own scan, then Aminata admitted with him (his own box was not ticked: inside).
+    expect(page.locator("#pending-count")).to_have_text("2", timeout=WAIT)
+    sync_browser.type_code(page, aminata.short_code)  # admitted with the group, on this phone
     expect(page.locator("#feedback")).to_have_class("feedback warn", timeout=WAIT)
+    sync_browser.type_code(page, awa.short_code)  # not ticked: still to admit
+    expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
+    expect(page.locator("#pending-count")).to_have_text("4", timeout=WAIT)
     assert not Attendance.objects.exists()
 
     sync_browser.come_back_and_sync(context, page)
