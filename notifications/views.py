@@ -95,12 +95,7 @@ def event_messages(request, event_id: int):
         raise Http404  # do not reveal which events exist to other organisations
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "send_now":
-            count = services.messages_send_now(event=event)
-            messages.success(
-                request, _("%(count)d message(s) queued for sending.") % {"count": count}
-            )
-        elif action == "retry_failed":
+        if action == "retry_failed":
             count = services.messages_retry_failed(event=event)
             messages.success(
                 request, _("%(count)d failed message(s) queued again.") % {"count": count}

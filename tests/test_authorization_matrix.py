@@ -290,6 +290,12 @@ PAGES = {
         None,
         ADMIN_A,
     ),
+    "notifications:event_messages_send": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/messages/send/",
+        None,
+        ADMIN_A,
+    ),
     "attendance:door_index": ("get", lambda w, r: "/door/", None, STAFF),
     "attendance:session_door": (
         "get",
