@@ -66,7 +66,7 @@ def partner_home(request, *, contact, token, language):
 
 def _summary_for(contact, event_id: int):
     event = selectors.partner_forum_get(organization=contact.organization, event_id=event_id)
-    summary = selectors.summary_latest(event=event) if event is not None else None
+    summary = selectors.summary_latest_released(event=event) if event is not None else None
     if summary is None:
         raise Http404
     return event, summary

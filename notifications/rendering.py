@@ -179,6 +179,13 @@ class RelatedEmail(EmailMultiAlternatives):
         return related
 
 
+def email_html(body: str, language: str, *, extra: str = "") -> str:
+    """The HTML part of an e-mail: the text, escaped, in the reader's direction. Previews of
+    what will be sent (forums) use it too, so that they show exactly this."""
+    direction = "rtl" if language == "ar" else "ltr"
+    return f'<div dir="{direction}">{linebreaks(escape(body))}{extra}</div>'
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     from .ics import sessions_ics
 
@@ -186,13 +193,12 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "multaqa.local"
     )
     unsubscribe = opt_out_url(Channel.EMAIL, message.recipient_hash)
-    html = f'<div dir="{"rtl" if message.language == "ar" else "ltr"}">{linebreaks(escape(message.body))}'
-    inline_images = []
+    inline_images, image_html = [], ""
     ticket = message.ticket
     if message.purpose == Purpose.CONFIRMATION and ticket is not None:
         inline_images.append((QR_CONTENT_ID, ticket_qr_png(ticket)))
-        html += f'<p><img src="cid:{QR_CONTENT_ID}" alt="QR" width="240" height="240"></p>'
-    html += "</div>"
+        image_html = f'<p><img src="cid:{QR_CONTENT_ID}" alt="QR" width="240" height="240"></p>'
+    html = email_html(message.body, message.language, extra=image_html)
     email = RelatedEmail(
         subject=message.subject,
         body=message.body,
