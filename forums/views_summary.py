@@ -17,8 +17,8 @@ from notifications.rendering import email_html
 from . import selectors
 from .delivery import summary_email, summary_pdf_attachment, summary_release, summary_warnings
 from .models import ForumSummary
-from .summary import summary_html_render
 from .views import _managed_forum
+from .views_partners import summary_page_response
 
 
 def _summary(request, event_id: int, summary_id: int):
@@ -80,20 +80,13 @@ def summary_preview_document(request, event_id: int, summary_id: int, kind: str)
     language = request.GET.get("language")
     if organization is None or language not in Language.values:
         raise Http404
-    if kind == "pdf":
-        attachment = summary_pdf_attachment(
-            summary, language=language, organization_id=organization.pk
+    if kind != "pdf":
+        return summary_page_response(
+            request, summary, language=language, organization_id=organization.pk
         )
-        response = HttpResponse(attachment.content, content_type=attachment.mimetype)
-        response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
-    else:
-        html = summary_html_render(
-            summary.data,
-            language=language,
-            organization_id=organization.pk,
-            style_nonce=getattr(request, "csp_nonce", ""),
-        )
-        response = HttpResponse(html)
+    attachment = summary_pdf_attachment(summary, language=language, organization_id=organization.pk)
+    response = HttpResponse(attachment.content, content_type=attachment.mimetype)
+    response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

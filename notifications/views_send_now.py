@@ -5,18 +5,17 @@ of the rows that were shown, so it never sends more than that."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from core.permissions import can_manage_event
 from events.models import Event
 
 from . import selectors, services
 from .tokens import read_send_selection_token, send_selection_token
+from .views import managed_event
 
 TEMPLATE = "notifications/event_messages_send.html"
 
@@ -24,9 +23,7 @@ TEMPLATE = "notifications/event_messages_send.html"
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_messages_send(request, event_id: int):
-    event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
-    if not can_manage_event(request.user, event):
-        raise Http404  # do not reveal which events exist to other organisations
+    event = managed_event(request, event_id)
     groups = selectors.messages_pending_for_event(event=event, now=timezone.now())
     step = request.POST.get("step") if request.method == "POST" else None
     if step == "confirm":
@@ -36,17 +33,18 @@ def event_messages_send(request, event_id: int):
     return render(request, TEMPLATE, {"event": event, "groups": groups, "step": "choose"})
 
 
+def _choose_again(request, event: Event, groups, error: str):
+    context = {"event": event, "groups": groups, "step": "choose", "error": error}
+    return render(request, TEMPLATE, context, status=400)
+
+
 def _preview(request, event: Event, groups):
     picked_keys = set(request.POST.getlist("group"))
     picked = [group for group in groups if group.key in picked_keys]
     if not picked:
-        context = {
-            "event": event,
-            "groups": groups,
-            "step": "choose",
-            "error": _("Tick at least one group of messages to send."),
-        }
-        return render(request, TEMPLATE, context, status=400)
+        return _choose_again(
+            request, event, groups, _("Tick at least one group of messages to send.")
+        )
     ids = [pk for group in picked for pk in group.message_ids]
     context = {
         "event": event,
@@ -63,13 +61,12 @@ def _preview(request, event: Event, groups):
 def _confirm(request, event: Event, groups):
     ids = read_send_selection_token(request.POST.get("selection", ""), event.pk)
     if ids is None:
-        context = {
-            "event": event,
-            "groups": groups,
-            "step": "choose",
-            "error": _("This confirmation is no longer valid. Choose the messages again."),
-        }
-        return render(request, TEMPLATE, context, status=400)
+        return _choose_again(
+            request,
+            event,
+            groups,
+            _("This confirmation is no longer valid. Choose the messages again."),
+        )
     count = services.messages_send_now(event=event, message_ids=ids)
     messages.success(
         request,

@@ -3,11 +3,9 @@
 with no adopted recommendation or no attendance needs an explicit tick; a confirm sends once."""
 
 import io
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -19,6 +17,7 @@ from forums.models import ForumSummary, Recommendation
 from forums.partners import partner_link_token
 from forums.services import summary_build
 from notifications.models import Message, Purpose
+from tests.concurrency import run_at_once
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory
 
 from .conftest import attendance
@@ -232,25 +231,9 @@ def test_concurrent_confirms_email_each_contact_once_on_postgresql(forum):
         ContactFactory(organization=forum.education),
         ContactFactory(organization=forum.commune),
     ]
-    clicks = 6
-    barrier = threading.Barrier(clicks)
-    errors = []
+    run_at_once(
+        lambda: summary_release(summary_id=summary.pk, previewed_sha256=summary.sha256), times=6
+    )
 
-    def confirm():
-        try:
-            barrier.wait(timeout=30)
-            summary_release(summary_id=summary.pk, previewed_sha256=summary.sha256)
-        except Exception as exc:  # surfaced below: a thread must not hide a failure
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm) for _ in range(clicks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == len(contacts)
     assert sorted(e.to[0] for e in summary_emails()) == sorted(c.email for c in contacts)
