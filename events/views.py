@@ -160,7 +160,9 @@ def registration_page(request, token: str):
                 "registration": registration,
                 "event": registration.event,
                 "tickets": tickets,
+                "valid_tickets": [t for t in tickets if t.status == Ticket.Status.VALID],
                 "waitlisted": any(t.status == Ticket.Status.WAITLISTED for t in tickets),
+                "page_url": request.build_absolute_uri(registration.get_absolute_url()),
             },
         )
     return _private(response)

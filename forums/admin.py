@@ -61,9 +61,19 @@ class RecommendationAdmin(TenantModelAdmin):
 
 @admin.register(ForumSummary)
 class ForumSummaryAdmin(TenantModelAdmin):
-    list_display = ["event", "number", "language", "built_at", "sha256"]
+    list_display = ["event", "number", "language", "built_at", "released_at", "sha256"]
     exclude = ["html", "pdf", "data"]
-    readonly_fields = ["event", "number", "language", "built_at", "built_by", "sha256"]
+    # Released only through the preview and its confirmation, which also sends the e-mails.
+    readonly_fields = [
+        "event",
+        "number",
+        "language",
+        "built_at",
+        "built_by",
+        "released_at",
+        "released_by",
+        "sha256",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -14,7 +14,7 @@ from core.permissions import can_manage_event
 from events.schemas import ErrorOut
 
 from . import selectors, services
-from .delivery import summary_publish
+from .delivery import summary_release
 from .models import Recommendation, Theme, Workshop
 from .partners import partner_contact_from_token, partner_contact_from_user
 from .schemas import (
@@ -26,6 +26,7 @@ from .schemas import (
     RecommendationOut,
     RecommendationPatch,
     SummaryOut,
+    SummaryReleaseIn,
     SummaryVersionIn,
     ThemeOut,
     WorkshopOut,
@@ -212,13 +213,30 @@ def merge_recommendation(request, recommendation_id: int, payload: MergeIn):
 
 @router.post("/forums/{event_id}/summaries", response={201: SummaryOut, **ERRORS})
 def build_new_summary_version(request, event_id: int, payload: SummaryVersionIn):
-    """The organizer's explicit request for a new version (closing builds the first one); the
-    new version is delivered to the partners once."""
+    """The organizer's explicit request for a new version (closing builds the first one). It is
+    a draft: partners get it only once released, after a preview."""
     event = _forum(request, event_id)
-    summary = summary_publish(
+    summary = services.summary_build(
         event=event, new_version=True, user=request.auth, language=payload.language or ""
     )
     return Status(201, _summary_out(summary, language=summary.language, organization_id=None))
+
+
+@router.post("/forums/{event_id}/summaries/{version}/release", response={200: SummaryOut, **ERRORS})
+def release_summary_version(request, event_id: int, version: int, payload: SummaryReleaseIn):
+    """Send a previewed version to the partners (e-mail, partner portal). Warnings (no adopted
+    recommendation, 0 attendances) must be listed in `acknowledged`; sending twice sends once."""
+    event = _forum(request, event_id)
+    summary = event.forum_summaries.filter(number=version).first()
+    if summary is None:
+        raise NotFound(_("No such summary version."))
+    summary = summary_release(
+        summary_id=summary.pk,
+        previewed_sha256=payload.sha256,
+        acknowledged=payload.acknowledged,
+        user=request.auth,
+    )
+    return _summary_out(summary, language=summary.language, organization_id=None)
 
 
 @router.get(
@@ -236,7 +254,12 @@ def get_summary(request, event_id: int, language: Language | None = None):
         event = selectors.forum_get_for_staff(user=viewer, event_id=event_id)
         if event is not None and not can_manage_event(viewer, event):
             event = None
-    summary = selectors.summary_latest(event=event) if event is not None else None
+    if event is None:
+        summary = None
+    elif organization is not None:  # partners read what was released to them, never a draft
+        summary = selectors.summary_latest_released(event=event)
+    else:
+        summary = selectors.summary_latest(event=event)
     if summary is None:
         raise NotFound(_("No summary for this forum."))
     return _summary_out(
@@ -252,6 +275,7 @@ def _summary_out(summary, *, language: str, organization_id: int | None) -> dict
         "event_id": summary.event_id,
         "version": summary.number,
         "built_at": summary.built_at,
+        "released_at": summary.released_at,
         "sha256": summary.sha256,
         "language": language,
         "title": view["title"],

@@ -253,7 +253,8 @@ class Endorsement(models.Model):
 
 class ForumSummary(models.Model):
     """One built version of a forum's summary. `data` is the frozen, personal-data-free context
-    every rendering (HTML, PDF, partner JSON, personalised copies) is made from."""
+    every rendering (HTML, PDF, partner JSON, personalised copies) is made from. A version
+    reaches partners only once released (forums/delivery.py: summary_release)."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="forum_summaries")
     number = models.PositiveIntegerField(_("version"))
@@ -266,6 +267,12 @@ class ForumSummary(models.Model):
     html = models.TextField()
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # Set when an organizer, having previewed what each partner will receive, confirmed the
+    # sending. Until then the version is a draft: no e-mail, nothing in the partner portal.
+    released_at = models.DateTimeField(_("sent to partners at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["event", "-number"]

@@ -1,4 +1,5 @@
 import datetime
+from typing import Literal
 
 from ninja import Field, ModelSchema, Schema
 
@@ -108,6 +109,14 @@ class SummaryVersionIn(InputSchema):
     language: Language | None = None
 
 
+class SummaryReleaseIn(InputSchema):
+    """The confirmation after the preview: the sha256 of the version previewed, and the codes of
+    the warnings the organizer accepts (no_recommendations, no_attendance)."""
+
+    sha256: str = Field(max_length=64)
+    acknowledged: list[Literal["no_recommendations", "no_attendance"]] = []
+
+
 class FigureValueOut(Schema):
     value: str
     label: str
@@ -156,6 +165,8 @@ class SummaryOut(Schema):
     event_id: int
     version: int
     built_at: datetime.datetime
+    # None while the version is a draft that no partner has received.
+    released_at: datetime.datetime | None
     sha256: str
     language: str
     title: str

@@ -66,7 +66,17 @@ def workshop_list(*, event: Event) -> QuerySet[Workshop]:
 
 
 def summary_latest(*, event: Event) -> ForumSummary | None:
+    """The newest version, draft or released: what staff work on."""
     return ForumSummary.objects.filter(event=event).order_by("-number").first()
+
+
+def summary_latest_released(*, event: Event) -> ForumSummary | None:
+    """The newest version an organizer released: what partners see."""
+    return (
+        ForumSummary.objects.filter(event=event, released_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
 
 
 def summary_versions(*, event: Event) -> QuerySet[ForumSummary]:
@@ -74,11 +84,16 @@ def summary_versions(*, event: Event) -> QuerySet[ForumSummary]:
 
 
 def partner_forum_list(*, organization: Organization) -> QuerySet[Event]:
-    """Closed forums with a summary that this organisation is linked to: partner or donor of the
-    programme, co-organiser of the event, or addressed by one of its adopted recommendations."""
+    """Closed forums with a released summary that this organisation is linked to: partner or
+    donor of the programme, co-organiser of the event, or addressed by one of its adopted
+    recommendations."""
     ids = Event.objects.filter(partner_forum_link(organization), kind=EventKind.FORUM).values("pk")
     return (
-        Event.objects.filter(pk__in=ids, status=EventStatus.CLOSED, forum_summaries__isnull=False)
+        Event.objects.filter(
+            pk__in=ids,
+            status=EventStatus.CLOSED,
+            forum_summaries__released_at__isnull=False,
+        )
         .distinct()
         .select_related("programme")
         .order_by("-start_date")

@@ -6,19 +6,20 @@ from events.models import Event
 
 @shared_task(base=RetryingTask)
 def forum_summary_build_task(event_id: int) -> None:
-    """Build the first summary of a closed forum and deliver it to the partners; safe to run
-    twice (the build is idempotent, and each contact gets one e-mail per version)."""
-    from .delivery import summary_publish
+    """Build the first summary of a closed forum, as a draft: it goes to the partners only when
+    an organizer has previewed and confirmed it. Safe to run twice (the build is idempotent)."""
+    from .services import summary_build
 
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return
-    summary_publish(event=event)
+    summary_build(event=event)
 
 
 @shared_task(base=RetryingTask)
 def forum_summary_deliver_task(summary_id: int) -> None:
-    """Queue the e-mails of one summary version in the outbox; idempotent per (version, contact)."""
+    """Queue the e-mails of one released summary version in the outbox; idempotent per
+    (version, contact)."""
     from .delivery import summary_deliver
     from .models import ForumSummary
 

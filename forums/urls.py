@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_partners
+from . import views, views_partners, views_summary
 
 
 def _partner_paths(prefix: str, suffix: str):
@@ -34,6 +34,24 @@ forum_patterns = [
         name="recommendation_action",
     ),
     path("manage/summary/", views.summary_new_version, name="summary_new"),
+    path(
+        "manage/summary/<int:summary_id>/preview/",
+        views_summary.summary_preview,
+        name="summary_preview",
+    ),
+    path(
+        "manage/summary/<int:summary_id>/preview.pdf",
+        views_summary.summary_preview_document,
+        {"kind": "pdf"},
+        name="summary_preview_pdf",
+    ),
+    path(
+        "manage/summary/<int:summary_id>/preview.html",
+        views_summary.summary_preview_document,
+        {"kind": "html"},
+        name="summary_preview_html",
+    ),
+    path("manage/summary/<int:summary_id>/send/", views_summary.summary_send, name="summary_send"),
     path(
         "manage/summary/<int:summary_id>/retry/",
         views.summary_delivery_retry_action,

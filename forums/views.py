@@ -21,7 +21,7 @@ from core.ratelimit import client_ip, ratelimit_exhausted, ratelimit_hit
 from events.models import Event, EventKind, EventStatus, Ticket
 
 from . import selectors, services
-from .delivery import summary_delivery_retry, summary_publish
+from .delivery import summary_delivery_retry
 from .forms import MergeForm, RecommendationForm, TicketCodeForm
 from .models import ForumSummary, Recommendation
 
@@ -163,18 +163,19 @@ def recommendation_action(request, event_id: int, recommendation_id: int, action
 @login_required
 @require_POST
 def summary_new_version(request, event_id: int):
+    """A new draft version, opened in its preview: nothing goes to partners from here."""
     event = _managed_forum(request, event_id)
     try:
-        summary = summary_publish(event=event, new_version=True, user=request.user)
+        summary = services.summary_build(event=event, new_version=True, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Summary version %(n)s built; it is being e-mailed to the partners.")
-            % {"n": summary.number},
-        )
-    return redirect("forums:manage", event_id=event.pk)
+        return redirect("forums:manage", event_id=event.pk)
+    messages.success(
+        request,
+        _("Summary version %(n)s built. Check what each partner will receive, then send it.")
+        % {"n": summary.number},
+    )
+    return redirect("forums:summary_preview", event_id=event.pk, summary_id=summary.pk)
 
 
 @login_required

@@ -66,7 +66,7 @@ def partner_home(request, *, contact, token, language):
 
 def _summary_for(contact, event_id: int):
     event = selectors.partner_forum_get(organization=contact.organization, event_id=event_id)
-    summary = selectors.summary_latest(event=event) if event is not None else None
+    summary = selectors.summary_latest_released(event=event) if event is not None else None
     if summary is None:
         raise Http404
     return event, summary
@@ -75,10 +75,18 @@ def _summary_for(contact, event_id: int):
 @_with_partner
 def partner_summary(request, event_id: int, *, contact, token, language):
     _event, summary = _summary_for(contact, event_id)
+    return summary_page_response(
+        request, summary, language=language, organization_id=contact.organization_id
+    )
+
+
+def summary_page_response(request, summary, *, language: str, organization_id: int):
+    """The summary page of one organisation in one language: the partner's own, and the
+    organizer's preview of it."""
     html = summary_html_render(
         summary.data,
         language=language,
-        organization_id=contact.organization_id,
+        organization_id=organization_id,
         style_nonce=getattr(request, "csp_nonce", ""),
     )
     response = HttpResponse(html)

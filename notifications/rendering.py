@@ -2,7 +2,9 @@
 (HTML alternative, inline QR, calendar file) at send time.
 
 Variables a template may use: name, event, session_date, session_time, venue, short_code,
-ticket_url, registration_url, feedback_url, opt_out_url."""
+ticket_url, registration_url, feedback_url, opt_out_url. In the confirmation of a household or a
+class, short_code lists every member's code (the first few in an SMS) and ticket_url is the
+group's tickets page, so that one message lets every member in."""
 
 import datetime
 from email.mime.image import MIMEImage
@@ -28,6 +30,9 @@ from .tokens import feedback_token, opt_out_token, registration_opt_out_token
 TEXT_ENGINE = Engine(autoescape=False)
 FALLBACK_LANGUAGE = "fr"
 QR_CONTENT_ID = "ticket-qr"
+# Codes listed in a group's confirmation SMS before "(+n)": each costs about 11 characters, and
+# the link to the group's page, in the same SMS, shows them all.
+GROUP_CODES_IN_SMS = 3
 
 
 def absolute_url(path: str) -> str:
@@ -98,6 +103,7 @@ def message_context(
     session: Session | None = None,
     ticket: Ticket | None = None,
     with_feedback: bool = False,
+    group_tickets: list[Ticket] | None = None,
 ) -> dict:
     with translation.override(language):
         context = {
@@ -116,7 +122,18 @@ def message_context(
             context["session_date"] = formats.date_format(session.date, "DATE_FORMAT")
             context["session_time"] = session.start_time.strftime("%H:%M")
             context["venue"] = ", ".join(p for p in (session.venue.name, session.venue.city) if p)
+    if group_tickets and len(group_tickets) > 1:
+        context["short_code"] = group_codes(group_tickets, channel=channel)
+        context["ticket_url"] = context["registration_url"]
     return context
+
+
+def group_codes(tickets: list[Ticket], *, channel: str) -> str:
+    """Every member's code for an e-mail; the first few and how many more for an SMS."""
+    codes = [str(ticket) for ticket in tickets]
+    if channel != Channel.SMS or len(codes) <= GROUP_CODES_IN_SMS:
+        return ", ".join(codes)
+    return f"{', '.join(codes[:GROUP_CODES_IN_SMS])} (+{len(codes) - GROUP_CODES_IN_SMS})"
 
 
 def render_for(
@@ -162,6 +179,13 @@ class RelatedEmail(EmailMultiAlternatives):
         return related
 
 
+def email_html(body: str, language: str, *, extra: str = "") -> str:
+    """The HTML part of an e-mail: the text, escaped, in the reader's direction. Previews of
+    what will be sent (forums) use it too, so that they show exactly this."""
+    direction = "rtl" if language == "ar" else "ltr"
+    return f'<div dir="{direction}">{linebreaks(escape(body))}{extra}</div>'
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     from .ics import sessions_ics
 
@@ -169,13 +193,12 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "multaqa.local"
     )
     unsubscribe = opt_out_url(Channel.EMAIL, message.recipient_hash)
-    html = f'<div dir="{"rtl" if message.language == "ar" else "ltr"}">{linebreaks(escape(message.body))}'
-    inline_images = []
+    inline_images, image_html = [], ""
     ticket = message.ticket
     if message.purpose == Purpose.CONFIRMATION and ticket is not None:
         inline_images.append((QR_CONTENT_ID, ticket_qr_png(ticket)))
-        html += f'<p><img src="cid:{QR_CONTENT_ID}" alt="QR" width="240" height="240"></p>'
-    html += "</div>"
+        image_html = f'<p><img src="cid:{QR_CONTENT_ID}" alt="QR" width="240" height="240"></p>'
+    html = email_html(message.body, message.language, extra=image_html)
     email = RelatedEmail(
         subject=message.subject,
         body=message.body,

@@ -1,12 +1,13 @@
 """Reads for the organizer's view of an event's messages and feedback."""
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
 
-from events.models import Event
+from events.models import Event, Session
 
-from .models import Channel, FeedbackAnswer, Message
+from .models import Channel, FeedbackAnswer, Message, Purpose
 
 
 def message_counts_for_event(*, event: Event) -> dict:
@@ -41,3 +42,60 @@ def feedback_summary_for_event(*, event: Event) -> dict:
             answers.exclude(suggestions="").values_list("suggestions", flat=True)[:200]
         ),
     }
+
+
+@dataclass
+class PendingGroup:
+    """Scheduled messages of one purpose, session and reminder offset: what the organizer picks
+    from when sending early. People are counted by registration (or address), never named."""
+
+    key: str
+    purpose_label: str
+    session: Session | None
+    offset_minutes: int | None
+    first_at: object
+    due: bool
+    message_ids: list[int] = field(default_factory=list)
+    channels: Counter = field(default_factory=Counter)
+    people: set = field(default_factory=set)
+
+    @property
+    def message_count(self) -> int:
+        return len(self.message_ids)
+
+    @property
+    def people_count(self) -> int:
+        return len(self.people)
+
+
+def messages_pending_for_event(*, event: Event, now) -> list[PendingGroup]:
+    """The event's scheduled messages grouped for the send-now page, soonest first. A group is
+    `due` when all its messages' time has come (the dispatcher would send them anyway)."""
+    rows = (
+        Message.objects.filter(event=event, status=Message.Status.SCHEDULED)
+        .select_related("session")
+        .order_by("scheduled_at", "id")
+    )
+    groups: dict[str, PendingGroup] = {}
+    for message in rows:
+        key = f"{message.purpose}:{message.session_id or 0}:{message.offset_minutes or 0}"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = PendingGroup(
+                key=key,
+                purpose_label=str(Purpose(message.purpose).label),
+                session=message.session,
+                offset_minutes=message.offset_minutes,
+                first_at=message.scheduled_at,
+                due=True,
+            )
+        group.message_ids.append(message.pk)
+        group.channels[message.channel] += 1
+        group.people.add(message.registration_id or message.recipient_hash)
+        group.due = group.due and message.scheduled_at <= now
+    return list(groups.values())
+
+
+def pending_groups_people(groups: list[PendingGroup]) -> int:
+    """People reached by these groups together (one person in two groups counts once)."""
+    return len(set().union(*(group.people for group in groups)))

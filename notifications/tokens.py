@@ -83,3 +83,29 @@ def read_feedback_token(token: str) -> int | None:
 
 def short_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+SEND_SELECTION_SALT = "notifications.send_selection"
+# A preview older than this is shown again rather than trusted: rows may have moved meanwhile.
+SEND_SELECTION_MAX_AGE = 3600
+
+
+def send_selection_token(event_id: int, message_ids: list[int]) -> str:
+    """What the organizer saw on the confirmation page, signed: the confirm sends these rows and
+    no others, whatever was scheduled in between."""
+    return signing.dumps(
+        {"e": event_id, "m": sorted(message_ids)}, salt=SEND_SELECTION_SALT, compress=True
+    )
+
+
+def read_send_selection_token(token: str, event_id: int) -> list[int] | None:
+    try:
+        data = signing.loads(token, salt=SEND_SELECTION_SALT, max_age=SEND_SELECTION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("e") != event_id:
+        return None
+    ids = data.get("m")
+    if not isinstance(ids, list) or not ids or not all(isinstance(pk, int) for pk in ids):
+        return None
+    return ids

@@ -87,20 +87,20 @@ def feedback(request, token: str):
     return render(request, "notifications/feedback.html", {**context, "form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def event_messages(request, event_id: int):
+def managed_event(request, event_id: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
     if not can_manage_event(request.user, event):
         raise Http404  # do not reveal which events exist to other organisations
+    return event
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_messages(request, event_id: int):
+    event = managed_event(request, event_id)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "send_now":
-            count = services.messages_send_now(event=event)
-            messages.success(
-                request, _("%(count)d message(s) queued for sending.") % {"count": count}
-            )
-        elif action == "retry_failed":
+        if action == "retry_failed":
             count = services.messages_retry_failed(event=event)
             messages.success(
                 request, _("%(count)d failed message(s) queued again.") % {"count": count}

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from attendance.services.tokens import door_token_create
 from config.api import api
 from core.models import Membership
+from forums.delivery import summary_release, summary_warnings
 from forums.partners import partner_link_token
 from participants.services.cards import card_issue
 from tests.factories import (
@@ -290,6 +291,12 @@ PAGES = {
         None,
         ADMIN_A,
     ),
+    "notifications:event_messages_send": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/messages/send/",
+        None,
+        ADMIN_A,
+    ),
     "attendance:door_index": ("get", lambda w, r: "/door/", None, STAFF),
     "attendance:session_door": (
         "get",
@@ -418,6 +425,30 @@ PAGES = {
         "post",
         lambda w, r: f"/forums/{w.forum.pk}/manage/summary/",
         lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:summary_preview": (
+        "get",
+        lambda w, r: _summary_path(w, "preview/"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:summary_preview_pdf": (
+        "get",
+        lambda w, r: _summary_path(w, f"preview.pdf?{_partner_copy(w)}"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:summary_preview_html": (
+        "get",
+        lambda w, r: _summary_path(w, f"preview.html?{_partner_copy(w)}"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:summary_send": (
+        "post",
+        lambda w, r: _summary_path(w, "send/"),
+        lambda w: {"sha256": w.forum.forum_summaries.latest("number").sha256},
         ADMIN_A,
     ),
     "forums:summary_delivery_retry": (
@@ -751,6 +782,11 @@ API = {
         lambda w: {},
         ADMIN_A,
     ),
+    "POST /forums/{event_id}/summaries/{version}/release": (
+        lambda w: f"/forums/{w.forum.pk}/summaries/1/release",
+        lambda w: {"sha256": w.forum.forum_summaries.latest("number").sha256},
+        ADMIN_A,
+    ),
     "GET /participants/{participant_id}/card": (
         lambda w: f"/participants/{w.participant.pk}/card",
         None,
@@ -840,6 +876,15 @@ def outcome(client, response, headers) -> str:
     return "allowed"
 
 
+def _summary_path(world, rest: str) -> str:
+    summary = world.forum.forum_summaries.latest("number")
+    return f"/forums/{world.forum.pk}/manage/summary/{summary.pk}/{rest}"
+
+
+def _partner_copy(world) -> str:
+    return f"organization={world.forum.programme.partners.get().pk}&language=fr"
+
+
 def _headers(world, role):
     return {"HTTP_AUTHORIZATION": f"Bearer {world.door_token}"} if role == "volunteer_a" else {}
 
@@ -852,6 +897,13 @@ def world(db, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks(execute=True),
     ):
         built = build_world()
+    # The organizer previewed the summary and sent it: partners see it in their portal.
+    summary = built.forum.forum_summaries.get()
+    summary_release(
+        summary_id=summary.pk,
+        previewed_sha256=summary.sha256,
+        acknowledged=list(summary_warnings(summary)),
+    )
     return built
 
 

@@ -63,6 +63,17 @@ class Registration(models.Model):
         """The contact's confirmation page, at an unguessable URL."""
         return reverse("events:registration", kwargs={"token": self.access_token})
 
+    @property
+    def may_be_contacted(self) -> bool:
+        """Whether any SMS or e-mail may go to this registration at all: consent given, an
+        address to write to, and personal data not yet purged. The confirmation page says so
+        plainly when not; the notifications app sends nothing then."""
+        return (
+            self.consent_contact
+            and not self.personal_data_purged_at
+            and bool(self.phone or self.email)
+        )
+
 
 class Attendee(models.Model):
     """A person covered by a registration. Gender, age band and profile feed the figures."""

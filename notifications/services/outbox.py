@@ -210,13 +210,15 @@ def _deliver(message: Message) -> SmsResult:
     return SmsResult(SmsResult.SENT, provider_id=email.extra_headers["Message-ID"])
 
 
-def messages_send_now(*, event, message_ids=None) -> int:
-    """Staff action: bring scheduled rows of this event forward to now and dispatch them."""
-    rows = Message.objects.filter(event=event, status=Message.Status.SCHEDULED)
-    if message_ids is not None:
-        rows = rows.filter(pk__in=list(message_ids))
+def messages_send_now(*, event, message_ids) -> int:
+    """Staff action: bring the chosen scheduled rows of this event forward to now and dispatch
+    them. Always a chosen list, never "everything pending": a reminder goes early only when
+    someone picked it. Two callers with the same ids send each row once (the claim decides)."""
+    rows = Message.objects.filter(
+        event=event, status=Message.Status.SCHEDULED, pk__in=list(message_ids)
+    )
     ids = list(rows.values_list("pk", flat=True))
-    rows.filter(pk__in=ids).update(scheduled_at=timezone.now())
+    rows.update(scheduled_at=timezone.now())
     return messages_dispatch(ids=ids)
 
 

@@ -41,7 +41,7 @@ def registration_recipients(
     registration: Registration, prefs: EventNotificationSettings
 ) -> list[Recipient]:
     """Where this registration may be contacted: only with consent, never after opting out."""
-    if not registration.consent_contact or registration.personal_data_purged_at:
+    if not registration.may_be_contacted:
         return []
     found = []
     if prefs.sms_enabled and registration.phone:
@@ -90,6 +90,7 @@ def _schedule_rendered(
     session=None,
     offset=None,
     with_feedback=False,
+    group_tickets=None,
 ) -> Message:
     language = registration.language
     context = message_context(
@@ -100,6 +101,7 @@ def _schedule_rendered(
         session=session,
         ticket=ticket,
         with_feedback=with_feedback,
+        group_tickets=group_tickets,
     )
     subject, body = render_for(
         purpose=purpose,
@@ -129,13 +131,17 @@ def _schedule_rendered(
 def registration_confirmation_send(
     *, registration_id: int, ticket_ids: list[int] | None = None
 ) -> list[int]:
-    """Confirmation now, on every allowed channel, for each valid ticket (or the given ones)."""
+    """Confirmation now, on every allowed channel: one per registration carrying every member's
+    code and the group's page, or one per given ticket (a ticket promoted from the waiting list)."""
     registration = Registration.objects.select_related("event").get(pk=registration_id)
     tickets = valid_tickets(registration)
+    group = []
     if ticket_ids is not None:
         tickets = [t for t in tickets if t.pk in set(ticket_ids)]
     else:
-        tickets = tickets[:1]  # one confirmation per registration; its page lists every ticket
+        # The contact's ticket carries the message (its QR, its calendar file); the text lists
+        # every member's code, so members without a phone of their own can get in too.
+        group, tickets = tickets, tickets[:1]
     recipients = registration_recipients(registration, event_settings(registration.event))
     ids = []
     with transaction.atomic():
@@ -148,6 +154,7 @@ def registration_confirmation_send(
                     recipient=recipient,
                     scheduled_at=timezone.now(),
                     ticket=ticket,
+                    group_tickets=group,
                 )
                 ids.append(message.pk)
         messages_dispatch(ids=ids)

@@ -142,12 +142,30 @@ def forum(db) -> Forum:
     )
 
 
+def summary_sent(event, *, new_version=False, user=None):
+    """A summary version built and, after the organizer's preview, confirmed with every warning
+    accepted: what partners receive and see in their portal."""
+    from forums.delivery import summary_release, summary_warnings
+    from forums.services import summary_build
+
+    summary = summary_build(event=event, new_version=new_version)
+    return summary_release(
+        summary_id=summary.pk,
+        previewed_sha256=summary.sha256,
+        acknowledged=list(summary_warnings(summary)),
+        user=user,
+    )
+
+
 @pytest.fixture
 def closed_forum(forum, django_capture_on_commit_callbacks):
+    """Closed, and its summary sent to the partners after the preview."""
     from events.services.events import event_close
 
     with django_capture_on_commit_callbacks(execute=True):
         event_close(event=forum.event)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_sent(forum.event)
     forum.event.refresh_from_db()
     assert forum.event.status == EventStatus.CLOSED
     return forum

@@ -8,7 +8,7 @@ from forums.models import Recommendation
 from forums.partners import partner_link_token
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, UserFactory
 
-from .conftest import attendance
+from .conftest import attendance, summary_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +140,7 @@ def test_forged_or_expired_token_is_refused(closed_forum, partner_contact, clien
 def test_partner_api_contains_no_personal_data(closed_forum, partner_contact, client):
     for ticket in closed_forum.tickets:
         attendance(closed_forum.session, ticket=ticket)
-    from forums.services import summary_build
-
-    summary_build(event=closed_forum.event, new_version=True)
+    summary_sent(closed_forum.event, new_version=True)
     response = client.get(
         f"/api/v1/forums/{closed_forum.event.pk}/summary",
         HTTP_X_PARTNER_TOKEN=partner_link_token(contact=partner_contact),

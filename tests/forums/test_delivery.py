@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from events.models import Event, EventStatus
 from events.services.events import event_close
 from forums import selectors
-from forums.delivery import summary_deliver, summary_delivery_retry, summary_publish
+from forums.delivery import summary_deliver, summary_delivery_retry
 from forums.models import ForumSummary
 from forums.services import summary_build
 from forums.tasks import forum_summary_build_task
@@ -26,7 +26,7 @@ from tests.factories import (
     TicketFactory,
 )
 
-from .conftest import attendance
+from .conftest import attendance, summary_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,11 @@ def demo_forum(django_capture_on_commit_callbacks):
 
 
 def close(event, capture):
+    """Close the forum, then confirm its summary after the preview."""
     with capture(execute=True):
         event_close(event=event)
+    with capture(execute=True):
+        summary_sent(event)
 
 
 def test_closing_the_demo_forum_emails_each_partner_contact_the_personalised_pdf(
@@ -131,9 +134,8 @@ def test_a_french_contact_gets_french_text_and_its_own_recommendations_first(
     )
     contact.preferred_language = "fr"
     contact.save()
-    summary = summary_publish(event=demo_forum, new_version=True)
     with django_capture_on_commit_callbacks(execute=True):
-        summary_deliver(summary_id=summary.pk)
+        summary_sent(demo_forum, new_version=True)
     email = [e for e in mail.outbox if e.to == [contact.email] and "version 2" in e.subject][0]
     assert email.subject.startswith("Synthèse du forum")
     assert "dont 2 adressée(s) à votre institution" in email.body
@@ -151,7 +153,7 @@ def test_closing_twice_or_rerunning_the_task_sends_one_email_each(
     close(demo_forum, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         forum_summary_build_task.delay(demo_forum.pk)
-        summary_publish(event=demo_forum)
+        summary_sent(demo_forum)
     contacts = list(selectors.summary_recipient_contacts(event=demo_forum))
     assert len(summary_emails(contacts)) == len(contacts) == 4
     assert ForumSummary.objects.filter(event=demo_forum).count() == 1
@@ -165,8 +167,18 @@ def test_an_explicit_new_version_is_delivered_once_more_to_each_contact(
     url = reverse("forums:summary_new", kwargs={"event_id": demo_forum.pk})
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(url)
-    assert response.status_code == 302
+    second = ForumSummary.objects.get(event=demo_forum, number=2)
+    assert response["Location"] == reverse(
+        "forums:summary_preview", kwargs={"event_id": demo_forum.pk, "summary_id": second.pk}
+    )
     contacts = list(selectors.summary_recipient_contacts(event=demo_forum))
+    assert len(summary_emails(contacts)) == 4  # the new version waits for its confirmation
+    send = reverse(
+        "forums:summary_send", kwargs={"event_id": demo_forum.pk, "summary_id": second.pk}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(send, {"sha256": second.sha256})
+    assert response.status_code == 302
     emails = summary_emails(contacts)
     assert len(emails) == 8
     assert sum("-v2-" in e.attachments[0][0] for e in emails) == 4
@@ -177,7 +189,7 @@ def test_an_explicit_new_version_is_delivered_once_more_to_each_contact(
     assert len(summary_emails(contacts)) == 8
 
 
-def test_new_version_through_the_api_is_delivered(
+def test_new_version_through_the_api_is_delivered_once_released(
     demo_forum, django_capture_on_commit_callbacks, organizer_client
 ):
     close(demo_forum, django_capture_on_commit_callbacks)
@@ -187,7 +199,16 @@ def test_new_version_through_the_api_is_delivered(
             f"/api/v1/forums/{demo_forum.pk}/summaries", {}, content_type="application/json"
         )
     assert response.status_code == 201, response.content
-    assert response.json()["version"] == 2
+    assert response.json()["version"] == 2 and response.json()["released_at"] is None
+    assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            f"/api/v1/forums/{demo_forum.pk}/summaries/2/release",
+            {"sha256": response.json()["sha256"]},
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["released_at"] is not None
     assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == 8
 
 
@@ -269,6 +290,7 @@ def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
 
     type(forum.event).objects.filter(pk=forum.event.pk).update(status=EventStatus.CLOSED)
     summary = summary_build(event=forum.event)
+    ForumSummary.objects.filter(pk=summary.pk).update(released_at=summary.built_at)
     contacts = [
         ContactFactory(organization=forum.education),
         ContactFactory(organization=forum.health),

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from events.models import EventStatus
-from forums.services import summary_build
 from tests.factories import ContactFactory, ForumEventFactory, UserFactory
+
+from .conftest import summary_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def unrelated_forum(db):
     event = ForumEventFactory(title="Forum sans lien avec la DPEN")
     type(event).objects.filter(pk=event.pk).update(status=EventStatus.CLOSED)
     event.refresh_from_db()
-    summary_build(event=event)
+    summary_sent(event)
     return event
 
 

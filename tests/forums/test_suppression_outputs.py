@@ -14,10 +14,9 @@ from pypdf import PdfReader
 
 from core.demographics import DIMENSIONS
 from forums.partners import partner_link_token
-from forums.services import summary_build
 from tests.disclosure import marginal_lines, recovered
 
-from .conftest import attendance
+from .conftest import attendance, summary_sent
 
 GIRL = {("gender", "female"), ("age_band", "12-17")}
 
@@ -41,7 +40,7 @@ def one_girl_forum(closed_forum):
     attendance(session, gender="male", age_band="25-59", profile="host", headcount=14)
     attendance(session, gender="male", age_band="18-24", profile="migrant", headcount=6)
     attendance(session, gender="undisclosed", age_band="25-59", profile="refugee")
-    summary_build(event=closed_forum.event, new_version=True)
+    summary_sent(closed_forum.event, new_version=True)
     return closed_forum
 
 

@@ -195,7 +195,7 @@ def test_send_now_and_retry_failed_actions(frozen_now, event, committed):
     Message.objects.filter(pk=failed.pk).update(
         status=Message.Status.FAILED, attempts=5, last_error="HTTP 503"
     )
-    assert committed(services.messages_send_now, event=event) == 1
+    assert committed(services.messages_send_now, event=event, message_ids=[later.pk]) == 1
     assert committed(services.messages_retry_failed, event=event) == 1
     assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
     assert sorted(m.body for m in sms.outbox) == sorted([later.body, failed.body])
