@@ -39,3 +39,32 @@ def ticket(session):
     return TicketFactory(
         attendee__registration__event=session.event, attendee__first_name="Aminata"
     )
+
+
+@pytest.fixture
+def download(client, issued):
+    """GET the offline pack of an event with the door token (the session's one unless given)."""
+
+    def call(event_id, token=issued.raw_token):
+        return client.get(
+            "/api/v1/checkin/offline-pack",
+            {"event_id": event_id},
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    return call
+
+
+@pytest.fixture
+def sync(client, issued):
+    """POST an offline scanner's queue with the door token (the session's one unless given)."""
+
+    def call(items, token=issued.raw_token):
+        return client.post(
+            "/api/v1/checkin/sync",
+            {"items": items},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    return call
