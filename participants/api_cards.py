@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from core.auth import staff_auth
 from core.errors import NotFound
-from core.schemas import ErrorOut
+from core.schemas import STAFF_ERRORS
 from events.codes import format_short_code
 
 from .models import ParticipantCard
@@ -16,7 +16,6 @@ from .selectors_cards import card_active, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
 router = Router(tags=["participant cards"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class CardOut(Schema):
@@ -42,7 +41,7 @@ def _out(card: ParticipantCard) -> CardOut:
     )
 
 
-@router.get("/participants/{participant_id}/card", response={200: CardOut, **ERRORS})
+@router.get("/participants/{participant_id}/card", response={200: CardOut, **STAFF_ERRORS})
 def get_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     card = card_active(participant=participant)
@@ -51,19 +50,19 @@ def get_card(request, participant_id: int):
     return _out(card)
 
 
-@router.post("/participants/{participant_id}/card", response={201: CardOut, **ERRORS})
+@router.post("/participants/{participant_id}/card", response={201: CardOut, **STAFF_ERRORS})
 def issue_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     return Status(201, _out(card_issue(participant=participant, actor=request.auth)))
 
 
-@router.post("/participants/{participant_id}/card/reissue", response={201: CardOut, **ERRORS})
+@router.post("/participants/{participant_id}/card/reissue", response={201: CardOut, **STAFF_ERRORS})
 def reissue_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     return Status(201, _out(card_reissue(participant=participant, actor=request.auth)))
 
 
-@router.post("/participants/{participant_id}/card/revoke", response={200: CardOut, **ERRORS})
+@router.post("/participants/{participant_id}/card/revoke", response={200: CardOut, **STAFF_ERRORS})
 def revoke_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     card = card_active(participant=participant)
