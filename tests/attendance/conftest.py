@@ -41,16 +41,16 @@ def ticket(session):
     )
 
 
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
 @pytest.fixture
 def download(client, issued):
     """GET the offline pack of an event with the door token (the session's one unless given)."""
 
     def call(event_id, token=issued.raw_token):
-        return client.get(
-            "/api/v1/checkin/offline-pack",
-            {"event_id": event_id},
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        )
+        return client.get("/api/v1/checkin/offline-pack", {"event_id": event_id}, **bearer(token))
 
     return call
 
@@ -61,10 +61,7 @@ def sync(client, issued):
 
     def call(items, token=issued.raw_token):
         return client.post(
-            "/api/v1/checkin/sync",
-            {"items": items},
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
+            "/api/v1/checkin/sync", {"items": items}, "application/json", **bearer(token)
         )
 
     return call

@@ -135,14 +135,9 @@ def test_feedback_with_forged_token_is_404(client):
     assert client.get("/feedback/123-0123456789abcdef/").status_code == 404
 
 
-def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, organizer):
-    from core.models import Membership
-
-    org = Membership.objects.get(user=organizer).organization
-    event = EventFactory(programme__lead_organization=org)
-    SessionFactory(event=event)
-    ticket = attended_ticket(event)
-    MessageFactory(
+def failed_reminder(event, *, last_error):
+    """One reminder SMS of the event that the provider refused."""
+    return MessageFactory(
         channel="sms",
         recipient="+212600000000",
         recipient_hash="h",
@@ -153,8 +148,18 @@ def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, org
         scheduled_at=event.created_at,
         event=event,
         status="failed",
-        last_error="HTTP 400 invalid number",
+        last_error=last_error,
     )
+
+
+def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, organizer):
+    from core.models import Membership
+
+    org = Membership.objects.get(user=organizer).organization
+    event = EventFactory(programme__lead_organization=org)
+    SessionFactory(event=event)
+    ticket = attended_ticket(event)
+    failed_reminder(event, last_error="HTTP 400 invalid number")
     FeedbackAnswerFactory(
         event=event, ticket_digest="d", satisfaction=5, suggestions="Plus de musique", language="fr"
     )
@@ -179,19 +184,7 @@ def test_organizer_retry_failed_action(organizer_client, organizer, frozen_now, 
 
     org = Membership.objects.get(user=organizer).organization
     event = EventFactory(programme__lead_organization=org)
-    MessageFactory(
-        channel="sms",
-        recipient="+212600000000",
-        recipient_hash="h",
-        language="fr",
-        purpose="reminder",
-        body="x",
-        idempotency_key="k1",
-        scheduled_at=event.created_at,
-        event=event,
-        status="failed",
-        last_error="HTTP 503",
-    )
+    failed_reminder(event, last_error="HTTP 503")
     url = reverse("notifications:event_messages", args=[event.pk])
     response = committed(organizer_client.post, url, {"action": "retry_failed"})
     assert response.status_code == 302
