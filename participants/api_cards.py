@@ -41,13 +41,18 @@ def _out(card: ParticipantCard) -> CardOut:
     )
 
 
-@router.get("/participants/{participant_id}/card", response={200: CardOut, **STAFF_ERRORS})
-def get_card(request, participant_id: int):
+def _active_card(request, participant_id: int) -> ParticipantCard:
+    """The active card of a participant the user manages; 404 for someone else's or none."""
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     card = card_active(participant=participant)
     if card is None:
         raise NotFound(_("This participant has no active card."))
-    return _out(card)
+    return card
+
+
+@router.get("/participants/{participant_id}/card", response={200: CardOut, **STAFF_ERRORS})
+def get_card(request, participant_id: int):
+    return _out(_active_card(request, participant_id))
 
 
 @router.post("/participants/{participant_id}/card", response={201: CardOut, **STAFF_ERRORS})
@@ -64,8 +69,4 @@ def reissue_card(request, participant_id: int):
 
 @router.post("/participants/{participant_id}/card/revoke", response={200: CardOut, **STAFF_ERRORS})
 def revoke_card(request, participant_id: int):
-    participant = participant_managed(user=request.auth, participant_id=participant_id)
-    card = card_active(participant=participant)
-    if card is None:
-        raise NotFound(_("This participant has no active card."))
-    return _out(card_revoke(card=card, actor=request.auth))
+    return _out(card_revoke(card=_active_card(request, participant_id), actor=request.auth))
