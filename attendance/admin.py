@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tenant_admin import TenantModelAdmin
+from core.tenant_admin import ReadOnlyTenantAdmin, TenantModelAdmin
 
 from .models import Attendance, DoorSettings, DoorToken, ScanAttempt, SyncConflict
 from .services.tokens import door_token_create, door_token_revoke
@@ -102,21 +102,8 @@ class DoorSettingsAdmin(TenantModelAdmin):
     list_display = ["event", "opens_minutes_before", "closes_minutes_after", "exit_scans_enabled"]
 
 
-class ReadOnlyAdmin(TenantModelAdmin):
-    """The door's records are written by services only; the admin looks, it does not edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ScanAttempt)
-class ScanAttemptAdmin(ReadOnlyAdmin):
+class ScanAttemptAdmin(ReadOnlyTenantAdmin):
     list_display = ["server_time", "session", "action", "status", "gate", "token", "text"]
     list_filter = ["status", "action"]
     date_hierarchy = "server_time"
@@ -126,7 +113,7 @@ class ScanAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ReadOnlyAdmin):
+class AttendanceAdmin(ReadOnlyTenantAdmin):
     list_display = [
         "recorded_at",
         "session",
@@ -154,7 +141,7 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SyncConflict)
-class SyncConflictAdmin(ReadOnlyAdmin):
+class SyncConflictAdmin(ReadOnlyTenantAdmin):
     list_display = ["detected_at", "session", "kind", "ticket", "token", "device_id", "device_time"]
     list_filter = ["kind"]
     date_hierarchy = "detected_at"

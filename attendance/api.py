@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from core.schemas import error_responses
 from events.models import Session
 
 from .auth import door_token_auth, scan_token_auth
@@ -41,8 +42,8 @@ from .services.sync import OfflineKnownWalkIn, OfflineScan, OfflineWalkIn, check
 
 router = Router(tags=["check-in"], auth=door_token_auth)
 SCAN_RESULT_FIELDS = tuple(ScanResult.model_fields)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-SYNC_ERRORS = {**ERRORS, 413: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(400, 401, 403, 404, 429)
+SYNC_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429)
 
 
 def in_volunteer_language(view):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.demographics import AgeBand, Gender, Profile
+from core.demographics import age_band_field, gender_field, profile_field
 from events.models import Event, Session, Ticket
 from participants.models import ParticipantCard
 
@@ -35,9 +35,9 @@ class Attendance(models.Model):
         Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
-    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
-    profile = models.CharField(_("profile"), max_length=20, choices=Profile.choices)
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field()
     # 1 for a person; N for a class headcount row of N identical demographics.
     headcount = models.PositiveIntegerField(_("people"), default=1)
     gate = models.CharField(_("gate"), max_length=60, blank=True)

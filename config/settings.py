@@ -19,6 +19,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Our own apps, lowest layer first; tests hold each of them to catalogs and the task policy.
+PROJECT_APPS = [
+    "core",
+    "events",
+    "participants",
+    "attendance",
+    "reporting",
+    "notifications",
+    "forums",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -28,13 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
-    "core",
-    "events",
-    "participants",
-    "attendance",
-    "reporting",
-    "notifications",
-    "forums",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

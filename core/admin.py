@@ -8,7 +8,12 @@ from django.contrib.auth.models import Group
 from .models import AuditEntry, Contact, Membership, Organization
 from .permissions import can_manage_memberships
 from .services import membership_delete, membership_save
-from .tenant_admin import PlatformAdminMixin, TenantModelAdmin, TenantTabularInline
+from .tenant_admin import (
+    PlatformAdminMixin,
+    ReadOnlyTenantAdmin,
+    TenantModelAdmin,
+    TenantTabularInline,
+)
 
 
 class ContactInline(TenantTabularInline):
@@ -64,20 +69,11 @@ class MembershipAdmin(TenantModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(TenantModelAdmin):
+class AuditEntryAdmin(ReadOnlyTenantAdmin):
     list_display = ["created_at", "actor_label", "action", "target_type", "target_id"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_id"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Accounts, groups and the login-attempt log: administrators only, whatever permissions a user

@@ -28,6 +28,20 @@ class Profile(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
+# The columns every row about a person carries (attendee, participant, attendance), defined once so
+# that their labels, lengths and choices cannot drift apart between apps.
+def gender_field(**options) -> models.CharField:
+    return models.CharField(_("gender"), max_length=20, choices=Gender.choices, **options)
+
+
+def age_band_field(**options) -> models.CharField:
+    return models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, **options)
+
+
+def profile_field(**options) -> models.CharField:
+    return models.CharField(_("profile"), max_length=20, choices=Profile.choices, **options)
+
+
 CHILD_AGE_BANDS = (AgeBand.AGE_0_4, AgeBand.AGE_5_11, AgeBand.AGE_12_17)
 
 # Field name on attendance rows -> its choices; targets name a field and one of its values.

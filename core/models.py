@@ -12,6 +12,14 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+def preferred_language_field() -> models.CharField:
+    """The language a person is written to in (organisations, contacts, registrations,
+    participants): French unless they chose otherwise."""
+    return models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
+    )
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Association / NGO")
@@ -32,9 +40,7 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
-    )
+    preferred_language = preferred_language_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,9 +65,7 @@ class Contact(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
-    )
+    preferred_language = preferred_language_field()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -22,6 +22,16 @@ class ErrorOut(Schema):
     errors: dict = {}
 
 
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an operation documents, each with the one error body."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# A staff operation's answers besides success: bad input, not logged in, not allowed, not found
+# (or another organisation's), and a conflict with the current state.
+STAFF_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
 class InputSchema(Schema):
     """A request body: a JSON object, nothing else. ninja's schemas read attributes from any
     object (that is how output schemas read models), so without this a body of "x", 42, null or

@@ -85,6 +85,20 @@ class TenantModelAdmin(TenantScopedMixin, admin.ModelAdmin):
         return super().response_action(request, tenancy.writable(request.user, queryset))
 
 
+class ReadOnlyTenantAdmin(TenantModelAdmin):
+    """For records that only services write (scan log, admissions, audit, merges): the admin looks,
+    it does not add, edit or delete, whoever the user is."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TenantInlineMixin(TenantScopedMixin):
     """Inline rows are scoped like their model; the parent's own permission decides the rest."""
 

@@ -17,9 +17,9 @@ from core.permissions import (
     can_manage_programme,
     is_administrator,
 )
+from core.schemas import STAFF_ERRORS
 from events.models import Event, Programme, Registration, Session, Target, Ticket, Venue
 from events.schemas import (
-    ErrorOut,
     EventDuplicateIn,
     EventFilter,
     EventIn,
@@ -54,7 +54,6 @@ from events.services.registration_imports import registrations_import_csv
 from events.services.registrations import PersonData
 
 router = Router(tags=["events"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 def _referenced(model, pk: int, field: str):
@@ -102,14 +101,14 @@ def list_organizations(request, search: str = ""):
     return organization_list(search=search)
 
 
-@router.post("/organizations", response={201: OrganizationOut, **ERRORS})
+@router.post("/organizations", response={201: OrganizationOut, **STAFF_ERRORS})
 def create_organization(request, payload: OrganizationIn):
     if not can_manage_organizations(request.auth):
         raise PermissionDenied(_("Only administrators may create organisations."))
     return Status(201, organization_services.organization_create(**payload.dict()))
 
 
-@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS})
+@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **STAFF_ERRORS})
 def update_organization(request, organization_id: int, payload: OrganizationPatch):
     if not can_manage_organizations(request.auth):
         raise PermissionDenied(_("Only administrators may change organisations."))
@@ -128,12 +127,12 @@ def list_programmes(request):
     return programme_list(user=request.auth).prefetch_related("donors", "partners")
 
 
-@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
+@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, **STAFF_ERRORS})
 def get_programme(request, programme_id: int):
     return get_object_or_404(programme_list(user=request.auth), pk=programme_id)
 
 
-@router.post("/programmes", response={201: ProgrammeOut, **ERRORS})
+@router.post("/programmes", response={201: ProgrammeOut, **STAFF_ERRORS})
 def create_programme(request, payload: ProgrammeIn):
     data = payload.dict(exclude={"lead_organization_id", "donor_ids", "partner_ids", "targets"})
     lead = _referenced(Organization, payload.lead_organization_id, "lead_organization_id")
@@ -151,7 +150,7 @@ def create_programme(request, payload: ProgrammeIn):
     return Status(201, programme)
 
 
-@router.patch("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
+@router.patch("/programmes/{programme_id}", response={200: ProgrammeOut, **STAFF_ERRORS})
 def update_programme(request, programme_id: int, payload: ProgrammePatch):
     programme = _own_programme(request, programme_id)
     data = payload.dict(exclude_unset=True, exclude={"donor_ids", "partner_ids"})
@@ -174,7 +173,7 @@ def _target_fields(payload: TargetIn) -> dict:
     return data
 
 
-@router.post("/programmes/{programme_id}/targets", response={201: TargetOut, **ERRORS})
+@router.post("/programmes/{programme_id}/targets", response={201: TargetOut, **STAFF_ERRORS})
 def create_target(request, programme_id: int, payload: TargetIn):
     programme = _own_programme(request, programme_id)
     return Status(
@@ -182,14 +181,14 @@ def create_target(request, programme_id: int, payload: TargetIn):
     )
 
 
-@router.put("/targets/{target_id}", response={200: TargetOut, **ERRORS})
+@router.put("/targets/{target_id}", response={200: TargetOut, **STAFF_ERRORS})
 def replace_target(request, target_id: int, payload: TargetIn):
     target = get_object_or_404(Target.objects.select_related("programme"), pk=target_id)
     _own_programme(request, target.programme_id)
     return programme_services.target_update(target=target, data=_target_fields(payload))
 
 
-@router.delete("/targets/{target_id}", response={204: None, **ERRORS})
+@router.delete("/targets/{target_id}", response={204: None, **STAFF_ERRORS})
 def delete_target(request, target_id: int):
     target = get_object_or_404(Target.objects.select_related("programme"), pk=target_id)
     _own_programme(request, target.programme_id)
@@ -208,12 +207,12 @@ def list_events(request, filters: Query[EventFilter]):
     )
 
 
-@router.get("/events/{event_id}", response={200: EventOut, **ERRORS})
+@router.get("/events/{event_id}", response={200: EventOut, **STAFF_ERRORS})
 def get_event(request, event_id: int):
     return _own_event(request, event_id)
 
 
-@router.post("/events", response={201: EventOut, **ERRORS})
+@router.post("/events", response={201: EventOut, **STAFF_ERRORS})
 def create_event(request, payload: EventIn):
     programme = get_object_or_404(programme_list(user=request.auth), pk=payload.programme_id)
     organizer = _referenced(Organization, payload.organizer_id, "organizer_id")
@@ -231,7 +230,7 @@ def create_event(request, payload: EventIn):
     return Status(201, event)
 
 
-@router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
+@router.patch("/events/{event_id}", response={200: EventOut, **STAFF_ERRORS})
 def update_event(request, event_id: int, payload: EventPatch):
     event = _own_event(request, event_id)
     data = payload.dict(exclude_unset=True, exclude={"co_organizer_ids"})
@@ -243,13 +242,13 @@ def update_event(request, event_id: int, payload: EventPatch):
     return event_services.event_update(event=event, data=data, co_organizers=co_organizers)
 
 
-@router.post("/events/{event_id}/status", response={200: EventOut, **ERRORS})
+@router.post("/events/{event_id}/status", response={200: EventOut, **STAFF_ERRORS})
 def set_event_status(request, event_id: int, payload: EventStatusIn):
     event = _own_event(request, event_id)
     return event_services.event_set_status(event=event, status=payload.status)
 
 
-@router.post("/events/{event_id}/duplicate", response={201: EventOut, **ERRORS})
+@router.post("/events/{event_id}/duplicate", response={201: EventOut, **STAFF_ERRORS})
 def duplicate_event(request, event_id: int, payload: EventDuplicateIn):
     event = _own_event(request, event_id)
     return Status(201, event_services.event_duplicate(event=event, start_date=payload.start_date))
@@ -265,18 +264,18 @@ def _session_fields(payload: SessionIn) -> dict:
     }
 
 
-@router.get("/events/{event_id}/sessions", response={200: list[SessionOut], **ERRORS})
+@router.get("/events/{event_id}/sessions", response={200: list[SessionOut], **STAFF_ERRORS})
 def list_sessions(request, event_id: int):
     return session_list(event=_own_event(request, event_id))
 
 
-@router.post("/events/{event_id}/sessions", response={201: SessionOut, **ERRORS})
+@router.post("/events/{event_id}/sessions", response={201: SessionOut, **STAFF_ERRORS})
 def create_session(request, event_id: int, payload: SessionIn):
     event = _own_event(request, event_id)
     return Status(201, event_services.session_create(event=event, **_session_fields(payload)))
 
 
-@router.patch("/sessions/{session_id}", response={200: SessionOut, **ERRORS})
+@router.patch("/sessions/{session_id}", response={200: SessionOut, **STAFF_ERRORS})
 def update_session(request, session_id: int, payload: SessionPatch):
     session = _own_session(request, session_id)
     data = payload.dict(exclude_unset=True, exclude={"venue_id"})
@@ -285,7 +284,7 @@ def update_session(request, session_id: int, payload: SessionPatch):
     return event_services.session_update(session=session, data=data)
 
 
-@router.delete("/sessions/{session_id}", response={204: None, **ERRORS})
+@router.delete("/sessions/{session_id}", response={204: None, **STAFF_ERRORS})
 def delete_session(request, session_id: int):
     event_services.session_delete(session=_own_session(request, session_id))
     return Status(204, None)
@@ -314,7 +313,9 @@ def _person(payload: PersonIn) -> PersonData:
     return PersonData(**payload.dict())
 
 
-@router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], **ERRORS})
+@router.get(
+    "/events/{event_id}/registrations", response={200: list[RegistrationOut], **STAFF_ERRORS}
+)
 @paginate(BoundedLimitOffsetPagination)
 def list_registrations(request, event_id: int):
     event = _own_event(request, event_id)
@@ -323,7 +324,7 @@ def list_registrations(request, event_id: int):
     )
 
 
-@router.post("/events/{event_id}/registrations", response={201: RegistrationOut, **ERRORS})
+@router.post("/events/{event_id}/registrations", response={201: RegistrationOut, **STAFF_ERRORS})
 def create_registration(request, event_id: int, payload: RegistrationIn):
     event = _own_event(request, event_id)
     sessions = _referenced_many(Session, payload.session_ids, "session_ids")
@@ -343,14 +344,16 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     return Status(201, _registration_out(registration))
 
 
-@router.post("/events/{event_id}/registrations/import", response={200: ImportReportOut, **ERRORS})
+@router.post(
+    "/events/{event_id}/registrations/import", response={200: ImportReportOut, **STAFF_ERRORS}
+)
 def import_registrations(request, event_id: int, file: File[UploadedFile], dry_run: bool = True):
     """Import a CSV of registrations; dry_run (the default) only reports bad rows."""
     event = _own_event(request, event_id)
     return registrations_import_csv(event=event, file=file, dry_run=dry_run)
 
 
-@router.post("/tickets/{ticket_id}/cancel", response={200: TicketOut, **ERRORS})
+@router.post("/tickets/{ticket_id}/cancel", response={200: TicketOut, **STAFF_ERRORS})
 def cancel_ticket(request, ticket_id: int):
     ticket = ticket_services.ticket_cancel(
         ticket=_own_ticket(request, ticket_id), actor=request.auth
@@ -358,7 +361,7 @@ def cancel_ticket(request, ticket_id: int):
     return _own_ticket(request, ticket.pk)
 
 
-@router.post("/tickets/{ticket_id}/reissue", response={200: TicketOut, **ERRORS})
+@router.post("/tickets/{ticket_id}/reissue", response={200: TicketOut, **STAFF_ERRORS})
 def reissue_ticket(request, ticket_id: int):
     ticket = ticket_services.ticket_reissue(
         ticket=_own_ticket(request, ticket_id), actor=request.auth

@@ -6,7 +6,6 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
 from core.demographics import AgeBand, Gender, Profile
 from core.models import Language, Organization
-from core.schemas import ErrorOut as ErrorOut  # re-exported: the API routers import it from here
 from core.schemas import InputSchema, StrictBool, StrictInt
 from events.codes import format_short_code
 from events.models import (

@@ -11,7 +11,7 @@ from core.auth import staff_auth
 from core.errors import ApplicationError, NotFound
 from core.models import Language, Organization
 from core.permissions import can_manage_event
-from events.schemas import ErrorOut
+from core.schemas import STAFF_ERRORS
 
 from . import selectors, services
 from .delivery import summary_release
@@ -34,7 +34,6 @@ from .schemas import (
 from .summary import summary_view
 
 router = Router(tags=["forums"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class PartnerTokenAuth(APIKeyHeader):
@@ -116,17 +115,17 @@ def list_forums(request):
     return list(selectors.forum_list_for_staff(user=request.auth))
 
 
-@router.get("/forums/{event_id}/themes", response={200: list[ThemeOut], **ERRORS})
+@router.get("/forums/{event_id}/themes", response={200: list[ThemeOut], **STAFF_ERRORS})
 def list_themes(request, event_id: int):
     return list(selectors.theme_list(event=_forum(request, event_id)))
 
 
-@router.get("/forums/{event_id}/workshops", response={200: list[WorkshopOut], **ERRORS})
+@router.get("/forums/{event_id}/workshops", response={200: list[WorkshopOut], **STAFF_ERRORS})
 def list_workshops(request, event_id: int):
     return list(selectors.workshop_list(event=_forum(request, event_id)))
 
 
-@router.post("/forums/{event_id}/rapporteurs", response={201: RapporteurOut, **ERRORS})
+@router.post("/forums/{event_id}/rapporteurs", response={201: RapporteurOut, **STAFF_ERRORS})
 def assign_rapporteur(request, event_id: int, payload: RapporteurIn):
     event = _forum(request, event_id)
     user = get_user_model().objects.filter(pk=payload.user_id, is_active=True).first()
@@ -142,13 +141,17 @@ def assign_rapporteur(request, event_id: int, payload: RapporteurIn):
     return Status(201, assignment)
 
 
-@router.get("/forums/{event_id}/recommendations", response={200: list[RecommendationOut], **ERRORS})
+@router.get(
+    "/forums/{event_id}/recommendations", response={200: list[RecommendationOut], **STAFF_ERRORS}
+)
 def list_recommendations(request, event_id: int, status: Recommendation.Status | None = None):
     event = _forum(request, event_id)
     return list(selectors.recommendation_list(event=event, status=status))
 
 
-@router.post("/forums/{event_id}/recommendations", response={201: RecommendationOut, **ERRORS})
+@router.post(
+    "/forums/{event_id}/recommendations", response={201: RecommendationOut, **STAFF_ERRORS}
+)
 def create_recommendation(request, event_id: int, payload: RecommendationIn):
     event = _forum(request, event_id)
     recommendation = services.recommendation_create(
@@ -160,12 +163,16 @@ def create_recommendation(request, event_id: int, payload: RecommendationIn):
     return Status(201, recommendation)
 
 
-@router.get("/recommendations/{recommendation_id}", response={200: RecommendationOut, **ERRORS})
+@router.get(
+    "/recommendations/{recommendation_id}", response={200: RecommendationOut, **STAFF_ERRORS}
+)
 def get_recommendation(request, recommendation_id: int):
     return _recommendation(request, recommendation_id)
 
 
-@router.patch("/recommendations/{recommendation_id}", response={200: RecommendationOut, **ERRORS})
+@router.patch(
+    "/recommendations/{recommendation_id}", response={200: RecommendationOut, **STAFF_ERRORS}
+)
 def update_recommendation(request, recommendation_id: int, payload: RecommendationPatch):
     recommendation = _recommendation(request, recommendation_id)
     addressed = payload.addressed_to_ids
@@ -176,7 +183,7 @@ def update_recommendation(request, recommendation_id: int, payload: Recommendati
     )
 
 
-@router.delete("/recommendations/{recommendation_id}", response={204: None, **ERRORS})
+@router.delete("/recommendations/{recommendation_id}", response={204: None, **STAFF_ERRORS})
 def delete_recommendation(request, recommendation_id: int):
     services.recommendation_delete(
         recommendation=_recommendation(request, recommendation_id), user=request.auth
@@ -185,7 +192,7 @@ def delete_recommendation(request, recommendation_id: int):
 
 
 @router.post(
-    "/recommendations/{recommendation_id}/adopt", response={200: RecommendationOut, **ERRORS}
+    "/recommendations/{recommendation_id}/adopt", response={200: RecommendationOut, **STAFF_ERRORS}
 )
 def adopt_recommendation(request, recommendation_id: int):
     return services.recommendation_adopt(
@@ -194,7 +201,7 @@ def adopt_recommendation(request, recommendation_id: int):
 
 
 @router.post(
-    "/recommendations/{recommendation_id}/reject", response={200: RecommendationOut, **ERRORS}
+    "/recommendations/{recommendation_id}/reject", response={200: RecommendationOut, **STAFF_ERRORS}
 )
 def reject_recommendation(request, recommendation_id: int):
     return services.recommendation_reject(
@@ -203,7 +210,7 @@ def reject_recommendation(request, recommendation_id: int):
 
 
 @router.post(
-    "/recommendations/{recommendation_id}/merge", response={200: RecommendationOut, **ERRORS}
+    "/recommendations/{recommendation_id}/merge", response={200: RecommendationOut, **STAFF_ERRORS}
 )
 def merge_recommendation(request, recommendation_id: int, payload: MergeIn):
     source = _recommendation(request, recommendation_id)
@@ -211,7 +218,7 @@ def merge_recommendation(request, recommendation_id: int, payload: MergeIn):
     return services.recommendation_merge(recommendation=source, into=target, user=request.auth)
 
 
-@router.post("/forums/{event_id}/summaries", response={201: SummaryOut, **ERRORS})
+@router.post("/forums/{event_id}/summaries", response={201: SummaryOut, **STAFF_ERRORS})
 def build_new_summary_version(request, event_id: int, payload: SummaryVersionIn):
     """The organizer's explicit request for a new version (closing builds the first one). It is
     a draft: partners get it only once released, after a preview."""
@@ -222,7 +229,9 @@ def build_new_summary_version(request, event_id: int, payload: SummaryVersionIn)
     return Status(201, _summary_out(summary, language=summary.language, organization_id=None))
 
 
-@router.post("/forums/{event_id}/summaries/{version}/release", response={200: SummaryOut, **ERRORS})
+@router.post(
+    "/forums/{event_id}/summaries/{version}/release", response={200: SummaryOut, **STAFF_ERRORS}
+)
 def release_summary_version(request, event_id: int, version: int, payload: SummaryReleaseIn):
     """Send a previewed version to the partners (e-mail, partner portal). Warnings (no adopted
     recommendation, 0 attendances) must be listed in `acknowledged`; sending twice sends once."""
@@ -241,7 +250,7 @@ def release_summary_version(request, event_id: int, version: int, payload: Summa
 
 @router.get(
     "/forums/{event_id}/summary",
-    response={200: SummaryOut, **ERRORS},
+    response={200: SummaryOut, **STAFF_ERRORS},
     auth=[PartnerTokenAuth(), PartnerOrStaffSessionAuth()],
 )
 def get_summary(request, event_id: int, language: Language | None = None):

@@ -3,24 +3,13 @@
 
 from django.contrib import admin
 
-from core.tenant_admin import TenantModelAdmin
+from core.tenant_admin import ReadOnlyTenantAdmin
 
 from .models import DuplicateCandidate, Participant, ParticipantMerge
 
 
-class LookOnlyAdmin(TenantModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Participant)
-class ParticipantAdmin(LookOnlyAdmin):
+class ParticipantAdmin(ReadOnlyTenantAdmin):
     list_display = ["__str__", "organization", "gender", "age_band", "profile", "merged_into"]
     list_filter = ["gender", "age_band", "profile"]
     # The keyed hashes are not editable fields, so the admin never shows them.
@@ -28,11 +17,11 @@ class ParticipantAdmin(LookOnlyAdmin):
 
 
 @admin.register(DuplicateCandidate)
-class DuplicateCandidateAdmin(LookOnlyAdmin):
+class DuplicateCandidateAdmin(ReadOnlyTenantAdmin):
     list_display = ["__str__", "organization", "reason", "score", "status", "decided_at"]
     list_filter = ["status", "reason"]
 
 
 @admin.register(ParticipantMerge)
-class ParticipantMergeAdmin(LookOnlyAdmin):
+class ParticipantMergeAdmin(ReadOnlyTenantAdmin):
     list_display = ["__str__", "organization", "merged_at", "merged_by", "undone_at"]

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from core.auth import staff_auth
 from core.errors import ApplicationError
 from core.pagination import BoundedLimitOffsetPagination
-from core.schemas import ErrorOut
+from core.schemas import STAFF_ERRORS
 
 from . import selectors
 from .schemas import (
@@ -20,7 +20,6 @@ from .schemas import (
 from .services.merging import candidate_mark_distinct, participants_merge, participants_unmerge
 
 router = Router(tags=["participants"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 @router.get("/participants/duplicates", response=list[DuplicateCandidateOut])
@@ -31,7 +30,8 @@ def list_duplicates(request):
 
 
 @router.post(
-    "/participants/duplicates/{candidate_id}/merge", response={200: ParticipantMergeOut, **ERRORS}
+    "/participants/duplicates/{candidate_id}/merge",
+    response={200: ParticipantMergeOut, **STAFF_ERRORS},
 )
 def merge_duplicate(request, candidate_id: int, payload: ParticipantMergeIn):
     candidate = selectors.candidate_get(user=request.auth, candidate_id=candidate_id)
@@ -50,7 +50,7 @@ def merge_duplicate(request, candidate_id: int, payload: ParticipantMergeIn):
 
 @router.post(
     "/participants/duplicates/{candidate_id}/distinct",
-    response={200: DuplicateCandidateOut, **ERRORS},
+    response={200: DuplicateCandidateOut, **STAFF_ERRORS},
 )
 def mark_distinct(request, candidate_id: int):
     candidate = selectors.candidate_get(user=request.auth, candidate_id=candidate_id)
@@ -58,13 +58,15 @@ def mark_distinct(request, candidate_id: int):
     return selectors.candidate_get(user=request.auth, candidate_id=candidate_id)
 
 
-@router.post("/participant-merges/{merge_id}/undo", response={200: ParticipantMergeOut, **ERRORS})
+@router.post(
+    "/participant-merges/{merge_id}/undo", response={200: ParticipantMergeOut, **STAFF_ERRORS}
+)
 def undo_merge(request, merge_id: int):
     merge = selectors.merge_get(user=request.auth, merge_id=merge_id)
     return participants_unmerge(merge=merge, actor=request.auth)
 
 
-@router.get("/participants/{participant_id}", response={200: ParticipantDetailOut, **ERRORS})
+@router.get("/participants/{participant_id}", response={200: ParticipantDetailOut, **STAFF_ERRORS})
 def participant_detail(request, participant_id: int):
     participant = selectors.participant_get(user=request.auth, participant_id=participant_id)
     canonical = participant.merged_into or participant

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from core.auth import staff_auth
 from core.errors import NotFound
-from core.schemas import ErrorOut
+from core.schemas import STAFF_ERRORS
 from events.codes import format_short_code
 
 from .models import ParticipantCard
@@ -16,7 +16,6 @@ from .selectors_cards import card_active, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
 router = Router(tags=["participant cards"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class CardOut(Schema):
@@ -42,31 +41,32 @@ def _out(card: ParticipantCard) -> CardOut:
     )
 
 
-@router.get("/participants/{participant_id}/card", response={200: CardOut, **ERRORS})
-def get_card(request, participant_id: int):
+def _active_card(request, participant_id: int) -> ParticipantCard:
+    """The active card of a participant the user manages; 404 for someone else's or none."""
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     card = card_active(participant=participant)
     if card is None:
         raise NotFound(_("This participant has no active card."))
-    return _out(card)
+    return card
 
 
-@router.post("/participants/{participant_id}/card", response={201: CardOut, **ERRORS})
+@router.get("/participants/{participant_id}/card", response={200: CardOut, **STAFF_ERRORS})
+def get_card(request, participant_id: int):
+    return _out(_active_card(request, participant_id))
+
+
+@router.post("/participants/{participant_id}/card", response={201: CardOut, **STAFF_ERRORS})
 def issue_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     return Status(201, _out(card_issue(participant=participant, actor=request.auth)))
 
 
-@router.post("/participants/{participant_id}/card/reissue", response={201: CardOut, **ERRORS})
+@router.post("/participants/{participant_id}/card/reissue", response={201: CardOut, **STAFF_ERRORS})
 def reissue_card(request, participant_id: int):
     participant = participant_managed(user=request.auth, participant_id=participant_id)
     return Status(201, _out(card_reissue(participant=participant, actor=request.auth)))
 
 
-@router.post("/participants/{participant_id}/card/revoke", response={200: CardOut, **ERRORS})
+@router.post("/participants/{participant_id}/card/revoke", response={200: CardOut, **STAFF_ERRORS})
 def revoke_card(request, participant_id: int):
-    participant = participant_managed(user=request.auth, participant_id=participant_id)
-    card = card_active(participant=participant)
-    if card is None:
-        raise NotFound(_("This participant has no active card."))
-    return _out(card_revoke(card=card, actor=request.auth))
+    return _out(card_revoke(card=_active_card(request, participant_id), actor=request.auth))

@@ -8,13 +8,12 @@ from ninja import Router, Schema
 from core.auth import staff_auth
 from core.errors import ApplicationError
 from core.permissions import is_administrator, organization_ids
-from core.schemas import ErrorOut
+from core.schemas import STAFF_ERRORS
 
 from .models import Participant
 from .services.retention import participant_erase
 
 router = Router(tags=["participants"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class ParticipantErasedOut(Schema):
@@ -24,7 +23,9 @@ class ParticipantErasedOut(Schema):
     personal_data_purged_at: str
 
 
-@router.post("/participants/{participant_id}/erase", response={200: ParticipantErasedOut, **ERRORS})
+@router.post(
+    "/participants/{participant_id}/erase", response={200: ParticipantErasedOut, **STAFF_ERRORS}
+)
 def erase_participant(request, participant_id: int):
     """Erase the personal data of every registration naming this person (see
     `participant_erase` for households); demographics and figures stay."""

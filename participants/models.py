@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.demographics import AgeBand, Gender, Profile
-from core.models import Language, Organization
+from core.demographics import Profile, age_band_field, gender_field, profile_field
+from core.models import Organization, preferred_language_field
 from events.models import Attendee
 
 
@@ -54,15 +54,11 @@ class Participant(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="participants"
     )
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
-    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
+    gender = gender_field()
+    age_band = age_band_field()
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
-    profile = models.CharField(
-        _("profile"), max_length=20, choices=Profile.choices, default=Profile.UNDISCLOSED
-    )
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
-    )
+    profile = profile_field(default=Profile.UNDISCLOSED)
+    preferred_language = preferred_language_field()
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.SMS
     )

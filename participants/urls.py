@@ -1,29 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
-app_name = "participants"
-urlpatterns = [
-    path("organizer/participants/duplicates/", views.duplicates, name="duplicates"),
+# The organizer's review of possible duplicates and of past merges, below organizer/participants/.
+review_patterns = [
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:candidate_id>/merge/", views.candidate_merge, name="candidate_merge"),
     path(
-        "organizer/participants/duplicates/<int:candidate_id>/merge/",
-        views.candidate_merge,
-        name="candidate_merge",
-    ),
-    path(
-        "organizer/participants/duplicates/<int:candidate_id>/distinct/",
+        "duplicates/<int:candidate_id>/distinct/",
         views.candidate_distinct,
         name="candidate_distinct",
     ),
-    path("organizer/participants/merges/", views.merges, name="merges"),
-    path(
-        "organizer/participants/merges/<int:merge_id>/undo/",
-        views.merge_undo,
-        name="merge_undo",
-    ),
-    path(
-        "organizer/participants/<int:participant_id>/",
-        views.participant_detail,
-        name="participant",
-    ),
+    path("merges/", views.merges, name="merges"),
+    path("merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("<int:participant_id>/", views.participant_detail, name="participant"),
 ]
+
+app_name = "participants"
+urlpatterns = [path("organizer/participants/", include(review_patterns))]

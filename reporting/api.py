@@ -3,13 +3,13 @@
 from ninja import Query, Router
 
 from core.auth import staff_auth
-from events.schemas import ErrorOut
+from core.schemas import error_responses
 from reporting.access import event_for_figures, figure_filters, programme_for_figures
 from reporting.schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
 from reporting.selectors import figures_for_event, figures_for_programme
 
 router = Router(tags=["reporting"], auth=staff_auth)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = error_responses(400, 401, 403, 404)
 # The operation ids clients were generated with before the figures moved out of attendance.
 PROGRAMME_FIGURES_ID = "attendance_figures_api_programme_figures"
 EVENT_FIGURES_ID = "attendance_figures_api_event_figures"

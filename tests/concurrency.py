@@ -1,32 +1,44 @@
-"""Calling one function from many threads released at the same instant, each thread with its own
-PostgreSQL connection: how the exactly-once guarantees are proven (a double click, two tabs,
-two workers)."""
+"""Running jobs at the same moment on real threads, for the invariants that must hold under
+concurrency on PostgreSQL (one admission per ticket, one summary per version...)."""
 
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 
 
-def run_at_once(function, *, times: int) -> list:
-    """The results of `times` simultaneous calls of `function()`; the first error is raised
-    after every thread has finished, so that a failing thread cannot pass unnoticed."""
-    barrier = threading.Barrier(times)
-    results, errors = [], []
+def run_together(
+    jobs: list[Callable[[], Any]], *, timeout: float = 30
+) -> tuple[list[Any], list[BaseException]]:
+    """Start every job on its own thread (and so its own database connection) once all are ready;
+    return what they returned, in the order they finished, and what they raised: a thread must
+    not hide a failure, so the caller asserts on the errors too."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = []
+    errors: list[BaseException] = []
 
-    def call():
+    def run(job):
         try:
-            barrier.wait(timeout=30)
-            results.append(function())
-        except Exception as exc:  # raised below, once every thread is done
+            barrier.wait(timeout=timeout)
+            results.append(job())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=call) for _ in range(times)]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=timeout * 2)
+    return results, errors
+
+
+def run_at_once(function: Callable[[], Any], *, times: int) -> list[Any]:
+    """The results of `times` simultaneous calls of `function()`; the first error is raised once
+    every thread has finished, so a failing thread cannot pass unnoticed."""
+    results, errors = run_together([function] * times)
     if errors:
         raise errors[0]
     return results

@@ -191,6 +191,19 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     recorded_at = factory.LazyFunction(timezone.now)
 
 
+def admission_of(session, ticket, **row):
+    """The ticket scanned in at the session, recorded with its attendee's demographics unless
+    `row` says otherwise (a volunteer may have typed other values)."""
+    attendee = ticket.attendee
+    values = {
+        "gender": attendee.gender,
+        "age_band": attendee.age_band,
+        "profile": attendee.profile,
+        "source": "scan",
+    }
+    return AttendanceFactory(session=session, ticket=ticket, **{**values, **row})
+
+
 # Forums (issue 8) --------------------------------------------------------------------------------
 from forums.models import Recommendation, Theme, Workshop  # noqa: E402
 

@@ -197,6 +197,25 @@ def _link_token(world, role):
     return world.partner_token if role == "partner_a" else "forged-link-token"
 
 
+def _partner_pages(suffix, home):
+    """The three partner pages below `home` (a path builder), as forums.urls names them."""
+    return {
+        f"forums:partner_home{suffix}": ("get", home, None, {"partner_a"}),
+        f"forums:partner_summary{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}forums/{w.forum.pk}/",
+            None,
+            {"partner_a"},
+        ),
+        f"forums:partner_pdf{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}forums/{w.forum.pk}/summary.pdf",
+            None,
+            {"partner_a"},
+        ),
+    }
+
+
 # (kind, name) -> (method, path builder, body builder or None, allowed roles)
 # Path builders take (world, role); bodies take world.
 PAGES = {
@@ -476,37 +495,9 @@ PAGES = {
     ),
     # Participants endorse from their phone with their ticket code: public by design.
     "forums:endorse": ("get", lambda w, r: f"/forums/{w.forum.pk}/endorse/", None, EVERYONE),
-    "forums:partner_home_session": ("get", lambda w, r: "/partners/", None, {"partner_a"}),
-    "forums:partner_summary_session": (
-        "get",
-        lambda w, r: f"/partners/forums/{w.forum.pk}/",
-        None,
-        {"partner_a"},
-    ),
-    "forums:partner_pdf_session": (
-        "get",
-        lambda w, r: f"/partners/forums/{w.forum.pk}/summary.pdf",
-        None,
-        {"partner_a"},
-    ),
-    "forums:partner_home": (
-        "get",
-        lambda w, r: f"/partners/link/{_link_token(w, r)}/",
-        None,
-        {"partner_a"},
-    ),
-    "forums:partner_summary": (
-        "get",
-        lambda w, r: f"/partners/link/{_link_token(w, r)}/forums/{w.forum.pk}/",
-        None,
-        {"partner_a"},
-    ),
-    "forums:partner_pdf": (
-        "get",
-        lambda w, r: f"/partners/link/{_link_token(w, r)}/forums/{w.forum.pk}/summary.pdf",
-        None,
-        {"partner_a"},
-    ),
+    # The partner pages, reached with the partner's session or with a partner link's token.
+    **_partner_pages("_session", lambda w, r: "/partners/"),
+    **_partner_pages("", lambda w, r: f"/partners/link/{_link_token(w, r)}/"),
 }
 
 API = {

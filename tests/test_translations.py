@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
@@ -24,15 +25,7 @@ def entries(path: Path):
 
 def test_there_are_catalogs_for_every_app_in_three_languages():
     apps = {path.parents[3].name for path in CATALOGS}
-    assert apps >= {
-        "core",
-        "events",
-        "participants",
-        "attendance",
-        "reporting",
-        "notifications",
-        "forums",
-    }
+    assert apps >= set(settings.PROJECT_APPS)
     for app in apps:
         languages = {path.parents[1].name for path in CATALOGS if path.parents[3].name == app}
         assert languages == {"fr", "ar", "en"}, app

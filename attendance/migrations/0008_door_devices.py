@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0007_offline_card_code_hashes'),
-        ('events', '0004_programme_people_measures'),
+        ('attendance', '0001_squashed_0007_offline_card_code_hashes'),
+        ('events', '0001_squashed_0004_programme_people_measures'),
     ]
 
     operations = [

@@ -297,14 +297,8 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
             conflict(SyncConflict.Kind.DOUBLE_ADMISSION, existing)
             response, admission = already_admitted(ticket, existing), existing
         elif decision.write == WRITE_ADMIT:
-            response, admission = admit(
-                token=token,
-                ticket=ticket,
-                session_id=session.pk,
-                event_id=session.event_id,
-                gate=item.gate,
-                source=Attendance.Source.OFFLINE,
-                now=at,
+            response, admission = _offline_admit(
+                token=token, ticket=ticket, session=session, item=item, at=at
             )
             if response["status"] == ScanStatus.ALREADY_ADMITTED:
                 # Another device's upload won the race for this ticket a moment ago.
@@ -325,6 +319,19 @@ def _sync_scan(*, token, item: OfflineScan, session, tickets, salts) -> dict:
 
     return _answered(
         "scan", token=token, item=item, session=session, outcome=outcome, evaluate=evaluate
+    )
+
+
+def _offline_admit(*, token, ticket, session, item, at):
+    """Admit as the device did: at its gate, at the moment it scanned, marked as an offline scan."""
+    return admit(
+        token=token,
+        ticket=ticket,
+        session_id=session.pk,
+        event_id=session.event_id,
+        gate=item.gate,
+        source=Attendance.Source.OFFLINE,
+        now=at,
     )
 
 
@@ -437,14 +444,8 @@ def _known_walk_in_admit(*, token, item, session, card, at):
                 None,
                 None,
             )
-    response, admission = admit(
-        token=token,
-        ticket=ticket,
-        session_id=session.pk,
-        event_id=session.event_id,
-        gate=item.gate,
-        source=Attendance.Source.OFFLINE,
-        now=at,
+    response, admission = _offline_admit(
+        token=token, ticket=ticket, session=session, item=item, at=at
     )
     if response["status"] == ScanStatus.ADMITTED:
         response["known_walk_in"] = True

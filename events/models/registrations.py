@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.demographics import AgeBand, Gender, Profile
-from core.models import Language
+from core.demographics import Profile, age_band_field, gender_field, profile_field
+from core.models import preferred_language_field
 from events.codes import format_short_code
 
 from .events import Event, Session
@@ -40,9 +40,7 @@ class Registration(models.Model):
     contact_name = models.CharField(_("first name or nickname"), max_length=100, blank=True)
     phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    language = models.CharField(
-        _("preferred language"), max_length=5, choices=Language.choices, default=Language.FRENCH
-    )
+    language = preferred_language_field()
     consent_contact = models.BooleanField(_("agrees to be contacted"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_wording_version = models.CharField(max_length=20, blank=True)
@@ -80,11 +78,9 @@ class Attendee(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
     first_name = models.CharField(_("first name or nickname"), max_length=100, blank=True)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
-    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
-    profile = models.CharField(
-        _("profile"), max_length=20, choices=Profile.choices, default=Profile.UNDISCLOSED
-    )
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field(default=Profile.UNDISCLOSED)
     nationality = models.CharField(_("nationality"), max_length=60, blank=True)
     is_contact = models.BooleanField(default=False)
 

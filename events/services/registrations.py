@@ -176,13 +176,7 @@ def registration_create(
             )
             for person, is_contact in [(contact, True), *((m, False) for m in members)]
         ]
-        signals.attendees_registered.send(
-            sender=Registration,
-            registration_id=registration.pk,
-            attendee_ids=[attendee.pk for attendee in attendees],
-            registration=registration,
-            attendees=attendees,
-        )
+        _attendees_registered(registration, attendees)
         tickets_issue(event=event, attendees=attendees, sessions=sessions)
         registration_id = registration.pk
         transaction.on_commit(
@@ -193,6 +187,17 @@ def registration_create(
     return registration
 
 
+def _attendees_registered(registration: Registration, attendees: list[Attendee]) -> None:
+    """Tell the apps above (participants links the people) before their tickets are issued."""
+    signals.attendees_registered.send(
+        sender=Registration,
+        registration_id=registration.pk,
+        attendee_ids=[attendee.pk for attendee in attendees],
+        registration=registration,
+        attendees=attendees,
+    )
+
+
 def registration_issue_missing_tickets(*, registration: Registration) -> list[Ticket]:
     """Tickets for members added without one (e.g. typed into the admin), then the usual signal."""
     with transaction.atomic():
@@ -200,13 +205,7 @@ def registration_issue_missing_tickets(*, registration: Registration) -> list[Ti
         attendees = list(registration.members.filter(ticket__isnull=True).order_by("id"))
         if not attendees:
             return []
-        signals.attendees_registered.send(
-            sender=Registration,
-            registration_id=registration.pk,
-            attendee_ids=[attendee.pk for attendee in attendees],
-            registration=registration,
-            attendees=attendees,
-        )
+        _attendees_registered(registration, attendees)
         tickets = tickets_issue(event=registration.event, attendees=attendees)
         registration_id = registration.pk
         transaction.on_commit(

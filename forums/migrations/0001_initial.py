@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('events', '0001_initial'),
+        ('events', '0001_squashed_0004_programme_people_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

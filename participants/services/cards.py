@@ -85,13 +85,17 @@ def card_issue(*, participant: Participant, actor) -> ParticipantCard:
             )
         card = _card_create(participant)
         card_issued.send(sender=ParticipantCard, participant_id=participant.pk, card_id=card.pk)
-        audit_record(
-            actor=actor,
-            action="participant_card.issue",
-            target=card,
-            detail={"participant": participant.pk},
-        )
+        _audit(actor, "issue", card)
     return card
+
+
+def _audit(actor, action: str, card: ParticipantCard, **detail) -> None:
+    audit_record(
+        actor=actor,
+        action=f"participant_card.{action}",
+        target=card,
+        detail={"participant": card.participant_id, **detail},
+    )
 
 
 def _revoke(card: ParticipantCard) -> None:
@@ -107,12 +111,7 @@ def card_revoke(*, card: ParticipantCard, actor) -> ParticipantCard:
         if card.status == ParticipantCard.Status.REVOKED:
             return card
         _revoke(card)
-        audit_record(
-            actor=actor,
-            action="participant_card.revoke",
-            target=card,
-            detail={"participant": card.participant_id},
-        )
+        _audit(actor, "revoke", card)
     return card
 
 
@@ -130,10 +129,5 @@ def card_reissue(*, participant: Participant, actor) -> ParticipantCard:
             old_ids.append(card.pk)
         card = _card_create(participant)
         card_issued.send(sender=ParticipantCard, participant_id=participant.pk, card_id=card.pk)
-        audit_record(
-            actor=actor,
-            action="participant_card.reissue",
-            target=card,
-            detail={"participant": participant.pk, "revoked": old_ids},
-        )
+        _audit(actor, "reissue", card, revoked=old_ids)
     return card

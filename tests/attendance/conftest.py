@@ -47,3 +47,29 @@ def own_session(organizer):
     """A session of an event of the organizer's NGO."""
     organization = Membership.objects.get(user=organizer).organization
     return SessionFactory(event=EventFactory(programme__lead_organization=organization))
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def download(client, issued):
+    """GET the offline pack of an event with the door token (the session's one unless given)."""
+
+    def call(event_id, token=issued.raw_token):
+        return client.get("/api/v1/checkin/offline-pack", {"event_id": event_id}, **bearer(token))
+
+    return call
+
+
+@pytest.fixture
+def sync(client, issued):
+    """POST an offline scanner's queue with the door token (the session's one unless given)."""
+
+    def call(items, token=issued.raw_token):
+        return client.post(
+            "/api/v1/checkin/sync", {"items": items}, "application/json", **bearer(token)
+        )
+
+    return call

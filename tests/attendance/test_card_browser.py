@@ -5,8 +5,6 @@ once among the programme's people although they came to another event of it befo
 import datetime
 
 import pytest
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from attendance.models import Attendance
@@ -17,6 +15,7 @@ from participants.models import ParticipantLink
 from participants.services.cards import card_issue
 from tests.attendance import test_scanner_browser as scanner_browser
 from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.people import people_admitted
 from tests.factories import (
     AttendanceFactory,
     EventFactory,
@@ -33,22 +32,6 @@ browser = sync_browser.browser
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = sync_browser.WAIT
-
-
-def programme_people(programme) -> int:
-    """Distinct people (canonical participants) over the programme's counted attendances."""
-    return (
-        Attendance.objects.filter(event__programme=programme, voided_at=None, ticket__isnull=False)
-        .annotate(
-            person=Coalesce(
-                F("ticket__attendee__participant_link__participant__merged_into_id"),
-                F("ticket__attendee__participant_link__participant_id"),
-            )
-        )
-        .values("person")
-        .distinct()
-        .count()
-    )
 
 
 @pytest.fixture
@@ -84,7 +67,7 @@ def assert_admitted_once(session, card):
     assert door_registration.members.get().participant_link.participant_id == (card.participant_id)
     assert Attendance.objects.filter(session=session).count() == 1
     assert Attendance.objects.filter(event__programme=session.event.programme).count() == 2
-    assert programme_people(session.event.programme) == 1
+    assert people_admitted(event__programme=session.event.programme) == 1
 
 
 def test_a_card_code_admits_a_known_participant_online(live_server, browser, known_person):

@@ -4,8 +4,6 @@ one, a known walk-in is registered and admitted, counted as the participant they
 import uuid
 
 import pytest
-from django.db.models import F
-from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance, ScanAttempt, ScanStatus
 from attendance.services.scans import checkin_scan
@@ -13,6 +11,7 @@ from events.codes import format_short_code
 from events.models import Registration, Ticket
 from participants.models import Participant, ParticipantLink
 from participants.services.cards import card_issue, card_reissue, card_revoke
+from tests.attendance.people import people_admitted
 from tests.factories import DoorSettingsFactory, ParticipantFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
@@ -20,22 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
 def scan(token, session, text):
     return checkin_scan(token=token, text=text, session=session, nonce=uuid.uuid4())
-
-
-def counted_participants(event) -> int:
-    """Distinct people (canonical participants) among the event's active attendances."""
-    return (
-        Attendance.objects.filter(event=event, voided_at=None, ticket__isnull=False)
-        .annotate(
-            person=Coalesce(
-                F("ticket__attendee__participant_link__participant__merged_into_id"),
-                F("ticket__attendee__participant_link__participant_id"),
-            )
-        )
-        .values("person")
-        .distinct()
-        .count()
-    )
 
 
 @pytest.fixture
@@ -95,13 +78,13 @@ def test_a_card_without_a_ticket_registers_and_admits_a_known_walk_in(
     attendance = Attendance.objects.get(session=session)
     assert attendance.ticket.attendee_id == attendee.pk
     assert attendance.source == Attendance.Source.SHORT_CODE
-    assert counted_participants(session.event) == 1
+    assert people_admitted(event=session.event) == 1
 
     # The same card at another session of the event: the ticket made at the door, not a new one.
     other = SessionFactory(event=session.event)
     assert scan(token, other, card.secret)["status"] == ScanStatus.ADMITTED
     assert Registration.objects.count() == 1
-    assert counted_participants(session.event) == 1
+    assert people_admitted(event=session.event) == 1
     assert scan(token, session, card.secret)["status"] == ScanStatus.ALREADY_ADMITTED
 
 

@@ -1,6 +1,7 @@
 """Two scans of one participant card at the same moment, at one session, with no ticket: one
 on-the-spot registration and one attendance, with real threads on PostgreSQL."""
 
+import functools
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ from attendance.services.scans import checkin_scan
 from events.models import Registration
 from participants.models import Participant
 from participants.services.cards import card_issue
-from tests.events.test_capacity_concurrency import run_together
+from tests.concurrency import run_together
 from tests.factories import ParticipantFactory
 
 pytestmark = [
@@ -32,7 +33,7 @@ def test_simultaneous_scans_of_one_card_register_and_admit_once(token, session):
             checkin_scan(token=token, text=text, session=session.pk, nonce=uuid.uuid4())["status"]
         )
 
-    errors = run_together(worker, THREADS)
+    _, errors = run_together([functools.partial(worker, index) for index in range(THREADS)])
 
     assert errors == []
     assert sorted(answers) == sorted(

@@ -33,18 +33,6 @@ def cheap_hashes(settings):
     cache.clear()
 
 
-@pytest.fixture
-def download(client, issued):
-    def call(event_id, token=issued.raw_token):
-        return client.get(
-            "/api/v1/checkin/offline-pack",
-            {"event_id": event_id},
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        )
-
-    return call
-
-
 def register(event, members=()):
     return registration_create(
         event=event,

@@ -1,14 +1,14 @@
 """The one-admission-per-ticket-per-session guarantee, tested the only honest way: real threads,
 each with its own PostgreSQL connection, scanning the same ticket at the same moment."""
 
-import threading
+import functools
 import uuid
 
 import pytest
-from django.db import connection
 
 from attendance.models import Attendance, ScanAttempt, ScanStatus
 from attendance.services.scans import checkin_scan
+from tests.concurrency import run_together
 
 SCANNERS = 24
 
@@ -16,26 +16,14 @@ SCANNERS = 24
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_scans_of_one_ticket_admit_exactly_once(token, session, ticket, door_open):
-    barrier = threading.Barrier(SCANNERS)
-    statuses, errors = [], []
-
     def volunteer(gate):
-        try:
-            barrier.wait(timeout=30)
-            result = checkin_scan(
-                token=token, text=ticket.secret, session=session, gate=gate, nonce=uuid.uuid4()
-            )
-            statuses.append(result["status"])
-        except Exception as exc:  # surfaced below: a thread must not hide a failure
-            errors.append(exc)
-        finally:
-            connection.close()
+        return checkin_scan(
+            token=token, text=ticket.secret, session=session, gate=gate, nonce=uuid.uuid4()
+        )["status"]
 
-    threads = [threading.Thread(target=volunteer, args=(f"gate-{i}",)) for i in range(SCANNERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses, errors = run_together(
+        [functools.partial(volunteer, f"gate-{i}") for i in range(SCANNERS)]
+    )
 
     assert errors == []
     assert statuses.count(ScanStatus.ADMITTED) == 1
@@ -47,28 +35,12 @@ def test_concurrent_scans_of_one_ticket_admit_exactly_once(token, session, ticke
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_nonce_record_one_attempt(token, session, ticket, door_open):
-    barrier = threading.Barrier(SCANNERS)
     nonce = uuid.uuid4()
-    answers, errors = [], []
 
     def retry():
-        try:
-            barrier.wait(timeout=30)
-            answers.append(
-                checkin_scan(
-                    token=token, text=ticket.secret, session=session, gate="A", nonce=nonce
-                )
-            )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        return checkin_scan(token=token, text=ticket.secret, session=session, gate="A", nonce=nonce)
 
-    threads = [threading.Thread(target=retry) for _ in range(SCANNERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers, errors = run_together([retry] * SCANNERS)
 
     assert errors == []
     assert {answer["status"] for answer in answers} == {ScanStatus.ADMITTED}

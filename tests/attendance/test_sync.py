@@ -24,19 +24,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 DEVICE_TIME = DOOR_OPEN - datetime.timedelta(minutes=10)
 
 
-@pytest.fixture
-def sync(client, issued):
-    def call(items, token=issued.raw_token):
-        return client.post(
-            "/api/v1/checkin/sync",
-            {"items": items},
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        )
-
-    return call
-
-
 def pack_hash(ticket):
     return secret_hash(secret=ticket.secret, salt=offline_pack_key(event=ticket.event).salt)
 

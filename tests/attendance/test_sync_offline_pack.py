@@ -17,18 +17,6 @@ from tests.factories import AttendeeFactory, SessionFactory, TicketFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
 
-@pytest.fixture
-def download(client, issued):
-    def call(event_id, token=issued.raw_token):
-        return client.get(
-            "/api/v1/checkin/offline-pack",
-            {"event_id": event_id},
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        )
-
-    return call
-
-
 def pack_rows(pack):
     return [dict(zip(pack["fields"], row, strict=True)) for row in pack["tickets"]]
 

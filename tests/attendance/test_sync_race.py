@@ -1,16 +1,15 @@
 """Offline uploads racing each other on PostgreSQL, with real threads: two devices that admitted
 the same people, and one device whose batch is sent several times at once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
 from attendance.services.sync import OfflineScan, checkin_sync, legacy_secret_hash
 from attendance.services.tokens import door_token_create
 from tests.attendance.conftest import DOOR_OPEN
+from tests.concurrency import run_together
 from tests.factories import TicketFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -31,24 +30,8 @@ def batch_for(session, tickets):
     ]
 
 
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    answers, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            answers.append(job())
-        except Exception as exc:  # surfaced below: a thread must not hide a failure
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+def all_answers(jobs):
+    answers, errors = run_together(jobs)
     assert errors == []
     return answers
 
@@ -61,7 +44,7 @@ def test_two_devices_syncing_the_same_people_at_once_admit_each_once(session, do
     ]
     batches = [batch_for(session, tickets), batch_for(session, list(reversed(tickets)))]
 
-    run_together(
+    all_answers(
         [
             lambda token=token, batch=batch: checkin_sync(token=token, items=batch)
             for token, batch in zip(devices, batches, strict=True)
@@ -77,7 +60,7 @@ def test_one_batch_sent_several_times_at_once_records_each_item_once(token, sess
     tickets = [TicketFactory(attendee__registration__event=session.event) for _ in range(PEOPLE)]
     batch = batch_for(session, tickets)
 
-    answers = run_together([lambda: checkin_sync(token=token, items=batch) for _ in range(6)])
+    answers = all_answers([lambda: checkin_sync(token=token, items=batch) for _ in range(6)])
 
     assert all(answer == answers[0] for answer in answers)
     assert {result["status"] for result in answers[0]} == {"admitted"}

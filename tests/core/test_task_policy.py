@@ -8,9 +8,7 @@ from django.db import OperationalError
 from config.celery import app
 from core.tasks import MAX_RETRIES, TRANSIENT_ERRORS, RetryingTask
 
-OUR_APPS = tuple(
-    f"{name}." for name in settings.INSTALLED_APPS if "." not in name and name != "axes"
-)
+OUR_APPS = tuple(f"{name}." for name in settings.PROJECT_APPS)
 calls: list[int] = []
 
 

@@ -172,32 +172,31 @@ def test_programme_with_targets_round_trip(organizer_client, organizer):
     )
 
 
-def test_target_share_above_100_is_a_4xx(organizer_client, programme):
-    response = organizer_client.post(
+def post_share_target(client, programme, *, share_value, share_min_percent):
+    """A target of 800 people reached with a minimum share of one gender value."""
+    return client.post(
         f"/api/v1/programmes/{programme.pk}/targets",
         {
             "measure": "people_reached",
             "value": 800,
             "share_field": "gender",
-            "share_value": "female",
-            "share_min_percent": "150",
+            "share_value": share_value,
+            "share_min_percent": share_min_percent,
         },
         content_type="application/json",
+    )
+
+
+def test_target_share_above_100_is_a_4xx(organizer_client, programme):
+    response = post_share_target(
+        organizer_client, programme, share_value="female", share_min_percent="150"
     )
     assert response.status_code == 422
 
 
 def test_target_with_a_value_outside_its_dimension_is_a_400(organizer_client, programme):
-    response = organizer_client.post(
-        f"/api/v1/programmes/{programme.pk}/targets",
-        {
-            "measure": "people_reached",
-            "value": 800,
-            "share_field": "gender",
-            "share_value": "girls",
-            "share_min_percent": "35",
-        },
-        content_type="application/json",
+    response = post_share_target(
+        organizer_client, programme, share_value="girls", share_min_percent="35"
     )
     assert response.status_code == 400
     assert "share_value" in response.json()["errors"]

@@ -1,41 +1,19 @@
 """Capacity under real concurrency: many threads, each with its own PostgreSQL connection,
 register at the same moment for an event with few places left."""
 
-import threading
+import functools
 
 import pytest
-from django.db import connection
 
 from events.models import Registration, Ticket
 from events.services.registrations import PersonData, registration_create
 from events.services.tickets import ticket_cancel
+from tests.concurrency import run_together
 from tests.factories import EventFactory, SessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 12
-
-
-def run_together(worker, count: int) -> list[BaseException]:
-    """Start `count` threads that wait at a barrier, then call worker(index) at the same time."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def target(index):
-        try:
-            barrier.wait(timeout=10)
-            worker(index)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def register(event, members=0, sessions=()):
@@ -53,7 +31,7 @@ def register(event, members=0, sessions=()):
 
 def test_concurrent_registrations_never_overbook_the_event():
     event = EventFactory(capacity=5)
-    errors = run_together(lambda _index: register(event), THREADS)
+    _, errors = run_together([lambda: register(event)] * THREADS)
     assert errors == []
     tickets = Ticket.objects.filter(event=event)
     assert tickets.count() == THREADS
@@ -64,7 +42,7 @@ def test_concurrent_registrations_never_overbook_the_event():
 def test_concurrent_group_registrations_never_overbook_a_session():
     event = EventFactory(capacity=None)
     session = SessionFactory(event=event, capacity=7)
-    errors = run_together(lambda _index: register(event, members=2, sessions=[session]), THREADS)
+    _, errors = run_together([lambda: register(event, members=2, sessions=[session])] * THREADS)
     assert errors == []
     valid = Ticket.objects.filter(event=event, status=Ticket.Status.VALID)
     assert valid.count() == 6  # two whole families of three; a third would not fit
@@ -84,7 +62,7 @@ def test_concurrent_cancellations_and_registrations_keep_within_capacity():
         else:
             register(event)
 
-    errors = run_together(worker, 8)
+    _, errors = run_together([functools.partial(worker, index) for index in range(8)])
     assert errors == []
     valid = Ticket.objects.filter(event=event, status=Ticket.Status.VALID)
     assert valid.count() == 4

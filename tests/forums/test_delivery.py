@@ -284,9 +284,7 @@ def test_contacts_without_email_or_of_unlinked_organisations_get_nothing(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
-    import threading
-
-    from django.db import connection
+    from tests.concurrency import run_together
 
     type(forum.event).objects.filter(pk=forum.event.pk).update(status=EventStatus.CLOSED)
     summary = summary_build(event=forum.event)
@@ -296,23 +294,7 @@ def test_concurrent_deliveries_of_one_version_send_one_email_per_contact(forum):
         ContactFactory(organization=forum.health),
         ContactFactory(organization=forum.commune),
     ]
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            summary_deliver(summary_id=summary.pk)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together([lambda: summary_deliver(summary_id=summary.pk)] * 4)
     assert errors == []
     assert Message.objects.filter(purpose=Purpose.FORUM_SUMMARY).count() == 3
     assert sorted(e.to[0] for e in summary_emails(contacts)) == sorted(c.email for c in contacts)

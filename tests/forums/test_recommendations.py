@@ -211,25 +211,13 @@ def test_rapporteur_assignment_gives_a_rapporteur_membership(forum):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_taps_of_the_same_ticket_count_once(forum):
-    import threading
-
-    from django.db import connection
+    from tests.concurrency import run_together
 
     rec, ticket = forum.recommendations["clinic"], forum.tickets[0]
-    barrier = threading.Barrier(6)
-    outcomes = []
-
-    def tap():
-        try:
-            barrier.wait()
-            outcomes.append(services.endorsement_add(recommendation=rec, ticket=ticket)[1])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tap) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers, errors = run_together(
+        [lambda: services.endorsement_add(recommendation=rec, ticket=ticket)] * 6
+    )
+    assert errors == []
+    outcomes = [created for _endorsement, created in answers]
     assert sorted(outcomes) == [False] * 5 + [True]
     assert Endorsement.objects.filter(recommendation=rec).count() == 1

@@ -225,28 +225,13 @@ def test_demo_forum_loads_twice_and_closing_it_builds_the_summary(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_builds_of_a_closed_forum_make_one_version(forum):
-    import threading
-
-    from django.db import connection
-
     from events.models import EventStatus
+    from tests.concurrency import run_together
 
     type(forum.event).objects.filter(pk=forum.event.pk).update(status=EventStatus.CLOSED)
-    barrier = threading.Barrier(4)
-    numbers = []
-
-    def build():
-        try:
-            barrier.wait()
-            numbers.append(services.summary_build(event=forum.event).number)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=build) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    summaries, errors = run_together([lambda: services.summary_build(event=forum.event)] * 4)
+    assert errors == []
+    numbers = [summary.number for summary in summaries]
     assert numbers == [1, 1, 1, 1]
     assert ForumSummary.objects.filter(event=forum.event).count() == 1
 

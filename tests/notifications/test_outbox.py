@@ -1,6 +1,5 @@
 import datetime
 import smtplib
-import threading
 from unittest import mock
 
 import pytest
@@ -12,6 +11,7 @@ from notifications import services, sms
 from notifications.models import Message
 from notifications.services.outbox import retry_delay
 from notifications.sms import SmsResult
+from tests.concurrency import run_together
 
 from .conftest import NOW
 
@@ -206,22 +206,15 @@ def test_send_now_and_retry_failed_actions(frozen_now, event, committed):
 def test_two_workers_claim_disjoint_rows_on_postgresql():
     for n in range(60):
         make_message(n, scheduled_at=timezone.now() - datetime.timedelta(minutes=1))
-    barrier = threading.Barrier(2)
-    results: list[list[int]] = [[], []]
 
-    def worker(index):
-        try:
-            barrier.wait()
-            for _ in range(10):
-                results[index].extend(pk for pk, _ in services.messages_claim_due(limit=7))
-        finally:
-            connection.close()
+    def worker():
+        claimed = []
+        for _ in range(10):
+            claimed.extend(pk for pk, _ in services.messages_claim_due(limit=7))
+        return claimed
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together([worker, worker])
+    assert errors == []
     assert not set(results[0]) & set(results[1])
     assert len(results[0]) + len(results[1]) == 60
     assert results[0] and results[1]

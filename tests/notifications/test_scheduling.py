@@ -4,14 +4,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from attendance.models import Attendance
 from events import signals
 from events.models import EventStatus, Registration, Ticket
 from events.services import events as event_services
 from notifications import services, sms
 from notifications.models import Channel, Message, Purpose
 from notifications.tokens import recipient_hash
-from tests.factories import EventNotificationSettingsFactory, SessionFactory
+from tests.factories import EventNotificationSettingsFactory, SessionFactory, admission_of
 
 from .conftest import NOW, ticket_for
 
@@ -230,17 +229,7 @@ def test_promoted_ticket_gets_confirmation_and_reminders(event, frozen_now, comm
 
 def attend(ticket, *, voided=False):
     session = ticket.event.sessions.first()
-    return Attendance.objects.create(
-        event=ticket.event,
-        session=session,
-        ticket=ticket,
-        source=Attendance.Source.SCAN,
-        gender=ticket.attendee.gender,
-        age_band=ticket.attendee.age_band,
-        profile=ticket.attendee.profile,
-        recorded_at=timezone.now(),
-        voided_at=timezone.now() if voided else None,
-    )
+    return admission_of(session, ticket, voided_at=timezone.now() if voided else None)
 
 
 def test_thank_you_goes_to_attendees_only(event, frozen_now, committed):

@@ -135,6 +135,22 @@ def test_feedback_with_forged_token_is_404(client):
     assert client.get("/feedback/123-0123456789abcdef/").status_code == 404
 
 
+def reminder_sms(event, **fields):
+    """One French reminder SMS of the event, to a number the pages must never show."""
+    values = {
+        "channel": "sms",
+        "recipient": "+212600000000",
+        "recipient_hash": "h",
+        "language": "fr",
+        "purpose": "reminder",
+        "body": "x",
+        "idempotency_key": "k1",
+        "scheduled_at": event.created_at,
+        "event": event,
+    }
+    return MessageFactory(**{**values, **fields})
+
+
 def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, organizer):
     from core.models import Membership
 
@@ -142,19 +158,7 @@ def test_organizer_page_shows_counts_failures_and_feedback(organizer_client, org
     event = EventFactory(programme__lead_organization=org)
     SessionFactory(event=event)
     ticket = attended_ticket(event)
-    MessageFactory(
-        channel="sms",
-        recipient="+212600000000",
-        recipient_hash="h",
-        language="fr",
-        purpose="reminder",
-        body="x",
-        idempotency_key="k1",
-        scheduled_at=event.created_at,
-        event=event,
-        status="failed",
-        last_error="HTTP 400 invalid number",
-    )
+    reminder_sms(event, status="failed", last_error="HTTP 400 invalid number")
     FeedbackAnswerFactory(
         event=event, ticket_digest="d", satisfaction=5, suggestions="Plus de musique", language="fr"
     )
@@ -179,19 +183,7 @@ def test_organizer_retry_failed_action(organizer_client, organizer, frozen_now, 
 
     org = Membership.objects.get(user=organizer).organization
     event = EventFactory(programme__lead_organization=org)
-    MessageFactory(
-        channel="sms",
-        recipient="+212600000000",
-        recipient_hash="h",
-        language="fr",
-        purpose="reminder",
-        body="x",
-        idempotency_key="k1",
-        scheduled_at=event.created_at,
-        event=event,
-        status="failed",
-        last_error="HTTP 503",
-    )
+    reminder_sms(event, status="failed", last_error="HTTP 503")
     url = reverse("notifications:event_messages", args=[event.pk])
     response = committed(organizer_client.post, url, {"action": "retry_failed"})
     assert response.status_code == 302
@@ -260,17 +252,7 @@ def test_admin_message_list_is_scoped_to_the_organizers_events(client, organizer
     from django.contrib.auth.models import Permission
 
     organizer.user_permissions.add(Permission.objects.get(codename="view_message"))
-    MessageFactory(
-        channel="sms",
-        recipient="+212600000000",
-        recipient_hash="h",
-        language="fr",
-        purpose="reminder",
-        body="x",
-        idempotency_key="k-other",
-        scheduled_at=event.created_at,
-        event=event,
-    )
+    reminder_sms(event, idempotency_key="k-other")
     client.force_login(organizer)
     response = client.get(reverse("admin:notifications_message_changelist"))
     assert response.status_code == 200

@@ -4,23 +4,11 @@ organizers of the organisation only, and never a name or a phone."""
 import pytest
 
 from participants.models import Participant, ParticipantMerge
-from tests.factories import DuplicateCandidateFactory, MembershipFactory, OrganizationFactory
+from tests.factories import DuplicateCandidateFactory
 from tests.participants.test_pages import typo  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-
-
-@pytest.fixture
-def organization():
-    return OrganizationFactory()
-
-
-@pytest.fixture
-def organizer(client, organization):
-    user = MembershipFactory(organization=organization).user
-    client.force_login(user)
-    return user
 
 
 def post(client, url, body=None):

@@ -2,6 +2,7 @@
 no cycle whatever the timing (real threads on PostgreSQL); figures follow without moving a link."""
 
 import contextlib
+import functools
 
 import pytest
 
@@ -15,7 +16,7 @@ from participants.services.merging import (
     participants_merge,
     participants_unmerge,
 )
-from tests.events.test_capacity_concurrency import run_together
+from tests.concurrency import run_together
 from tests.factories import (
     DuplicateCandidateFactory,
     OrganizationFactory,
@@ -231,7 +232,8 @@ def test_concurrent_opposite_merges_end_consistent():
             except ApplicationError as error:
                 outcomes.append(error.code)
 
-        assert run_together(worker, 2) == []
+        _, errors = run_together([functools.partial(worker, index) for index in range(2)])
+        assert errors == []
         assert sorted(outcomes) == ["already_merged", "merged"]
         state = pointers(a, b)
         assert list(state.values()).count(None) == 1
@@ -252,7 +254,8 @@ def test_concurrent_merges_along_a_chain_stay_one_hop_deep():
             with contextlib.suppress(ApplicationError):
                 participants_merge(kept=kept, merged=merged, actor=actor)
 
-        assert run_together(worker, 2) == []
+        _, errors = run_together([functools.partial(worker, index) for index in range(2)])
+        assert errors == []
         state = pointers(a, b, c)
         assert state[a.pk] is None and state[b.pk] == a.pk
         assert state[c.pk] in (None, a.pk)

@@ -14,8 +14,6 @@ from participants.services.merging import participants_merge
 from tests.factories import (
     DuplicateCandidateFactory,
     EventFactory,
-    MembershipFactory,
-    OrganizationFactory,
     ProgrammeFactory,
 )
 from tests.participants.test_matching import participant_of, register
@@ -25,17 +23,10 @@ QUEUE = "/organizer/participants/duplicates/"
 
 
 @pytest.fixture
-def organization():
-    return OrganizationFactory()
-
-
-@pytest.fixture
-def organizer(client, organization):
-    user = MembershipFactory(organization=organization).user
-    client.force_login(user)
+def organizer(organizer, client):
     # The assertions below read the English texts (French is the default).
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return user
+    return organizer
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from attendance.services.tokens import door_token_create
 from events.models import Registration
 from events.services.retention import retention_purge_expired
 from reporting.selectors import figures_for_programme
+from tests.events.registration_form import form_data, with_members
 from tests.factories import TODAY, MembershipFactory, ProgrammeFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +38,18 @@ DOOR_OPEN = datetime.datetime.combine(TODAY, datetime.time(10, 30), tzinfo=OUJDA
 def _register(client, event):
     response = client.post(
         f"/events/{event.pk}/register/",
-        {
-            "contact-first_name": CANARY_NAME,
-            "contact-gender": "female",
-            "contact-age_band": "25-59",
-            "contact-profile": "migrant",
-            "contact-kind": "household",
-            "contact-phone": "06 61 98 76 54",
-            "contact-email": CANARY_EMAIL,
-            "contact-language": "fr",
-            "contact-consent_register": "on",
-            "contact-consent_contact": "on",
-            "contact-website": "",
-            "members-TOTAL_FORMS": "1",
-            "members-INITIAL_FORMS": "0",
-            "members-0-first_name": CANARY_MEMBER,
-            "members-0-gender": "male",
-            "members-0-age_band": "5-11",
-            "register": "1",
-        },
+        with_members(
+            form_data(
+                **{
+                    "contact-first_name": CANARY_NAME,
+                    "contact-kind": "household",
+                    "contact-phone": "06 61 98 76 54",
+                    "contact-email": CANARY_EMAIL,
+                    "contact-consent_contact": "on",
+                }
+            ),
+            {"first_name": CANARY_MEMBER, "gender": "male", "age_band": "5-11"},
+        ),
     )
     assert response.status_code == 302
     return Registration.objects.get(event=event)

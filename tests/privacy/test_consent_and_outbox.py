@@ -9,6 +9,7 @@ import time_machine
 from events.models import Registration
 from events.services.retention import registration_erase
 from notifications.models import Message
+from tests.events.registration_form import form_data
 from tests.factories import MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,21 +17,13 @@ BEFORE_EVENT = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
 
 
 def register(client, event, *, consent_contact: bool):
-    data = {
-        "contact-first_name": "Hafsa",
-        "contact-gender": "female",
-        "contact-age_band": "25-59",
-        "contact-profile": "migrant",
-        "contact-kind": "individual",
-        "contact-phone": "06 70 00 00 01",
-        "contact-email": "hafsa@example.net",
-        "contact-language": "fr",
-        "contact-consent_register": "on",
-        "contact-website": "",
-        "members-TOTAL_FORMS": "0",
-        "members-INITIAL_FORMS": "0",
-        "register": "1",
-    }
+    data = form_data(
+        **{
+            "contact-first_name": "Hafsa",
+            "contact-phone": "06 70 00 00 01",
+            "contact-email": "hafsa@example.net",
+        }
+    )
     if consent_contact:
         data["contact-consent_contact"] = "on"
     response = client.post(f"/events/{event.pk}/register/", data)

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from attendance.services.tokens import door_token_create
 from core.qr import qr_svg
 from events.models import Registration
+from tests.events.registration_form import form_data, with_members
 from tests.factories import TODAY, MembershipFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,25 +55,18 @@ def test_main_flows_leave_no_personal_data_in_logs_urls_or_qr_codes(
     ):
         response = client.post(
             f"/events/{event.pk}/register/",
-            {
-                "contact-first_name": FIRST_NAME,
-                "contact-gender": "female",
-                "contact-age_band": "25-59",
-                "contact-profile": "migrant",
-                "contact-kind": "household",
-                "contact-phone": PHONE_TYPED,
-                "contact-email": EMAIL,
-                "contact-language": "fr",
-                "contact-consent_register": "on",
-                "contact-consent_contact": "on",
-                "contact-website": "",
-                "members-TOTAL_FORMS": "1",
-                "members-INITIAL_FORMS": "0",
-                "members-0-first_name": MEMBER_NAME,
-                "members-0-gender": "male",
-                "members-0-age_band": "5-11",
-                "register": "1",
-            },
+            with_members(
+                form_data(
+                    **{
+                        "contact-first_name": FIRST_NAME,
+                        "contact-kind": "household",
+                        "contact-phone": PHONE_TYPED,
+                        "contact-email": EMAIL,
+                        "contact-consent_contact": "on",
+                    }
+                ),
+                {"first_name": MEMBER_NAME, "gender": "male", "age_band": "5-11"},
+            ),
         )
         assert response.status_code == 302
         urls.append(response["Location"])

@@ -24,6 +24,7 @@ from tests.factories import (
     OrganizationFactory,
     ProgrammeFactory,
     SessionFactory,
+    admission_of,
 )
 from tests.participants.test_matching import participant_of, register
 
@@ -53,14 +54,7 @@ def programme_world():
         session = SessionFactory(event=event, date=event.start_date)
         for registration in Registration.objects.filter(event=event):
             for attendee in registration.members.all():
-                AttendanceFactory(
-                    session=session,
-                    ticket=attendee.ticket,
-                    source="scan",
-                    gender=attendee.gender,
-                    age_band=attendee.age_band,
-                    profile=attendee.profile,
-                )
+                admission_of(session, attendee.ticket)
         AttendanceFactory(session=session)
     return organization, programme, (old, recent), registrations
 

@@ -22,6 +22,7 @@ from tests.factories import (
     TargetFactory,
     TicketFactory,
     VenueFactory,
+    admission_of,
 )
 
 F, M, OTHER, U = Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNDISCLOSED
@@ -35,18 +36,6 @@ def _ticket(event, gender, age_band, profile):
         profile=profile,
     )
     return TicketFactory(attendee=attendee, event=event)
-
-
-def _admit(session, ticket, **row):
-    """An admission row; by default it repeats the attendee's demographics."""
-    attendee = ticket.attendee
-    defaults = {
-        "gender": attendee.gender,
-        "age_band": attendee.age_band,
-        "profile": attendee.profile,
-        "source": "scan",
-    }
-    return AttendanceFactory(session=session, ticket=ticket, **{**defaults, **row})
 
 
 @pytest.fixture
@@ -97,14 +86,14 @@ def ground_truth(db):
     t3 = _ticket(meeting, OTHER, AgeBand.AGE_60_PLUS, Profile.HOST)
     t4 = _ticket(meeting, U, AgeBand.AGE_0_4, Profile.UNDISCLOSED)
 
-    _admit(s1, t1)
-    _admit(s1, t2)
-    _admit(s1, t3)
+    admission_of(s1, t1)
+    admission_of(s1, t2)
+    admission_of(s1, t3)
     AttendanceFactory(session=s1, gender=F, age_band=AgeBand.AGE_5_11, profile=Profile.HOST)
     # The volunteer typed 'prefer not to say' at the second visit: still the same woman.
-    _admit(s2, t1, gender=U, source="short_code")
-    _admit(s2, t3, voided_at=timezone.now(), void_reason="scanned by mistake")
-    _admit(s2, t4, source="lookup")
+    admission_of(s2, t1, gender=U, source="short_code")
+    admission_of(s2, t3, voided_at=timezone.now(), void_reason="scanned by mistake")
+    admission_of(s2, t4, source="lookup")
     AttendanceFactory(session=s2, gender=M, age_band=AgeBand.AGE_18_24, profile=Profile.MIGRANT)
     AttendanceFactory(
         session=s3,

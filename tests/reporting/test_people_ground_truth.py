@@ -26,6 +26,7 @@ from tests.factories import (
     ProgrammeFactory,
     SessionFactory,
     TargetFactory,
+    admission_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,18 +50,6 @@ def register(event, name, phone, *, gender, age_band, profile, members=()):
 
 def ticket_of(registration, name):
     return registration.members.get(first_name=name).ticket
-
-
-def admit(session, ticket):
-    attendee = ticket.attendee
-    return AttendanceFactory(
-        session=session,
-        ticket=ticket,
-        source="scan",
-        gender=attendee.gender,
-        age_band=attendee.age_band,
-        profile=attendee.profile,
-    )
 
 
 @pytest.fixture
@@ -117,17 +106,17 @@ def world():
     f2 = register(e2, "Fatma", "0622222222", gender="female", age_band="25-59", profile="host")
     y2 = register(e2, "Youssef", "0633333333", gender="male", age_band="25-59", profile="migrant")
 
-    admit(s1, ticket_of(a1, "Aminata"))
-    admit(s2, ticket_of(a2, "aminata"))
+    admission_of(s1, ticket_of(a1, "Aminata"))
+    admission_of(s2, ticket_of(a2, "aminata"))
     for session in classes[:3]:  # 3 of 4 sessions: 75%, regular
-        admit(session, ticket_of(a3, "AMINATA"))
-    admit(s1, ticket_of(h1, "Mariam"))
-    admit(classes[0], ticket_of(h3, "Mariam"))  # 1 of 4: not regular
+        admission_of(session, ticket_of(a3, "AMINATA"))
+    admission_of(s1, ticket_of(h1, "Mariam"))
+    admission_of(classes[0], ticket_of(h3, "Mariam"))  # 1 of 4: not regular
     for session in classes:  # Ibrahim registered at e1 too but only came to the classes
-        admit(session, ticket_of(h3, "Ibrahim"))
-    admit(s1, ticket_of(f1, "Fatima"))
-    admit(s2, ticket_of(f2, "Fatma"))
-    admit(s2, ticket_of(y2, "Youssef"))
+        admission_of(session, ticket_of(h3, "Ibrahim"))
+    admission_of(s1, ticket_of(f1, "Fatima"))
+    admission_of(s2, ticket_of(f2, "Fatma"))
+    admission_of(s2, ticket_of(y2, "Youssef"))
     for _ in range(2):
         AttendanceFactory(session=s1, gender="female", age_band="25-59", profile="migrant")
     AttendanceFactory(session=s2, gender="male", age_band="18-24", profile="undisclosed")
@@ -287,7 +276,7 @@ def test_the_issue_example_one_woman_at_three_events_no_longer_meets_the_share(w
         registration = register(
             event, "Khadija", "0644444444", gender="female", age_band="25-59", profile="migrant"
         )
-        admit(session, ticket_of(registration, "Khadija"))
+        admission_of(session, ticket_of(registration, "Khadija"))
     people = [("female", 42), ("male", 45)]
     number = 0
     for gender, count in people:
@@ -301,7 +290,7 @@ def test_the_issue_example_one_woman_at_three_events_no_longer_meets_the_share(w
                 age_band="25-59",
                 profile="migrant",
             )
-            admit(sessions[number % 3], ticket_of(registration, f"Person{number}"))
+            admission_of(sessions[number % 3], ticket_of(registration, f"Person{number}"))
 
     report = figures_for_programme(programme=programme)
     progress = next(p for p in report.targets if p.target_id == target.pk)

@@ -65,27 +65,24 @@ def operations(schema, *, door: bool):
             yield operation
 
 
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
 def fuzz(operation, *, headers, cookies, statuses: list[int]) -> list[str]:
     failures: list[str] = []
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ_SETTINGS
     @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
     def positive(case):
         check(case)
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ_SETTINGS
     @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
     def negative(case):
         check(case)
