@@ -184,7 +184,13 @@
 
   function holdCameraUntilPainted() {
     state.painting = true;
-    requestAnimationFrame(function () { setTimeout(function () { state.painting = false; }, 0); });
+    afterPaint(function () { state.painting = false; });
+  }
+
+  // Runs `callback` once the next frame is painted: a setTimeout queued from requestAnimationFrame
+  // fires after that frame.
+  function afterPaint(callback) {
+    requestAnimationFrame(function () { setTimeout(callback, 0); });
   }
 
   function onDecoded(text) {
@@ -205,7 +211,7 @@
     var done = function () {
       state.busy = false;
       if (afterResult) afterResult();
-      focusInput(); updateSyncBar();
+      focusInput(); afterPaint(updateSyncBar);
     };
     if (!navigator.onLine) {
       // Offline, entries are checked against the ticket list on this device; exits need the server.
@@ -214,10 +220,14 @@
     }
     api("POST", "/checkin/scan", body)
       .then(function (result) {
-        showResult(result); refreshCounts();
-        if (result.status === "admitted") {
-          offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
-        }
+        showResult(result);
+        // The volunteer waits for the colour; the bookkeeping waits for it to be painted.
+        afterPaint(function () {
+          refreshCounts();
+          if (result.status === "admitted") {
+            offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
+          }
+        });
       })
       .catch(function (error) {
         if (error.network && body.direction === "entry") return scanOffline(body);
