@@ -95,6 +95,55 @@ def scanner_open(browser, *, url: str, raw_token: str, pixel: tuple[int, int]):
     return page
 
 
+# jsQR's time on one 640x480 frame holding a ticket's QR code, scaled to each width the way the
+# scanner scales a camera frame: what the decode resolution saves on a throttled CPU.
+DECODE_WIDTHS = (640, 480, 360)
+DECODE_RUNS = 9
+DECODE_JS = """([luma, width, height, widths, runs]) => {
+  const bytes = Uint8Array.from(atob(luma), (c) => c.charCodeAt(0));
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < bytes.length; i++) rgba.fill(bytes[i], i * 4, i * 4 + 3), rgba[i * 4 + 3] = 255;
+  const source = document.createElement("canvas");
+  source.width = width; source.height = height;
+  source.getContext("2d").putImageData(new ImageData(rgba, width, height), 0, 0);
+  const result = {};
+  for (const target of widths) {
+    const canvas = document.createElement("canvas");
+    canvas.width = target; canvas.height = Math.round(height * target / width);
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    const times = [];
+    let decoded = true;
+    for (let run = 0; run <= runs; run++) {
+      const started = performance.now();
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      if (run) times.push(performance.now() - started);  // run 0 warms the decoder up
+      decoded = decoded && !!code;
+    }
+    times.sort((a, b) => a - b);
+    result[target] = { median_ms: times[Math.floor(times.length / 2)], decoded: decoded };
+  }
+  return result;
+}"""
+
+
+def decode_times(playwright, *, url: str, secret: str) -> dict:
+    import base64
+
+    browser = chromium_launch(playwright, None)
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}/scan/")
+        page.wait_for_function("() => !!window.jsQR", timeout=WAIT_MS)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE})
+        luma = base64.b64encode(qr_frame(secret).luma).decode()
+        return page.evaluate(DECODE_JS, [luma, *FRAME_SIZE, list(DECODE_WIDTHS), DECODE_RUNS])
+    finally:
+        browser.close()
+
+
 def trials(marks: dict, starts: list[float]) -> list[dict]:
     """For each start (a QR frame's capture, an Enter), the time to the first result on screen
     after it, and to the scan's answer from the server (the rest is the page's own work)."""
@@ -206,9 +255,12 @@ def scanner_latency_benchmark(*, event, raw_token: str, port: int, log) -> dict:
                 raw_token=raw_token,
                 codes=[ticket.short_code for ticket in tickets[CAMERA_TRIALS:]],
             )
+            log("scanner: jsQR's time on one frame at each decode width, CPU 4x throttled")
+            decode = decode_times(playwright, url=url, secret=tickets[0].secret)
     finally:
         procs.stop(server)
     results = {
+        "decode": decode,
         "camera": summary(camera),
         "typed": summary(typed),
         "frame": f"{FRAME_SIZE[0]}x{FRAME_SIZE[1]} at {FPS} fps",
@@ -221,4 +273,12 @@ def scanner_latency_benchmark(*, event, raw_token: str, port: int, log) -> dict:
             f"(n={figures['n']}; answer from the server at a median of "
             f"{figures['answer_median_ms']:.0f} ms): {', '.join(f'{ms:.0f}' for ms in figures['all_ms'])}"
         )
+    log(
+        "scanner jsQR per frame: "
+        + ", ".join(
+            f"{width} px {figures['median_ms']:.0f} ms"
+            + ("" if figures["decoded"] else " (NOT DECODED)")
+            for width, figures in decode.items()
+        )
+    )
     return results
