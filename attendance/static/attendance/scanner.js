@@ -24,9 +24,9 @@
   var repeats = new camera.RepeatFilter(3000);
   var $ = function (id) { return document.getElementById(id); };
 
-  var state = { token: null, me: null, session: null, gate: "",
-                busy: false, stream: null, detector: null, stopDecoding: null, painting: false, countsTimer: null,
-                syncing: false, packTimer: null, packRetry: null };
+  var state = { token: null, me: null, session: null, gate: "", busy: false, stream: null,
+                detector: null, stopDecoding: null, painting: false, typedAt: -Infinity,
+                countsTimer: null, syncing: false, packTimer: null, packRetry: null };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -177,10 +177,13 @@
     state.stream = null;
   }
 
-  // While a scan is on its way or a code is being typed, frames are not decoded: a cheap
-  // phone's CPU goes to the answer and to the keyboard.
-  // So is the frame that paints a result: a decode started then would hold the paint back.
-  function cameraPaused() { return state.busy || state.painting || $("code-input").value !== ""; }
+  // Frames are not decoded while a scan is on its way, while the frame that paints its result is
+  // due (a decode then would hold the paint back), or while a code is being typed (a key in
+  // the last second and a half): a cheap phone's CPU goes to the answer and the keyboard.
+  var TYPING_MS = 1500;
+  function cameraPaused() {
+    return state.busy || state.painting || performance.now() - state.typedAt < TYPING_MS;
+  }
 
   function holdCameraUntilPainted() {
     state.painting = true;
@@ -490,6 +493,7 @@
   });
   document.addEventListener("click", function () { setTimeout(focusInput, 0); });
   $("code-input").addEventListener("blur", function () { setTimeout(focusInput, 200); });
+  $("code-input").addEventListener("input", function () { state.typedAt = performance.now(); });
   Array.prototype.forEach.call(document.querySelectorAll(".walk-in"), function (button) {
     button.addEventListener("click", function () { walkIn(button); });
   });
