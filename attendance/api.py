@@ -13,7 +13,7 @@ from core.schemas import error_responses
 from events.models import Session
 
 from .auth import door_token_auth, scan_token_auth
-from .models import DoorAction, DoorSettings
+from .models import DoorAction
 from .offline import PACK_RETRY_AFTER_SECONDS, OfflinePackNotReady, offline_pack
 from .schemas import (
     ClassTallyIn,
@@ -34,7 +34,7 @@ from .schemas import (
 )
 from .selectors import door_lookup, session_counts, token_sessions
 from .services.counted import CountedGroup, walk_in_record
-from .services.door import token_may_use
+from .services.door import checkin_window, door_settings_for, token_may_use
 from .services.door_devices import door_device_report
 from .services.groups import checkin_group_admit
 from .services.scans import checkin_scan
@@ -77,12 +77,10 @@ def _assigned_session(request, session_id: int) -> Session:
 @in_volunteer_language
 def door_me(request):
     sessions = []
-    exits_by_event = dict(
-        DoorSettings.objects.filter(event__in=request.auth.events.all()).values_list(
-            "event_id", "exit_scans_enabled"
-        )
-    )
     for session in token_sessions(token=request.auth):
+        door = door_settings_for(session.event)
+        # The door's window, so that the scanner can start with the session open now.
+        opens, closes = checkin_window(session)
         sessions.append(
             {
                 "id": session.pk,
@@ -92,7 +90,9 @@ def door_me(request):
                 "date": session.date,
                 "start_time": session.start_time,
                 "end_time": session.end_time,
-                "exit_scans_enabled": exits_by_event.get(session.event_id, False),
+                "exit_scans_enabled": door.exit_scans_enabled,
+                "opens": opens,
+                "closes": closes,
             }
         )
     return {"label": request.auth.label, "sessions": sessions}

@@ -162,6 +162,8 @@ class DoorSessionOut(Schema):
     start_time: datetime.time
     end_time: datetime.time
     exit_scans_enabled: bool
+    opens: datetime.datetime
+    closes: datetime.datetime
 
 
 class DoorMeOut(Schema):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +48,8 @@ DOOR_PANEL_REFRESH_SECONDS = 5
 
 
 def _walk_in_buttons():
+    """Women and men by age band, two to a row; then, in their own rows, people of another
+    gender and people who prefer not to say: real answers the figures count apart."""
     people = {
         Gender.FEMALE: {
             AgeBand.AGE_0_4: _("Girl 0–4"),
@@ -65,10 +68,16 @@ def _walk_in_buttons():
             AgeBand.AGE_60_PLUS: _("Man 60+"),
         },
     }
+    for band in WALK_IN_AGE_BANDS:
+        people.setdefault(Gender.OTHER, {})[band] = _("Other gender %(age)s") % {"age": band.label}
+        people.setdefault(Gender.UNDISCLOSED, {})[band] = _("Gender not said %(age)s") % {
+            "age": band.label
+        }
     return [
         {"gender": gender, "age_band": band, "label": people[gender][band]}
+        for pair in ((Gender.FEMALE, Gender.MALE), (Gender.OTHER, Gender.UNDISCLOSED))
         for band in WALK_IN_AGE_BANDS
-        for gender in (Gender.FEMALE, Gender.MALE)
+        for gender in pair
     ]
 
 
@@ -145,6 +154,8 @@ def scanner(request):
             "walk_in_buttons": _walk_in_buttons(),
             # None without `npm ci`: the page then decodes with the browser's BarcodeDetector.
             "jsqr_url": optional_static(JSQR),
+            # The event's clock (door windows and the scan messages use the current time zone).
+            "utc_offset_minutes": int(timezone.localtime().utcoffset().total_seconds() // 60),
         },
     )
 

@@ -37,9 +37,17 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations; comma-separated) runs only those parts: for
-# working on one path. The full table needs them all.
-PARTS = ("scan", "figures", "tickets", "reminders", "offline_hash", "registrations")
+# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations, scanner_latency;
+# comma-separated) runs only those parts: for working on one path. The full table needs them all.
+PARTS = (
+    "scan",
+    "figures",
+    "tickets",
+    "reminders",
+    "offline_hash",
+    "registrations",
+    "scanner_latency",
+)
 ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
 
 
@@ -122,7 +130,10 @@ def main() -> None:
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
     log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
-    door = door_data_create(tickets=scan_bench.TICKET_POOL + extras)
+    # The scanner's latency needs only the door (it issues its own few tickets): no pool alone.
+    door = door_data_create(
+        tickets=0 if {"scanner_latency"} == ONLY else scan_bench.TICKET_POOL + extras
+    )
     secrets_file = OUT_DIR / "secrets.txt"
     secrets_file.write_text("\n".join(door.secrets) + "\n")
     spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 :]
@@ -141,6 +152,13 @@ def main() -> None:
     if wanted("reminders"):
         log("reminders through Celery + Redis")
         results["reminders"] = reminders_benchmark(event=door.event, log=log)
+    if wanted("scanner_latency"):
+        from .scanner_latency import scanner_latency_benchmark
+
+        log("scanner in Chromium: QR in front of the camera / typed code to result on screen")
+        results["scanner_latency"] = scanner_latency_benchmark(
+            event=door.event, raw_token=door.raw_token, port=BENCH_PORT, log=log
+        )
 
     if offline_hash_results is not None:
         results["offline_hash"] = offline_hash_results

@@ -8,35 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-import qrcode
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from attendance.models import Attendance
 from attendance.services.tokens import door_token_create
+from bench.fake_camera import qr_frame, y4m_write
 from tests.factories import EventFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FRAME_SIZE = (640, 480)
-
 
 def write_y4m(path: Path, text: str, frames: int = 10) -> None:
-    """A short YUV4MPEG2 clip of a QR code on white: what Chromium's fake camera will play."""
-    from PIL import Image
-
-    code = qrcode.make(text, box_size=8, border=4).get_image().convert("L")
-    side = min(FRAME_SIZE[1] - 40, code.size[0])
-    code = code.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", FRAME_SIZE, 255)
-    frame.paste(code, ((FRAME_SIZE[0] - side) // 2, (FRAME_SIZE[1] - side) // 2))
-    luma = frame.tobytes()
-    chroma = bytes([128]) * (FRAME_SIZE[0] // 2 * FRAME_SIZE[1] // 2)
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{FRAME_SIZE[0]} H{FRAME_SIZE[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            out.write(b"FRAME\n" + luma + chroma + chroma)
+    """A short clip of a QR code on white: what Chromium's fake camera will play."""
+    y4m_write(path, [qr_frame(text).luma] * frames, fps=10)
 
 
 @pytest.fixture

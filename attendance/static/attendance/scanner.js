@@ -16,12 +16,17 @@
   var SYNC_EVERY_MS = 30000;
   var PACK_EVERY_MS = 300000;
   var offline = window.MultaqaOffline;
-  var REPEAT_MS = 3000;  // the camera sees the same code many times a second
+  var camera = window.MultaqaCamera;
+  var clock = window.MultaqaDoorTime;
+  var picker = window.MultaqaSessions;
+  var signals = window.MultaqaSignals;
+  // The camera sees the same code many times a second while the person stands there.
+  var repeats = new camera.RepeatFilter(3000);
   var $ = function (id) { return document.getElementById(id); };
 
-  var state = { token: null, me: null, session: null, gate: "", lastText: "", lastAt: 0,
-                busy: false, stream: null, detector: null, timer: null, countsTimer: null,
-                syncing: false, packTimer: null, packRetry: null };
+  var state = { token: null, me: null, session: null, gate: "", busy: false, stream: null,
+                detector: null, stopDecoding: null, painting: false, typedAt: -Infinity,
+                countsTimer: null, syncing: false, packTimer: null, packRetry: null };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -98,18 +103,17 @@
   }
 
   function fillSessions(sessions) {
-    var select = $("session-select");
-    select.textContent = "";
     var saved = JSON.parse(localStorage.getItem(SETUP_KEY) || "{}");
-    sessions.forEach(function (s) {
-      var option = document.createElement("option");
-      option.value = s.id;
-      option.textContent = s.event_title + " — " + s.label + " — " + s.date + " " + s.start_time.slice(0, 5);
-      if (String(s.id) === String(saved.session)) option.selected = true;
-      select.appendChild(option);
-    });
+    picker.fill($("session-select"), sessions, saved.session, Date.now());
+    describeChosenSession();
     if (!sessions.length) $("login-error").textContent = L.no_sessions;
     $("gate-input").value = saved.gate || "";
+  }
+
+  // A select on a small phone cuts its text: the chosen session is spelt out under it.
+  function describeChosenSession() {
+    var session = picker.byId(state.me.sessions, $("session-select").value);
+    $("session-detail").textContent = session ? picker.describe(session) : "";
   }
 
   // Scanning ------------------------------------------------------------------------------------
@@ -119,8 +123,7 @@
     if (!state.session) return;
     state.gate = $("gate-input").value.trim();
     localStorage.setItem(SETUP_KEY, JSON.stringify({ session: id, gate: state.gate }));
-    $("session-title").textContent = state.session.event_title + " — " + state.session.label +
-      (state.gate ? " · " + state.gate : "");
+    $("session-title").textContent = picker.describe(state.session) + (state.gate ? " · " + state.gate : "");
     $("direction-box").hidden = !state.session.exit_scans_enabled;
     $("inside-box").hidden = !state.session.exit_scans_enabled;
     show("scan");
@@ -156,54 +159,63 @@
         video.srcObject = stream;
         return video.play();
       })
-      .then(function () { $("camera-status").textContent = L.camera_ready; scheduleFrame(); })
+      .then(function () {
+        $("camera-status").textContent = L.camera_ready;
+        if (state.stopDecoding) state.stopDecoding();
+        state.stopDecoding = camera.decodeLoop($("camera"), $("frame"), {
+          detector: state.detector, onText: onDecoded, paused: cameraPaused,
+        });
+      })
       .catch(function () { $("camera").hidden = true; $("camera-status").textContent = L.camera_denied; });
   }
 
   function stopCamera() {
-    clearTimeout(state.timer);
+    if (state.stopDecoding) state.stopDecoding();
+    state.stopDecoding = null;
     clearInterval(state.countsTimer);
     if (state.stream) state.stream.getTracks().forEach(function (track) { track.stop(); });
     state.stream = null;
   }
 
-  function scheduleFrame() { state.timer = setTimeout(readFrame, 150); }
+  // Frames are not decoded while a scan is on its way, while the frame that paints its result is
+  // due (a decode then would hold the paint back), or while a code is being typed (a key in
+  // the last second and a half): a cheap phone's CPU goes to the answer and the keyboard.
+  var TYPING_MS = 1500;
+  function cameraPaused() {
+    return state.busy || state.painting || performance.now() - state.typedAt < TYPING_MS;
+  }
 
-  function readFrame() {
-    var video = $("camera");
-    if (!state.stream || video.readyState < 2 || !video.videoWidth) { scheduleFrame(); return; }
-    if (window.jsQR) {
-      var canvas = $("frame");
-      var scale = Math.min(1, 640 / video.videoWidth);
-      canvas.width = Math.round(video.videoWidth * scale);
-      canvas.height = Math.round(video.videoHeight * scale);
-      var context = canvas.getContext("2d", { willReadFrequently: true });
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      var image = context.getImageData(0, 0, canvas.width, canvas.height);
-      var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      if (code && code.data) onDecoded(code.data);
-      scheduleFrame();
-    } else {
-      state.detector.detect(video).then(function (codes) {
-        if (codes.length) onDecoded(codes[0].rawValue);
-      }).catch(function () {}).then(scheduleFrame);
-    }
+  function holdCameraUntilPainted() {
+    state.painting = true;
+    afterPaint(function () { state.painting = false; });
+  }
+
+  // Runs `callback` once the next frame is painted: a setTimeout queued from requestAnimationFrame
+  // fires after that frame.
+  function afterPaint(callback) {
+    requestAnimationFrame(function () { setTimeout(callback, 0); });
   }
 
   function onDecoded(text) {
-    var now = Date.now();
-    if (text === state.lastText && now - state.lastAt < REPEAT_MS) return;
-    state.lastText = text; state.lastAt = now;
-    submitScan(text, false);
+    var now = performance.now();
+    if (state.busy || repeats.recent(text, now)) return;
+    repeats.passed(text, now);
+    // The quiet time runs from the result too: an answer slower than it must not let the same
+    // ticket, still in front of the camera, through a second time.
+    submitScan(text, false, function () { repeats.passed(text, performance.now()); });
   }
 
-  function submitScan(text, fromLookup) {
+  function submitScan(text, fromLookup, afterResult) {
     if (!text || state.busy) return;
     state.busy = true;
     var body = { text: text, session_id: state.session.id, gate: state.gate, nonce: uuid(),
                  client_time: new Date().toISOString(), from_lookup: !!fromLookup,
                  direction: $("exit-mode").checked ? "exit" : "entry" };
-    var done = function () { state.busy = false; focusInput(); updateSyncBar(); };
+    var done = function () {
+      state.busy = false;
+      if (afterResult) afterResult();
+      focusInput(); afterPaint(updateSyncBar);
+    };
     if (!navigator.onLine) {
       // Offline, entries are checked against the ticket list on this device; exits need the server.
       if (body.direction === "entry") { scanOffline(body).then(done, done); } else { showFeedback("bad", L.error, "", L.offline_error); done(); }
@@ -211,10 +223,14 @@
     }
     api("POST", "/checkin/scan", body)
       .then(function (result) {
-        showResult(result); showInside(result); refreshCounts(); offerGroup(result, text, null);
-        if (result.status === "admitted") {
-          offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
-        }
+        showResult(result); showInside(result); offerGroup(result, text, null);
+        // The volunteer waits for the colour; the bookkeeping waits for it to be painted.
+        afterPaint(function () {
+          refreshCounts();
+          if (result.status === "admitted") {
+            offline.rememberOnlineAdmission(state.session.event_id, state.session.id, text, state.gate);
+          }
+        });
       })
       .catch(function (error) {
         if (error.network && body.direction === "entry") return scanOffline(body);
@@ -243,20 +259,8 @@
     $("feedback-title").textContent = title;
     $("feedback-person").textContent = person;
     $("feedback-message").textContent = message;
-    signal(tone);
-  }
-
-  function signal(tone) {
-    if (navigator.vibrate) navigator.vibrate(tone === "ok" ? 80 : [120, 60, 120]);
-    try {
-      var audio = signal.context || (signal.context = new (window.AudioContext || window.webkitAudioContext)());
-      var oscillator = audio.createOscillator();
-      var gain = audio.createGain();
-      oscillator.frequency.value = tone === "ok" ? 880 : tone === "warn" ? 520 : 220;
-      gain.gain.value = 0.15;
-      oscillator.connect(gain); gain.connect(audio.destination);
-      oscillator.start(); oscillator.stop(audio.currentTime + (tone === "ok" ? 0.12 : 0.35));
-    } catch (e) { /* sound is a bonus; the colours say it all */ }
+    holdCameraUntilPainted();
+    signals.play(tone);
   }
 
   function refreshCounts() {
@@ -351,11 +355,7 @@
     return id;
   }
 
-  function time(iso) {
-    if (!iso) return L.never;
-    var date = new Date(iso);
-    return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
-  }
+  function time(iso) { return iso ? clock.timeOf(iso) : L.never; }
 
   function scanOffline(body) {
     return offline.checkScan({
@@ -511,7 +511,10 @@
     navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(function () {});
   }
   updateSyncBar();
-  $("start").addEventListener("click", start);
+  $("start").addEventListener("click", function () { signals.unlock(); start(); });
+  $("signals-on").checked = signals.enabled();
+  $("signals-on").addEventListener("change", function () { signals.setEnabled($("signals-on").checked); });
+  $("session-select").addEventListener("change", describeChosenSession);
   $("change-session").addEventListener("click", function () { stopCamera(); show("setup"); });
   $("code-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -522,6 +525,7 @@
   });
   document.addEventListener("click", function () { setTimeout(focusInput, 0); });
   $("code-input").addEventListener("blur", function () { setTimeout(focusInput, 200); });
+  $("code-input").addEventListener("input", function () { state.typedAt = performance.now(); });
   Array.prototype.forEach.call(document.querySelectorAll(".walk-in"), function (button) {
     button.addEventListener("click", function () { walkIn(button); });
   });
