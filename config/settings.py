@@ -17,7 +17,9 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-local-only-multaqa-key-do-not-deploy"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on (Procfile); links in messages follow it unless SITE_URL is set.
+MULTAQA_PORT = env_int("MULTAQA_PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{MULTAQA_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,6 +30,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # ninja's own static Swagger UI for /api/v1/docs: with the app installed it serves the page
+    # from our static files instead of a CDN, so the docs work offline and under our CSP.
+    "ninja",
     "core",
     "events",
     "participants",
