@@ -285,9 +285,11 @@ NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 
 # Sign-in: one login page (core:login) for staff, organizers and partner contacts; the
-# admin keeps its own login. A partner contact without a `next` lands on the partner portal.
+# admin keeps its own login. Without a `next`, a partner contact lands on the partner portal
+# and an organizer on the organizer home.
 LOGIN_REDIRECT_URL = "core:home"
 PARTNER_LOGIN_REDIRECT_URL = "forums:partner_home_session"
+ORGANIZER_LOGIN_REDIRECT_URL = "events:organizer_home"
 # Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
 # person every few seconds; an offline queue being synced sends a burst, so leave headroom.
 DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)

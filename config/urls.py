@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from .api import api
 
 admin.site.site_header = "Multaqa"
 admin.site.site_title = "Multaqa"
 admin.site.index_title = "Multaqa"
+# The admin's "View site" link leads organizers back to their home of today's events.
+admin.site.site_url = reverse_lazy("events:organizer_home")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

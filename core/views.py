@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 
 from .models import Contact
+from .permissions import is_staff_member
 
 
 def home(request):
@@ -21,7 +22,8 @@ def health(request):
 class MultaqaLoginView(LoginView):
     """One sign-in page for everyone who is not a participant: staff and organizers, and partner
     contacts whose account is linked to a core.Contact. The form authenticates with the request,
-    so django-axes counts failures. Without a `next`, a partner lands on the partner portal."""
+    so django-axes counts failures. Without a `next`, a partner lands on the partner portal and
+    an organizer on the organizer home."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
@@ -30,4 +32,6 @@ class MultaqaLoginView(LoginView):
         user = self.request.user
         if not user.is_staff and Contact.objects.filter(user=user).exists():
             return resolve_url(settings.PARTNER_LOGIN_REDIRECT_URL)
+        if is_staff_member(user):
+            return resolve_url(settings.ORGANIZER_LOGIN_REDIRECT_URL)
         return super().get_default_redirect_url()

@@ -15,6 +15,7 @@ from core.tenant_admin import TenantModelAdmin, TenantTabularInline
 from .badges import badges_pdf
 from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
+from .selectors.agenda import event_door_sessions
 from .services import events as event_services
 from .services import registrations as registration_services
 from .services import tickets as ticket_services
@@ -108,6 +109,12 @@ class EventAdmin(TenantModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("programme", "organizer")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The object-tools link to the door of today's (or the next) session.
+        if obj is not None and obj.pk:
+            context["door_sessions"] = event_door_sessions(event=obj, today=timezone.localdate())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _run(self, request, queryset, service, done_message):
         done = 0

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_organizer
 
 app_name = "events"
 urlpatterns = [
+    path("organizer/", views_organizer.organizer_home, name="organizer_home"),
     path("events/", views.public_event_list, name="public_list"),
     path("events/<int:event_id>/register/", views.event_register, name="register"),
     path("events/<int:event_id>/badges.pdf", views.event_badges, name="badges"),
