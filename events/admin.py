@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.permissions import organization_ids
 from core.phones import phone_to_e164
-from core.tenant_admin import TenantModelAdmin, TenantTabularInline
+from core.tenant_admin import TenantModelAdmin, TenantStackedInline, TenantTabularInline
 
+from .admin_forms import EventAdminForm, PreloadedAutocompleteSelect, SessionInlineForm
 from .badges import badges_pdf
 from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
@@ -52,15 +53,41 @@ class VenueAdmin(TenantModelAdmin):
         return initial
 
 
-class SessionInline(TenantTabularInline):
+class SessionInline(TenantStackedInline):
+    """Stacked, a few fields a line: as a table the sessions ran some 2,000 px wide."""
+
     model = Session
+    form = SessionInlineForm
     extra = 1
-    fields = list(event_services.SESSION_FIELDS)
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("date", "start_time", "end_time"),
+                    ("venue", "capacity"),
+                    ("title", "school_name", "class_level"),
+                ]
+            },
+        )
+    ]
     autocomplete_fields = ["venue"]
+
+    def get_queryset(self, request):
+        # Each row's label names its event and its venue: loaded with the rows, not per row.
+        return super().get_queryset(request).select_related("event", "venue")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "venue":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
 class EventAdmin(TenantModelAdmin):
+    form = EventAdminForm
     list_display = ["title", "kind", "status", "programme", "organizer", "start_date", "end_date"]
     list_filter = ["programme", "kind", "status", "start_date", "organizer"]
     search_fields = ["title", "title_ar", "title_en", "programme__code"]
