@@ -2,13 +2,12 @@
 messages it queues points at that port. Runs the real commands of `make run` (migrate and
 load_demo on a fresh SQLite database) in a child process with only that variable set."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.child_process import environment_without, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"https?://[^\s/]+")
@@ -20,26 +19,18 @@ pytestmark = pytest.mark.slow
 
 
 def _manage(*args: str, env: dict) -> str:
-    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_python("manage.py", *args, cwd=ROOT, env=env, timeout=300)
 
 
 def test_demo_links_and_messages_follow_multaqa_port(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SITE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(MULTAQA_PORT="8123", MULTAQA_VAR_DIR=str(tmp_path))
+    env = environment_without(
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SITE_URL",
+        "DJANGO_SETTINGS_MODULE",
+        MULTAQA_PORT="8123",
+        MULTAQA_VAR_DIR=str(tmp_path),
+    )
     _manage("migrate", "--noinput", env=env)
     printed = _manage("load_demo", env=env)
     for who in ("Organizer login", "Volunteer scanner", "Rapporteur login", "Partner login"):
