@@ -214,6 +214,10 @@ class AttendeeInline(TenantTabularInline):
     ]
     readonly_fields = ["ticket_link"]
 
+    def get_queryset(self, request):
+        # Each row links its ticket: loaded with the people of a class, not one query per pupil.
+        return super().get_queryset(request).select_related("ticket")
+
     @admin.display(description=_("ticket"))
     def ticket_link(self, attendee):
         ticket = getattr(attendee, "ticket", None) if attendee.pk else None
@@ -248,6 +252,8 @@ class RegistrationAdmin(TenantModelAdmin):
     ]
     list_filter = ["event__programme", "event", "kind", "source", "language"]
     search_fields = ["contact_name", "event__title"]
+    # A season's events would fill a select box; the autocomplete asks EventAdmin (scoped).
+    autocomplete_fields = ["event"]
     inlines = [AttendeeInline]
     exclude = [
         "access_token",

@@ -11,11 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
+    AttendeeFactory,
     EventFactory,
     MembershipFactory,
     ProgrammeFactory,
     RegistrationFactory,
     SessionFactory,
+    TicketFactory,
     UserFactory,
     VenueFactory,
 )
@@ -128,3 +130,22 @@ def test_event_page_queries_do_not_grow_with_sessions_and_registrations(client, 
         )
         RegistrationFactory(event=event)
     assert _event_page_queries(client, event) == few
+
+
+def _registration_page_queries(client, registration) -> int:
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_registration_page_queries_do_not_grow_with_a_class_of_pupils(client):
+    client.force_login(UserFactory(is_superuser=True))
+    registration = RegistrationFactory()
+    TicketFactory(attendee=AttendeeFactory(registration=registration))
+    _registration_page_queries(client, registration)  # fills the per-process caches
+    few = _registration_page_queries(client, registration)
+    for _ in range(25):
+        TicketFactory(attendee=AttendeeFactory(registration=registration, is_contact=False))
+    EventFactory.create_batch(5)  # more events to choose from: the event is an autocomplete
+    assert _registration_page_queries(client, registration) == few
