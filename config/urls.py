@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, reverse_lazy
 
+from core.views import admin_login
+
 from .api import api
 
 admin.site.site_header = "Multaqa"
@@ -12,6 +14,7 @@ admin.site.site_url = reverse_lazy("events:organizer_home")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login, name="admin_login"),  # before the admin's own
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("core.urls")),

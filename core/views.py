@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import JsonResponse
@@ -35,3 +37,12 @@ class MultaqaLoginView(LoginView):
         if is_staff_member(user):
             return resolve_url(settings.ORGANIZER_LOGIN_REDIRECT_URL)
         return super().get_default_redirect_url()
+
+
+def admin_login(request):
+    """The admin's own sign-in page (served at its usual URL), except that without a `next` an
+    organizer lands on the organizer home rather than on the admin index."""
+    extra_context = None
+    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+        extra_context = {REDIRECT_FIELD_NAME: resolve_url(settings.ORGANIZER_LOGIN_REDIRECT_URL)}
+    return admin.site.login(request, extra_context=extra_context)

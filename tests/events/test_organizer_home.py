@@ -82,6 +82,17 @@ def test_organizer_lands_on_the_home_after_signing_in(client, organizer):
     assert client.get(HOME).status_code == 200
 
 
+def test_admin_sign_in_also_lands_on_the_home_unless_a_next_says_otherwise(client, organizer):
+    credentials = {"username": organizer.username, "password": "pass-word-123"}
+    form = client.get("/admin/login/").content.decode()
+    assert f'name="next" value="{HOME}"' in form
+    answer = client.post("/admin/login/", {**credentials, "next": HOME})
+    assert answer.status_code == 302 and answer["Location"] == HOME
+    client.logout()
+    answer = client.post("/admin/login/?next=/admin/events/event/", credentials)
+    assert answer["Location"] == "/admin/events/event/"
+
+
 def test_home_lists_todays_events_first_and_only_the_organisations_own(client, organizer, day):
     client.force_login(organizer)
     html = client.get(HOME).content.decode()
