@@ -28,7 +28,7 @@ demo: migrate
 
 # The whole system with embedded defaults: SQLite, filesystem broker, web + worker + beat.
 run: demo
-	@echo "Multaqa: http://127.0.0.1:$${MULTAQA_PORT:-8000}/ (admin: /admin/, API docs: /api/v1/docs)"
+	@echo "Multaqa: http://127.0.0.1:$${MULTAQA_PORT:-8000}/ (organizers: /login/ then /organizer/, admin: /admin/, API docs: /api/v1/docs)"
 	DEBUG=1 $(BIN)/honcho start
 
 test: install

@@ -17,7 +17,9 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-local-only-multaqa-key-do-not-deploy"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` serves on (Procfile); links in messages follow it unless SITE_URL is set.
+MULTAQA_PORT = env_int("MULTAQA_PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{MULTAQA_PORT}").rstrip("/")
 
 # Our own apps, lowest layer first; tests hold each of them to catalogs and the task policy.
 PROJECT_APPS = [
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # ninja's own static Swagger UI for /api/v1/docs: with the app installed it serves the page
+    # from our static files instead of a CDN, so the docs work offline and under our CSP.
+    "ninja",
     *PROJECT_APPS,
 ]
 
@@ -284,9 +289,11 @@ NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 
 # Sign-in: one login page (core:login) for staff, organizers and partner contacts; the
-# admin keeps its own login. A partner contact without a `next` lands on the partner portal.
+# admin keeps its own login. Without a `next`, a partner contact lands on the partner portal
+# and an organizer on the organizer home.
 LOGIN_REDIRECT_URL = "core:home"
 PARTNER_LOGIN_REDIRECT_URL = "forums:partner_home_session"
+ORGANIZER_LOGIN_REDIRECT_URL = "events:organizer_home"
 # Requests per door token per window (hits, seconds) on the check-in API: a busy gate scans one
 # person every few seconds; an offline queue being synced sends a burst, so leave headroom.
 DOOR_TOKEN_RATE_LIMIT = (env_int("DOOR_TOKEN_RATE_LIMIT_HITS", 300), 60)

@@ -22,9 +22,7 @@ class ContentSecurityPolicyMiddleware:
         request.csp_nonce = secrets.token_urlsafe(18)
         response = self.get_response(request)
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
-        # The API docs page loads its own inline bootstrap script; keep it working in DEBUG.
-        api_docs_in_debug = settings.DEBUG and request.path.endswith("/docs")
-        if policy and "Content-Security-Policy" not in response and not api_docs_in_debug:
+        if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy.replace("{nonce}", request.csp_nonce)
         return response
 

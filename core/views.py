@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 
 from .models import Contact
+from .permissions import is_staff_member
 
 
 def home(request):
@@ -21,7 +24,8 @@ def health(request):
 class MultaqaLoginView(LoginView):
     """One sign-in page for everyone who is not a participant: staff and organizers, and partner
     contacts whose account is linked to a core.Contact. The form authenticates with the request,
-    so django-axes counts failures. Without a `next`, a partner lands on the partner portal."""
+    so django-axes counts failures. Without a `next`, a partner lands on the partner portal and
+    an organizer on the organizer home."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
@@ -30,4 +34,15 @@ class MultaqaLoginView(LoginView):
         user = self.request.user
         if not user.is_staff and Contact.objects.filter(user=user).exists():
             return resolve_url(settings.PARTNER_LOGIN_REDIRECT_URL)
+        if is_staff_member(user):
+            return resolve_url(settings.ORGANIZER_LOGIN_REDIRECT_URL)
         return super().get_default_redirect_url()
+
+
+def admin_login(request):
+    """The admin's own sign-in page (served at its usual URL), except that without a `next` an
+    organizer lands on the organizer home rather than on the admin index."""
+    extra_context = None
+    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+        extra_context = {REDIRECT_FIELD_NAME: resolve_url(settings.ORGANIZER_LOGIN_REDIRECT_URL)}
+    return admin.site.login(request, extra_context=extra_context)

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.permissions import organization_ids
 from core.phones import phone_to_e164
-from core.tenant_admin import TenantModelAdmin, TenantTabularInline
+from core.tenant_admin import TenantModelAdmin, TenantStackedInline, TenantTabularInline
 
+from .admin_forms import EventAdminForm, PreloadedAutocompleteSelect, SessionInlineForm
 from .badges import badges_pdf
 from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
+from .selectors.agenda import event_door_sessions
 from .services import events as event_services
 from .services import registrations as registration_services
 from .services import tickets as ticket_services
@@ -51,15 +53,41 @@ class VenueAdmin(TenantModelAdmin):
         return initial
 
 
-class SessionInline(TenantTabularInline):
+class SessionInline(TenantStackedInline):
+    """Stacked, a few fields a line: as a table the sessions ran some 2,000 px wide."""
+
     model = Session
+    form = SessionInlineForm
     extra = 1
-    fields = list(event_services.SESSION_FIELDS)
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("date", "start_time", "end_time"),
+                    ("venue", "capacity"),
+                    ("title", "school_name", "class_level"),
+                ]
+            },
+        )
+    ]
     autocomplete_fields = ["venue"]
+
+    def get_queryset(self, request):
+        # Each row's label names its event and its venue: loaded with the rows, not per row.
+        return super().get_queryset(request).select_related("event", "venue")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "venue":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
 class EventAdmin(TenantModelAdmin):
+    form = EventAdminForm
     list_display = ["title", "kind", "status", "programme", "organizer", "start_date", "end_date"]
     list_filter = ["programme", "kind", "status", "start_date", "organizer"]
     search_fields = ["title", "title_ar", "title_en", "programme__code"]
@@ -108,6 +136,12 @@ class EventAdmin(TenantModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("programme", "organizer")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The object-tools link to the door of today's (or the next) session.
+        if obj is not None and obj.pk:
+            context["door_sessions"] = event_door_sessions(event=obj, today=timezone.localdate())
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _run(self, request, queryset, service, done_message):
         done = 0
@@ -180,6 +214,10 @@ class AttendeeInline(TenantTabularInline):
     ]
     readonly_fields = ["ticket_link"]
 
+    def get_queryset(self, request):
+        # Each row links its ticket: loaded with the people of a class, not one query per pupil.
+        return super().get_queryset(request).select_related("ticket")
+
     @admin.display(description=_("ticket"))
     def ticket_link(self, attendee):
         ticket = getattr(attendee, "ticket", None) if attendee.pk else None
@@ -214,6 +252,8 @@ class RegistrationAdmin(TenantModelAdmin):
     ]
     list_filter = ["event__programme", "event", "kind", "source", "language"]
     search_fields = ["contact_name", "event__title"]
+    # A season's events would fill a select box; the autocomplete asks EventAdmin (scoped).
+    autocomplete_fields = ["event"]
     inlines = [AttendeeInline]
     exclude = [
         "access_token",

@@ -206,7 +206,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
             co=[orgs["CCS"]],
         )
         meetings.append(meeting)
-    _event(
+    forum = _event(
         counter,
         programme,
         ngo,
@@ -230,7 +230,7 @@ def demo_load(*, today: datetime.date | None = None) -> DemoResult:
         description="Ateliers thématiques et recommandations aux institutions de la région.",
     )
 
-    _demo_registrations(counter, fair, campaign)
+    _demo_registrations(counter, fair, campaign, forum)
     _demo_people_across_events(counter, [fair, *meetings])
     user = _demo_organizer(counter, ngo)
     return DemoResult(
@@ -353,7 +353,15 @@ DEMO_PUPILS = [
 ]
 
 
-def _demo_registrations(counter, fair, campaign):
+# Forum participants: their tickets' short codes endorse the adopted recommendations.
+DEMO_FORUM_PARTICIPANTS = [
+    ("Mariam", "female", "25-59", "migrant", "fr"),
+    ("Hassan", "male", "25-59", "host", "ar"),
+    ("Blessing", "female", "18-24", "refugee", "en"),
+]
+
+
+def _demo_registrations(counter, fair, campaign, forum):
     from core.demographics import Profile
     from events.models import Registration
     from events.services.registrations import PersonData, registration_create
@@ -417,6 +425,14 @@ def _demo_registrations(counter, fair, campaign):
         language="fr",
         sessions=[first_visit] if first_visit else [],
     )
+    for name, gender, age, profile, language in DEMO_FORUM_PARTICIPANTS:
+        register(
+            forum,
+            [(name, gender, age)],
+            kind=Registration.Kind.INDIVIDUAL,
+            profile=profile,
+            language=language,
+        )
 
 
 # People who come back: the same phone (typed differently) and the same first name (in other

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_organizer
 
 # A ticket's pages, reached with its secret (the QR code's content), below tickets/<secret>/.
 ticket_patterns = [
@@ -11,6 +11,7 @@ ticket_patterns = [
 
 app_name = "events"
 urlpatterns = [
+    path("organizer/", views_organizer.organizer_home, name="organizer_home"),
     path("events/", views.public_event_list, name="public_list"),
     path("events/<int:event_id>/register/", views.event_register, name="register"),
     path("events/<int:event_id>/badges.pdf", views.event_badges, name="badges"),

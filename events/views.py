@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.errors import ApplicationError
+from core.i18n import switched_language
 from core.permissions import can_manage_event
 from core.qr import qr_png_bytes, qr_svg
 from core.ratelimit import rate_limited
@@ -141,9 +142,7 @@ def _register(request, event, form, members):
 
 def _participant_language(request, language: str):
     """The participant's own language unless they picked one with the switcher."""
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return translation.override(translation.get_language())
-    return translation.override(language)
+    return translation.override(switched_language(request) or language)
 
 
 @never_cache

@@ -3,17 +3,24 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 
-from core.models import Organization
+from core.models import Contact, Organization
+from events.codes import format_short_code
 from events.demo import DEMO_PASSWORD
-from events.models import Event, EventKind
+from events.models import Event, EventKind, Ticket
 
 from .models import ForumSettings, Recommendation, Theme, Workshop
+from .partners import partner_link_url
 from .services import rapporteur_assign
 
 RAPPORTEUR_USERNAME = "rapporteur"
+PARTNER_USERNAME = "partenaire"
+# The demo partner speaks for the Region, co-organiser of the forum (so it reaches its summaries).
+PARTNER_ORGANIZATION = "Région de l'Oriental"
 FORUM_TITLE = "Forum régional sur la migration"
 
 THEMES = [
@@ -86,6 +93,7 @@ RECOMMENDATIONS = [
 @dataclass
 class DemoResult:
     created_objects: int
+    text: str = ""
 
 
 def _organization(label: str) -> Organization | None:
@@ -161,4 +169,46 @@ def demo_load() -> DemoResult:
     if not event.rapporteur_assignments.filter(user=user).exists():
         rapporteur_assign(event=event, user=user, workshop=workshops[0])
         created += 1
-    return DemoResult(created_objects=created)
+    partner, made = _demo_partner()
+    created += made
+    return DemoResult(created_objects=created, text=_logins_text(event, partner))
+
+
+def _demo_partner() -> tuple[Contact | None, int]:
+    """A partner contact with an account, for the partner portal (`/login/` then `/partners/`)."""
+    contact = Contact.objects.filter(organization__name=PARTNER_ORGANIZATION).first()
+    if contact is None:
+        return None, 0
+    if contact.user_id is not None:
+        return contact, 0
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=PARTNER_USERNAME).first()
+    if user is None:
+        user = user_model.objects.create_user(
+            PARTNER_USERNAME, email="partenaire@multaqa.local", password=DEMO_PASSWORD
+        )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    return contact, 1
+
+
+def _logins_text(event: Event, partner: Contact | None) -> str:
+    def url(name: str, **kwargs) -> str:
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+    ticket = Ticket.objects.filter(event=event, status=Ticket.Status.VALID).first()
+    lines = [
+        f"Rapporteur login: {RAPPORTEUR_USERNAME} / {DEMO_PASSWORD}, then "
+        + url("forums:rapporteur", event_id=event.pk),
+        f"Forum endorsements (with a forum ticket code such as {format_short_code(ticket.short_code)}): "
+        + url("forums:endorse", event_id=event.pk)
+        if ticket
+        else "",
+    ]
+    if partner is not None:
+        lines += [
+            f"Partner login: {PARTNER_USERNAME} / {DEMO_PASSWORD} at {url('core:login')} "
+            "(forum summaries appear once the forum is closed)",
+            f"Partner link without an account: {partner_link_url(contact=partner)}",
+        ]
+    return "\n".join(line for line in lines if line)

@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from core.i18n import switched_language
+
 from . import selectors
 from .partners import partner_contact_from_token, partner_contact_from_user
 from .summary import summary_html_render, summary_pdf_render
@@ -37,10 +39,8 @@ def _with_partner(view):
             contact = _partner(request, token)
         except _LoginRequired:
             return redirect_to_login(request.get_full_path())
-        # A partner reads in their own language unless they switched on the page.
-        language = request.GET.get("lang") or contact.preferred_language
-        if language not in ("fr", "ar", "en"):
-            language = contact.preferred_language
+        # A partner reads in their own language until they pick another with the switcher.
+        language = switched_language(request) or contact.preferred_language
         with translation.override(language):
             return view(request, *args, contact=contact, token=token, language=language, **kwargs)
 
@@ -59,7 +59,6 @@ def partner_home(request, *, contact, token, language):
             "organization": contact.organization,
             "forums": forums,
             "token": token,
-            "language": language,
         },
     )
 

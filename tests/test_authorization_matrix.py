@@ -227,6 +227,8 @@ PAGES = {
     "core:login": ("get", lambda w, r: "/login/", None, EVERYONE),
     # Signing out always ends on the login page, which `outcome` reads as "denied" for everyone.
     "core:logout": ("post", lambda w, r: "/logout/", lambda w: {}, set()),
+    "events:organizer_home": ("get", lambda w, r: "/organizer/", None, STAFF),
+    "admin_login": ("get", lambda w, r: "/admin/login/", None, EVERYONE),
     "events:public_list": ("get", lambda w, r: "/events/", None, EVERYONE),
     "events:register": ("get", lambda w, r: f"/events/{w.event.pk}/register/", None, EVERYONE),
     "events:badges": ("get", lambda w, r: f"/events/{w.event.pk}/badges.pdf", None, ADMIN_A),

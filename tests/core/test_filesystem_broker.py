@@ -1,10 +1,9 @@
 """Without Redis, Celery talks through kombu's filesystem transport; everything it writes must
 land under the var/ folder, never in the working tree."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.child_process import environment_without, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,26 +25,14 @@ def test_filesystem_broker_writes_only_under_var(tmp_path):
     var_dir = tmp_path / "var"
     workdir = tmp_path / "cwd"
     workdir.mkdir()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
+    env = environment_without(
+        "REDIS_URL",
+        "DJANGO_SETTINGS_MODULE",
         MULTAQA_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONPATH=str(ROOT),
     )
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PUBLISH],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().startswith("filesystem://")
+    stdout = run_python("-c", PUBLISH, cwd=workdir, env=env, timeout=60)
+    assert stdout.strip().startswith("filesystem://")
     assert list(workdir.iterdir()) == []
     assert (var_dir / "celery-broker" / "control" / "celery.exchange").exists()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
                     login = result
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         if login is not None:
-            self.stdout.write(f"Organizer login: {login.username} / {login.password}")
+            self.stdout.write(
+                f"Organizer login: {login.username} / {login.password} at "
+                f"{settings.SITE_URL}{reverse('core:login')}"
+            )
         for note in notes:
             self.stdout.write(note)
