@@ -11,52 +11,56 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+# Demo accounts a page is seen with.
 ORGANIZER = "organizer"
 RAPPORTEUR = "rapporteur"
 
-
-# Known before any database exists, so tests can be parametrized by them; demo_pages() returns
-# exactly these, in this order.
-DEMO_PAGE_NAMES = (
-    "home",
-    "event list",
-    "registration",
-    "confirmation",
-    "group tickets",
-    "ticket",
-    "participant card",
-    "feedback",
-    "opt-out",
-    "forum endorsement",
-    "forum screen",
-    "scanner",
-    "scanner signed in",
-    "login",
-    "door index",
-    "session door",
-    "paper list",
-    "class headcount",
-    "programme figures",
-    "event figures",
-    "messages",
-    "duplicates",
-    "merges",
-    "card management",
-    "forum management",
-    "forum rapporteur",
-    "partner portal",
-    "admin event change",
-)
+# Who sees each page. Known before any database exists, so tests can be parametrized by it;
+# demo_pages() returns exactly these pages, in this order.
+PARTICIPANT, DOOR, STAFF, PARTNER = "participant", "door", "organizer", "partner"
+DEMO_PAGE_AUDIENCES = {
+    "home": PARTICIPANT,
+    "event list": PARTICIPANT,
+    "registration": PARTICIPANT,
+    "confirmation": PARTICIPANT,
+    "group tickets": PARTICIPANT,
+    "ticket": PARTICIPANT,
+    "participant card": PARTICIPANT,
+    "feedback": PARTICIPANT,
+    "opt-out": PARTICIPANT,
+    "forum endorsement": PARTICIPANT,
+    "forum screen": STAFF,
+    "scanner": DOOR,
+    "scanner signed in": DOOR,
+    "login": STAFF,
+    "door index": DOOR,
+    "session door": DOOR,
+    "paper list": DOOR,
+    "class headcount": DOOR,
+    "programme figures": STAFF,
+    "event figures": STAFF,
+    "messages": STAFF,
+    "duplicates": STAFF,
+    "merges": STAFF,
+    "card management": STAFF,
+    "forum management": STAFF,
+    "forum rapporteur": STAFF,
+    "partner portal": PARTNER,
+    "admin event change": STAFF,
+}
+DEMO_PAGE_NAMES = tuple(DEMO_PAGE_AUDIENCES)
 
 
 @dataclass(frozen=True)
 class Page:
     name: str
     path: str
-    # Who sees it: "participant", "door", "organizer" or "partner".
-    audience: str
     # The demo account to sign in as (ORGANIZER, RAPPORTEUR), or None for a public page.
     login: str | None = None
+
+    @property
+    def audience(self) -> str:
+        return DEMO_PAGE_AUDIENCES[self.name]
 
 
 def demo_pages() -> list[Page]:
@@ -78,97 +82,82 @@ def demo_pages() -> list[Page]:
     card = _demo_card()
     partner = Contact.objects.filter(organization__in=fair.programme.partners.all()).first()
     pages = [
-        Page("home", "/", "participant"),
-        Page("event list", reverse("events:public_list"), "participant"),
-        Page("registration", reverse("events:register", args=[fair.pk]), "participant"),
-        Page("confirmation", alone.get_absolute_url(), "participant"),
-        Page("group tickets", household.get_absolute_url(), "participant"),
-        Page("ticket", ticket.get_absolute_url(), "participant"),
+        Page("home", "/"),
+        Page("event list", reverse("events:public_list")),
+        Page("registration", reverse("events:register", args=[fair.pk])),
+        Page("confirmation", alone.get_absolute_url()),
+        Page("group tickets", household.get_absolute_url()),
+        Page("ticket", ticket.get_absolute_url()),
         Page(
             "participant card",
             reverse("participants_cards:card", args=[card.secret]),
-            "participant",
         ),
         Page(
             "feedback",
             reverse("notifications:feedback", args=[feedback_token(ticket.pk)]),
-            "participant",
         ),
         Page(
             "opt-out",
             reverse(
                 "notifications:opt_out", args=[registration_opt_out_token(reachable.pk, "sms")]
             ),
-            "participant",
         ),
-        Page("forum endorsement", reverse("forums:endorse", args=[forum.pk]), "participant"),
-        Page("forum screen", reverse("forums:screen", args=[forum.pk]), "organizer", ORGANIZER),
-        Page("scanner", reverse("attendance:scanner"), "door"),
-        Page(
-            "scanner signed in", f"{reverse('attendance:scanner')}#token={DEMO_DOOR_TOKEN}", "door"
-        ),
-        Page("login", reverse("core:login"), "organizer"),
-        Page("door index", reverse("attendance:door_index"), "door", ORGANIZER),
+        Page("forum endorsement", reverse("forums:endorse", args=[forum.pk])),
+        Page("forum screen", reverse("forums:screen", args=[forum.pk]), ORGANIZER),
+        Page("scanner", reverse("attendance:scanner")),
+        Page("scanner signed in", f"{reverse('attendance:scanner')}#token={DEMO_DOOR_TOKEN}"),
+        Page("login", reverse("core:login")),
+        Page("door index", reverse("attendance:door_index"), ORGANIZER),
         Page(
             "session door",
             reverse("attendance:session_door", args=[fair_session.pk]),
-            "door",
             ORGANIZER,
         ),
         Page(
             "paper list",
             reverse("attendance:paper_marks", args=[fair_session.pk]),
-            "door",
             ORGANIZER,
         ),
         Page(
             "class headcount",
             reverse("attendance:class_headcount", args=[school_session.pk]),
-            "door",
             ORGANIZER,
         ),
         Page(
             "programme figures",
             reverse("reporting:programme_dashboard", args=[fair.programme_id]),
-            "organizer",
             ORGANIZER,
         ),
         Page(
             "event figures",
             reverse("reporting:event_dashboard", args=[fair.pk]),
-            "organizer",
             ORGANIZER,
         ),
         Page(
             "messages",
             reverse("notifications:event_messages", args=[fair.pk]),
-            "organizer",
             ORGANIZER,
         ),
-        Page("duplicates", reverse("participants:duplicates"), "organizer", ORGANIZER),
-        Page("merges", reverse("participants:merges"), "organizer", ORGANIZER),
+        Page("duplicates", reverse("participants:duplicates"), ORGANIZER),
+        Page("merges", reverse("participants:merges"), ORGANIZER),
         Page(
             "card management",
             reverse("participants_cards:manage", args=[card.participant_id]),
-            "organizer",
             ORGANIZER,
         ),
-        Page("forum management", reverse("forums:manage", args=[forum.pk]), "organizer", ORGANIZER),
+        Page("forum management", reverse("forums:manage", args=[forum.pk]), ORGANIZER),
         Page(
             "forum rapporteur",
             reverse("forums:rapporteur", args=[forum.pk]),
-            "organizer",
             RAPPORTEUR,
         ),
         Page(
             "partner portal",
             reverse("forums:partner_home", args=[partner_link_token(contact=partner)]),
-            "partner",
         ),
         Page(
             "admin event change",
             reverse("admin:events_event_change", args=[fair.pk]),
-            "organizer",
             ORGANIZER,
         ),
     ]
