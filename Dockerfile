@@ -11,8 +11,9 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
-# The scanner's QR decoder comes from the npm registry at build time, never at run time.
-RUN if [ -f package.json ]; then npm ci --no-audit --no-fund \
+# The scanner's QR decoder comes from the npm registry at build time, never at run time (the
+# dev packages, lighthouse, only score pages in benchmarks).
+RUN if [ -f package.json ]; then npm ci --omit=dev --no-audit --no-fund \
         && SECRET_KEY=build python manage.py vendor_assets; fi \
     && SECRET_KEY=build python manage.py compilemessages --ignore=.venv \
     && SECRET_KEY=build python manage.py collectstatic --noinput \

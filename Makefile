@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets demo lint format migrate bench messages clean
+.PHONY: run test install assets demo lint format migrate bench screenshots messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 install: $(STAMP) assets
 
-# Front-end assets (the QR decoder for the scanner) come from the npm registry at install time.
+# Front-end assets come from the npm registry at install time: the QR decoder for the scanner
+# (copied into static/vendor/), and for tests and benchmarks axe-core and lighthouse.
 assets:
 	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
 		npm ci --silent --no-audit --no-fund && $(BIN)/python manage.py vendor_assets; \
@@ -45,6 +46,11 @@ format: install
 # Benchmarks (bench/README.md): own PostgreSQL database and Redis db, prints the results table.
 bench: install
 	$(BIN)/python -m bench.run
+
+# Phone-sized (360×740) PNGs of the registration, ticket, scanner and figures pages in French and
+# Arabic, on the demo data, into var/screenshots/ for review (bench/screenshots.py).
+screenshots: demo
+	DEBUG=1 $(BIN)/python -m bench.screenshots
 
 messages: install
 	for app in core events participants attendance reporting notifications forums; do \

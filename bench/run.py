@@ -39,6 +39,8 @@ os.environ.update(
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations, scanner_latency;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
+# `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
+# door's or the figures' speed.
 PARTS = (
     "scan",
     "figures",
@@ -47,11 +49,15 @@ PARTS = (
     "offline_hash",
     "registrations",
     "scanner_latency",
+    "lighthouse",
 )
+NAMED_ONLY = {"lighthouse"}
 ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
 
 
 def wanted(part: str) -> bool:
+    if part in NAMED_ONLY:
+        return part in ONLY
     return not ONLY or part in ONLY
 
 
@@ -119,6 +125,12 @@ def main() -> None:
     import django
 
     django.setup()
+    if wanted("lighthouse"):
+        from .lighthouse import lighthouse_benchmark
+
+        lighthouse_benchmark(port=BENCH_PORT, out_dir=OUT_DIR, log=log)
+        if not ONLY - {"lighthouse", "offline_hash"}:
+            return
     from . import report, scan_bench
     from .data import door_data_create
     from .figures_bench import figures_benchmark

@@ -258,9 +258,12 @@ LOGGING = {
 # Test-suite switch: when set, tests that need PostgreSQL/Redis/Chromium fail instead of skipping.
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES", default=False)
 
-# Registration: the public form accepts this many submissions per IP per window (hits, seconds).
+# Registration: the public form accepts this many registrations per IP per window (hits, seconds).
 # A family or a school sharing one connection stays well under it.
 REGISTRATION_RATE_LIMIT = (env_int("REGISTRATION_RATE_LIMIT_HITS", 10), 3600)
+# Refused submissions (errors to correct) per IP per minute: far above what a person types, so
+# only a script posting garbage reaches it.
+REGISTRATION_REFUSED_RATE_LIMIT = (env_int("REGISTRATION_REFUSED_RATE_LIMIT_HITS", 30), 60)
 
 # Demo data for `make run`: each app contributes an idempotent loader. Order matters: events
 # first (programme, venues, tickets), then the door tokens, past figures and the forum.

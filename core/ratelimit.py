@@ -2,16 +2,14 @@
 counts). Fixed windows: simple, and good enough to stop a script filling a public form.
 
 The same counter locks out guessing: count each failure with ratelimit_hit() and refuse further
-tries while ratelimit_exhausted() (which reads the count without adding to it)."""
+tries while ratelimit_exhausted() (which reads the count without adding to it);
+ratelimit_retry_after() says how long a refused person has to wait."""
 
-import functools
-from collections.abc import Callable
+import math
+import time
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import HttpRequest
-from django.shortcuts import render
 
 
 def client_ip(request) -> str:
@@ -41,6 +39,23 @@ def ratelimit_exhausted(*, scope: str, key: str, limit: int) -> bool:
     return (caches["default"].get(_cache_key(scope, key)) or 0) >= limit
 
 
+def ratelimit_retry_after(*, scope: str, key: str, limit: int) -> int:
+    """Whole seconds until an exhausted key's window ends (at least 1); 0 while the key may still
+    be hit. Counts nothing itself."""
+    if not ratelimit_exhausted(scope=scope, key=key, limit=limit):
+        return 0
+    cache_key = _cache_key(scope, key)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key_in_redis = backend.make_and_validate_key(cache_key)
+        remaining = backend._cache.get_client(key_in_redis).ttl(key_in_redis)
+    else:
+        remaining = (backend.get(_window_end_key(cache_key)) or 0) - time.time()
+    # Expired between the two reads (or a TTL of -1/-2): the next try is allowed at once, but
+    # the caller asked because the count was full, so a positive wait keeps its answer coherent.
+    return max(math.ceil(remaining), 1)
+
+
 # INCR, and start the window's expiry at the first hit: one round trip, atomic (a crash between
 # two separate commands could leave a counter that never expires).
 _COUNT_IN_WINDOW = """
@@ -64,46 +79,24 @@ def _redis_count(cache: RedisCache, cache_key: str, window_seconds: int) -> int:
     return script(keys=[key], args=[window_seconds])
 
 
+def _window_end_key(cache_key: str) -> str:
+    # Django's cache API cannot tell a key's expiry: other backends keep it beside the count.
+    return f"{cache_key}:ends"
+
+
 def _generic_count(cache, cache_key: str, window_seconds: int) -> int:
     # add() only sets a missing key, so the window starts at the first hit and is never extended.
-    if cache.add(cache_key, 1, timeout=window_seconds):
+    if _generic_start_window(cache, cache_key, window_seconds):
         return 1
     try:
         return cache.incr(cache_key)
     except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=window_seconds)
+        _generic_start_window(cache, cache_key, window_seconds)
         return 1
 
 
-def rate_limited(
-    scope: str,
-    *,
-    setting: str,
-    methods: tuple[str, ...] = ("POST",),
-    exempt: Callable[[HttpRequest], bool] | None = None,
-):
-    """Decorate a view: beyond the limit named by `setting` (a (hits, seconds) pair), requests
-    from one IP get the 429 page instead of the view. Requests for which `exempt(request)` is
-    true (steps that write nothing) are neither counted nor refused."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method in methods and not (exempt and exempt(request)):
-                limit, window = getattr(settings, setting)
-                if not ratelimit_hit(
-                    scope=scope, key=client_ip(request), limit=limit, window_seconds=window
-                ):
-                    response = render(
-                        request,
-                        "core/429.html",
-                        {"retry_minutes": max(window // 60, 1)},
-                        status=429,
-                    )
-                    response["Retry-After"] = str(window)
-                    return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def _generic_start_window(cache, cache_key: str, window_seconds: int) -> bool:
+    if not cache.add(cache_key, 1, timeout=window_seconds):
+        return False
+    cache.set(_window_end_key(cache_key), time.time() + window_seconds, timeout=window_seconds)
+    return True

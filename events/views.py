@@ -14,12 +14,16 @@ from core.errors import ApplicationError
 from core.i18n import switched_language
 from core.permissions import can_manage_event
 from core.qr import qr_png_bytes, qr_svg
-from core.ratelimit import rate_limited
 from core.services import audit_record
 
 from .badges import badges_pdf
 from .forms import MemberFormSet, RegistrationForm
 from .models import Event, Registration, Ticket
+from .registration_limits import (
+    registration_attempt_count,
+    registration_wait_message,
+    registration_wait_seconds,
+)
 from .selectors.events import published_event_list
 from .selectors.registrations import (
     MAX_ID,
@@ -54,19 +58,13 @@ def _registration_closed_reason(event: Event) -> str:
     return ""
 
 
-def _adds_a_member_row(request) -> bool:
-    return "add_member" in request.POST
-
-
-# Adding a member row only redisplays the form, so a big family is not mistaken for a robot.
-@rate_limited("registration", setting="REGISTRATION_RATE_LIMIT", exempt=_adds_a_member_row)
 def event_register(request, event_id: int):
     event = public_event_get(event_id=event_id)
     if event is None:
         raise Http404
     closed_reason = _registration_closed_reason(event)
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    status, show_errors = 200, True
+    status, show_errors, wait_seconds = 200, True, 0
     if request.method == "POST" and not closed_reason:
         data = request.POST.copy()
         total = data.get("members-TOTAL_FORMS", "")
@@ -80,18 +78,18 @@ def event_register(request, event_id: int):
         if "add_member" in data:
             # No JavaScript needed: this button re-displays the form with one more member row,
             # keeping what was typed and without complaining about fields not filled in yet.
+            # It writes nothing, so a big family is not mistaken for a robot either.
             total = int(data["members-TOTAL_FORMS"])
             data["members-TOTAL_FORMS"] = str(min(total + 1, MemberFormSet.max_num))
             show_errors = False
-        elif form.is_bot:
-            form.add_error(None, _("Your registration could not be accepted. Please try again."))
-            status = 400
-        elif form.is_valid() and members.is_valid():
-            result = _register(request, event, form, members)
+        elif wait_seconds := registration_wait_seconds(request):
+            # The same bound form comes back: nothing typed is lost while the person waits.
+            show_errors, status = False, 429
+        else:
+            result = _register_submitted(request, event, form, members)
+            registration_attempt_count(request, accepted=isinstance(result, HttpResponse))
             if isinstance(result, HttpResponse):
                 return result
-            status = 400
-        else:
             status = 400
     else:
         if request.method == "POST":
@@ -106,8 +104,22 @@ def event_register(request, event_id: int):
         "members": members,
         "closed_reason": closed_reason,
         "show_errors": show_errors,
+        "wait_message": registration_wait_message(wait_seconds) if wait_seconds else "",
     }
-    return render(request, "events/register.html", context, status=status)
+    response = render(request, "events/register.html", context, status=status)
+    if wait_seconds:
+        response["Retry-After"] = str(wait_seconds)
+    return response
+
+
+def _register_submitted(request, event, form, members):
+    """The redirect to the new registration, or None with the errors put on the form."""
+    if form.is_bot:
+        form.add_error(None, _("Your registration could not be accepted. Please try again."))
+        return None
+    if form.is_valid() and members.is_valid():
+        return _register(request, event, form, members)
+    return None
 
 
 def _register(request, event, form, members):

@@ -224,6 +224,7 @@ PAGES = {
     "api-v1:openapi-view": ("get", lambda w, r: "/api/v1/docs", None, EVERYONE),
     "core:home": ("get", lambda w, r: "/", None, EVERYONE),
     "core:health": ("get", lambda w, r: "/healthz", None, EVERYONE),
+    "core:favicon": ("get", lambda w, r: "/favicon.ico", None, EVERYONE),
     "core:login": ("get", lambda w, r: "/login/", None, EVERYONE),
     # Signing out always ends on the login page, which `outcome` reads as "denied" for everyone.
     "core:logout": ("post", lambda w, r: "/logout/", lambda w: {}, set()),

@@ -26,3 +26,17 @@ def test_french_is_the_default_language(client):
 def test_pages_carry_a_content_security_policy(client):
     response = client.get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_favicon_is_a_real_icon_linked_from_the_pages(client):
+    import io
+
+    from PIL import Image
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as icon:
+        assert icon.format == "ICO"
+        assert (32, 32) in icon.info["sizes"]
+    assert 'rel="icon" href="/static/core/favicon.ico"' in client.get("/").content.decode()

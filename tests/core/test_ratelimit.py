@@ -45,3 +45,24 @@ def test_exhausted_reads_the_count_without_adding_to_it():
     assert not ratelimit_exhausted(scope="lockout", key="k", limit=2)
     _hits(1, scope="lockout", key="k", limit=2, window_seconds=60)
     assert ratelimit_exhausted(scope="lockout", key="k", limit=2)
+
+
+def _retry_after_follows_the_window(window_seconds):
+    from core.ratelimit import ratelimit_retry_after
+
+    assert ratelimit_retry_after(scope="wait", key="k", limit=1) == 0
+    _hits(1, scope="wait", key="k", limit=1, window_seconds=window_seconds)
+    wait = ratelimit_retry_after(scope="wait", key="k", limit=1)
+    assert window_seconds - 2 <= wait <= window_seconds
+
+
+def test_retry_after_tells_the_rest_of_the_window_on_any_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()
+    _retry_after_follows_the_window(600)
+
+
+@pytest.mark.redis
+def test_retry_after_tells_the_rest_of_the_window_on_redis():
+    caches["default"].delete("ratelimit:wait:k")
+    _retry_after_follows_the_window(600)

@@ -132,17 +132,59 @@ def test_honeypot_filled_in_registers_nobody(client, event):
 
 
 @override_settings(REGISTRATION_RATE_LIMIT=(3, 3600))
-def test_too_many_submissions_from_one_ip_get_a_clear_429_page(client, event):
+def test_too_many_registrations_from_one_ip_get_a_429_with_the_form_kept(client, event):
     for _attempt in range(3):
         client.post(url(event), form_data(), REMOTE_ADDR="10.0.0.1")
-    response = client.post(url(event), form_data(), REMOTE_ADDR="10.0.0.1")
+    typed = form_data(**{"contact-first_name": "Khadija", "contact-phone": "0698765432"})
+    response = client.post(url(event), typed, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
-    assert response["Retry-After"] == "3600"
-    assert "Trop de tentatives" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 3600
+    html = response.content.decode().replace("\xa0", " ")
+    assert "Trop de formulaires" in html and "dans 1 heure" in html
+    assert 'value="Khadija"' in html and 'value="0698765432"' in html
     assert Registration.objects.count() == 3
     # Another connection is not affected, and reading the page is never limited.
     assert client.post(url(event), form_data(), REMOTE_ADDR="10.0.0.2").status_code == 302
     assert client.get(url(event), REMOTE_ADDR="10.0.0.1").status_code == 200
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=(2, 3600))
+def test_submissions_with_errors_do_not_count_towards_the_registration_limit(client, event):
+    for _attempt in range(6):
+        response = client.post(url(event), form_data(**{"contact-gender": ""}))
+        assert response.status_code == 400
+    assert client.post(url(event), form_data()).status_code == 302
+    assert client.post(url(event), form_data()).status_code == 302
+    assert client.post(url(event), form_data()).status_code == 429
+
+
+@override_settings(REGISTRATION_REFUSED_RATE_LIMIT=(4, 60))
+def test_a_flood_of_refused_submissions_is_stopped_even_before_a_valid_one(client, event):
+    for _attempt in range(4):
+        client.post(url(event), form_data(**{"contact-website": "http://spam.example"}))
+    response = client.post(url(event), form_data())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "wait"),
+    [
+        ("fr", "dans 12 minutes"),
+        ("ar", "12 دقيقة"),
+        ("en", "in 12 minutes"),
+    ],
+)
+@override_settings(REGISTRATION_RATE_LIMIT=(1, 12 * 60))
+def test_the_wait_is_said_in_minutes_in_each_language(client, event, language, wait):
+    client.cookies["django_language"] = language
+    assert client.post(url(event), form_data()).status_code == 302
+    response = client.post(url(event), form_data(**{"contact-first_name": "Awa"}))
+    assert response.status_code == 429
+    html = response.content.decode().replace("\xa0", " ")  # Django keeps "12 minutes" on one line
+    assert wait in html
+    assert 'value="Awa"' in html
 
 
 @override_settings(REGISTRATION_RATE_LIMIT=(2, 3600))
