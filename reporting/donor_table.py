@@ -300,4 +300,13 @@ def donor_notes(*, programme, shared: bool, age_bands: str) -> list[str]:
                 "mark": small_mark(programme.small_number_threshold),
             }
         )
+        notes.append(
+            _(
+                "Method: to protect a small figure, breakdowns (gender, age, profile) are hidden "
+                "first; a total (an event's people reached, a programme total) is hidden only "
+                "when no breakdown can protect it, and only if showing that total would give a "
+                "small figure away. No hidden figure can be worked out from the row, column or "
+                "grand totals."
+            )
+        )
     return notes
