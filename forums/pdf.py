@@ -142,15 +142,7 @@ def summary_pdf_build(summary: dict) -> bytes:
         ),
         _p(_("Programme: %(name)s") % {"name": event["programme"]}, styles.body),
         _p(_("Participation"), styles.h2),
-        _p(
-            _("%(total)s attendances · %(recs)s adopted recommendations · %(ends)s endorsements")
-            % {
-                "total": summary["total"],
-                "recs": summary["recommendation_count"],
-                "ends": summary["endorsement_count"],
-            },
-            styles.body,
-        ),
+        _p(" · ".join(fact["text"] for fact in summary["facts"]), styles.body),
     ]
     for row in summary["figures"]:
         if not row["values"]:

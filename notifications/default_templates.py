@@ -206,8 +206,8 @@ DEFAULT_TEMPLATES: dict[tuple[str, str, str], tuple[str, str]] = {
     ("forum_summary", EMAIL, "ar"): (
         "خلاصة المنتدى {{ event }}{% if version > 1 %} (النسخة {{ version }}){% endif %}",
         "مرحبا {{ name }}،\n\nتجدون مرفقا خلاصة المنتدى «{{ event }}» الخاصة بـ {{ organization }}: "
-        "{{ recommendation_count }} توصية معتمدة{% if own_count %}، منها {{ own_count }} موجهة إلى "
-        "مؤسستكم وتظهر في البداية{% endif %}.\n\nفضاء الشركاء (الخلاصات وملفات PDF): {{ partner_url }}\n\n"
+        "عدد التوصيات المعتمدة {{ recommendation_count }}{% if own_count %}، وعدد الموجهة منها إلى "
+        "مؤسستكم {{ own_count }} وتظهر في البداية{% endif %}.\n\nفضاء الشركاء (الخلاصات وملفات PDF): {{ partner_url }}\n\n"
         "أرقام الحضور إجمالية ولا تتضمن أي معطيات شخصية عن المشاركين.\n\n"
         "فريق ملتقى\n\nلإيقاف الرسائل: {{ opt_out_url }}",
     ),
