@@ -82,7 +82,9 @@ def scanner(request):
         "camera_ready": _("Camera on: hold the QR code in front of it."),
         "camera_denied": _("The camera is not available. Type the short code instead."),
         "camera_unavailable": _("This browser cannot scan with the camera. Type the short code."),
-        "group_of": _("group of %s"),
+        "group_of": counted_label(
+            lambda n: ngettext("group of %(count)s person", "group of %(count)s people", n)
+        ),
         "no_match": _("Nobody found."),
         "admit": _("Admit"),
         "already": _("Already admitted"),

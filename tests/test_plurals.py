@@ -46,6 +46,20 @@ def test_the_scanner_s_ticket_list_count_takes_each_arabic_form():
     assert "3 تذكرة" not in shown[3]
 
 
+def test_the_scanner_s_group_size_takes_each_arabic_form():
+    with translation.override("ar"):
+        label = counted_label(
+            lambda n: ngettext("group of %(count)s person", "group of %(count)s people", n)
+        )
+    shown = [_as_the_scanner_shows(label, count) for count in (2, 3, 11, 100)]
+    assert shown == [
+        "مجموعة من شخصين",
+        "مجموعة من 3 أشخاص",
+        "مجموعة من 11 شخصًا",
+        "مجموعة من 100 شخص",
+    ]
+
+
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_the_scanner_s_table_gives_gettext_s_form_for_any_count(language):
     with translation.override(language):

@@ -238,7 +238,7 @@
     if (result.attendee) {
       person = (result.attendee.first_name || "") + " · " + result.attendee.gender_label +
         " · " + result.attendee.age_band;
-      if (result.attendee.group_size > 1) person += " · " + L.group_of.replace("%s", result.attendee.group_size);
+      if (result.attendee.group_size > 1) person += " · " + counted(L.group_of, result.attendee.group_size);
     }
     showFeedback(TONE[result.status] || "bad", L.statuses[result.status] || result.status, person, result.message);
   }
@@ -372,7 +372,7 @@
       var row = answer.row, person = "";
       if (row) {
         person = (row.first_name || "") + " · " + (L.genders[row.gender] || row.gender) + " · " + row.age_band;
-        if (row.group_size > 1) person += " · " + L.group_of.replace("%s", row.group_size);
+        if (row.group_size > 1) person += " · " + counted(L.group_of, row.group_size);
       }
       var lastSync = time(localStorage.getItem(SYNC_KEY));
       var tone = { admitted: "ok", already_admitted: "warn" }[answer.status] || "bad";
