@@ -150,14 +150,8 @@ def two_classes(db):
         event = EventFactory(programme=programme, kind=EventKind.SCHOOL_CAMPAIGN, title=title)
         session = SessionFactory(event=event)
         for gender, age_band, profile, headcount in rows:
-            AttendanceFactory(
-                session=session,
-                source="class_tally",
-                gender=gender,
-                age_band=age_band,
-                profile=profile,
-                headcount=headcount,
-            )
+            tally = {"gender": gender, "age_band": age_band, "profile": profile}
+            AttendanceFactory(session=session, source="class_tally", headcount=headcount, **tally)
     return session
 
 
