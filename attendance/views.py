@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
+from core.plurals import counted_label
 from core.services import audit_record
 from events.models import Event, Session
 
@@ -103,7 +105,9 @@ def scanner(request):
         "camera_ready": _("Camera on: hold the QR code in front of it."),
         "camera_denied": _("The camera is not available. Type the short code instead."),
         "camera_unavailable": _("This browser cannot scan with the camera. Type the short code."),
-        "group_of": _("group of %s"),
+        "group_of": counted_label(
+            lambda n: ngettext("group of %(count)s person", "group of %(count)s people", n)
+        ),
         "no_match": _("Nobody found."),
         "admit": _("Admit"),
         "already": _("Already admitted"),
@@ -127,8 +131,21 @@ def scanner(request):
         "offline_no_pack": _(
             "This device has no ticket list for this event yet: connect to the network once."
         ),
-        "offline_walk_in": _("%s counted offline: they will be sent when the network is back."),
-        "pack_info": _("Ticket list for offline use: {count} tickets."),
+        # Counted messages: every plural form and the form each count takes (core/plurals.py).
+        "offline_walk_in": counted_label(
+            lambda n: ngettext(
+                "%(count)s person counted offline: sent when the network is back.",
+                "%(count)s people counted offline: sent when the network is back.",
+                n,
+            )
+        ),
+        "pack_info": counted_label(
+            lambda n: ngettext(
+                "Ticket list for offline use: %(count)s ticket.",
+                "Ticket list for offline use: %(count)s tickets.",
+                n,
+            )
+        ),
         "pack_preparing": _(
             "The server is still preparing the ticket list: this device will try again in a minute."
         ),
@@ -136,7 +153,13 @@ def scanner(request):
         "sync_done": _("Sent: {sent}. Conflicts for the organizer: {conflicts}."),
         "sync_failed": _("Sending failed: it will be retried when the network is back."),
         "sync_refused": _("The server refused the waiting scans: %s"),
-        "sync_set_aside": _("%s malformed items were set aside; tell your organizer."),
+        "sync_set_aside": counted_label(
+            lambda n: ngettext(
+                "%(count)s malformed item was set aside; tell your organizer.",
+                "%(count)s malformed items were set aside; tell your organizer.",
+                n,
+            )
+        ),
         "logout_pending": _(
             "Scans are still waiting to be sent. Log out anyway? "
             "They will be sent with the next token that logs in on this device."
@@ -280,7 +303,13 @@ def paper_marks(request, session_id: int):
         try:
             admitted = paper_admissions_record(session=session, ticket_ids=ids, user=request.user)
             messages.success(
-                request, _("%(count)s people marked as attended.") % {"count": admitted}
+                request,
+                ngettext(
+                    "%(count)s person marked as attended.",
+                    "%(count)s people marked as attended.",
+                    admitted,
+                )
+                % {"count": admitted},
             )
         except ApplicationError as error:
             messages.error(request, error.message)
@@ -305,6 +334,10 @@ def class_headcount(request, session_id: int):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("%(count)s pupils counted.") % {"count": total})
+            messages.success(
+                request,
+                ngettext("%(count)s pupil counted.", "%(count)s pupils counted.", total)
+                % {"count": total},
+            )
             return redirect(reverse("attendance:session_door", args=[session.pk]))
     return render(request, "attendance/class_headcount.html", {"session": session, "form": form})

@@ -36,15 +36,28 @@ def register_unicode_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
+# The suppression mark ("<5") reads left to right in every language: an Arabic sentence that
+# quotes it must not turn it into "5>".
+SMALL_MARK = re.compile(r"<\s?\d+")
+LEFT_TO_RIGHT_EMBEDDING, POP_DIRECTIONAL_FORMATTING = "\u202a", "\u202c"
+
+
 def visual_line(text: str, *, rtl: bool | None = None) -> str:
     """One line of text as it must be drawn: Arabic letters joined and right-to-left runs in
-    visual order. `rtl` forces the base direction (None: from the text)."""
+    visual order, with the mirrored glyph of brackets and guillemets inside them (« opens an
+    Arabic quotation on the right). `rtl` forces the base direction (None: from the text).
+
+    python-bidi's own `get_display` no longer mirrors; its reference implementation
+    (`bidi.algorithm`) does, and our lines are short."""
     if not ARABIC.search(text):
         return text
     import arabic_reshaper
-    from bidi import get_display
+    from bidi.algorithm import get_display
 
-    return get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else None)
+    marked = SMALL_MARK.sub(
+        lambda mark: LEFT_TO_RIGHT_EMBEDDING + mark.group(0) + POP_DIRECTIONAL_FORMATTING, text
+    )
+    return get_display(arabic_reshaper.reshape(marked), base_dir="R" if rtl else None)
 
 
 def latin1_only(text: str) -> str:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.errors import ApplicationError
 from core.permissions import organization_ids
@@ -152,28 +153,46 @@ class EventAdmin(TenantModelAdmin):
             except (ApplicationError, ValidationError) as exc:
                 self.message_user(request, f"{event}: {exc}", messages.ERROR)
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(description=_("Duplicate the selected events (as drafts)"))
     def duplicate_events(self, request, queryset):
         self._run(
-            request, queryset, event_services.event_duplicate, _("%(count)s event(s) duplicated.")
+            request,
+            queryset,
+            event_services.event_duplicate,
+            lambda n: ngettext("%(count)s event duplicated.", "%(count)s events duplicated.", n)
+            % {"count": n},
         )
 
     @admin.action(description=_("Publish the selected events"))
     def publish_events(self, request, queryset):
         self._run(
-            request, queryset, event_services.event_publish, _("%(count)s event(s) published.")
+            request,
+            queryset,
+            event_services.event_publish,
+            lambda n: ngettext("%(count)s event published.", "%(count)s events published.", n)
+            % {"count": n},
         )
 
     @admin.action(description=_("Close the selected events"))
     def close_events(self, request, queryset):
-        self._run(request, queryset, event_services.event_close, _("%(count)s event(s) closed."))
+        self._run(
+            request,
+            queryset,
+            event_services.event_close,
+            lambda n: ngettext("%(count)s event closed.", "%(count)s events closed.", n)
+            % {"count": n},
+        )
 
     @admin.action(description=_("Cancel the selected events"))
     def cancel_events(self, request, queryset):
         self._run(
-            request, queryset, event_services.event_cancel, _("%(count)s event(s) cancelled.")
+            request,
+            queryset,
+            event_services.event_cancel,
+            lambda n: ngettext("%(count)s event cancelled.", "%(count)s events cancelled.", n)
+            % {"count": n},
         )
 
     @admin.action(description=_("Print badges (PDF) of every valid ticket"))
@@ -188,7 +207,10 @@ class EventAdmin(TenantModelAdmin):
     def promote_waiting_list(self, request, queryset):
         promoted = sum(len(ticket_services.waitlist_promote(event=event)) for event in queryset)
         self.message_user(
-            request, _("%(count)s ticket(s) promoted.") % {"count": promoted}, messages.SUCCESS
+            request,
+            ngettext("%(count)s ticket promoted.", "%(count)s tickets promoted.", promoted)
+            % {"count": promoted},
+            messages.SUCCESS,
         )
 
 
@@ -321,7 +343,11 @@ class RegistrationAdmin(TenantModelAdmin):
             waiting = sum(ticket.status == Ticket.Status.WAITLISTED for ticket in tickets)
             self.message_user(
                 request,
-                _("%(count)s ticket(s) issued, %(waiting)s on the waiting list.")
+                ngettext(
+                    "%(count)s ticket issued, %(waiting)s on the waiting list.",
+                    "%(count)s tickets issued, %(waiting)s on the waiting list.",
+                    len(tickets),
+                )
                 % {"count": len(tickets), "waiting": waiting},
                 messages.SUCCESS,
             )
@@ -380,18 +406,26 @@ class TicketAdmin(TenantModelAdmin):
             except ApplicationError as exc:
                 self.message_user(request, f"{ticket}: {exc}", messages.ERROR)
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected tickets (frees places for the waiting list)"))
     def cancel_tickets(self, request, queryset):
         self._each(
-            request, queryset, ticket_services.ticket_cancel, _("%(count)s ticket(s) cancelled.")
+            request,
+            queryset,
+            ticket_services.ticket_cancel,
+            lambda n: ngettext("%(count)s ticket cancelled.", "%(count)s tickets cancelled.", n)
+            % {"count": n},
         )
 
     @admin.action(description=_("Re-issue the selected tickets (the old QR codes stop working)"))
     def reissue_tickets(self, request, queryset):
         self._each(
-            request, queryset, ticket_services.ticket_reissue, _("%(count)s ticket(s) re-issued.")
+            request,
+            queryset,
+            ticket_services.ticket_reissue,
+            lambda n: ngettext("%(count)s ticket re-issued.", "%(count)s tickets re-issued.", n)
+            % {"count": n},
         )
 
     @admin.action(description=_("Print badges (PDF) for the selected tickets"))

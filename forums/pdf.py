@@ -1,9 +1,11 @@
 """The summary as a PDF, drawn with reportlab, in the partner's language; Arabic is shaped and
 ordered for drawing as core/pdf_fonts.py explains."""
 
+import datetime
 import io
 from html import escape
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -13,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.pdf_fonts import ARABIC, FONT, FONT_BOLD, register_unicode_fonts
+from core.pdf_fonts import ARABIC, FONT, FONT_BOLD, register_unicode_fonts, visual_line
 
 ACCENT = colors.HexColor("#0f5c4d")
 
@@ -21,15 +23,14 @@ ACCENT = colors.HexColor("#0f5c4d")
 def _arabic_lines(text: str, style, width: float, rtl: bool) -> list[str]:
     """Arabic text broken into lines that fit `width`, each in visual order. Lines are split in
     logical order first: reordering a whole paragraph and then wrapping it would put its end on
-    the first line."""
+    the first line. Widths are measured on the shaped text (joined letters are narrower)."""
     import arabic_reshaper
-    from bidi import get_display
 
     lines = []
     for paragraph in text.split("\n"):
         shaped = arabic_reshaper.reshape(paragraph)
         for line in simpleSplit(shaped, style.fontName, style.fontSize, width) or [""]:
-            lines.append(get_display(line, base_dir="R" if rtl else None))
+            lines.append(visual_line(line, rtl=rtl))
     return lines
 
 
@@ -85,6 +86,11 @@ def _p(text, style, width: float = CONTENT_WIDTH) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
+def _date(iso: str) -> str:
+    """A date of the summary (kept in ISO form) written in the language being drawn."""
+    return date_format(datetime.date.fromisoformat(iso), "DATE_FORMAT")
+
+
 def _recommendation(rec: dict, styles: _Styles) -> list:
     details = [
         _("Priority: %(p)s") % {"p": {1: _("high"), 2: _("medium"), 3: _("low")}[rec["priority"]]},
@@ -123,8 +129,8 @@ def summary_pdf_build(summary: dict) -> bytes:
         _p(
             _("%(start)s to %(end)s · %(venues)s")
             % {
-                "start": event["start_date"],
-                "end": event["end_date"],
+                "start": _date(event["start_date"]),
+                "end": _date(event["end_date"]),
                 "venues": ", ".join(event["venues"]),
             },
             styles.body,
@@ -136,15 +142,7 @@ def summary_pdf_build(summary: dict) -> bytes:
         ),
         _p(_("Programme: %(name)s") % {"name": event["programme"]}, styles.body),
         _p(_("Participation"), styles.h2),
-        _p(
-            _("%(total)s attendances · %(recs)s adopted recommendations · %(ends)s endorsements")
-            % {
-                "total": summary["total"],
-                "recs": summary["recommendation_count"],
-                "ends": summary["endorsement_count"],
-            },
-            styles.body,
-        ),
+        _p(" · ".join(fact["text"] for fact in summary["facts"]), styles.body),
     ]
     for row in summary["figures"]:
         if not row["values"]:

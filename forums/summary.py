@@ -153,6 +153,49 @@ def _figures_shown(data: dict) -> tuple[int | str, list[dict]]:
     return total, rows
 
 
+def participation_facts(*, total: int | str, recommendations: int, endorsements: int) -> list:
+    """The participation counts, each as its figure, the noun that goes under that figure and
+    the whole phrase, nouns agreeing with their numbers in the active language (Arabic has six
+    forms). A total hidden as a mark ("x") has no number to agree with: its noun is the plural
+    and its phrase a label."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if isinstance(total, int):
+        attendances = {
+            "noun": ngettext("attendance", "attendances", total),
+            "text": ngettext("%(count)s attendance", "%(count)s attendances", total),
+        }
+    else:
+        attendances = {"noun": _("attendances"), "text": _("Attendances: %(count)s")}
+    facts = [
+        {"count": total, **attendances},
+        {
+            "count": recommendations,
+            "noun": ngettext("adopted recommendation", "adopted recommendations", recommendations),
+            "text": ngettext(
+                "%(count)s adopted recommendation",
+                "%(count)s adopted recommendations",
+                recommendations,
+            ),
+        },
+        {
+            "count": endorsements,
+            "noun": ngettext(
+                "endorsement by participants", "endorsements by participants", endorsements
+            ),
+            "text": ngettext(
+                "%(count)s endorsement by participants",
+                "%(count)s endorsements by participants",
+                endorsements,
+            ),
+        },
+    ]
+    for fact in facts:
+        fact["text"] %= {"count": fact["count"]}
+    return facts
+
+
 def summary_view(data: dict, *, language: str, organization_id: int | None = None) -> dict:
     """A render-ready context in one language; for an institution, its recommendations first."""
     with translation.override(language):
@@ -208,6 +251,11 @@ def summary_view(data: dict, *, language: str, organization_id: int | None = Non
             "title": _pick(event["title"], language),
             "event": event,
             "total": str(total),
+            "facts": participation_facts(
+                total=total,
+                recommendations=len(by_id),
+                endorsements=sum(rec["endorsements"] for rec in by_id.values()),
+            ),
             "suppression_note": _(
                 "To protect people's privacy, figures below %(threshold)s are shown as "
                 "“<%(threshold)s”, and “x” marks a figure hidden so that a small one cannot be "

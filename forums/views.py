@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -188,7 +189,11 @@ def summary_delivery_retry_action(request, event_id: int, summary_id: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(n)s failed e-mail(s) sent again.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)s failed e-mail sent again.", "%(n)s failed e-mails sent again.", count)
+            % {"n": count},
+        )
     return redirect("forums:manage", event_id=event.pk)
 
 

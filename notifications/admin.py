@@ -4,6 +4,7 @@ scoped to the organizer's events) with 'send now' and 'retry failed' actions; su
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.permissions import can_manage_event
 from core.tenant_admin import TenantModelAdmin
@@ -175,7 +176,15 @@ class MessageAdmin(TenantModelAdmin):
             services.messages_send_now(event=e, message_ids=ids)
             for e, ids in self._by_event(request, queryset).items()
         )
-        self.message_user(request, _("%(count)d message(s) queued for sending.") % {"count": total})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued for sending.",
+                "%(count)d messages queued for sending.",
+                total,
+            )
+            % {"count": total},
+        )
 
     @admin.action(description=_("Retry the selected failed messages"))
     def retry_failed(self, request, queryset):
@@ -184,7 +193,13 @@ class MessageAdmin(TenantModelAdmin):
             for e, ids in self._by_event(request, queryset).items()
         )
         self.message_user(
-            request, _("%(count)d failed message(s) queued again.") % {"count": total}
+            request,
+            ngettext(
+                "%(count)d failed message queued again.",
+                "%(count)d failed messages queued again.",
+                total,
+            )
+            % {"count": total},
         )
 
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
@@ -103,7 +104,13 @@ def event_messages(request, event_id: int):
         if action == "retry_failed":
             count = services.messages_retry_failed(event=event)
             messages.success(
-                request, _("%(count)d failed message(s) queued again.") % {"count": count}
+                request,
+                ngettext(
+                    "%(count)d failed message queued again.",
+                    "%(count)d failed messages queued again.",
+                    count,
+                )
+                % {"count": count},
             )
         else:
             messages.error(request, _("Unknown action."))

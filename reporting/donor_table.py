@@ -6,6 +6,7 @@ header (see README, "Donor exports"); with `age_bands="unhcr"` the six age bands
 UNHCR's five; with `shared=True` every figure goes through reporting.suppression, as in any
 output a partner may see. Organizers' exports without `shared` keep exact figures."""
 
+import datetime
 import math
 from dataclasses import dataclass
 
@@ -79,11 +80,25 @@ def _share_attribute(field: str, value: str) -> str:
     return group.attributes.split()[-1]
 
 
+# Counts of activities, not of people: HXL's #output with +num, the target with +target.
+HELD_MEASURES = {"events_held": "+events +num", "sessions_held": "+sessions +num"}
+
+
+def _held_labels() -> dict[str, str]:
+    return {"events_held": _("Events held"), "sessions_held": _("Sessions held")}
+
+
 def _target_columns(report: ProgrammeFigures) -> list[tuple[Column, int]]:
-    """Programme targets on people, as '#targeted' columns with the number they ask for: a
-    condition like 'at least 50% women of 100' asks for 50 women (#targeted +f)."""
+    """Programme targets as columns with the number they ask for: on people and attendances
+    '#targeted' (a condition like 'at least 50% women of 100' asks for 50 women: #targeted +f),
+    on events and sessions held '#output +events +num +target'."""
     columns = []
     for target in report.targets:
+        header = _("Target — %(target)s") % {"target": target.label}
+        if target.measure in HELD_MEASURES:
+            tag = f"#output {HELD_MEASURES[target.measure]} +target"
+            columns.append((Column(header, tag), target.target_value))
+            continue
         if target.measure not in ("people_reached", "children_reached", *EXTRA_MEASURES):
             continue
         attributes = {"children_reached": " +children", "people_reached": ""}.get(
@@ -93,7 +108,6 @@ def _target_columns(report: ProgrammeFigures) -> list[tuple[Column, int]]:
         if target.share_field and target.share_min_percent is not None:
             attributes += " " + _share_attribute(target.share_field, target.share_value)
             value = math.ceil(target.target_value * float(target.share_min_percent) / 100)
-        header = _("Target — %(target)s") % {"target": target.label}
         columns.append((Column(header, f"#targeted{attributes}"), value))
     return columns
 
@@ -128,12 +142,15 @@ def donor_columns(report: ProgrammeFigures, *, age_bands: str = "six") -> list[C
             Column(f"{labels[measure]} — {g.label}", f"#reached {attribute} {GENDER_ATTRIBUTES[g]}")
             for g in Gender
         ]
+    held = _held_labels()
+    columns += [Column(held[measure], f"#output {tag}") for measure, tag in HELD_MEASURES.items()]
     columns += [column for column, _value in _target_columns(report)]
     return columns
 
 
 # People reached split the honest way, and the people measures, each with its gender breakdown.
 EXTRA_MEASURES = {
+    "attendances": "+attendances",
     "registered_people": "+registered +unique",
     "anonymous_visits": "+walkins +visits",
     "returning_people": "+registered +returning",
@@ -144,6 +161,7 @@ EXTRA_MEASURES = {
 
 def _extra_labels() -> dict[str, str]:
     return {
+        "attendances": _("Attendances"),
         "registered_people": _("Registered people (unique)"),
         "anonymous_visits": _(
             "Walk-ins and class headcounts (visits, may include repeat visitors)"
@@ -199,8 +217,8 @@ def _row_facts(report: ProgrammeFigures, level: str) -> dict[str, list]:
                 event.title,
                 "",
                 *_places(event.sessions.all()),
-                event.start_date.isoformat(),
-                event.end_date.isoformat(),
+                event.start_date,
+                event.end_date,
             ]
     else:
         for session in Session.objects.filter(pk__in=keys).select_related("event", "venue"):
@@ -209,10 +227,15 @@ def _row_facts(report: ProgrammeFigures, level: str) -> dict[str, list]:
                 session.event.title,
                 session.title or session.school_name or session.date.isoformat(),
                 *_places([session]),
-                session.date.isoformat(),
-                session.date.isoformat(),
+                session.date,
+                session.date,
             ]
     return facts
+
+
+def _period_end(chosen: str | None, default: datetime.date) -> datetime.date:
+    """A filter's date (kept in ISO form in the report's filters) or the programme's."""
+    return datetime.date.fromisoformat(chosen) if chosen else default
 
 
 def donor_rows(
@@ -261,6 +284,7 @@ def donor_rows(
             *facts[group.key],
             *figure_cells(row),
             *extra_cells(index),
+            *(group.figures.measure(measure) for measure in HELD_MEASURES),
             *([""] * len(targets)),
         ]
         for index, (group, row) in enumerate(zip(groups, marginals, strict=True))
@@ -275,10 +299,11 @@ def donor_rows(
             "",
             "",
             "",
-            period["date_from"] or programme.start_date.isoformat(),
-            period["date_to"] or programme.end_date.isoformat(),
+            _period_end(period["date_from"], programme.start_date),
+            _period_end(period["date_to"], programme.end_date),
             *figure_cells(overall),
             *extra_cells(None),
+            *(report.totals.measure(measure) for measure in HELD_MEASURES),
             *(value for _column, value in targets),
         ]
     )
@@ -299,5 +324,14 @@ def donor_notes(*, programme, shared: bool, age_bands: str) -> list[str]:
                 "threshold": programme.small_number_threshold,
                 "mark": small_mark(programme.small_number_threshold),
             }
+        )
+        notes.append(
+            _(
+                "Method: to protect a small figure, breakdowns (gender, age, profile) are hidden "
+                "first; a total (an event's people reached, a programme total) is hidden only "
+                "when no breakdown can protect it, and only if showing that total would give a "
+                "small figure away. No hidden figure can be worked out from the row, column or "
+                "grand totals."
+            )
         )
     return notes

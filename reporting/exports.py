@@ -5,12 +5,14 @@ total; columns are measures × gender. The attendance list holds personal data a
 only through `attendance_list_export`, which records who took it."""
 
 import csv
+import datetime
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from attendance.selectors import attendance_list_for_event
 from core.demographics import Gender
@@ -40,6 +42,35 @@ def safe_cell(value):
 
 def _safe_row(row) -> list:
     return [safe_cell(value) for value in row]
+
+
+# Column widths in characters: a wide enough column for a number, a long header wraps instead
+# of widening its column past what a screen shows.
+MIN_WIDTH, MAX_WIDTH = 8, 40
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _tidy_sheet(sheet, *, header_rows: int) -> None:
+    """What a spreadsheet reader expects: columns as wide as their content, headers wrapped and
+    bold, a filter on the last header row over the whole table, dates stored as dates (ISO
+    displayed, so that every locale reads them the same), the header kept in view."""
+    for column in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
+        longest = max(
+            (len(str(cell.value)) for cell in column if cell.value is not None), default=0
+        )
+        width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(column[0].column)].width = width
+        for cell in column:
+            if cell.row <= header_rows:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+    if sheet.max_row > header_rows:
+        sheet.auto_filter.ref = (
+            f"A{header_rows}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        )
+    sheet.freeze_panes = f"D{header_rows + 1}"
 
 
 def _measure_labels() -> dict[str, str]:
@@ -106,11 +137,9 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
     sheet.append(figures_table_header())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for row in figures_table(report):
         sheet.append(_safe_row(row))
-    sheet.freeze_panes = "D2"
+    _tidy_sheet(sheet, header_rows=1)
     notes = workbook.create_sheet(_("Notes")[:31])
     notes.append([safe_cell(title)])
     filters = report.filters
@@ -145,12 +174,10 @@ def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: li
     sheet.append([column.header for column in columns])
     if hxl:
         sheet.append([column.tag for column in columns])
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
-        for cell in row:
-            cell.font = Font(bold=True)
+    header_rows = sheet.max_row
     for row in rows:
         sheet.append(_safe_row(row))
-    sheet.freeze_panes = "D3" if hxl else "D2"
+    _tidy_sheet(sheet, header_rows=header_rows)
     sheet_notes = workbook.create_sheet(_("Notes")[:31])
     sheet_notes.append([safe_cell(title)])
     labels = {

@@ -16,6 +16,7 @@ column add up to the programme total). Then:
 
 Organizers' own pages never go through here: they keep exact figures."""
 
+from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -94,19 +95,44 @@ def recoverable_cells(
     return {key: int(low[key]) for key in hidden if low[key] == high[key]}
 
 
-def _complement(lines: list[Line], values: dict, hidden: dict):
-    """The next cell to hide among these lines (all through one exposed cell): the smallest
-    visible non-zero part; a total only when no such part is left (totals are what readers
-    need most)."""
-    parts, totals = [], []
-    for line in lines:
-        parts += [p for p in line.parts if p not in hidden and values[p] > 0]
-        if line.total not in hidden and values[line.total] > 0:
-            totals.append(line.total)
-    for candidates in (parts, totals):
-        if candidates:
-            return min(candidates, key=lambda key: (values[key], str(key)))
-    return None
+def _visible_members(lines, values: dict, hidden: dict) -> set:
+    return {
+        member
+        for line in lines
+        for member in line.members()
+        if member not in hidden and values[member] > 0
+    }
+
+
+def _complement(cell, lines_through: dict, values: dict, hidden: dict, keep: Counter):
+    """The next cell to hide to protect `cell`. Totals (`keep`: the event's people reached, the
+    programme's men, with how many lines each is the total of) are what readers need most, so a
+    breakdown cell is looked for first on the lines through `cell`, then on the lines through
+    the hidden cells of those lines (the attack goes through them too: hiding there breaks the
+    chain as well); a total only when no breakdown is left, the one that totals fewest lines
+    first (a column total before an event's people reached, the grand total last). Then one
+    whose other lines already hold a hidden cell (hiding it closes a cycle instead of leaving it
+    alone in a new line), then the smallest."""
+    through = lines_through.get(cell, [])
+    candidates = _visible_members(through, values, hidden)
+    if candidates <= keep.keys():
+        linked = {member for line in through for member in line.members() if member in hidden}
+        ring = {line for member in linked for line in lines_through.get(member, [])}
+        candidates |= _visible_members(ring, values, hidden) - keep.keys()
+    if not candidates:
+        return None
+
+    def lines_left_alone(candidate) -> int:
+        return sum(
+            1
+            for line in lines_through[candidate]
+            if line not in through and not any(m in hidden for m in line.members())
+        )
+
+    return min(
+        candidates,
+        key=lambda key: (keep[key], lines_left_alone(key), values[key], str(key)),
+    )
 
 
 def suppress(
@@ -116,14 +142,18 @@ def suppress(
     threshold: int,
     sensitive: Iterable | None = None,
     hidden: dict | None = None,
+    keep: Counter | None = None,
 ) -> dict[Hashable, str]:
     """Which cells to hide, and why (PRIMARY or SECONDARY). `sensitive` are the breakdown cells
-    that can be primary (all parts of all lines when not given); totals are hidden only when a
-    breakdown cell would otherwise be recovered through them. `hidden` is a start (cells
-    already known to need hiding), to go faster on long tables."""
+    that can be primary (all parts of all lines when not given). `keep` counts, for each total,
+    the lines it is the total of (from `lines` when not given): totals are hidden only when no
+    breakdown cell is left that would protect a cell instead, and published again at the end
+    wherever that gives nothing away. `hidden` is a start (cells already known to need
+    hiding), to go faster on long tables."""
     lines = list(lines)
     if sensitive is None:
         sensitive = {part for line in lines for part in line.parts}
+    keep = Counter(line.total for line in lines) if keep is None else keep
     lines_through: dict = {}
     for line in lines:
         for member in line.members():
@@ -139,7 +169,7 @@ def suppress(
             through = lines_through.get(cell, [])
             if any(line in touched for line in through):
                 continue
-            complement = _complement(through, values, hidden)
+            complement = _complement(cell, lines_through, values, hidden, keep)
             if complement is not None:
                 hidden[complement] = SECONDARY
                 touched.update(line for line in through if complement in line.members())
@@ -147,6 +177,19 @@ def suppress(
         if not added:
             # Nothing left that could protect them (every other cell is zero or hidden).
             break
+    return _publish_totals_again(values, lines, hidden, keep, threshold)
+
+
+def _publish_totals_again(values, lines, hidden, keep: Counter, threshold) -> dict:
+    """Complements are chosen one exposed cell at a time, so a total hidden early may no longer
+    be needed once later complements are in place: show each such total again (the grand total
+    first, then the largest) when the attack recovers nothing more without it."""
+    exposed = set(recoverable_cells(values, lines, hidden, threshold=threshold))
+    totals = [key for key, why in hidden.items() if why == SECONDARY and keep[key]]
+    for total in sorted(totals, key=lambda key: (-keep[key], -values[key], str(key))):
+        trial = {key: why for key, why in hidden.items() if key != total}
+        if set(recoverable_cells(values, lines, trial, threshold=threshold)) <= exposed:
+            hidden = trial
     return hidden
 
 
@@ -218,6 +261,9 @@ def groups_shown(
             parts = tuple((index, column) for index in range(last))
             if sum(values[part] for part in parts) == values[(last, column)]:
                 lines.append(Line(parts=parts, total=(last, column)))
+    # The whole table's totals (each row's people reached, the overall row's figures: column
+    # totals) are kept even where a row on its own would see them as mere breakdowns.
+    keep = Counter(line.total for line in lines)
     # Each row on its own first (small problems, solved fast), then the whole table from there.
     hidden = {}
     for index in range(len(rows)):
@@ -229,9 +275,12 @@ def groups_shown(
                 row_lines,
                 threshold=threshold,
                 sensitive=sensitive & row_cells,
+                keep=keep,
             )
         )
-    hidden = suppress(values, lines, threshold=threshold, sensitive=sensitive, hidden=hidden)
+    hidden = suppress(
+        values, lines, threshold=threshold, sensitive=sensitive, hidden=hidden, keep=keep
+    )
     cells = {
         key: shown(value, hidden.get(key), threshold=threshold) for key, value in values.items()
     }

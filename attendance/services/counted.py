@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError, PermissionDenied
@@ -124,7 +125,12 @@ def walk_in_record(
             response = {
                 "status": ScanStatus.RECORDED,
                 "headcount": headcount,
-                "message": _("%(count)s counted. Thank you!") % {"count": headcount},
+                "message": ngettext(
+                    "%(count)s person counted. Thank you!",
+                    "%(count)s people counted. Thank you!",
+                    headcount,
+                )
+                % {"count": headcount},
             }
         response["message"] = str(response["message"])
         fields = {

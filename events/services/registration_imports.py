@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
@@ -195,7 +196,12 @@ def registrations_import_csv(*, event: Event, file, dry_run: bool) -> ImportRepo
     if report.errors:
         if not dry_run:
             raise ApplicationError(
-                _("Nothing was imported: %(count)s bad row(s).") % {"count": len(report.errors)},
+                ngettext(
+                    "Nothing was imported: %(count)s bad row.",
+                    "Nothing was imported: %(count)s bad rows.",
+                    len(report.errors),
+                )
+                % {"count": len(report.errors)},
                 code="import_invalid",
                 field_errors={"file": [str(error) for error in report.errors]},
             )

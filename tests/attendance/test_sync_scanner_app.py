@@ -129,5 +129,9 @@ def test_scanner_labels_include_the_offline_texts(client):
     page_labels = labels(client.get("/scan/"))
 
     assert page_labels["offline"] != "Offline"
-    assert "{count}" in page_labels["pack_info"]
+    # A counted message: each plural form and the form of each count (core/plurals.py).
+    pack_info = page_labels["pack_info"]
+    assert pack_info["forms"][pack_info["index"][3]] == (
+        "Liste des billets pour le hors-ligne : %(count)s billets."
+    )
     assert page_labels["genders"]["female"]

@@ -173,6 +173,51 @@ def test_xlsx_donor_export_has_the_hashtag_row_under_the_header(staff_client, gr
     assert int(total.get("#reached")) == report.totals.people_reached
 
 
+def test_hxl_export_carries_attendance_and_event_count_targets_with_what_was_done(
+    staff_client, ground_truth
+):
+    response = staff_client.get(_csv_url(ground_truth, hxl=1), HTTP_ACCEPT_LANGUAGE="en")
+    rows = _rows_by_kind(_hxl_dataset(response.content))
+    report = figures_for_programme(programme=ground_truth.programme, levels=("event",))
+    total = rows["total"]
+    # 50 attendances, at least 40% of them by migrants: 20 attendances by migrants.
+    assert _number(total, "#targeted+attendances+migrants") == 20
+    assert _number(total, "#output+events+num+target") == 3
+    assert _number(total, "#output+events+num") == report.totals.events_held
+    assert _number(total, "#output+sessions+num") == report.totals.sessions_held
+    assert _number(total, "#reached+attendances") == report.totals.attendances
+    for group in report.groups["event"]:
+        row = rows["event"][group.label]
+        assert _number(row, "#reached+attendances") == group.figures.attendances
+        assert _number(row, "#reached+attendances+f") == (
+            group.figures.breakdowns["attendances"].share("gender", "female").count
+        )
+        assert _number(row, "#output+events+num") == 1
+
+
+def test_xlsx_has_column_widths_a_filter_and_real_dates(staff_client, ground_truth):
+    import datetime
+
+    url = reverse("reporting:programme_figures_xlsx", args=[ground_truth.programme.pk])
+    for query in ("?hxl=1", "?hxl=1&shared=1", ""):
+        response = staff_client.get(url + query, HTTP_ACCEPT_LANGUAGE="en")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header_rows = 2 if "hxl" in query else 1
+        last = openpyxl.utils.get_column_letter(sheet.max_column)
+        assert sheet.auto_filter.ref == f"A{header_rows}:{last}{sheet.max_row}", query
+        for index in range(1, sheet.max_column + 1):
+            letter = openpyxl.utils.get_column_letter(index)
+            assert 8 <= sheet.column_dimensions[letter].width <= 40, (query, letter)
+        if not query:
+            continue
+        header = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=header_rows + 1):
+            for column in ("From", "To"):
+                cell = row[header.index(column)]
+                assert isinstance(cell.value, datetime.datetime), (query, cell.value)
+                assert cell.number_format == "yyyy-mm-dd"
+
+
 def test_session_rows_when_asked(staff_client, ground_truth):
     response = staff_client.get(_csv_url(ground_truth, hxl=1, by="session"))
     dataset = _hxl_dataset(response.content)

@@ -125,3 +125,56 @@ def test_shared_xlsx_hides_the_girl_and_explains_the_marks(client, school_sessio
     assert [row[female] for row in rows[2:]] == ["<5", "<5"]
     notes = " ".join(str(c.value) for row in workbook.worksheets[1].iter_rows() for c in row)
     assert "Collège Al Qods" in notes and "ne puisse pas être déduit des totaux" in notes
+    assert "un total (personnes touchées d'un événement, total du programme)" in notes
+
+
+@pytest.fixture
+def two_classes(db):
+    """A class of 21 (13 boys with their teacher, seven girls, one pupil of another gender) and a
+    class of 12: 33 people, 21 males and 28 people of 12-17 in the programme."""
+    programme = ProgrammeFactory(small_number_threshold=5)
+    tallies = {
+        "Classe A": [
+            (Gender.FEMALE, AgeBand.AGE_12_17, Profile.MIGRANT, 7),
+            (Gender.MALE, AgeBand.AGE_12_17, Profile.MIGRANT, 12),
+            (Gender.MALE, AgeBand.AGE_25_59, Profile.HOST, 1),
+            (Gender.OTHER, AgeBand.AGE_12_17, Profile.MIGRANT, 1),
+        ],
+        "Classe B": [
+            (Gender.FEMALE, AgeBand.AGE_12_17, Profile.MIGRANT, 4),
+            (Gender.MALE, AgeBand.AGE_12_17, Profile.MIGRANT, 4),
+            (Gender.MALE, AgeBand.AGE_25_59, Profile.HOST, 4),
+        ],
+    }
+    for title, rows in tallies.items():
+        event = EventFactory(programme=programme, kind=EventKind.SCHOOL_CAMPAIGN, title=title)
+        session = SessionFactory(event=event)
+        for gender, age_band, profile, headcount in rows:
+            tally = {"gender": gender, "age_band": age_band, "profile": profile}
+            AttendanceFactory(session=session, source="class_tally", headcount=headcount, **tally)
+    return session
+
+
+def test_shared_export_keeps_large_totals_and_hides_small_cells_from_every_total(
+    client, two_classes
+):
+    response = _export(client, two_classes, "shared=1&hxl=1")
+    rows = list(hxl.data(hxl.input.make_input(io.BytesIO(response.content))))
+    assert [row.get("#meta+row") for row in rows] == ["event", "event", "total"]
+    # The totals readers need are published: both classes, the programme, its males and its
+    # 12-17s (hiding them used to be how the small cells were protected).
+    assert [row.get("#reached") for row in rows] == ["21", "12", "33"]
+    assert rows[2].get("#reached+m") == "21"
+    assert rows[2].get("#reached+adolescents+age12_17") == "28"
+    assert rows[0].get("#reached+i") == "<5"
+    # Neither a row's total nor a column's total nor the grand total gives a hidden cell away.
+    flat, lines = {}, []
+    for index, row in enumerate(rows):
+        for key, value in _table(row).items():
+            flat[(index, key)] = value
+        for parts, total in _lines(_table(row)):
+            lines.append((tuple((index, part) for part in parts), (index, total)))
+    for column in _table(rows[0]):
+        lines.append((((0, column), (1, column)), (2, column)))
+    assert any(value in ("x", "<5") for value in flat.values())
+    assert recovered(flat, lines) == {}

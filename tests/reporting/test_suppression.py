@@ -154,12 +154,28 @@ def test_the_attacker_recovers_what_primary_suppression_alone_leaves_open():
     assert _attack(values, lines, only_primary, 5) == {(0, 0): 1}
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_groups_and_their_overall_row_are_protected_together(seed):
-    generator = random.Random(2000 + seed)
+def _flat_groups(rows):
+    """groups_shown's rows as the attacker's cells and lines: each row's breakdowns add up to
+    its total, each column of the groups adds up to the overall row."""
+    flat, lines = {}, []
+    for index, (total, marginals) in enumerate(rows):
+        flat[(index, "total")] = total
+        for dim, counts in marginals.items():
+            keys = tuple((index, (dim, v)) for v in counts)
+            flat.update(zip(keys, counts.values(), strict=True))
+            lines.append((keys, (index, "total")))
+    last = len(rows) - 1
+    columns = ["total", *((d, v) for d, counts in rows[-1][1].items() for v in counts)]
+    for column in columns:
+        lines.append((tuple((i, column) for i in range(last)), (last, column)))
+    return flat, lines
+
+
+def _random_groups(generator, sizes):
+    """Groups of anonymous headcounts (three genders, three ages) and their overall row."""
     groups = []
     for _group in range(generator.randint(1, 8)):
-        gender = [generator.choice([0, 1, 2, 6, 12]) for _ in range(3)]
+        gender = [generator.choice(sizes) for _ in range(3)]
         age = [0, 0, 0]
         for _person in range(sum(gender)):
             age[generator.randrange(3)] += 1
@@ -172,7 +188,6 @@ def test_groups_and_their_overall_row_are_protected_together(seed):
                 },
             )
         )
-    # Anonymous headcounts: the overall row is the sum of the groups.
     overall = (
         sum(total for total, _m in groups),
         {
@@ -180,17 +195,46 @@ def test_groups_and_their_overall_row_are_protected_together(seed):
             for dim in ("g", "a")
         },
     )
+    return groups, overall
+
+
+def test_large_totals_stay_published_when_breakdowns_can_protect_the_small_cells():
+    # A class of 21 and a class of 12: hiding both classes' totals used to protect the two
+    # small cells; hiding breakdowns protects them as well.
+    def group(total, f, m, o, a5_11, a12_17, a25_59):
+        return (
+            total,
+            {"g": {"f": f, "m": m, "o": o}, "a": {"x": a5_11, "y": a12_17, "z": a25_59}},
+        )
+
+    groups = [group(21, 7, 13, 1, 0, 20, 1), group(12, 4, 8, 0, 0, 8, 4)]
+    rows = groups_shown(groups, group(33, 11, 21, 1, 0, 28, 5), threshold=5)
+    assert [total for total, _m in rows] == [21, 12, 33]
+    assert rows[2][1]["g"]["m"] == 21 and rows[2][1]["a"]["y"] == 28
+    assert rows[0][1]["g"]["o"] == "<5"
+    assert recovered(*_flat_groups(rows)) == {}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_hidden_total_is_one_the_small_cells_need(seed):
+    """Every total left hidden (an event's people reached, a figure of the overall row) is
+    needed: published again on its own, it would let the attacker work out a hidden cell."""
+    groups, overall = _random_groups(random.Random(3000 + seed), [0, 1, 2, 6, 12, 21])
     rows = groups_shown(groups, overall, threshold=5)
-    flat, lines = {}, []
-    for index, (total, marginals) in enumerate(rows):
-        flat[(index, "total")] = total
-        for dim, counts in marginals.items():
-            keys = tuple((index, (dim, v)) for v in counts)
-            flat.update(zip(keys, counts.values(), strict=True))
-            lines.append((keys, (index, "total")))
-    last = len(rows) - 1
-    for column in ["total", *((d, v) for d in ("g", "a") for v in overall[1][d])]:
-        lines.append((tuple((i, column) for i in range(last)), (last, column)))
+    flat, lines = _flat_groups(rows)
+    exact, _lines = _flat_groups([*groups, overall])
+    totals = {total for _parts, total in lines}
+    for total in totals:
+        if flat[total] == "x":
+            assert recovered({**flat, total: exact[total]}, lines) != {}, (total, groups)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_groups_and_their_overall_row_are_protected_together(seed):
+    # Anonymous headcounts: the overall row is the sum of the groups.
+    groups, overall = _random_groups(random.Random(2000 + seed), [0, 1, 2, 6, 12])
+    rows = groups_shown(groups, overall, threshold=5)
+    flat, lines = _flat_groups(rows)
     assert recovered(flat, lines) == {}, (groups, rows)
     for index, (_total, marginals) in enumerate([*groups, overall]):
         for dim, counts in marginals.items():

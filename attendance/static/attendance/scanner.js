@@ -7,6 +7,13 @@
   var root = document.getElementById("scanner");
   if (!root) return;
   var L = JSON.parse(document.getElementById("scanner-labels").textContent);
+
+  // A counted message in the page's language: the server sends its plural forms and the form
+  // of each count up to 199; above, the last two digits decide (core/plurals.py says why).
+  function counted(label, n) {
+    var form = n < label.index.length ? label.index[n] : label.index[100 + (n % 100)];
+    return label.forms[form].replace("%(count)s", n);
+  }
   var API = root.dataset.api;
   var TOKEN_KEY = "multaqa.doorToken";
   var SETUP_KEY = "multaqa.doorSetup";
@@ -247,7 +254,7 @@
     if (result.attendee) {
       person = (result.attendee.first_name || "") + " · " + result.attendee.gender_label +
         " · " + result.attendee.age_band;
-      if (result.attendee.group_size > 1) person += " · " + L.group_of.replace("%s", result.attendee.group_size);
+      if (result.attendee.group_size > 1) person += " · " + counted(L.group_of, result.attendee.group_size);
     }
     showFeedback(TONE[result.status] || "bad", L.statuses[result.status] || result.status, person, result.message);
   }
@@ -298,7 +305,7 @@
         deviceId: deviceId(), groups: [{ gender: body.gender, age_band: body.age_band, profile: body.profile, count: count }],
       }).then(function (answer) {
         if (answer.status === "recorded") {
-          showFeedback("ok", L.statuses.recorded, button.textContent, L.offline_walk_in.replace("%s", count));
+          showFeedback("ok", L.statuses.recorded, button.textContent, counted(L.offline_walk_in, count));
           bumpCounts(body.gender, count);
         } else {
           showFeedback("bad", L.statuses.session_not_open, button.textContent, L.offline_not_open);
@@ -365,7 +372,7 @@
       var row = answer.row, person = "";
       if (row) {
         person = (row.first_name || "") + " · " + (L.genders[row.gender] || row.gender) + " · " + row.age_band;
-        if (row.group_size > 1) person += " · " + L.group_of.replace("%s", row.group_size);
+        if (row.group_size > 1) person += " · " + counted(L.group_of, row.group_size);
       }
       var lastSync = time(localStorage.getItem(SYNC_KEY));
       var tone = { admitted: "ok", already_admitted: "warn" }[answer.status] || "bad";
@@ -396,7 +403,7 @@
   function showStoredPack(note) {
     return offline.loadPack(state.session.event_id).then(function (indexed) {
       var info = indexed
-        ? L.pack_info.replace("{count}", indexed.pack.tickets.length) : L.offline_no_pack;
+        ? counted(L.pack_info, indexed.pack.tickets.length) : L.offline_no_pack;
       $("pack-info").textContent = note ? info + " " + note : info;
     });
   }
@@ -420,7 +427,7 @@
       .then(function (indexed) {
         clearTimeout(state.packRetry);
         localStorage.setItem(SYNC_KEY, new Date().toISOString());
-        $("pack-info").textContent = L.pack_info.replace("{count}", indexed.pack.tickets.length);
+        $("pack-info").textContent = counted(L.pack_info, indexed.pack.tickets.length);
         root.dataset.packVersion = indexed.pack.version;
         updateSyncBar();
       })
@@ -449,7 +456,7 @@
       if (summary.sent || byHand) {
         $("sync-message").textContent = L.sync_done.replace("{sent}", summary.sent).replace("{conflicts}", summary.conflicts);
       }
-      if (summary.refused) $("sync-message").textContent += " " + L.sync_set_aside.replace("%s", summary.refused);
+      if (summary.refused) $("sync-message").textContent += " " + counted(L.sync_set_aside, summary.refused);
       localStorage.setItem(SYNC_KEY, new Date().toISOString());
       if (summary.sent) { refreshCounts(); return downloadPack(); }
       return null;
