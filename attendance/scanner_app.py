@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 # Everything the scanner page loads, as static paths. Keep in step with scanner.html.
 SCANNER_STATIC_FILES = [
+    "core/favicon.ico",
     "core/multaqa.css",
     "attendance/scanner.css",
     "vendor/jsQR.js",
