@@ -14,6 +14,8 @@ a sign-in get the demo account's session cookie through `--extra-headers`. Goals
 
 import json
 import os
+import secrets
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +56,12 @@ def lighthouse_benchmark(*, port: int, out_dir: Path, log) -> dict:
         for page in pages:
             cookie = f"{settings.LANGUAGE_COOKIE_NAME}={LANGUAGE}"
             if page.login:
-                cookie += f"; {settings.SESSION_COOKIE_NAME}={cookies[page.login]}"
+                # A CSRF cookie of our own as well: a page that sets one in its answer would have
+                # the browser's cookie jar replace this header on the page's own requests.
+                cookie += (
+                    f"; {settings.SESSION_COOKIE_NAME}={cookies[page.login]}"
+                    f"; {settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
+                )
             log(f"lighthouse: {page.name}")
             report = reports / f"{page.name.replace(' ', '-')}.json"
             scores = _lighthouse(f"http://127.0.0.1:{port}{page.path}", cookie, report)
@@ -66,6 +73,9 @@ def lighthouse_benchmark(*, port: int, out_dir: Path, log) -> dict:
     (out_dir / "lighthouse.json").write_text(json.dumps(result, indent=2))
     return result
 
+
+# The CSRF secret's format: 32 letters and digits.
+CSRF_SECRET = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 # Lighthouse now and then fails to record a page load's trace (NO_NAVSTART) on a busy machine; a
 # second run of the same page records it.
