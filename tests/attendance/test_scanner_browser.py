@@ -3,13 +3,9 @@ the page must decode it, call the API, show green feedback, and the database mus
 admission."""
 
 import datetime
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 
 from attendance.models import Attendance
@@ -23,30 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def write_y4m(path: Path, text: str, frames: int = 10) -> None:
     """A short clip of a QR code on white: what Chromium's fake camera will play."""
     y4m_write(path, [qr_frame(text).luma] * frames, fps=10)
-
-
-@pytest.fixture
-def vendored_decoder():
-    target = Path(settings.BASE_DIR) / "static" / "vendor" / "jsQR.js"
-    if not target.exists():
-        if not (Path(settings.BASE_DIR) / "node_modules" / "jsqr").exists():
-            reason = "the QR decoder is not installed: run `npm ci` (make assets)"
-            if settings.REQUIRE_SERVICES:
-                pytest.fail(reason)
-            pytest.skip(reason)
-        call_command("vendor_assets")
-    return target
-
-
-@pytest.fixture
-def chromium_path():
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-
-
-@pytest.fixture(autouse=True)
-def orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_decoder, chromium_path):

@@ -15,13 +15,7 @@ from attendance.models import Attendance, DoorSettings
 from attendance.services.tokens import door_token_create
 from bench.fake_camera import qr_frame, y4m_write
 from reporting.selectors import figures_for_event
-from tests.attendance import test_scanner_browser as scanner_browser
 from tests.factories import EventFactory, SessionFactory, TicketFactory
-
-# The camera test's fixtures: where Chromium is, the vendored QR decoder, ORM beside Playwright.
-chromium_path = scanner_browser.chromium_path
-vendored_decoder = scanner_browser.vendored_decoder
-orm_beside_playwright = scanner_browser.orm_beside_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
