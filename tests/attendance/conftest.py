@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from attendance.services.tokens import door_token_create
 from core.models import Membership
@@ -52,6 +53,15 @@ def own_session(organizer):
     """A session of an event of the organizer's NGO."""
     organization = Membership.objects.get(user=organizer).organization
     return SessionFactory(event=EventFactory(programme__lead_organization=organization))
+
+
+def all_day_session(**event_fields):
+    """A session of an event today whose door is open all day, whatever the hour of the run."""
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today, **event_fields)
+    return SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
 
 
 def bearer(token: str) -> dict:

@@ -5,7 +5,6 @@ once among the programme's people although they came to another event of it befo
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance
 from events.codes import format_short_code
@@ -13,6 +12,7 @@ from events.models import Registration
 from participants.models import ParticipantLink
 from participants.services.cards import card_issue
 from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.conftest import all_day_session
 from tests.attendance.people import people_admitted
 from tests.factories import (
     AttendanceFactory,
@@ -31,18 +31,16 @@ WAIT = sync_browser.WAIT
 def known_person(db):
     """Today's door (three tickets, none the person's) and a card holder who attended an earlier
     event of the same programme."""
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
+    event = session.event
     for name in ("Awa", "Salma", "Karim"):
         TicketFactory(attendee__registration__event=event, attendee__first_name=name)
+    a_week_ago = session.date - datetime.timedelta(days=7)
     earlier = EventFactory(
         programme=event.programme,
         organizer=event.organizer,
-        start_date=today - datetime.timedelta(days=7),
-        end_date=today - datetime.timedelta(days=7),
+        start_date=a_week_ago,
+        end_date=a_week_ago,
     )
     earlier_session = SessionFactory(event=earlier, date=earlier.start_date)
     earlier_ticket = TicketFactory(attendee__registration__event=earlier)

@@ -2,28 +2,16 @@
 the door lists its members, and one tap admits everyone or the ones ticked, online and offline
 (each member synced once)."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance
 from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.conftest import all_day_session
 from tests.attendance.test_group_admission import household_of
-from tests.factories import EventFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = sync_browser.WAIT
-
-
-def all_day_session(**event_fields):
-    """A session of an event today whose door is open all day, whatever the hour of the run."""
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today, **event_fields)
-    return SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
 
 
 @pytest.fixture

@@ -2,16 +2,15 @@
 the page must decode it, call the API, show green feedback, and the database must hold the
 admission."""
 
-import datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance
 from attendance.services.tokens import door_token_create
 from bench.fake_camera import qr_frame, y4m_write
-from tests.factories import EventFactory, SessionFactory, TicketFactory
+from tests.attendance.conftest import all_day_session
+from tests.factories import TicketFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +23,8 @@ def write_y4m(path: Path, text: str, frames: int = 10) -> None:
 def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_decoder, chromium_path):
     from playwright.sync_api import expect, sync_playwright
 
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
+    event = session.event
     ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Mariam")
     issued = door_token_create(label="Door test", events=[event], created_by=None)
     video = tmp_path / "ticket.y4m"
@@ -70,11 +66,7 @@ def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_deco
 def test_typed_short_code_admits(live_server, vendored_decoder, chromium_path):
     from playwright.sync_api import expect, sync_playwright
 
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    event = all_day_session().event
     ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Yasmine")
     issued = door_token_create(label="Keyboard", events=[event], created_by=None)
 

@@ -3,14 +3,12 @@ its service worker and downloads its ticket list online, admits tickets and walk
 network, reopens with no network, and syncs when the network is back, without losing or doubling
 anything. Also: the same batch uploaded twice, and one ticket admitted offline on two devices."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
 from attendance.services.tokens import door_token_create
-from tests.factories import EventFactory, SessionFactory, TicketFactory
+from tests.attendance.conftest import all_day_session
+from tests.factories import TicketFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +17,9 @@ WAIT = 15000
 
 @pytest.fixture
 def door(db):
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
     tickets = [
-        TicketFactory(attendee__registration__event=event, attendee__first_name=name)
+        TicketFactory(attendee__registration__event=session.event, attendee__first_name=name)
         for name in ("Awa", "Salma", "Karim")
     ]
     return session, tickets
