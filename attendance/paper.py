@@ -13,12 +13,11 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
-from core.pdf_fonts import best_fonts
+from core.pdf_fonts import a4_document, best_fonts
 from events.codes import format_short_code
 from events.models import Registration
 
@@ -50,15 +49,7 @@ def printed_on() -> str:
 def paper_list_pdf(*, session, tickets) -> bytes:
     """Short code, first name, group size and a box to tick. Nothing else: no phone, no e-mail."""
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=_("Check-in list"),
-    )
+    document = a4_document(buffer, side_mm=15, top_mm=15, title=_("Check-in list"))
     rtl = get_language_bidi()
     font, bold, drawable = best_fonts()
     styles = getSampleStyleSheet()

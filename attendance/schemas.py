@@ -171,42 +171,38 @@ class DoorMeOut(Schema):
     sessions: list[DoorSessionOut]
 
 
-class SyncScanIn(InputSchema):
-    """A scan made offline. `ticket_id` + `ticket_hash` when the device found the ticket in its
-    pack; otherwise the scanned `text`."""
+class SyncItemIn(InputSchema):
+    """What every item of an offline scanner's queue carries: its own nonce, where and when the
+    device recorded it."""
 
-    type: Literal["scan"]
     nonce: uuid.UUID
     session_id: StrictInt
     gate: str = Field("", max_length=60)
     device_time: datetime.datetime
     device_id: str = Field("", max_length=64)
+
+
+class SyncScanIn(SyncItemIn):
+    """A scan made offline. `ticket_id` + `ticket_hash` when the device found the ticket in its
+    pack; otherwise the scanned `text`."""
+
+    type: Literal["scan"]
     local_status: str = Field("admitted", max_length=20)
     ticket_id: StrictInt | None = None
     ticket_hash: str = Field("", max_length=64)
     text: str = Field("", max_length=512)
 
 
-class SyncWalkInIn(InputSchema):
+class SyncWalkInIn(SyncItemIn):
     type: Literal["walk_in"]
-    nonce: uuid.UUID
-    session_id: StrictInt
-    gate: str = Field("", max_length=60)
-    device_time: datetime.datetime
-    device_id: str = Field("", max_length=64)
     groups: list[WalkInGroupIn] = Field(..., min_length=1, max_length=50)
 
 
-class SyncKnownWalkInIn(InputSchema):
+class SyncKnownWalkInIn(SyncItemIn):
     """A participant card without a ticket, admitted offline: the card's id and secret hash as
     the device's pack named it."""
 
     type: Literal["known_walk_in"]
-    nonce: uuid.UUID
-    session_id: StrictInt
-    gate: str = Field("", max_length=60)
-    device_time: datetime.datetime
-    device_id: str = Field("", max_length=64)
     card_id: StrictInt
     card_hash: str = Field(..., min_length=1, max_length=64)
 

@@ -55,6 +55,14 @@ def unique_short_codes(count: int) -> list[str]:
     return codes
 
 
+def next_week_event(*, programme, title: str, capacity: int | None) -> Event:
+    """A one-day event a week from today: registrations open, no door yet."""
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    return EventFactory(
+        programme=programme, title=title, start_date=day, end_date=day, capacity=capacity
+    )
+
+
 def attendees_create(*, event: Event, count: int, first_index: int = 0) -> list[Attendee]:
     """`count` one-person registrations for `event`, without tickets."""
     registrations = Registration.objects.bulk_create(

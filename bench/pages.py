@@ -110,52 +110,25 @@ def demo_pages() -> list[Page]:
         Page("scanner", reverse("attendance:scanner")),
         Page("scanner signed in", f"{reverse('attendance:scanner')}#token={DEMO_DOOR_TOKEN}"),
         Page("login", reverse("core:login")),
-        Page("organizer home", reverse("events:organizer_home"), ORGANIZER),
-        Page("door index", reverse("attendance:door_index"), ORGANIZER),
-        Page("door panel", reverse("attendance:door_panel", args=[fair.pk]), ORGANIZER),
-        Page(
-            "session door",
-            reverse("attendance:session_door", args=[fair_session.pk]),
-            ORGANIZER,
+        *(
+            Page(name, reverse(url_name, args=args), ORGANIZER)
+            for name, url_name, args in [
+                ("organizer home", "events:organizer_home", []),
+                ("door index", "attendance:door_index", []),
+                ("door panel", "attendance:door_panel", [fair.pk]),
+                ("session door", "attendance:session_door", [fair_session.pk]),
+                ("paper list", "attendance:paper_marks", [fair_session.pk]),
+                ("class headcount", "attendance:class_headcount", [school_session.pk]),
+                ("programme figures", "reporting:programme_dashboard", [fair.programme_id]),
+                ("event figures", "reporting:event_dashboard", [fair.pk]),
+                ("messages", "notifications:event_messages", [fair.pk]),
+                ("send messages", "notifications:event_messages_send", [fair.pk]),
+                ("duplicates", "participants:duplicates", []),
+                ("merges", "participants:merges", []),
+                ("card management", "participants_cards:manage", [card.participant_id]),
+                ("forum management", "forums:manage", [forum.pk]),
+            ]
         ),
-        Page(
-            "paper list",
-            reverse("attendance:paper_marks", args=[fair_session.pk]),
-            ORGANIZER,
-        ),
-        Page(
-            "class headcount",
-            reverse("attendance:class_headcount", args=[school_session.pk]),
-            ORGANIZER,
-        ),
-        Page(
-            "programme figures",
-            reverse("reporting:programme_dashboard", args=[fair.programme_id]),
-            ORGANIZER,
-        ),
-        Page(
-            "event figures",
-            reverse("reporting:event_dashboard", args=[fair.pk]),
-            ORGANIZER,
-        ),
-        Page(
-            "messages",
-            reverse("notifications:event_messages", args=[fair.pk]),
-            ORGANIZER,
-        ),
-        Page(
-            "send messages",
-            reverse("notifications:event_messages_send", args=[fair.pk]),
-            ORGANIZER,
-        ),
-        Page("duplicates", reverse("participants:duplicates"), ORGANIZER),
-        Page("merges", reverse("participants:merges"), ORGANIZER),
-        Page(
-            "card management",
-            reverse("participants_cards:manage", args=[card.participant_id]),
-            ORGANIZER,
-        ),
-        Page("forum management", reverse("forums:manage", args=[forum.pk]), ORGANIZER),
         Page(
             "forum rapporteur",
             reverse("forums:rapporteur", args=[forum.pk]),

@@ -6,19 +6,16 @@ Same process, same database, interleaved rounds (with, without, with, …) so th
 load hits both alike; the median round of each is compared. Half the people come back with the
 same phone (the participant exists), a quarter share a phone in a household, the rest are new."""
 
-import datetime
 import statistics
 import time
-
-from django.utils import timezone
 
 from events import signals
 from events.models import Registration
 from events.services.registrations import PersonData, registration_create
 from participants import receivers
-from tests.factories import EventFactory
 
 from . import scaled
+from .data import next_week_event
 
 ROUNDS = 7
 PER_ROUND = scaled(400)
@@ -58,14 +55,7 @@ def _round(event, round_index: int) -> float:
 
 
 def registrations_benchmark(*, programme) -> dict:
-    today = timezone.localdate()
-    event = EventFactory(
-        programme=programme,
-        title="Bench registrations",
-        start_date=today + datetime.timedelta(days=7),
-        end_date=today + datetime.timedelta(days=7),
-        capacity=None,
-    )
+    event = next_week_event(programme=programme, title="Bench registrations", capacity=None)
     with_link, without_link = [], []
     _round(event, 99)  # warm-up: the ORM's caches, the participant table's first rows
     for round_index in range(ROUNDS):

@@ -4,20 +4,17 @@ bare single-row INSERT per ticket in its own transaction. QR PNGs are rendered l
 ticket page, the badge PDF and the confirmation e-mail, when asked): the run also times rendering
 PNGs so that the cost of doing it eagerly at issue time is known."""
 
-import datetime
 import time
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.qr import qr_png_bytes
 from events.codes import new_ticket_secret
 from events.models import Ticket
 from events.services.tickets import tickets_issue
-from tests.factories import EventFactory
 
 from . import scaled
-from .data import attendees_create, unique_short_codes
+from .data import attendees_create, next_week_event, unique_short_codes
 
 TICKETS = scaled(10_000)
 BASELINE_TICKETS = scaled(2_000)
@@ -25,13 +22,8 @@ PNG_SAMPLE = 500
 
 
 def tickets_benchmark(*, programme) -> dict:
-    today = timezone.localdate()
-    event = EventFactory(
-        programme=programme,
-        title="Bench ticket office",
-        start_date=today + datetime.timedelta(days=7),
-        end_date=today + datetime.timedelta(days=7),
-        capacity=TICKETS + BASELINE_TICKETS,
+    event = next_week_event(
+        programme=programme, title="Bench ticket office", capacity=TICKETS + BASELINE_TICKETS
     )
     attendees = attendees_create(event=event, count=TICKETS + BASELINE_TICKETS, first_index=0)
     issued, spare = attendees[:TICKETS], attendees[TICKETS:]

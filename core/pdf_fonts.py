@@ -1,7 +1,8 @@
-"""Fonts for the PDFs people read in Arabic as well as in French or English (forum summaries,
-badges). reportlab neither joins Arabic letters nor orders right-to-left text, so Arabic runs are
-reshaped (arabic-reshaper) and put in visual order (python-bidi) before drawing, with a TrueType
-font that has Arabic glyphs (DejaVu Sans by default: FORUMS_PDF_FONT[_BOLD])."""
+"""Fonts, and the A4 page, for the PDFs people read in Arabic as well as in French or English
+(forum summaries, badges, paper lists). reportlab neither joins Arabic letters nor orders
+right-to-left text, so Arabic runs are reshaped (arabic-reshaper) and put in visual order
+(python-bidi) before drawing, with a TrueType font that has Arabic glyphs (DejaVu Sans by
+default: FORUMS_PDF_FONT[_BOLD])."""
 
 import re
 from collections.abc import Callable
@@ -9,8 +10,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import SimpleDocTemplate
 
 FONT, FONT_BOLD = "MultaqaSans", "MultaqaSans-Bold"
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -76,3 +80,17 @@ def best_fonts() -> tuple[str, str, Callable[[str], str]]:
         register_unicode_fonts()
         return FONT, FONT_BOLD, visual_line
     return "Helvetica", "Helvetica-Bold", latin1_only
+
+
+def a4_document(buffer, *, side_mm: float, top_mm: float, **info) -> SimpleDocTemplate:
+    """An A4 document drawn into `buffer`, with margins of `side_mm` left and right and `top_mm`
+    top and bottom; `info` is the PDF's metadata (title, author, subject)."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=side_mm * mm,
+        rightMargin=side_mm * mm,
+        topMargin=top_mm * mm,
+        bottomMargin=top_mm * mm,
+        **info,
+    )

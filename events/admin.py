@@ -106,33 +106,8 @@ class EventAdmin(TenantModelAdmin):
     readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["programme", "kind", "status", "organizer", "co_organizers"]}),
-        (
-            _("Titles and descriptions"),
-            {
-                "fields": [
-                    "title",
-                    "title_ar",
-                    "title_en",
-                    "description_fr",
-                    "description_ar",
-                    "description_en",
-                ]
-            },
-        ),
-        (
-            _("Dates and registration"),
-            {
-                "fields": [
-                    "start_date",
-                    "end_date",
-                    "capacity",
-                    "registration_opens_at",
-                    "registration_closes_at",
-                    "languages",
-                    "ask_nationality",
-                ]
-            },
-        ),
+        (_("Titles and descriptions"), {"fields": list(event_services.EVENT_TEXT_FIELDS)}),
+        (_("Dates and registration"), {"fields": list(event_services.EVENT_DATE_FIELDS)}),
     ]
 
     def get_queryset(self, request):

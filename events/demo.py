@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from core.demographics import Profile
 from core.models import Contact, Membership, Organization
 from events.models import Event, EventKind, EventStatus, Measure, Programme, Session, Target, Venue
 
@@ -328,6 +329,12 @@ def _demo_organizer(counter, organization):
 
 # Registrations with tickets, so that the door scanner has something to scan in `make run`.
 # Contact names are the natural key; no phone or e-mail, so no message is ever sent for them.
+# One person of each profile, registering in each of the three languages.
+DEMO_INDIVIDUALS = [
+    (("Aminata", "female", "18-24"), Profile.MIGRANT, "fr"),
+    (("Youssef", "male", "25-59"), Profile.HOST, "ar"),
+    (("Grace", "female", "60+"), Profile.REFUGEE, "en"),
+]
 DEMO_FAMILY = [
     ("Fatou", "female", "25-59"),
     ("Moussa", "male", "25-59"),
@@ -362,7 +369,6 @@ DEMO_FORUM_PARTICIPANTS = [
 
 
 def _demo_registrations(counter, fair, campaign, forum):
-    from core.demographics import Profile
     from events.models import Registration
     from events.services.registrations import PersonData, registration_create
 
@@ -388,27 +394,10 @@ def _demo_registrations(counter, fair, campaign, forum):
         counter.created += 1 + 2 * len(persons)  # the registration, its people and their tickets
         return registration
 
-    register(
-        fair,
-        [("Aminata", "female", "18-24")],
-        kind=Registration.Kind.INDIVIDUAL,
-        profile=Profile.MIGRANT,
-        language="fr",
-    )
-    register(
-        fair,
-        [("Youssef", "male", "25-59")],
-        kind=Registration.Kind.INDIVIDUAL,
-        profile=Profile.HOST,
-        language="ar",
-    )
-    register(
-        fair,
-        [("Grace", "female", "60+")],
-        kind=Registration.Kind.INDIVIDUAL,
-        profile=Profile.REFUGEE,
-        language="en",
-    )
+    for person, profile, language in DEMO_INDIVIDUALS:
+        register(
+            fair, [person], kind=Registration.Kind.INDIVIDUAL, profile=profile, language=language
+        )
     register(
         fair, DEMO_FAMILY, kind=Registration.Kind.HOUSEHOLD, profile=Profile.MIGRANT, language="fr"
     )
@@ -458,7 +447,6 @@ DEMO_RETURNING = [
 
 
 def _demo_people_across_events(counter, events):
-    from core.demographics import Profile
     from events.models import Registration
     from events.services.registrations import PersonData, registration_create
 

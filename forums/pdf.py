@@ -13,9 +13,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from core.pdf_fonts import ARABIC, FONT, FONT_BOLD, register_unicode_fonts, visual_line
+from core.pdf_fonts import (
+    ARABIC,
+    FONT,
+    FONT_BOLD,
+    a4_document,
+    register_unicode_fonts,
+    visual_line,
+)
 
 ACCENT = colors.HexColor("#0f5c4d")
 
@@ -111,13 +118,10 @@ def summary_pdf_build(summary: dict) -> bytes:
     styles = _Styles(summary["rtl"])
     event = summary["event"]
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
+        side_mm=18,
+        top_mm=16,
         title=summary["title"],
         author=event["organizer"],
         subject=_("Forum summary"),

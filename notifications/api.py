@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from core.auth import staff_auth
 from core.errors import NotFound
 from core.schemas import ErrorOut
-from participants.selectors_cards import card_active, participant_managed
+from participants.selectors_cards import card_of_managed
 
 from . import services
 from .schemas import SmsInboundIn, SmsInboundOut
@@ -56,8 +56,7 @@ class CardSendOut(Schema):
 def send_participant_card(request, participant_id: int, payload: CardSendIn):
     """Send the participant their active card's link (consent and opt-outs respected; once per
     card and channel)."""
-    participant = participant_managed(user=request.auth, participant_id=participant_id)
-    card = card_active(participant=participant)
+    card = card_of_managed(user=request.auth, participant_id=participant_id)
     if card is None:
         raise NotFound(_("This participant has no active card."))
     message = participant_card_send(card=card, channel=payload.channel)

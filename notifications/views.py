@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import ApplicationError
 from core.permissions import can_manage_event
 from events.models import Event, Registration
-from participants.selectors_cards import card_active, participant_managed
+from participants.selectors_cards import card_of_managed
 
 from . import selectors, services
 from .forms import FeedbackForm
@@ -133,8 +133,7 @@ def event_messages(request, event_id: int):
 @require_POST
 def participant_card_send_view(request, participant_id: int):
     """The organizer card page's "send the link" buttons."""
-    participant = participant_managed(user=request.user, participant_id=participant_id)
-    card = card_active(participant=participant)
+    card = card_of_managed(user=request.user, participant_id=participant_id)
     if card is None:
         raise Http404
     try:
@@ -143,4 +142,4 @@ def participant_card_send_view(request, participant_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The card's link is on its way."))
-    return redirect("participants_cards:manage", participant_id=participant.pk)
+    return redirect("participants_cards:manage", participant_id=participant_id)

@@ -12,7 +12,7 @@ from core.schemas import STAFF_ERRORS
 from events.codes import format_short_code
 
 from .models import ParticipantCard
-from .selectors_cards import card_active, participant_managed
+from .selectors_cards import card_of_managed, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
 router = Router(tags=["participant cards"], auth=staff_auth)
@@ -43,8 +43,7 @@ def _out(card: ParticipantCard) -> CardOut:
 
 def _active_card(request, participant_id: int) -> ParticipantCard:
     """The active card of a participant the user manages; 404 for someone else's or none."""
-    participant = participant_managed(user=request.auth, participant_id=participant_id)
-    card = card_active(participant=participant)
+    card = card_of_managed(user=request.auth, participant_id=participant_id)
     if card is None:
         raise NotFound(_("This participant has no active card."))
     return card

@@ -33,6 +33,11 @@ def card_active(*, participant: Participant) -> ParticipantCard | None:
     )
 
 
+def card_of_managed(*, user, participant_id: int) -> ParticipantCard | None:
+    """The active card of a participant `user` manages (participant_managed's 404 otherwise)."""
+    return card_active(participant=participant_managed(user=user, participant_id=participant_id))
+
+
 def card_by_secret(*, secret: str) -> ParticipantCard | None:
     """The active card a card page's address names (a revoked card's page is gone)."""
     if not secret or len(secret) > 64:

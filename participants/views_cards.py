@@ -12,7 +12,7 @@ from core.qr import qr_png_bytes
 from core.services import audit_record
 
 from .card_pdf import cards_pdf
-from .selectors_cards import card_active, card_by_secret, participant_managed
+from .selectors_cards import card_active, card_by_secret, card_of_managed, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
@@ -54,8 +54,7 @@ def card_action(request, participant_id: int, action: str):
 
 @login_required
 def card_print(request, participant_id: int):
-    participant = participant_managed(user=request.user, participant_id=participant_id)
-    card = card_active(participant=participant)
+    card = card_of_managed(user=request.user, participant_id=participant_id)
     if card is None:
         raise Http404
     layout = "a4" if request.GET.get("layout") == "a4" else "a6"
@@ -63,7 +62,7 @@ def card_print(request, participant_id: int):
         actor=request.user, action="participant_card.print", target=card, detail={"layout": layout}
     )
     response = HttpResponse(cards_pdf([card], layout=layout), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="card-{participant.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="card-{participant_id}.pdf"'
     return _private(response)
 
 

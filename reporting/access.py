@@ -44,6 +44,10 @@ def quarter_dates(value: str) -> tuple[datetime.date, datetime.date]:
     return start, next_start - datetime.timedelta(days=1)
 
 
+# The filters' names, as the dashboards' query string and the API's query parameters spell them.
+FILTER_PARAMETERS = ("date_from", "date_to", "kind", "quarter", "city", "school", "organization")
+
+
 def figure_filters(
     *,
     date_from: datetime.date | str | None,

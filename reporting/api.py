@@ -4,7 +4,12 @@ from ninja import Query, Router
 
 from core.auth import staff_auth
 from core.schemas import error_responses
-from reporting.access import event_for_figures, figure_filters, programme_for_figures
+from reporting.access import (
+    FILTER_PARAMETERS,
+    event_for_figures,
+    figure_filters,
+    programme_for_figures,
+)
 from reporting.schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
 from reporting.selectors import figures_for_event, figures_for_programme
 
@@ -16,15 +21,7 @@ EVENT_FIGURES_ID = "attendance_figures_api_event_figures"
 
 
 def _filters(query: FiguresQuery):
-    return figure_filters(
-        date_from=query.date_from,
-        date_to=query.date_to,
-        kind=query.kind,
-        quarter=query.quarter,
-        city=query.city,
-        school=query.school,
-        organization=query.organization,
-    )
+    return figure_filters(**query.dict(include=set(FILTER_PARAMETERS)))
 
 
 @router.get(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.demographics import AgeBand, Gender, Profile
 from events.models import Event, EventKind, Session
+from reporting.figures.breakdowns import measure_labels
 from reporting.selectors import ProgrammeFigures
 from reporting.suppression import groups_shown, small_mark
 
@@ -135,7 +136,7 @@ def donor_columns(report: ProgrammeFigures, *, age_bands: str = "six") -> list[C
     columns += [
         Column(f"{reached} — {p.label}", f"#reached {PROFILE_ATTRIBUTES[p]}") for p in Profile
     ]
-    labels = _extra_labels()
+    labels = measure_labels()
     for measure, attribute in EXTRA_MEASURES.items():
         columns.append(Column(f"{labels[measure]} — {_('total')}", f"#reached {attribute}"))
         columns += [
@@ -157,19 +158,6 @@ EXTRA_MEASURES = {
     "regular_people": "+registered +regular",
     "first_time_people": "+registered +first_time",
 }
-
-
-def _extra_labels() -> dict[str, str]:
-    return {
-        "attendances": _("Attendances"),
-        "registered_people": _("Registered people (unique)"),
-        "anonymous_visits": _(
-            "Walk-ins and class headcounts (visits, may include repeat visitors)"
-        ),
-        "returning_people": _("Returning people (2+ events)"),
-        "regular_people": _("Regular attendance"),
-        "first_time_people": _("First-time people"),
-    }
 
 
 def _gender_marginals(figures, measure: str) -> tuple[int, dict[str, dict[str, int]]]:

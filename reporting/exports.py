@@ -17,18 +17,9 @@ from openpyxl.utils import get_column_letter
 from attendance.selectors import attendance_list_for_event
 from core.demographics import Gender
 from core.services import audit_record
+from reporting.figures.breakdowns import DEMOGRAPHIC_MEASURES, measure_labels
 from reporting.selectors import ProgrammeFigures
 
-TABLE_MEASURES = (
-    "attendances",
-    "people_reached",
-    "children_reached",
-    "registered_people",
-    "anonymous_visits",
-    "returning_people",
-    "regular_people",
-    "first_time_people",
-)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,26 +64,11 @@ def _tidy_sheet(sheet, *, header_rows: int) -> None:
     sheet.freeze_panes = f"D{header_rows + 1}"
 
 
-def _measure_labels() -> dict[str, str]:
-    return {
-        "attendances": _("Attendances"),
-        "people_reached": _("People reached"),
-        "children_reached": _("Children reached"),
-        "registered_people": _("Registered people (unique)"),
-        "anonymous_visits": _(
-            "Walk-ins and class headcounts (visits, may include repeat visitors)"
-        ),
-        "returning_people": _("Returning people (2+ events)"),
-        "regular_people": _("Regular attendance"),
-        "first_time_people": _("First-time people"),
-    }
-
-
 def figures_table_header() -> list[str]:
-    labels = _measure_labels()
+    labels = measure_labels()
     header = [_("Level"), _("Event"), _("Session")]
     total = _("total")
-    for measure in TABLE_MEASURES:
+    for measure in DEMOGRAPHIC_MEASURES:
         header.append(f"{labels[measure]} — {total}")
         header.extend(f"{labels[measure]} — {gender.label}" for gender in Gender)
     return header
@@ -100,7 +76,7 @@ def figures_table_header() -> list[str]:
 
 def _measure_cells(figures) -> list[int]:
     cells = []
-    for measure in TABLE_MEASURES:
+    for measure in DEMOGRAPHIC_MEASURES:
         breakdown = figures.breakdowns[measure]
         cells.append(breakdown.total)
         cells.extend(share.count for share in breakdown.by_dimension["gender"])

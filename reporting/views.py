@@ -16,7 +16,12 @@ from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from events.models import EventKind
 from reporting import donor_table, exports
-from reporting.access import event_for_figures, figure_filters, programme_for_figures
+from reporting.access import (
+    FILTER_PARAMETERS,
+    event_for_figures,
+    figure_filters,
+    programme_for_figures,
+)
 from reporting.presentation import people_lines, pyramid, share_bars
 from reporting.selectors import figures_for_event, figures_for_programme, partner_organizations
 
@@ -40,15 +45,7 @@ def staff_page(view):
 
 
 def _filters(request):
-    return figure_filters(
-        date_from=request.GET.get("date_from"),
-        date_to=request.GET.get("date_to"),
-        kind=request.GET.get("kind"),
-        quarter=request.GET.get("quarter"),
-        city=request.GET.get("city"),
-        school=request.GET.get("school"),
-        organization=request.GET.get("organization"),
-    )
+    return figure_filters(**{name: request.GET.get(name) for name in FILTER_PARAMETERS})
 
 
 def _charts(figures, report) -> dict:

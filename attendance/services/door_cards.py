@@ -127,7 +127,7 @@ def known_walk_in_register(*, participant: Participant, event_id: int, session_i
 def card_scan(scan, card: ParticipantCard, *, source: str, now) -> dict | None:
     """The answer to a scan that named `card` (None: answer "unknown ticket" as before). `scan`
     is the scan in progress (services.scans._Scan), its text already cut of the card's secret."""
-    from .scans import _admission_context, _scan_answered, scan_answer
+    from .scans import _admission_context, scan_answer
 
     context = scan.context
     participant_id = card.participant.canonical_id
@@ -155,7 +155,14 @@ def card_scan(scan, card: ParticipantCard, *, source: str, now) -> dict | None:
         )
         scan.log(response, ticket=None, admission=None)
         return response
-    admission_context, allowed = _admission_context(context, ticket, scan.direction, now)
+    return _ticket_scanned(scan, ticket, source=source, now=now)
+
+
+def _ticket_scanned(scan, ticket: Ticket, *, source: str, now) -> dict:
+    """Answer the card's ticket exactly as if its QR had been scanned."""
+    from .scans import _admission_context, _scan_answered
+
+    admission_context, allowed = _admission_context(scan.context, ticket, scan.direction, now)
     return _scan_answered(
         scan,
         ticket,
@@ -168,7 +175,7 @@ def card_scan(scan, card: ParticipantCard, *, source: str, now) -> dict | None:
 
 
 def _known_walk_in(scan, participant_id: int, *, source: str, now) -> dict:
-    from .scans import _admission_context, _scan_answered, attendee_summary, scan_answer
+    from .scans import _admission_context, attendee_summary, scan_answer
 
     context = scan.context
     try:
@@ -181,18 +188,7 @@ def _known_walk_in(scan, participant_id: int, *, source: str, now) -> dict:
                 session_id=context.session_id,
             )
             if ticket is not None:
-                admission_context, allowed = _admission_context(
-                    context, ticket, scan.direction, now
-                )
-                return _scan_answered(
-                    scan,
-                    ticket,
-                    source=source,
-                    now=now,
-                    admission_context=admission_context,
-                    decision=admission_decide(admission_context),
-                    allowed_sessions=allowed,
-                )
+                return _ticket_scanned(scan, ticket, source=source, now=now)
             ticket = known_walk_in_register(
                 participant=participant, event_id=context.event_id, session_id=context.session_id
             )

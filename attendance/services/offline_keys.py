@@ -98,6 +98,17 @@ class HashBudget:
         return granted
 
 
+def _short_codes_hashed(key: OfflinePackKey, holders: list) -> list[str]:
+    """The code hash of each ticket's or card's short code under this generation, in order,
+    computed on HASH_THREADS threads."""
+
+    def compute(holder):
+        return code_hash(code=holder.short_code, salt=key.salt, iterations=key.iterations)
+
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        return list(pool.map(compute, holders))
+
+
 def offline_code_hashes_fill(
     *,
     key: OfflinePackKey,
@@ -123,12 +134,7 @@ def offline_code_hashes_fill(
     if budget is not None:
         missing = missing[: budget.take(len(missing))]
     if missing:
-
-        def compute(ticket):
-            return code_hash(code=ticket.short_code, salt=key.salt, iterations=key.iterations)
-
-        with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-            computed = list(pool.map(compute, missing))
+        computed = _short_codes_hashed(key, missing)
         OfflineCodeHash.objects.bulk_create(
             [
                 OfflineCodeHash(key=key, ticket=t, short_code=t.short_code, code_hash=h)
@@ -195,12 +201,7 @@ def offline_card_code_hashes_fill(
     if budget is not None:
         missing = missing[: budget.take(len(missing))]
     if missing:
-
-        def compute(card):
-            return code_hash(code=card.short_code, salt=key.salt, iterations=key.iterations)
-
-        with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-            computed = list(pool.map(compute, missing))
+        computed = _short_codes_hashed(key, missing)
         OfflineCardCodeHash.objects.bulk_create(
             [
                 OfflineCardCodeHash(key=key, card=c, code_hash=h)

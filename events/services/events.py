@@ -13,17 +13,17 @@ from events.models import Event, EventStatus, Session
 from .common import save_validated
 from .tickets import waitlist_promote
 
-# The fields an organizer writes, in the order the API and the admin show them.
-EVENT_FIELDS = (
-    "programme",
-    "kind",
+# The fields an organizer writes, in the order the API and the admin show them (the admin's
+# fieldsets are these groups).
+EVENT_TEXT_FIELDS = (
     "title",
     "title_ar",
     "title_en",
     "description_fr",
     "description_ar",
     "description_en",
-    "organizer",
+)
+EVENT_DATE_FIELDS = (
     "start_date",
     "end_date",
     "capacity",
@@ -32,6 +32,7 @@ EVENT_FIELDS = (
     "languages",
     "ask_nationality",
 )
+EVENT_FIELDS = ("programme", "kind", *EVENT_TEXT_FIELDS, "organizer", *EVENT_DATE_FIELDS)
 SESSION_FIELDS = (
     "title",
     "date",

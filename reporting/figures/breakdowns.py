@@ -29,6 +29,25 @@ REGISTERED_MEASURES = (
     "regular_people",
     "first_time_people",
 )
+
+
+def measure_labels() -> dict[str, str]:
+    """The column label of each demographic measure in the exported tables, in the active
+    language."""
+    return {
+        "attendances": _("Attendances"),
+        "people_reached": _("People reached"),
+        "children_reached": _("Children reached"),
+        "registered_people": _("Registered people (unique)"),
+        "anonymous_visits": _(
+            "Walk-ins and class headcounts (visits, may include repeat visitors)"
+        ),
+        "returning_people": _("Returning people (2+ events)"),
+        "regular_people": _("Regular attendance"),
+        "first_time_people": _("First-time people"),
+    }
+
+
 CROSSINGS = (("gender", "age_band"), ("gender", "profile"), ("age_band", "profile"))
 CHILD_BAND_VALUES = frozenset(str(band) for band in CHILD_AGE_BANDS)
 

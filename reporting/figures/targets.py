@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from events.models import Measure, Target
 
@@ -53,25 +53,28 @@ def share_gap(*, count: int, base: int, min_percent: Decimal) -> int | None:
     return math.ceil((p * base - count) / (1 - p))
 
 
+# The missing people of a gender share, named as the people they are: (share value, children?).
+GENDER_GAP_TEXTS = {
+    ("female", True): ngettext_lazy(
+        "%(count)d more girl needed", "%(count)d more girls needed", "count"
+    ),
+    ("female", False): ngettext_lazy(
+        "%(count)d more woman needed", "%(count)d more women needed", "count"
+    ),
+    ("male", True): ngettext_lazy(
+        "%(count)d more boy needed", "%(count)d more boys needed", "count"
+    ),
+    ("male", False): ngettext_lazy(
+        "%(count)d more man needed", "%(count)d more men needed", "count"
+    ),
+}
+
+
 def _gap_text(*, gap: int, measure: str, share_field: str, share_value: str, label: str) -> str:
     people = measure != "attendances"
-    children = measure == "children_reached"
-    if people and share_field == "gender" and share_value == "female":
-        if children:
-            return ngettext("%(count)d more girl needed", "%(count)d more girls needed", gap) % {
-                "count": gap
-            }
-        return ngettext("%(count)d more woman needed", "%(count)d more women needed", gap) % {
-            "count": gap
-        }
-    if people and share_field == "gender" and share_value == "male":
-        if children:
-            return ngettext("%(count)d more boy needed", "%(count)d more boys needed", gap) % {
-                "count": gap
-            }
-        return ngettext("%(count)d more man needed", "%(count)d more men needed", gap) % {
-            "count": gap
-        }
+    gender_text = GENDER_GAP_TEXTS.get((share_value, measure == "children_reached"))
+    if people and share_field == "gender" and gender_text is not None:
+        return gender_text % {"count": gap}
     if people:
         return ngettext(
             "%(count)d more person needed (%(value)s)",

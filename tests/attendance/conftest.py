@@ -1,8 +1,14 @@
 import datetime
+import os
+import shutil
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
 
 from attendance.services.tokens import door_token_create
 from core.models import Membership
@@ -49,6 +55,15 @@ def own_session(organizer):
     return SessionFactory(event=EventFactory(programme__lead_organization=organization))
 
 
+def all_day_session(**event_fields):
+    """A session of an event today whose door is open all day, whatever the hour of the run."""
+    today = timezone.localdate()
+    event = EventFactory(start_date=today, end_date=today, **event_fields)
+    return SessionFactory(
+        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
+    )
+
+
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
@@ -73,3 +88,47 @@ def sync(client, issued):
         )
 
     return call
+
+
+# Browser tests (pytest.mark.browser): headless Chromium, the vendored QR decoder.
+@pytest.fixture
+def vendored_decoder():
+    target = Path(settings.BASE_DIR) / "static" / "vendor" / "jsQR.js"
+    if not target.exists():
+        if not (Path(settings.BASE_DIR) / "node_modules" / "jsqr").exists():
+            reason = "the QR decoder is not installed: run `npm ci` (make assets)"
+            if settings.REQUIRE_SERVICES:
+                pytest.fail(reason)
+            pytest.skip(reason)
+        call_command("vendor_assets")
+    return target
+
+
+@pytest.fixture
+def chromium_path():
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(autouse=True)
+def orm_beside_playwright(request, monkeypatch):
+    if request.node.get_closest_marker("browser") is None:
+        return
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(chromium_path, vendored_decoder, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Without this, Playwright's offline mode cuts the pages off but not their service worker,
+    # which would then quietly fetch the "offline" page from the network.
+    monkeypatch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

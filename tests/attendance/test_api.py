@@ -179,14 +179,19 @@ def test_walk_in_group_with_breakdown_counts_per_gender(api, session):
     assert counts["total"] == counts["walk_ins"] == 5
 
 
-def test_walk_in_single_tap_and_nonce_retry_counts_once(api, session):
-    payload = {
-        "session_id": session.pk,
+def _walk_in(session_id: int, *, gender: str, **fields) -> dict:
+    """A one-person walk-in tap: a fresh nonce, an adult of the given gender."""
+    return {
+        "session_id": session_id,
         "nonce": str(uuid.uuid4()),
-        "gender": "female",
+        "gender": gender,
         "age_band": "18-24",
-        "profile": "refugee",
+        **fields,
     }
+
+
+def test_walk_in_single_tap_and_nonce_retry_counts_once(api, session):
+    payload = _walk_in(session.pk, gender="female", profile="refugee")
 
     first = api("post", "walk-in", payload).json()
     again = api("post", "walk-in", payload).json()
@@ -196,16 +201,7 @@ def test_walk_in_single_tap_and_nonce_retry_counts_once(api, session):
 
 
 def test_walk_in_with_unknown_gender_is_400_and_writes_nothing(api, session):
-    response = api(
-        "post",
-        "walk-in",
-        {
-            "session_id": session.pk,
-            "nonce": str(uuid.uuid4()),
-            "gender": "robot",
-            "age_band": "18-24",
-        },
-    )
+    response = api("post", "walk-in", _walk_in(session.pk, gender="robot"))
 
     assert response.status_code == 400
     assert not Attendance.objects.exists() and not ScanAttempt.objects.exists()
@@ -214,11 +210,7 @@ def test_walk_in_with_unknown_gender_is_400_and_writes_nothing(api, session):
 def test_walk_in_for_another_event_is_not_allowed(api):
     other = SessionFactory(event=EventFactory())
 
-    body = api(
-        "post",
-        "walk-in",
-        {"session_id": other.pk, "nonce": str(uuid.uuid4()), "gender": "male", "age_band": "18-24"},
-    ).json()
+    body = api("post", "walk-in", _walk_in(other.pk, gender="male")).json()
 
     assert body["status"] == "not_allowed" and not Attendance.objects.exists()
 

@@ -5,16 +5,14 @@ once among the programme's people although they came to another event of it befo
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance
-from attendance.services.tokens import door_token_create
 from events.codes import format_short_code
 from events.models import Registration
 from participants.models import ParticipantLink
 from participants.services.cards import card_issue
-from tests.attendance import test_scanner_browser as scanner_browser
 from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.conftest import all_day_session
 from tests.attendance.people import people_admitted
 from tests.factories import (
     AttendanceFactory,
@@ -23,11 +21,6 @@ from tests.factories import (
     SessionFactory,
     TicketFactory,
 )
-
-chromium_path = scanner_browser.chromium_path
-vendored_decoder = scanner_browser.vendored_decoder
-orm_beside_playwright = scanner_browser.orm_beside_playwright
-browser = sync_browser.browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,18 +31,16 @@ WAIT = sync_browser.WAIT
 def known_person(db):
     """Today's door (three tickets, none the person's) and a card holder who attended an earlier
     event of the same programme."""
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
+    event = session.event
     for name in ("Awa", "Salma", "Karim"):
         TicketFactory(attendee__registration__event=event, attendee__first_name=name)
+    a_week_ago = session.date - datetime.timedelta(days=7)
     earlier = EventFactory(
         programme=event.programme,
         organizer=event.organizer,
-        start_date=today - datetime.timedelta(days=7),
-        end_date=today - datetime.timedelta(days=7),
+        start_date=a_week_ago,
+        end_date=a_week_ago,
     )
     earlier_session = SessionFactory(event=earlier, date=earlier.start_date)
     earlier_ticket = TicketFactory(attendee__registration__event=earlier)
@@ -74,8 +65,7 @@ def test_a_card_code_admits_a_known_participant_online(live_server, browser, kno
     from playwright.sync_api import expect
 
     session, card = known_person
-    issued = door_token_create(label="Porte A", events=[session.event], created_by=None)
-    context, page = sync_browser.open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = sync_browser.open_session_scanner(browser, live_server.url, session, "Porte A")
 
     sync_browser.type_code(page, format_short_code(card.short_code))
 
@@ -91,8 +81,7 @@ def test_a_card_code_admits_a_known_participant_offline_and_syncs_once(
     from playwright.sync_api import expect
 
     session, card = known_person
-    issued = door_token_create(label="Porte A", events=[session.event], created_by=None)
-    context, page = sync_browser.open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = sync_browser.open_session_scanner(browser, live_server.url, session, "Porte A")
 
     sync_browser.go_offline(context, page)
     sync_browser.type_code(page, card.short_code.lower())

@@ -3,10 +3,8 @@ demographics and tickets of the event; a known walk-in admitted offline is regis
 exactly once per nonce and per person, whatever the devices; a card revoked since the download
 registers nobody and is reported."""
 
-import datetime
 import hashlib
 import json
-import uuid
 
 import pytest
 
@@ -20,12 +18,10 @@ from attendance.services.tokens import door_token_create
 from events.models import Registration
 from participants.models import ParticipantLink
 from participants.services.cards import card_issue, card_reissue, card_revoke
-from tests.attendance.conftest import DOOR_OPEN
+from tests.attendance.test_sync import offline_item
 from tests.factories import EventFactory, ParticipantFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
-
-DEVICE_TIME = DOOR_OPEN - datetime.timedelta(minutes=10)
 
 
 @pytest.fixture
@@ -68,19 +64,13 @@ def card_rows(pack):
 
 
 def known_walk_in(session, card, **extra):
-    return {
-        "type": "known_walk_in",
-        "nonce": str(uuid.uuid4()),
-        "session_id": session.pk,
+    salt = offline_pack_key(event=session.event).salt
+    fields = {
         "gate": "A",
-        "device_time": DEVICE_TIME.isoformat(),
-        "device_id": "phone-1",
         "card_id": card.pk,
-        "card_hash": secret_hash(
-            secret=card.secret, salt=offline_pack_key(event=session.event).salt
-        ),
-        **extra,
+        "card_hash": secret_hash(secret=card.secret, salt=salt),
     }
+    return offline_item("known_walk_in", session, **{**fields, **extra})
 
 
 def test_pack_names_cards_by_hashes_with_demographics_and_tickets(

@@ -10,13 +10,8 @@ from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
 from core.models import Membership
 from tests.attendance import test_sync_browser as sync_browser
-from tests.attendance.test_group_browser import all_day_session
+from tests.attendance.conftest import all_day_session
 from tests.factories import MembershipFactory, TicketFactory
-
-chromium_path = sync_browser.chromium_path
-vendored_decoder = sync_browser.vendored_decoder
-orm_beside_playwright = sync_browser.orm_beside_playwright
-browser = sync_browser.browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,34 +2,16 @@
 the door lists its members, and one tap admits everyone or the ones ticked, online and offline
 (each member synced once)."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance
-from attendance.services.tokens import door_token_create
 from tests.attendance import test_sync_browser as sync_browser
+from tests.attendance.conftest import all_day_session
 from tests.attendance.test_group_admission import household_of
-from tests.factories import EventFactory, SessionFactory
-
-chromium_path = sync_browser.chromium_path
-vendored_decoder = sync_browser.vendored_decoder
-orm_beside_playwright = sync_browser.orm_beside_playwright
-browser = sync_browser.browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = sync_browser.WAIT
-
-
-def all_day_session(**event_fields):
-    """A session of an event today whose door is open all day, whatever the hour of the run."""
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today, **event_fields)
-    return SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
 
 
 @pytest.fixture
@@ -38,8 +20,8 @@ def door(db):
     return session, household_of(session.event)
 
 
-def open_narrow_scanner(browser, url, raw_token):
-    context, page = sync_browser.open_scanner(browser, url, raw_token)
+def open_narrow_scanner(browser, url, session, label):
+    context, page = sync_browser.open_session_scanner(browser, url, session, label)
     page.set_viewport_size({"width": 360, "height": 740})
     return context, page
 
@@ -53,8 +35,7 @@ def test_online_the_ones_ticked_are_admitted_in_one_tap(live_server, browser, do
     from playwright.sync_api import expect
 
     session, (aminata, youssef, awa) = door
-    issued = door_token_create(label="Porte A", events=[session.event], created_by=None)
-    context, page = open_narrow_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_narrow_scanner(browser, live_server.url, session, "Porte A")
 
     sync_browser.type_code(page, aminata.short_code)
     expect(page.locator("#feedback")).to_have_class("feedback ok", timeout=WAIT)
@@ -80,8 +61,7 @@ def test_offline_the_ones_ticked_are_admitted_and_synced_once(live_server, brows
     from playwright.sync_api import expect
 
     session, (aminata, youssef, awa) = door
-    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
-    context, page = open_narrow_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_narrow_scanner(browser, live_server.url, session, "Porte B")
 
     sync_browser.go_offline(context, page)
     sync_browser.type_code(page, youssef.short_code)

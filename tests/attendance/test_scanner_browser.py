@@ -2,20 +2,15 @@
 the page must decode it, call the API, show green feedback, and the database must hold the
 admission."""
 
-import datetime
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.utils import timezone
 
 from attendance.models import Attendance
 from attendance.services.tokens import door_token_create
 from bench.fake_camera import qr_frame, y4m_write
-from tests.factories import EventFactory, SessionFactory, TicketFactory
+from tests.attendance.conftest import all_day_session
+from tests.factories import TicketFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,38 +20,11 @@ def write_y4m(path: Path, text: str, frames: int = 10) -> None:
     y4m_write(path, [qr_frame(text).luma] * frames, fps=10)
 
 
-@pytest.fixture
-def vendored_decoder():
-    target = Path(settings.BASE_DIR) / "static" / "vendor" / "jsQR.js"
-    if not target.exists():
-        if not (Path(settings.BASE_DIR) / "node_modules" / "jsqr").exists():
-            reason = "the QR decoder is not installed: run `npm ci` (make assets)"
-            if settings.REQUIRE_SERVICES:
-                pytest.fail(reason)
-            pytest.skip(reason)
-        call_command("vendor_assets")
-    return target
-
-
-@pytest.fixture
-def chromium_path():
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-
-
-@pytest.fixture(autouse=True)
-def orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_decoder, chromium_path):
     from playwright.sync_api import expect, sync_playwright
 
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
+    event = session.event
     ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Mariam")
     issued = door_token_create(label="Door test", events=[event], created_by=None)
     video = tmp_path / "ticket.y4m"
@@ -98,11 +66,7 @@ def test_camera_scan_admits_and_shows_green(live_server, tmp_path, vendored_deco
 def test_typed_short_code_admits(live_server, vendored_decoder, chromium_path):
     from playwright.sync_api import expect, sync_playwright
 
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    event = all_day_session().event
     ticket = TicketFactory(attendee__registration__event=event, attendee__first_name="Yasmine")
     issued = door_token_create(label="Keyboard", events=[event], created_by=None)
 

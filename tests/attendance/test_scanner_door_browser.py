@@ -15,13 +15,8 @@ from attendance.models import Attendance, DoorSettings
 from attendance.services.tokens import door_token_create
 from bench.fake_camera import qr_frame, y4m_write
 from reporting.selectors import figures_for_event
-from tests.attendance import test_scanner_browser as scanner_browser
+from tests.attendance.conftest import all_day_session
 from tests.factories import EventFactory, SessionFactory, TicketFactory
-
-# The camera test's fixtures: where Chromium is, the vendored QR decoder, ORM beside Playwright.
-chromium_path = scanner_browser.chromium_path
-vendored_decoder = scanner_browser.vendored_decoder
-orm_beside_playwright = scanner_browser.orm_beside_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +27,7 @@ EVENT_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 def open_door_today(*, exits: bool = False, names=("Awa",)):
     """An event with one session open all day today, tickets for `names`, a door token."""
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    event = all_day_session().event
     if exits:
         DoorSettings.objects.create(event=event, exit_scans_enabled=True)
     tickets = [

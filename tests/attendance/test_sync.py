@@ -28,31 +28,28 @@ def pack_hash(ticket):
     return secret_hash(secret=ticket.secret, salt=offline_pack_key(event=ticket.event).salt)
 
 
-def offline_scan(session, ticket, **extra):
+def offline_item(kind: str, session, **fields) -> dict:
+    """One item of an offline scanner's queue: its own nonce, queued by phone-1 ten minutes
+    before the upload."""
     return {
-        "type": "scan",
+        "type": kind,
         "nonce": str(uuid.uuid4()),
         "session_id": session.pk,
-        "gate": "B",
         "device_time": DEVICE_TIME.isoformat(),
         "device_id": "phone-1",
-        "ticket_id": ticket.pk,
-        # As the device's pack names it: salted with the event's pack generation.
-        "ticket_hash": pack_hash(ticket),
-        **extra,
+        **fields,
     }
+
+
+def offline_scan(session, ticket, **extra):
+    # As the device's pack names the ticket: salted with the event's pack generation.
+    fields = {"gate": "B", "ticket_id": ticket.pk, "ticket_hash": pack_hash(ticket)}
+    return offline_item("scan", session, **{**fields, **extra})
 
 
 def offline_walk_in(session, **extra):
-    return {
-        "type": "walk_in",
-        "nonce": str(uuid.uuid4()),
-        "session_id": session.pk,
-        "device_time": DEVICE_TIME.isoformat(),
-        "device_id": "phone-1",
-        "groups": [{"gender": "female", "age_band": "25-59", "profile": "migrant", "count": 2}],
-        **extra,
-    }
+    groups = [{"gender": "female", "age_band": "25-59", "profile": "migrant", "count": 2}]
+    return offline_item("walk_in", session, **{"groups": groups, **extra})
 
 
 def test_offline_admission_is_recorded_at_device_time_with_offline_source(sync, session, ticket):

@@ -3,20 +3,12 @@ its service worker and downloads its ticket list online, admits tickets and walk
 network, reopens with no network, and syncs when the network is back, without losing or doubling
 anything. Also: the same batch uploaded twice, and one ticket admitted offline on two devices."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
 from attendance.services.tokens import door_token_create
-from tests.attendance import test_scanner_browser as scanner_browser
-from tests.factories import EventFactory, SessionFactory, TicketFactory
-
-# The camera test's fixtures: where Chromium is, the vendored QR decoder, ORM beside Playwright.
-chromium_path = scanner_browser.chromium_path
-vendored_decoder = scanner_browser.vendored_decoder
-orm_beside_playwright = scanner_browser.orm_beside_playwright
+from tests.attendance.conftest import all_day_session
+from tests.factories import TicketFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,33 +17,18 @@ WAIT = 15000
 
 @pytest.fixture
 def door(db):
-    today = timezone.localdate()
-    event = EventFactory(start_date=today, end_date=today)
-    session = SessionFactory(
-        event=event, date=today, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
-    )
+    session = all_day_session()
     tickets = [
-        TicketFactory(attendee__registration__event=event, attendee__first_name=name)
+        TicketFactory(attendee__registration__event=session.event, attendee__first_name=name)
         for name in ("Awa", "Salma", "Karim")
     ]
     return session, tickets
 
 
-@pytest.fixture
-def browser(chromium_path, vendored_decoder, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Without this, Playwright's offline mode cuts the pages off but not their service worker,
-    # which would then quietly fetch the "offline" page from the network.
-    monkeypatch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+def open_session_scanner(browser, url, session, label):
+    """open_scanner() with a fresh door token, named `label`, for the session's event."""
+    issued = door_token_create(label=label, events=[session.event], created_by=None)
+    return open_scanner(browser, url, issued.raw_token)
 
 
 def open_scanner(browser, url, raw_token):
@@ -102,8 +79,7 @@ def test_offline_admissions_and_walk_ins_survive_a_reload_and_sync_once(live_ser
     from playwright.sync_api import expect
 
     session, (awa, salma, karim) = door
-    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
-    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_session_scanner(browser, live_server.url, session, "Porte B")
 
     go_offline(context, page)
     type_code(page, awa.short_code)
@@ -151,8 +127,7 @@ def test_uploading_the_same_batch_twice_records_nothing_twice(live_server, brows
     from playwright.sync_api import expect
 
     session, (awa, salma, _karim) = door
-    issued = door_token_create(label="Porte C", events=[session.event], created_by=None)
-    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_session_scanner(browser, live_server.url, session, "Porte C")
     go_offline(context, page)
     type_code(page, awa.short_code)
     # A typed code's lookup is one deliberately slow hash: the scanner takes the next entry once
@@ -215,8 +190,7 @@ def test_one_ticket_admitted_offline_on_two_devices_is_one_attendance_and_one_co
 
 def test_a_malformed_queued_item_is_set_aside_and_the_rest_is_synced(live_server, browser, door):
     session, (awa, _salma, _karim) = door
-    issued = door_token_create(label="Porte D", events=[session.event], created_by=None)
-    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_session_scanner(browser, live_server.url, session, "Porte D")
     go_offline(context, page)
     type_code(page, awa.short_code)
     # An item no server can accept (its session is gone), as an old queue might hold.
@@ -251,8 +225,7 @@ def test_offline_qr_content_and_typed_code_admit_through_the_salted_pack(
     from attendance.services.offline_keys import code_hash
 
     session, (awa, salma, karim) = door
-    issued = door_token_create(label="Porte B", events=[session.event], created_by=None)
-    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_session_scanner(browser, live_server.url, session, "Porte B")
     hashing = page.evaluate(
         f"MultaqaOffline.loadPack({session.event_id}).then(p => p.pack.hashing)"
     )
@@ -285,8 +258,7 @@ def test_pack_not_ready_keeps_the_stored_list_and_says_it_will_retry(
     from playwright.sync_api import expect
 
     session, (awa, _salma, _karim) = door
-    issued = door_token_create(label="Porte C", events=[session.event], created_by=None)
-    context, page = open_scanner(browser, live_server.url, issued.raw_token)
+    context, page = open_session_scanner(browser, live_server.url, session, "Porte C")
     # New tickets whose codes the server has not hashed yet, more than one request may hash.
     settings.OFFLINE_PACK_HASHES_PER_REQUEST = 0
     TicketFactory(attendee__registration__event=session.event)

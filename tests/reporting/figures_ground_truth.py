@@ -124,38 +124,14 @@ def ground_truth(db):
     )
 
     targets = SimpleNamespace(
-        people_women=TargetFactory(
-            programme=programme,
-            measure=Measure.PEOPLE_REACHED,
-            value=100,
-            share_field="gender",
-            share_value="female",
-            share_min_percent=Decimal("50"),
-        ),
-        people_men=TargetFactory(
-            programme=programme,
-            measure=Measure.PEOPLE_REACHED,
-            value=20,
-            share_field="gender",
-            share_value="male",
-            share_min_percent=Decimal("60"),
-        ),
-        children_girls=TargetFactory(
-            programme=programme,
-            measure=Measure.CHILDREN_REACHED,
-            value=10,
-            share_field="gender",
-            share_value="female",
-            share_min_percent=Decimal("35"),
+        people_women=_share_target(programme, Measure.PEOPLE_REACHED, 100, "gender", "female", 50),
+        people_men=_share_target(programme, Measure.PEOPLE_REACHED, 20, "gender", "male", 60),
+        children_girls=_share_target(
+            programme, Measure.CHILDREN_REACHED, 10, "gender", "female", 35
         ),
         events=TargetFactory(programme=programme, measure=Measure.EVENTS_HELD, value=3),
-        attendances_migrants=TargetFactory(
-            programme=programme,
-            measure=Measure.ATTENDANCES,
-            value=50,
-            share_field="profile",
-            share_value="migrant",
-            share_min_percent=Decimal("40"),
+        attendances_migrants=_share_target(
+            programme, Measure.ATTENDANCES, 50, "profile", "migrant", 40
         ),
     )
     organizer = MembershipFactory(organization=lead).user
@@ -172,4 +148,16 @@ def ground_truth(db):
         hall=hall,
         school=school,
         school_partner=school_partner,
+    )
+
+
+def _share_target(programme, measure, value, share_field, share_value, min_percent):
+    """A target with a minimum share of one group (e.g. at least 50 % women)."""
+    return TargetFactory(
+        programme=programme,
+        measure=measure,
+        value=value,
+        share_field=share_field,
+        share_value=share_value,
+        share_min_percent=Decimal(min_percent),
     )

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEntry
-from reporting.exports import TABLE_MEASURES
+from reporting.figures.breakdowns import DEMOGRAPHIC_MEASURES
 from tests.factories import MembershipFactory
 
 
@@ -29,7 +29,7 @@ def _expected_rows(api):
 
     def cells(figures):
         out = []
-        for measure in TABLE_MEASURES:
+        for measure in DEMOGRAPHIC_MEASURES:
             breakdown = figures["breakdowns"][measure]
             out.append(breakdown["total"])
             out.extend(share["count"] for share in breakdown["by_dimension"]["gender"])
