@@ -267,7 +267,8 @@
     $("feedback-person").textContent = person;
     $("feedback-message").textContent = message;
     holdCameraUntilPainted();
-    signals.play(tone);
+    // The colour first: the tone and buzz follow a frame later, which no one hears as late.
+    afterPaint(function () { signals.play(tone); });
   }
 
   function refreshCounts() {
