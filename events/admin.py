@@ -20,6 +20,7 @@ from .admin_forms import (
     EventAdminForm,
     PreloadedAutocompleteSelect,
     SessionInlineForm,
+    deferred_media,
 )
 from .badges import badges_pdf
 from .codes import normalize_short_code
@@ -161,6 +162,7 @@ class EventAdmin(TenantModelAdmin):
         # The object-tools link to the door of today's (or the next) session.
         if obj is not None and obj.pk:
             context["door_sessions"] = event_door_sessions(event=obj, today=timezone.localdate())
+        context["media"] = deferred_media(context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _run(self, request, queryset, service, done_message):

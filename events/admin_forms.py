@@ -24,6 +24,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+def deferred_media(media: forms.Media) -> forms.Media:
+    """The same media with each script deferred (run in order once the page is parsed), so that
+    they do not hold the page's first paint. Scripts that already carry attributes keep them."""
+    scripts = [
+        forms.Script(script, defer=True) if isinstance(script, str) else script
+        for script in media._js
+    ]
+    return forms.Media(css=media._css, js=scripts)
+
+
 class EventAdminForm(forms.ModelForm):
     # A JSON list in the database; organizers tick the supported languages instead of typing it.
     languages = forms.MultipleChoiceField(

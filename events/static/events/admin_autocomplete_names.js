@@ -27,7 +27,9 @@
 
   // After autocomplete.js has built the select2 boxes (on DOMContentLoaded, and on formset:added).
   window.addEventListener('load', () => nameAll(document));
-  document.addEventListener('formset:added', (event) => nameAll(event.target));
+  // autocomplete.js builds an added row's select2 in its own formset:added listener, which runs
+  // after this one (it is loaded later): name the row once all the listeners have run.
+  document.addEventListener('formset:added', (event) => setTimeout(() => nameAll(event.target)));
   // select2 announces a choice through jQuery's change event, which native listeners do not get.
   $(document).on('change', 'select.admin-autocomplete', (event) => nameAutocomplete(event.target));
 }
