@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
@@ -13,7 +15,13 @@ from core.permissions import organization_ids
 from core.phones import phone_to_e164
 from core.tenant_admin import TenantModelAdmin, TenantStackedInline, TenantTabularInline
 
-from .admin_forms import EventAdminForm, PreloadedAutocompleteSelect, SessionInlineForm
+from .admin_forms import (
+    DateTimeLocalInput,
+    EventAdminForm,
+    PreloadedAutocompleteSelect,
+    SessionInlineForm,
+    deferred_media,
+)
 from .badges import badges_pdf
 from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
@@ -93,8 +101,20 @@ class EventAdmin(TenantModelAdmin):
     list_filter = ["programme", "kind", "status", "start_date", "organizer"]
     search_fields = ["title", "title_ar", "title_en", "programme__code"]
     date_hierarchy = "start_date"
-    filter_horizontal = ["co_organizers"]
+    formfield_overrides = {
+        # One labelled input per date and time, instead of the admin's two inputs under one label.
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
+        # Organisations are few: checkboxes, each with its label, rather than filter_horizontal's
+        # two unnamed select boxes.
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     inlines = [SessionInline]
+
+    class Media:
+        css = {"all": ["events/admin.css"]}
+        # After jquery.init.js, which defines the django.jQuery the script uses.
+        js = ["admin/js/jquery.init.js", "events/admin_autocomplete_names.js"]
+
     actions = [
         "duplicate_events",
         "publish_events",
@@ -117,6 +137,7 @@ class EventAdmin(TenantModelAdmin):
         # The object-tools link to the door of today's (or the next) session.
         if obj is not None and obj.pk:
             context["door_sessions"] = event_door_sessions(event=obj, today=timezone.localdate())
+        context["media"] = deferred_media(context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _run(self, request, queryset, service, done_message):

@@ -1,5 +1,6 @@
-"""Forms and widgets of the event admin page: the event's languages as checkboxes, and a sessions
-inline that renders in a constant number of queries however many sessions the event has."""
+"""Forms and widgets of the event admin page: the event's languages as checkboxes, one labelled
+input per date and time, and a sessions inline that renders in a constant number of queries however
+many sessions the event has."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -9,6 +10,28 @@ from core.models import Language
 
 from .models import Event, Session
 from .services.events import SESSION_FIELDS
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One `<input type="datetime-local">` for a date and time: one input for its one label (the
+    admin's split date and time inputs shared a label), and the phone's own date-time picker.
+    Read and shown in the current time zone, as the admin's split inputs were."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        # The value format the input type requires; minutes are the precision organizers use.
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def deferred_media(media: forms.Media) -> forms.Media:
+    """The same media with each script deferred (run in order once the page is parsed), so that
+    they do not hold the page's first paint. Scripts that already carry attributes keep them."""
+    scripts = [
+        forms.Script(script, defer=True) if isinstance(script, str) else script
+        for script in media._js
+    ]
+    return forms.Media(css=media._css, js=scripts)
 
 
 class EventAdminForm(forms.ModelForm):

@@ -1,14 +1,18 @@
-"""The admin's event page: languages as checkboxes of the supported languages (validated),
+"""The admin's event page: languages and co-organizers as checkboxes, one datetime-local input per
+date and time (validated, in the local time zone),
 sessions stacked so the page fits a laptop, and a query count that does not grow with the
 number of sessions or registrations."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     AttendeeFactory,
@@ -149,3 +153,45 @@ def test_registration_page_queries_do_not_grow_with_a_class_of_pupils(client):
         TicketFactory(attendee=AttendeeFactory(registration=registration, is_contact=False))
     EventFactory.create_batch(5)  # more events to choose from: the event is an autocomplete
     assert _registration_page_queries(client, registration) == few
+
+
+def test_each_date_and_time_is_one_labelled_datetime_local_input(client, event):
+    # The admin's split date and time inputs shared one <label> (axe: "label").
+    client.force_login(UserFactory(is_superuser=True))
+    html = client.get(_url(event)).content.decode()
+    for name in ("registration_opens_at", "registration_closes_at"):
+        assert f'type="datetime-local" name="{name}"' in html
+        assert f'<label for="id_{name}"' in html
+        assert f'name="{name}_0"' not in html and f'name="{name}_1"' not in html
+
+
+def test_a_datetime_local_value_is_read_in_the_local_time_zone(client, event):
+    client.force_login(UserFactory(is_superuser=True))
+    data = _bound_data(client.get(_url(event)))
+    data["registration_opens_at"] = "2026-12-01T09:30"
+    answer = client.post(_url(event), data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    event.refresh_from_db()
+    local = timezone.localtime(event.registration_opens_at, ZoneInfo(settings.TIME_ZONE))
+    assert (local.date(), local.time()) == (datetime.date(2026, 12, 1), datetime.time(9, 30))
+
+
+@pytest.mark.parametrize("typed", ["2026-13-01T09:30", "2026-12-01T25:00", "tomorrow"])
+def test_a_malformed_date_and_time_is_a_form_error(client, event, typed):
+    client.force_login(UserFactory(is_superuser=True))
+    before = event.registration_opens_at
+    data = _bound_data(client.get(_url(event)))
+    data["registration_opens_at"] = typed
+    answer = client.post(_url(event), data)
+    assert answer.status_code == 200
+    assert "registration_opens_at" in answer.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert event.registration_opens_at == before
+
+
+def test_co_organizers_are_named_checkboxes_not_two_unnamed_select_boxes(client, event):
+    # filter_horizontal's select boxes had no accessible name (axe: "select-name").
+    client.force_login(UserFactory(is_superuser=True))
+    html = client.get(_url(event)).content.decode()
+    assert 'type="checkbox" name="co_organizers"' in html
+    assert "selectfilter" not in html.lower()

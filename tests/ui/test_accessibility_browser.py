@@ -14,22 +14,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 # Rules that a page breaks only in markup we do not write, named per page so that nothing else is
-# ever excused by them. Django's own admin (5.2) on the event change page:
-#   label                 AdminSplitDateTime's date and time inputs share one <label>, and the
-#                         tabular inline's cells are labelled by a column header, not a <label>
-#   empty-table-header    the tabular inline's first header cell (class "original") is empty
-#   aria-input-field-name the autocomplete (select2) combobox has no accessible name
-#   aria-prohibited-attr  filter_horizontal's help icon puts aria-label on a <span>
-#   link-in-text-block    breadcrumbs and date shortcuts are links told apart by colour only
-UPSTREAM_RULES: dict[str, set[str]] = {
-    "admin event change": {
-        "label",
-        "empty-table-header",
-        "aria-input-field-name",
-        "aria-prohibited-attr",
-        "link-in-text-block",
-    },
-}
+# ever excused by them.
+UPSTREAM_RULES: dict[str, set[str]] = {}
 
 
 @pytest.fixture(scope="module")
