@@ -216,7 +216,12 @@ def event_door_panel(request, event_id: int):
     return render(
         request,
         "attendance/door_panel.html",
-        {"event": event, "refresh_seconds": DOOR_PANEL_REFRESH_SECONDS, "labels": labels},
+        {
+            "event": event,
+            "panel": door_panel(event=event),
+            "refresh_seconds": DOOR_PANEL_REFRESH_SECONDS,
+            "labels": labels,
+        },
     )
 
 

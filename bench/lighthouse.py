@@ -127,8 +127,9 @@ def _lighthouse(url: str, profile: Path, report: Path) -> dict:
         if attempt == ATTEMPTS:
             raise subprocess.CalledProcessError(run.returncode, arguments)
     result = json.loads(report.read_text())
-    if result["finalDisplayedUrl"] != url:
-        # Redirected (to the sign-in page): the scores would be another page's.
+    if result["finalDisplayedUrl"].split("#")[0] != url.split("#")[0]:
+        # Redirected (to the sign-in page): the scores would be another page's. The fragment (the
+        # scanner's door token) is the page's own business and not part of what was loaded.
         sys.exit(f"lighthouse measured {result['finalDisplayedUrl']} instead of {url}")
     categories = result["categories"]
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}

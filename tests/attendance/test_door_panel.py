@@ -146,3 +146,21 @@ def test_a_heartbeat_for_a_session_outside_the_token_is_a_404(client, own_issued
 
     assert response.status_code == 404
     assert not DoorDevice.objects.exists()
+
+
+def test_the_panel_page_arrives_with_its_figures_so_nothing_moves_when_they_refresh(
+    organizer_client, own_session, own_issued
+):
+    tickets = [TicketFactory(attendee__registration__event=own_session.event) for _ in range(3)]
+    checkin_scan(
+        token=own_issued.door_token,
+        text=tickets[0].secret,
+        session=own_session,
+        gate="Nord",
+        nonce=uuid.uuid4(),
+    )
+
+    page = organizer_client.get(f"/door/events/{own_session.event_id}/panel/").content.decode()
+
+    assert "1 / 3" in page  # admitted / registered, before any script runs
+    assert "Nord" in page

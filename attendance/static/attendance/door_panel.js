@@ -63,6 +63,6 @@
       .catch(function () { $("panel-stale").hidden = false; });
   }
 
-  refresh();
+  // The page arrives with the figures of its own moment; the first refresh comes one period later.
   setInterval(refresh, (parseInt(root.dataset.refresh, 10) || 5) * 1000);
 })();
