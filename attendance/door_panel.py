@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from events.models import Event
 
 from .models import Attendance, DoorDevice, ScanAttempt, ScanStatus
-from .selectors import session_counts, session_tickets
+from .selectors import inside_now, session_tickets
+from .services.door import door_settings_for
 
 # The recent pace: admissions and scans of the last minutes.
 RATE_WINDOW = datetime.timedelta(minutes=10)
@@ -64,7 +65,7 @@ def _gates(event: Event, since) -> list[dict]:
     ]
 
 
-def _session_queue(session, since) -> dict:
+def _session_queue(session, since, *, exits_scanned: bool) -> dict:
     registered = session_tickets(session=session).count()
     admissions = Attendance.objects.filter(
         session=session, ticket__isnull=False, voided_at__isnull=True
@@ -74,7 +75,6 @@ def _session_queue(session, since) -> dict:
     )
     remaining = max(registered - admissions["admitted"], 0)
     minutes, estimate = queue_estimate(remaining=remaining, admitted_recently=admissions["recent"])
-    counts = session_counts(session=session)
     return {
         "id": session.pk,
         "label": str(session),
@@ -84,7 +84,7 @@ def _session_queue(session, since) -> dict:
         "per_minute": _per_minute(admissions["recent"]),
         "minutes_left": minutes,
         "estimate": estimate,
-        "inside_now": counts["inside_now"],
+        "inside_now": inside_now(session_id=session.pk) if exits_scanned else None,
     }
 
 
@@ -136,6 +136,8 @@ def door_panel(*, event: Event, now: datetime.datetime | None = None) -> dict:
     sessions = list(event.sessions.filter(date=timezone.localdate(now)).order_by("start_time"))
     if not sessions:
         sessions = list(event.sessions.order_by("date", "start_time"))
+    # Read once for the event, not once per session.
+    exits_scanned = door_settings_for(event).exit_scans_enabled
     by_status, recent = _refusals(event, now - REFUSAL_WINDOW)
     devices = _devices(event, now)
     offline = [device for device in devices if device["offline"]]
@@ -143,7 +145,9 @@ def door_panel(*, event: Event, now: datetime.datetime | None = None) -> dict:
     return {
         "generated_at": timezone.localtime(now).strftime("%H:%M:%S"),
         "gates": _gates(event, since),
-        "sessions": [_session_queue(session, since) for session in sessions],
+        "sessions": [
+            _session_queue(session, since, exits_scanned=exits_scanned) for session in sessions
+        ],
         "refusals": by_status,
         "recent_refusals": recent,
         "devices": devices,

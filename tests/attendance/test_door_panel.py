@@ -164,3 +164,20 @@ def test_the_panel_page_arrives_with_its_figures_so_nothing_moves_when_they_refr
 
     assert "1 / 3" in page  # admitted / registered, before any script runs
     assert "Nord" in page
+
+
+def test_the_panels_queries_grow_by_a_few_per_session_not_by_its_settings(
+    organizer_client, own_session, django_assert_max_num_queries
+):
+    """The event's door settings are read once, not once per session of the day."""
+    from attendance.door_panel import door_panel
+
+    for hour in (10, 12, 14, 16):
+        SessionFactory(
+            event=own_session.event,
+            date=own_session.date,
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour + 1),
+        )
+    with django_assert_max_num_queries(4 + 3 * 5):
+        door_panel(event=own_session.event)
