@@ -236,8 +236,14 @@ def test_exit_switch_box_sits_beside_its_words(live_server, chromium, language):
     log_in(page, live_server, raw_token)
     start_scanning(page)
 
-    label = page.locator("#direction-box").bounding_box()
-    box = page.locator("#exit-mode").bounding_box()
+    # Both boxes are read in one frame: the page may scroll while the scanner settles, and two
+    # separate reads would then compare positions taken at different scroll offsets.
+    label, box = page.evaluate(
+        """() => ['#direction-box', '#exit-mode'].map((selector) => {
+            const rect = document.querySelector(selector).getBoundingClientRect();
+            return {y: rect.y, width: rect.width, height: rect.height};
+        })"""
+    )
     assert box["width"] < label["width"] / 2  # not a full-width line of its own
     box_middle = box["y"] + box["height"] / 2
     label_middle = label["y"] + label["height"] / 2
