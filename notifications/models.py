@@ -14,6 +14,7 @@ from events.models import Event, Registration, Session, Ticket
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class Purpose(models.TextChoices):
@@ -131,6 +132,9 @@ class Message(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        # What the provider reports after accepting the message (delivery receipts).
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -171,6 +175,18 @@ class Message(models.Model):
     provider_id = models.CharField(_("provider id"), max_length=200, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The message this one replaces on the next channel the person allows, when that one was
+    # not delivered in time or failed as undeliverable.
+    fallback_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        verbose_name=_("fallback of"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
