@@ -166,6 +166,15 @@ SMS_HTTP_URL = env_str("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
 SMS_SENDER_ID = env_str("SMS_SENDER_ID", "Multaqa")
 
+# WhatsApp: the same kind of pluggable backend; the http one talks to the Business Cloud API.
+WHATSAPP_BACKEND = env_str(
+    "WHATSAPP_BACKEND", "notifications.whatsapp.backends.console.WhatsAppBackend"
+)
+WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com")
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN")
+
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/, so that
 # `make run` goes through a real broker, worker and beat without any service installed.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -195,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     # Claim the outbox rows that are due and queue one send task per row.
     "send-due-messages": {
         "task": "notifications.tasks.messages_dispatch_due_task",
+        "schedule": 60.0,
+    },
+    # Messages accepted but not delivered in time go by the person's next channel.
+    "fall-back-undelivered-messages": {
+        "task": "notifications.tasks.messages_fallback_sweep_task",
         "schedule": 60.0,
     },
     # Schedule the follow-up messages of events whose last session is over.
@@ -288,6 +302,15 @@ NOTIFICATIONS_SEND_LEASE_SECONDS = env_int("NOTIFICATIONS_SEND_LEASE_SECONDS", 3
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
+# A message still only "sent" (accepted, no delivery receipt) this many minutes after it went out
+# goes by the person's next channel. Per purpose: a reminder three hours before cannot wait long.
+# Purposes not listed (follow-ups after the event) never fall back for lateness.
+NOTIFICATIONS_FALLBACK_AFTER_MINUTES = {
+    "confirmation": env_int("NOTIFICATIONS_FALLBACK_CONFIRMATION_MINUTES", 60),
+    "reminder": env_int("NOTIFICATIONS_FALLBACK_REMINDER_MINUTES", 15),
+    "rescheduled": env_int("NOTIFICATIONS_FALLBACK_RESCHEDULED_MINUTES", 30),
+    "cancellation": env_int("NOTIFICATIONS_FALLBACK_CANCELLATION_MINUTES", 30),
+}
 # Shared secret the SMS provider sends (Bearer) when it forwards replies such as STOP.
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 

@@ -12,6 +12,7 @@ class NotificationsConfig(AppConfig):
         # The texts every organisation's participants receive belong to the platform; an
         # organisation may override one for its own events.
         t.register("notifications.MessageTemplate", t.shared("organization"))
+        t.register("notifications.WhatsAppTemplate", t.shared("organization"))
         t.register("notifications.Suppression", t.PLATFORM)
         for model in ("EventNotificationSettings", "Message", "FeedbackAnswer"):
             t.register(f"notifications.{model}", t.owned(t.event_q("event__")))
@@ -19,6 +20,11 @@ class NotificationsConfig(AppConfig):
         from events import signals
 
         from . import receivers
+        from .signals import message_undeliverable
+
+        message_undeliverable.connect(
+            receivers.on_message_undeliverable, dispatch_uid="notifications.undeliverable"
+        )
 
         uid = "notifications"
         signals.registration_confirmed.connect(

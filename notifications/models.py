@@ -26,6 +26,8 @@ class Purpose(models.TextChoices):
     MISSED_YOU = "missed_you", _("Sorry we missed you")
     FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
     PARTICIPANT_CARD = "participant_card", _("Participant card link")
+    # Free text written by an organizer, inside WhatsApp's 24-hour window.
+    REPLY = "reply", _("Reply to a participant")
 
 
 def default_reminder_offsets() -> list[int]:
@@ -45,6 +47,9 @@ class EventNotificationSettings(models.Model):
         blank=True,
     )
     sms_enabled = models.BooleanField(_("send SMS"), default=True)
+    whatsapp_enabled = models.BooleanField(
+        _("send WhatsApp messages (to people who chose it)"), default=True
+    )
     email_enabled = models.BooleanField(_("send e-mails"), default=True)
     thank_you_enabled = models.BooleanField(_("thank attendees after the event"), default=True)
     missed_you_enabled = models.BooleanField(
@@ -127,6 +132,118 @@ class MessageTemplate(models.Model):
         return f"{text} · {self.organization}" if self.organization_id else text
 
 
+# What a WhatsApp template's named parameters may be filled with: the variables of
+# notifications.rendering.message_context.
+WHATSAPP_VARIABLES = (
+    "name",
+    "event",
+    "session_date",
+    "session_time",
+    "venue",
+    "short_code",
+    "ticket_url",
+    "registration_url",
+    "feedback_url",
+    "opt_out_url",
+)
+
+
+class WhatsAppTemplate(models.Model):
+    """A template approved by WhatsApp for one purpose in one language: business-initiated
+    messages can only be these. A purpose and language without a template goes by the person's
+    next channel instead. Like MessageTemplate, a row without an organisation is the platform's
+    and an organisation's own row overrides it for its events."""
+
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("organisation"),
+        help_text=_("Empty: the template every organisation uses (administrators only)."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="whatsapp_templates",
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    provider_name = models.CharField(
+        _("template name at WhatsApp"),
+        max_length=512,
+        help_text=_("Exactly as approved in WhatsApp Manager, e.g. multaqa_reminder."),
+    )
+    provider_language_code = models.CharField(
+        _("WhatsApp language code"), max_length=15, help_text=_("For example fr, ar or en_US.")
+    )
+    parameters = models.JSONField(
+        _("named parameters, in order"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'A list of ["parameter name at WhatsApp", "our variable"] pairs, e.g. '
+            '[["event", "event"], ["date", "session_date"]]. Variables: %(variables)s.'
+        )
+        % {"variables": ", ".join(WHATSAPP_VARIABLES)},
+    )
+    is_active = models.BooleanField(
+        _("approved and in use"),
+        default=True,
+        help_text=_("Untick while WhatsApp has not approved it: messages go by SMS or e-mail."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["purpose", "language"]
+        verbose_name = _("WhatsApp template")
+        verbose_name_plural = _("WhatsApp templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "language"],
+                condition=models.Q(organization__isnull=True),
+                name="one_whatsapp_template_per_purpose_language",
+                violation_error_message=_(
+                    "There is already a shared WhatsApp template for this purpose and language."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "purpose", "language"],
+                condition=models.Q(organization__isnull=False),
+                name="one_whatsapp_override_per_organization_purpose_language",
+                violation_error_message=_(
+                    "Your organisation already has a WhatsApp template for this purpose and "
+                    "language."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{self.get_purpose_display()} · {self.language} · {self.provider_name}"
+        return f"{text} · {self.organization}" if self.organization_id else text
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        pairs = self.parameters
+        valid = isinstance(pairs, list) and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(part, str) for part in pair)
+            and pair[0]
+            and pair[0].replace("_", "").isalnum()
+            and pair[0] == pair[0].lower()
+            and pair[1] in WHATSAPP_VARIABLES
+            for pair in pairs
+        )
+        if not valid:
+            raise ValidationError(
+                {
+                    "parameters": _(
+                        'Give a list of ["name", "variable"] pairs: names in lower case '
+                        "letters, digits and _, variables among: %(variables)s."
+                    )
+                    % {"variables": ", ".join(WHATSAPP_VARIABLES)}
+                }
+            )
+
+
 class Message(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -206,6 +323,13 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sending") | Q(leased_until__isnull=False),
                 name="message_sending_has_lease",
+            ),
+            # A message falls back once; its fallback goes by a channel later in the person's
+            # chain, so each channel carries a message at most once.
+            models.UniqueConstraint(
+                fields=["fallback_of"],
+                condition=Q(fallback_of__isnull=False),
+                name="message_falls_back_once",
             ),
         ]
 

@@ -28,6 +28,14 @@ def on_event_closed(sender, event_id, **kwargs):
     tasks.event_followups_task.delay(event_id)
 
 
+def on_message_undeliverable(sender, message, reason="", **kwargs):
+    """A provider could not deliver: the next channel is tried, once the status is committed."""
+    from django.db import transaction
+
+    message_id = message.pk
+    transaction.on_commit(lambda: tasks.message_fallback_task.delay(message_id, str(reason)[:300]))
+
+
 def on_registrations_pseudonymised(sender, registration_ids, **kwargs):
     """Retention purge or erasure: the outbox forgets addresses and texts in the same transaction."""
     from .services.outbox import messages_forget_registration

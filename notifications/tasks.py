@@ -55,3 +55,15 @@ def followups_due_task() -> int:
     for event_id in event_ids:
         event_followups_task.delay(event_id)
     return len(event_ids)
+
+
+@shared_task(base=RetryingTask)
+def message_fallback_task(message_id: int, reason: str) -> int | None:
+    fallback = services.message_fall_back(message_id=message_id, reason=reason)
+    return fallback.pk if fallback else None
+
+
+@shared_task(base=RetryingTask)
+def messages_fallback_sweep_task() -> int:
+    """Every minute (beat): messages not delivered in time go by the person's next channel."""
+    return services.messages_fallback_sweep()

@@ -18,6 +18,7 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SMS_BACKEND = "notifications.sms.backends.locmem.SmsBackend"
+    settings.WHATSAPP_BACKEND = "notifications.whatsapp.backends.locmem.WhatsAppBackend"
     # The offline pack's slow code hash at a test cost: tests check the mechanism (salt, iteration
     # count carried in the pack, both sides agreeing); bench/offline_hash.py measures the real cost.
     settings.OFFLINE_CODE_HASH_ITERATIONS = 2_000

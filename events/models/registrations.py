@@ -22,6 +22,12 @@ def new_access_token() -> str:
 class Registration(models.Model):
     """One sign-up by a contact person: alone, for a household, or for a school class."""
 
+    class Channel(models.TextChoices):
+        # The same values as notifications' channels; the order of the fallback chain.
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
         HOUSEHOLD = "household", _("Household / family")
@@ -44,6 +50,14 @@ class Registration(models.Model):
     consent_contact = models.BooleanField(_("agrees to be contacted"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_wording_version = models.CharField(max_length=20, blank=True)
+    # Empty: no preference, every allowed channel is used (SMS and e-mail).
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+    # WhatsApp only for people who said yes to it, with the wording they saw.
+    whatsapp_opt_in = models.BooleanField(_("agrees to WhatsApp messages"), default=False)
+    whatsapp_opt_in_recorded_at = models.DateTimeField(null=True, blank=True)
+    whatsapp_opt_in_wording_version = models.CharField(max_length=20, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
     created_at = models.DateTimeField(auto_now_add=True)

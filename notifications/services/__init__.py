@@ -1,5 +1,7 @@
 """Writes of the notifications app, one module per concept; import from here."""
 
+from .channels import whatsapp_reply_allowed
+from .fallback import message_fall_back, messages_fallback_sweep
 from .feedback import feedback_already_given, feedback_submit, feedback_ticket_from_token
 from .opt_out import is_suppressed, sms_inbound_handle, suppression_add
 from .outbox import (
@@ -21,6 +23,7 @@ from .scheduling import (
     sessions_rescheduled_handle,
     ticket_notifications_update,
 )
+from .whatsapp_text import whatsapp_text_send
 
 __all__ = [
     "event_cancellation_handle",
@@ -30,10 +33,12 @@ __all__ = [
     "feedback_submit",
     "feedback_ticket_from_token",
     "is_suppressed",
+    "message_fall_back",
     "message_schedule",
     "message_send",
     "messages_claim_due",
     "messages_dispatch",
+    "messages_fallback_sweep",
     "messages_forget_registration",
     "messages_retry_failed",
     "messages_send_now",
@@ -44,4 +49,6 @@ __all__ = [
     "sms_inbound_handle",
     "suppression_add",
     "ticket_notifications_update",
+    "whatsapp_reply_allowed",
+    "whatsapp_text_send",
 ]

@@ -23,6 +23,7 @@ from core.logging import scrub
 from notifications import sms
 from notifications.models import Channel, Message
 from notifications.rendering import build_email
+from notifications.signals import message_undeliverable
 from notifications.sms import SmsMessage, SmsResult
 from notifications.tokens import recipient_hash
 
@@ -177,6 +178,10 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
     )
     _finish(message, status=Message.Status.FAILED, last_error=error)
     logger.warning("message %s failed", message.pk)
+    if result.status == SmsResult.FAILED:
+        # The provider refused it for good (unknown number, template not approved …): the
+        # person's next channel may still reach them.
+        message_undeliverable.send(sender=Message, message=message, reason=scrub(error)[:300])
     return SendOutcome("failed")
 
 
@@ -188,6 +193,10 @@ def _finish(message: Message, *, status: str, last_error: str) -> None:
 
 
 def _deliver(message: Message) -> SmsResult:
+    if message.channel == Channel.WHATSAPP:
+        from notifications.services.channels import whatsapp_deliver
+
+        return whatsapp_deliver(message)
     if message.channel == Channel.SMS:
         outgoing = SmsMessage(
             to=message.recipient,
@@ -247,5 +256,5 @@ def messages_forget_registration(*, registration_id: int) -> int:
         status=Message.Status.CANCELLED, last_error="personal data purged"
     )
     return rows.exclude(status=Message.Status.SENDING).update(
-        recipient="", subject="", body="", provider_id=""
+        recipient="", subject="", body="", provider_id="", payload={}
     )

@@ -4,18 +4,16 @@ idempotency key (purpose x object x channel for one registration), so running an
 changes nothing."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from attendance.selectors import attended_ticket_ids as attended_tickets_of
 from events.models import Event, EventStatus, Registration, Session, Ticket
-from notifications.models import Channel, EventNotificationSettings, Message, Purpose
-from notifications.rendering import message_context, render_for, session_start
-from notifications.tokens import recipient_hash
+from notifications.models import EventNotificationSettings, Message, Purpose
+from notifications.rendering import message_context, session_start
 
-from .opt_out import is_suppressed
+from .channels import Recipient, registration_recipients, rendered_fields
 from .outbox import message_schedule, messages_dispatch
 
 # Follow-ups go out this long after the last session ends (when no one closed the event).
@@ -28,35 +26,6 @@ def event_settings(event: Event) -> EventNotificationSettings:
         return event.notification_settings
     except EventNotificationSettings.DoesNotExist:
         return EventNotificationSettings(event=event)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    channel: str
-    address: str
-    hashed: str
-
-
-def registration_recipients(
-    registration: Registration, prefs: EventNotificationSettings
-) -> list[Recipient]:
-    """Where this registration may be contacted: only with consent, never after opting out."""
-    if not registration.may_be_contacted:
-        return []
-    found = []
-    if prefs.sms_enabled and registration.phone:
-        found.append(
-            Recipient(
-                Channel.SMS, registration.phone, recipient_hash(Channel.SMS, registration.phone)
-            )
-        )
-    if prefs.email_enabled and registration.email:
-        found.append(
-            Recipient(
-                Channel.EMAIL, registration.email, recipient_hash(Channel.EMAIL, registration.email)
-            )
-        )
-    return [r for r in found if not is_suppressed(channel=r.channel, hashed_recipient=r.hashed)]
 
 
 def valid_tickets(registration: Registration) -> list[Ticket]:
@@ -91,6 +60,7 @@ def _schedule_rendered(
     offset=None,
     with_feedback=False,
     group_tickets=None,
+    fallback_of=None,
 ) -> Message:
     language = registration.language
     context = message_context(
@@ -103,22 +73,25 @@ def _schedule_rendered(
         with_feedback=with_feedback,
         group_tickets=group_tickets,
     )
-    subject, body = render_for(
+    fields = rendered_fields(
         purpose=purpose,
         channel=recipient.channel,
         language=language,
         context=context,
         organization_id=registration.event.organizer_id,
     )
+    if group_tickets and len(group_tickets) > 1:
+        # Ids only: a fallback on another channel lists the same members' codes.
+        fields["payload"]["group_tickets"] = [t.pk for t in group_tickets]
     message, _created = message_schedule(
         idempotency_key=key,
         channel=recipient.channel,
         recipient=recipient.address,
         language=language,
         purpose=purpose,
-        subject=subject,
-        body=body,
         scheduled_at=scheduled_at,
+        fallback_of=fallback_of,
+        **fields,
         event=registration.event,
         registration=registration,
         ticket=ticket,
@@ -142,7 +115,9 @@ def registration_confirmation_send(
         # The contact's ticket carries the message (its QR, its calendar file); the text lists
         # every member's code, so members without a phone of their own can get in too.
         group, tickets = tickets, tickets[:1]
-    recipients = registration_recipients(registration, event_settings(registration.event))
+    recipients = registration_recipients(
+        registration, event_settings(registration.event), purpose=Purpose.CONFIRMATION
+    )
     ids = []
     with transaction.atomic():
         for ticket in tickets:
@@ -170,7 +145,7 @@ def registration_reminders_sync(*, registration_id: int, now=None) -> None:
     prefs = event_settings(event)
     wanted: dict[str, dict] = {}
     if event.status == EventStatus.PUBLISHED:
-        recipients = registration_recipients(registration, prefs)
+        recipients = registration_recipients(registration, prefs, purpose=Purpose.REMINDER)
         for session, ticket in sessions_with_ticket(registration).values():
             start = session_start(session)
             for offset in prefs.reminder_offsets or []:
@@ -208,13 +183,15 @@ def registration_reminders_sync(*, registration_id: int, now=None) -> None:
                 session=spec["session"],
                 ticket=spec["ticket"],
             )
-            message.subject, message.body = render_for(
+            fields = rendered_fields(
                 purpose=Purpose.REMINDER,
                 channel=message.channel,
                 language=message.language,
                 context=context,
                 organization_id=registration.event.organizer_id,
             )
+            message.subject, message.body = fields["subject"], fields["body"]
+            message.payload = fields["payload"]
             message.scheduled_at, message.status, message.attempts = (
                 spec["at"],
                 Message.Status.SCHEDULED,
@@ -224,6 +201,7 @@ def registration_reminders_sync(*, registration_id: int, now=None) -> None:
                 update_fields=[
                     "subject",
                     "body",
+                    "payload",
                     "scheduled_at",
                     "status",
                     "attempts",
@@ -278,7 +256,9 @@ def sessions_rescheduled_handle(*, event_id: int, session_ids: list[int], now=No
         registration_reminders_sync(registration_id=registration.pk, now=now)
         if event.status != EventStatus.PUBLISHED:
             continue
-        recipients = registration_recipients(registration, event_settings(event))
+        recipients = registration_recipients(
+            registration, event_settings(event), purpose=Purpose.RESCHEDULED
+        )
         for session_id, (session, ticket) in sessions_with_ticket(registration).items():
             if session_id not in moved or session_start(session) <= now:
                 continue
@@ -316,7 +296,9 @@ def event_cancellation_handle(*, event_id: int, now=None) -> None:
         ids = []
         prefs = event_settings(event)
         for registration in registrations:
-            for recipient in registration_recipients(registration, prefs):
+            for recipient in registration_recipients(
+                registration, prefs, purpose=Purpose.CANCELLATION
+            ):
                 message = _schedule_rendered(
                     key=f"{Purpose.CANCELLATION}:r{registration.pk}:{recipient.channel}",
                     purpose=Purpose.CANCELLATION,
@@ -348,7 +330,7 @@ def event_followups_schedule(*, event_id: int, now=None) -> int:
                 purpose, ticket = Purpose.MISSED_YOU, None
             else:
                 continue
-            for recipient in registration_recipients(registration, prefs):
+            for recipient in registration_recipients(registration, prefs, purpose=purpose):
                 message = _schedule_rendered(
                     key=f"{purpose}:r{registration.pk}:{recipient.channel}",
                     purpose=purpose,
