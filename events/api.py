@@ -338,6 +338,8 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
         language=payload.language,
         consent_register=payload.consent_register,
         consent_contact=payload.consent_contact,
+        preferred_channel=payload.preferred_channel,
+        whatsapp_opt_in=payload.whatsapp_opt_in,
         sessions=sessions,
         source=Registration.Source.API,
     )

@@ -100,6 +100,13 @@ class RegistrationForm(PersonForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+    preferred_channel = forms.ChoiceField(
+        label=_("How should we write to you?"),
+        choices=[("", _("No preference (SMS and e-mail)")), *Registration.Channel.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("If a message cannot reach you there, we try the next one you gave."),
+    )
     consent_register = forms.BooleanField(
         label=_(
             "I agree that Multaqa keeps these answers to register me (and the people I "
@@ -109,6 +116,13 @@ class RegistrationForm(PersonForm):
     )
     consent_contact = forms.BooleanField(
         label=_("I agree to be contacted by SMS or e-mail about this event (optional)."),
+        required=False,
+    )
+    whatsapp_opt_in = forms.BooleanField(
+        label=_(
+            "I agree to receive messages about this event on WhatsApp at this phone number "
+            "(optional; reply STOP to stop)."
+        ),
         required=False,
     )
     # The honeypot: hidden from people (and from screen readers), filled in by naive bots.

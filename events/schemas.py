@@ -1,6 +1,6 @@
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Schema
 
@@ -237,6 +237,8 @@ class RegistrationIn(InputSchema):
     language: Language = Language.FRENCH
     consent_register: StrictBool
     consent_contact: StrictBool = False
+    preferred_channel: Literal["", "whatsapp", "sms", "email"] = ""
+    whatsapp_opt_in: StrictBool = False
     session_ids: list[Annotated[StrictInt, Field(gt=0, lt=2**63)]] = []
 
 

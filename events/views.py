@@ -137,6 +137,8 @@ def _register(request, event, form, members):
             language=data["language"],
             consent_register=data["consent_register"],
             consent_contact=data["consent_contact"],
+            preferred_channel=data.get("preferred_channel", ""),
+            whatsapp_opt_in=data.get("whatsapp_opt_in", False),
             source=Registration.Source.WEB,
             sessions=form.chosen_sessions(),
         )

@@ -9,7 +9,10 @@ from django.utils.translation import ngettext
 from core.permissions import can_manage_event
 from core.tenant_admin import TenantModelAdmin
 
-from . import services
+from . import (
+    admin_whatsapp,  # noqa: F401 - registers the WhatsApp templates' admin
+    services,
+)
 from .models import (
     Channel,
     EventNotificationSettings,
@@ -107,6 +110,7 @@ class EventNotificationSettingsAdmin(TenantModelAdmin):
         "event",
         "reminder_offsets",
         "sms_enabled",
+        "whatsapp_enabled",
         "email_enabled",
         "thank_you_enabled",
         "missed_you_enabled",

@@ -99,3 +99,38 @@ def messages_pending_for_event(*, event: Event, now) -> list[PendingGroup]:
 def pending_groups_people(groups: list[PendingGroup]) -> int:
     """People reached by these groups together (one person in two groups counts once)."""
     return len(set().union(*(group.people for group in groups)))
+
+
+# What is sent to registrations and could go by WhatsApp: each needs an approved template per
+# language, or it goes by the next channel.
+WHATSAPP_PURPOSES = (
+    Purpose.CONFIRMATION,
+    Purpose.REMINDER,
+    Purpose.RESCHEDULED,
+    Purpose.CANCELLATION,
+    Purpose.THANK_YOU,
+    Purpose.MISSED_YOU,
+)
+
+
+def whatsapp_templates_missing(*, organization_ids=()) -> list[tuple[str, str]]:
+    """(purpose label, language label) pairs with no active WhatsApp template that applies: none
+    of the platform's, and none of the given organisations' own."""
+    from django.db.models import Q
+
+    from core.models import Language
+
+    from .models import WhatsAppTemplate
+
+    covered = set(
+        WhatsAppTemplate.objects.filter(
+            Q(organization__isnull=True) | Q(organization_id__in=list(organization_ids)),
+            is_active=True,
+        ).values_list("purpose", "language")
+    )
+    return [
+        (purpose.label, language.label)
+        for purpose in WHATSAPP_PURPOSES
+        for language in Language
+        if (purpose.value, language.value) not in covered
+    ]

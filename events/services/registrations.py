@@ -23,6 +23,8 @@ from .tickets import event_lock, tickets_issue
 # The version of the consent sentences shown on the form; stored with each registration so we can
 # tell later exactly what a person agreed to. Change it whenever the wording changes.
 CONSENT_WORDING_VERSION = "2026-1"
+# The same for the WhatsApp opt-in sentence, recorded only when the person ticked it.
+WHATSAPP_OPT_IN_WORDING_VERSION = "2026-wa1"
 # A school class with its teachers is the largest group we expect from one contact.
 MAX_MEMBERS = 60
 
@@ -90,6 +92,23 @@ def contact_channels_clean(phone: str, email: str, errors: dict) -> tuple[str, s
     return phone, email
 
 
+def preferred_channel_check(
+    channel: str, whatsapp_opt_in: bool, *, phone: str, email: str, errors: dict
+) -> None:
+    """A chosen channel needs its address, and WhatsApp needs the explicit opt-in."""
+    if channel and channel not in Registration.Channel.values:
+        errors["preferred_channel"] = [_("Choose WhatsApp, SMS or e-mail.")]
+        return
+    if channel == Registration.Channel.WHATSAPP and not whatsapp_opt_in:
+        errors["whatsapp_opt_in"] = [_("Tick the WhatsApp agreement to get messages there.")]
+    if whatsapp_opt_in and not phone and "phone" not in errors:
+        errors["phone"] = [_("Give the phone number you use on WhatsApp.")]
+    if channel in (Registration.Channel.WHATSAPP, Registration.Channel.SMS) and not phone:
+        errors.setdefault("phone", [_("Give a phone number for this channel.")])
+    if channel == Registration.Channel.EMAIL and not email and "email" not in errors:
+        errors["email"] = [_("Give an e-mail address for this channel.")]
+
+
 def registration_create(
     *,
     event: Event,
@@ -104,6 +123,8 @@ def registration_create(
     source: str,
     sessions: Iterable[Session] = (),
     enforce_window: bool | None = None,
+    preferred_channel: str = "",
+    whatsapp_opt_in: bool = False,
 ) -> Registration:
     """Register `contact` and `members` for `event`; every person gets a ticket, valid if the whole
     group fits and on the waiting list otherwise. The public form must respect the registration
@@ -121,6 +142,9 @@ def registration_create(
     phone, email = contact_channels_clean(phone, email, errors)
     if language not in Language.values:
         errors["language"] = [_("Choose French, Arabic or English.")]
+    preferred_channel_check(
+        preferred_channel, whatsapp_opt_in, phone=phone, email=email, errors=errors
+    )
     if kind is None or (members and kind == Registration.Kind.INDIVIDUAL):
         # Someone who ticked "only myself" and then added people registers a household.
         kind = Registration.Kind.HOUSEHOLD if members else Registration.Kind.INDIVIDUAL
@@ -162,6 +186,12 @@ def registration_create(
             # version cover both answers given on the same form.
             consent_recorded_at=now,
             consent_wording_version=CONSENT_WORDING_VERSION,
+            preferred_channel=preferred_channel,
+            whatsapp_opt_in=whatsapp_opt_in,
+            whatsapp_opt_in_recorded_at=now if whatsapp_opt_in else None,
+            whatsapp_opt_in_wording_version=WHATSAPP_OPT_IN_WORDING_VERSION
+            if whatsapp_opt_in
+            else "",
             source=source,
         )
         attendees = [
