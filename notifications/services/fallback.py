@@ -31,6 +31,8 @@ FALLS_BACK_FROM = (Message.Status.SENT, Message.Status.FAILED)
 # Channels whose providers report delivery: an e-mail is never "delivered", so the sweep never
 # takes an e-mail for lost.
 RECEIPT_CHANNELS = (Channel.WHATSAPP, Channel.SMS)
+# How long after its deadline the sweep still looks at a late message (the beat was down …).
+SWEEP_HORIZON = datetime.timedelta(days=1)
 
 
 def _chain(message: Message) -> list[Message]:
@@ -136,7 +138,10 @@ def messages_fallback_due(*, now=None) -> list[int]:
             purpose=purpose,
             channel__in=RECEIPT_CHANNELS,
             sent_at__lte=now - datetime.timedelta(minutes=minutes),
-            registration__isnull=False,
+            # A horizon, so that a message with no next channel is not looked at forever.
+            sent_at__gte=now - datetime.timedelta(minutes=minutes) - SWEEP_HORIZON,
+            # Without a preference every channel was used at once: nothing to fall back to.
+            registration__preferred_channel__gt="",
             event__end_date__gte=timezone.localdate(now),
             fallbacks__isnull=True,
         )

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeGraphApi:
-    def __init__(self, *, token: str = "test-token", phone_number_id: str = "1234567890"):
+    def __init__(self, *, token: str = "test-token", phone_number_id: str = "1234567890"):  # noqa: S107
         self.token = token
         self.phone_number_id = phone_number_id
         self.lock = threading.Lock()

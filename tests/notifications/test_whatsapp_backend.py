@@ -105,7 +105,7 @@ def test_refusals_are_sorted_into_permanent_and_retryable(graph, status, code, e
     graph.error(status, code, "provider says no")
     [result] = backend(graph).send_messages([TEMPLATE])
     assert result.status == expected
-    assert result.error.startswith(f"HTTP {status} {code}")
+    assert result.error.startswith(f"HTTP {status} (error {code})")
     assert result.provider_id == ""
 
 

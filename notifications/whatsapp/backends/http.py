@@ -113,12 +113,11 @@ class WhatsAppBackend(BaseWhatsAppBackend):
         code = error.get("code")
         if code in THROTTLING_CODES:
             outcome = SmsResult.RETRY
-        detail = " ".join(
-            str(part) for part in (code or "", error.get("title") or error.get("message") or "")
-        ).strip()
-        return SmsResult(
-            outcome, error=f"HTTP {status} {detail}".strip()[:300], extra={"code": code}
-        )
+        # "(error n)" keeps the code apart from the status: two numbers side by side would read
+        # as a phone number to the scrubber that masks errors before organizers see them.
+        text = error.get("title") or error.get("message") or ""
+        label = f"HTTP {status} (error {code})" if code is not None else f"HTTP {status}"
+        return SmsResult(outcome, error=f"{label} {text}".strip()[:300], extra={"code": code})
 
 
 def _message_id(body: dict) -> str:
