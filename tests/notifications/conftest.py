@@ -50,3 +50,15 @@ def committed(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def whatsapp_templates(db):
+    """The platform's WhatsApp templates as the migration seeds them (a transactional test
+    elsewhere may have flushed the seeded rows)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("notifications.migrations.0004_whatsapp_templates")
+    migration.seed_whatsapp_templates(apps, None)

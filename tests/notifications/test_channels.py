@@ -28,7 +28,7 @@ CONTACT = PersonData(gender=Gender.FEMALE, age_band=AgeBand.AGE_25_59, first_nam
 
 
 @pytest.fixture(autouse=True)
-def clean_whatsapp_outbox():
+def clean_whatsapp_outbox(whatsapp_templates):
     whatsapp.outbox = []
     yield
     whatsapp.outbox = []
