@@ -261,6 +261,7 @@ from notifications.models import (  # noqa: E402
     Message,
     MessageTemplate,
     Suppression,
+    WhatsAppTemplate,
 )
 
 
@@ -297,6 +298,20 @@ class SyncConflictFactory(factory.django.DjangoModelFactory):
     kind = SyncConflict.Kind.DOUBLE_ADMISSION
     device_time = factory.LazyFunction(timezone.now)
     detected_at = factory.LazyFunction(timezone.now)
+
+
+class WhatsAppTemplateFactory(factory.django.DjangoModelFactory):
+    """An organisation's own approved WhatsApp template (organization=None for the platform's)."""
+
+    class Meta:
+        model = WhatsAppTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    purpose = "confirmation"
+    language = "fr"
+    provider_name = "ngo_confirmation"
+    provider_language_code = "fr"
+    parameters = factory.LazyFunction(lambda: [["event", "event"], ["codes", "short_code"]])
 
 
 class MessageTemplateFactory(factory.django.DjangoModelFactory):

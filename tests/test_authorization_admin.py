@@ -53,6 +53,7 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
     VenueFactory,
+    WhatsAppTemplateFactory,
     WorkshopFactory,
 )
 
@@ -75,6 +76,7 @@ NOT_OWNED = {
     "core.Organization": "reference",
     "events.Venue": "shared",
     "notifications.MessageTemplate": "shared",
+    "notifications.WhatsAppTemplate": "shared",
     "core.Membership": "platform",
     "core.AuditEntry": "platform",
     "notifications.Suppression": "platform",
@@ -103,6 +105,7 @@ def organisation_rows(org):
     ScanAttemptFactory(token=token, session=session)
     SyncConflictFactory(attempt__token=token, attempt__session=session)
     MessageTemplateFactory(organization=org)
+    WhatsAppTemplateFactory(organization=org)
     EventNotificationSettingsFactory(event=event)
     MessageFactory(event=event)
     FeedbackAnswerFactory(event=event)
