@@ -166,6 +166,8 @@ def registration_reminders_sync(*, registration_id: int, now=None) -> None:
             registration=registration,
             purpose=Purpose.REMINDER,
             status__in=[Message.Status.SCHEDULED, Message.Status.CANCELLED],
+            # A fallback row belongs to the message it replaces, not to this plan.
+            fallback_of__isnull=True,
         )
         existing = {m.idempotency_key: m for m in pending}
         for key, message in existing.items():

@@ -201,6 +201,13 @@ def test_demo_loader_queues_a_confirmation_and_is_idempotent(committed):
     assert first.created_objects > 3
     assert len(sms.outbox) == 1 and "Multaqa" in sms.outbox[0].body
     assert Message.objects.filter(purpose="reminder").exists()
+    # The second demo participant chose WhatsApp: an Arabic template, no SMS.
+    assert (
+        Message.objects.get(purpose="confirmation", channel="whatsapp").payload["whatsapp"][
+            "language_code"
+        ]
+        == "ar"
+    )
     assert committed(demo_load).created_objects == 0
 
 
