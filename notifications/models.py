@@ -5,6 +5,7 @@ templates, suppressed recipients (hashes only) and anonymous feedback answers li
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Language
@@ -148,6 +149,17 @@ WHATSAPP_VARIABLES = (
 )
 
 
+def _parameters_help_text() -> str:
+    return _(
+        'A list of ["parameter name at WhatsApp", "our variable"] pairs, e.g. '
+        '[["event", "event"], ["date", "session_date"]]. Variables: %(variables)s.'
+    ) % {"variables": ", ".join(WHATSAPP_VARIABLES)}
+
+
+# Lazy, so that the admin shows it in the reader's language and migrations see one text.
+_parameters_help = lazy(_parameters_help_text, str)
+
+
 class WhatsAppTemplate(models.Model):
     """A template approved by WhatsApp for one purpose in one language: business-initiated
     messages can only be these. A purpose and language without a template goes by the person's
@@ -177,11 +189,7 @@ class WhatsAppTemplate(models.Model):
         _("named parameters, in order"),
         default=list,
         blank=True,
-        help_text=_(
-            'A list of ["parameter name at WhatsApp", "our variable"] pairs, e.g. '
-            '[["event", "event"], ["date", "session_date"]]. Variables: %(variables)s.'
-        )
-        % {"variables": ", ".join(WHATSAPP_VARIABLES)},
+        help_text=_parameters_help(),
     )
     is_active = models.BooleanField(
         _("approved and in use"),
