@@ -29,7 +29,7 @@ from .selectors.agenda import event_door_sessions
 from .services import events as event_services
 from .services import registrations as registration_services
 from .services import tickets as ticket_services
-from .services.registrations import CONSENT_WORDING_VERSION
+from .services.registrations import CONSENT_WORDING_VERSION, WHATSAPP_OPT_IN_WORDING_VERSION
 
 
 class TargetInline(TenantTabularInline):
@@ -277,6 +277,8 @@ class RegistrationAdmin(TenantModelAdmin):
         "access_token",
         "consent_recorded_at",
         "consent_wording_version",
+        "whatsapp_opt_in_recorded_at",
+        "whatsapp_opt_in_wording_version",
         "source",
         "personal_data_purged_at",
     ]
@@ -319,6 +321,12 @@ class RegistrationAdmin(TenantModelAdmin):
             obj.source = Registration.Source.ADMIN
             obj.consent_recorded_at = timezone.now()
             obj.consent_wording_version = CONSENT_WORDING_VERSION
+        if "whatsapp_opt_in" in form.changed_data:
+            # Staff record what the person said (on paper, by phone) with today's wording.
+            obj.whatsapp_opt_in_recorded_at = timezone.now() if obj.whatsapp_opt_in else None
+            obj.whatsapp_opt_in_wording_version = (
+                WHATSAPP_OPT_IN_WORDING_VERSION if obj.whatsapp_opt_in else ""
+            )
         if obj.phone:
             try:
                 obj.phone = phone_to_e164(obj.phone)

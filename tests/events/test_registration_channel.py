@@ -77,3 +77,33 @@ def test_no_choice_keeps_the_old_behaviour(client, event):
     registration = Registration.objects.get()
     assert (registration.preferred_channel, registration.whatsapp_opt_in) == ("", False)
     assert registration.whatsapp_opt_in_wording_version == ""
+
+
+def test_staff_ticking_the_whatsapp_opt_in_in_the_admin_records_it(client, admin_user):
+    from tests.events.test_registration_admin import inline_management
+
+    client.force_login(admin_user)
+    event = EventFactory()
+    data = {
+        "event": event.pk,
+        "kind": "individual",
+        "contact_name": "Awa",
+        "phone": "0612345678",
+        "email": "",
+        "language": "ar",
+        "consent_contact": "on",
+        "preferred_channel": "whatsapp",
+        "whatsapp_opt_in": "on",
+        **inline_management(1),
+        "members-0-first_name": "Awa",
+        "members-0-gender": "female",
+        "members-0-age_band": "25-59",
+        "members-0-profile": "migrant",
+        "members-0-is_contact": "on",
+    }
+    response = client.post("/admin/events/registration/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration = Registration.objects.get()
+    assert registration.preferred_channel == "whatsapp"
+    assert registration.whatsapp_opt_in_wording_version == WHATSAPP_OPT_IN_WORDING_VERSION
+    assert registration.whatsapp_opt_in_recorded_at is not None
