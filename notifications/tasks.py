@@ -55,3 +55,9 @@ def followups_due_task() -> int:
     for event_id in event_ids:
         event_followups_task.delay(event_id)
     return len(event_ids)
+
+
+@shared_task(base=RetryingTask)
+def inbound_forget_unmatched_task() -> int:
+    """Daily (beat): replies matched to no registration are not kept beyond their time."""
+    return services.inbound_forget_unmatched()

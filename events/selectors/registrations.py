@@ -1,9 +1,12 @@
 """Reads for registrations and tickets."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 
 from core.permissions import scope_events
-from events.models import Event, EventStatus, Registration, Ticket
+from events.models import Event, EventStatus, Registration, Session, Ticket
 
 MAX_ID = 2**63
 
@@ -62,3 +65,34 @@ def ticket_list_for_badges(*, event: Event, registration: Registration | None = 
     if registration is not None:
         tickets = tickets.filter(attendee__registration=registration)
     return tickets.order_by("attendee__registration_id", "-attendee__is_contact", "attendee_id")
+
+
+@dataclass(frozen=True)
+class AnswerFigures:
+    """How many people of the next session confirmed by reply, and how many cancelled."""
+
+    session: Session | None  # the next session (today or later), None when all are past
+    expected: int  # people with a valid ticket for that session
+    confirmed: int  # of those, people whose registration confirmed
+    declined: int  # people whose registration was cancelled by reply
+
+
+def event_answer_figures(*, event: Event, today: datetime.date) -> AnswerFigures:
+    """Two queries whatever the number of tickets: the next session, then one aggregate."""
+    session = (
+        Session.objects.filter(event=event, date__gte=today).order_by("date", "start_time").first()
+    )
+    valid = Q(status=Ticket.Status.VALID)
+    if session is not None:
+        valid &= Q(sessions__isnull=True) | Q(sessions=session)
+    confirmed = Q(attendee__registration__answer=Registration.Answer.CONFIRMED)
+    declined = Q(
+        status=Ticket.Status.CANCELLED,
+        attendee__registration__answer=Registration.Answer.DECLINED,
+    )
+    counts = Ticket.objects.filter(event=event).aggregate(
+        expected=Count("pk", filter=valid, distinct=True),
+        confirmed=Count("pk", filter=valid & confirmed, distinct=True),
+        declined=Count("pk", filter=declined, distinct=True),
+    )
+    return AnswerFigures(session=session, **counts)
