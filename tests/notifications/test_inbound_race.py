@@ -57,7 +57,5 @@ def test_different_ids_from_one_person_at_once_cancel_once():
         ),
         times=6,
     )
-    assert sorted(result.outcome for result in results) == ["already_cancelled"] * 5 + [
-        "cancelled"
-    ]
+    assert sorted(result.outcome for result in results) == ["already_cancelled"] * 5 + ["cancelled"]
     assert Message.objects.filter(purpose=Purpose.REPLY).count() == 1

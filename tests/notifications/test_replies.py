@@ -172,9 +172,7 @@ def test_a_question_lands_in_the_inbox_unhandled(send, event):
 
 def test_the_reply_is_matched_to_the_upcoming_event_last_messaged(send, db):
     phone = "+212611223344"
-    past = EventFactory(
-        start_date=datetime.date(2026, 1, 5), end_date=datetime.date(2026, 1, 5)
-    )
+    past = EventFactory(start_date=datetime.date(2026, 1, 5), end_date=datetime.date(2026, 1, 5))
     soon, later = EventFactory(), EventFactory()
     for event in (past, soon, later):
         SessionFactory(event=event)
@@ -224,7 +222,9 @@ def test_json_body_and_secret_in_the_query_are_accepted(client, event):
 
 @pytest.mark.parametrize("secret", ["wrong", "", "inbound-secret-and-more"])
 def test_a_wrong_secret_is_refused_with_403(client, secret):
-    response = post_form(client, {"from": "+212612345678", "text": "STOP", "id": "x"}, secret=secret)
+    response = post_form(
+        client, {"from": "+212612345678", "text": "STOP", "id": "x"}, secret=secret
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "bad_secret"
     assert not InboundMessage.objects.exists()
