@@ -265,3 +265,26 @@ def test_malformed_bodies_get_a_400_that_says_why(client, body, content_type, co
     assert response.status_code == 400, response.content
     assert response.json()["code"] == code and response.json()["detail"]
     assert not InboundMessage.objects.exists()
+
+
+def test_erasure_blanks_what_the_person_wrote(send, event):
+    from events.services.retention import registration_erase
+    from tests.factories import UserFactory
+
+    registration = ticket_for(event).attendee.registration
+    send(registration.phone, "Je viendrai avec ma soeur")
+    registration_erase(registration=registration, actor=UserFactory(is_superuser=True))
+    inbound = InboundMessage.objects.get()
+    assert inbound.text == "" and inbound.sender_hash == ""
+
+
+def test_unmatched_messages_are_deleted_after_their_time(send, settings):
+    from django.utils import timezone
+
+    from notifications.services import inbound_forget_unmatched
+
+    send("+212612999999", "qui est-ce ?")
+    later = timezone.now() + datetime.timedelta(days=settings.NOTIFICATIONS_INBOUND_UNMATCHED_DAYS)
+    assert inbound_forget_unmatched(now=later - datetime.timedelta(hours=1)) == 0
+    assert inbound_forget_unmatched(now=later + datetime.timedelta(hours=1)) == 1
+    assert not InboundMessage.objects.exists()
