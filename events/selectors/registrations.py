@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, When
 
 from core.permissions import scope_events
 from events.models import Event, EventStatus, Registration, Session, Ticket
@@ -72,9 +72,9 @@ class AnswerFigures:
     """How many people of the next session confirmed by reply, and how many cancelled."""
 
     session: Session | None  # the next session (today or later), None when all are past
-    expected: int  # people with a valid ticket for that session
-    confirmed: int  # of those, people whose registration confirmed
-    declined: int  # people whose registration was cancelled by reply
+    expected: int = 0  # people with a valid ticket for that session
+    confirmed: int = 0  # of those, people whose registration confirmed
+    declined: int = 0  # people whose registration was cancelled by reply
 
 
 def event_answer_figures(*, event: Event, today: datetime.date) -> AnswerFigures:
@@ -82,17 +82,47 @@ def event_answer_figures(*, event: Event, today: datetime.date) -> AnswerFigures
     session = (
         Session.objects.filter(event=event, date__gte=today).order_by("date", "start_time").first()
     )
-    valid = Q(status=Ticket.Status.VALID)
-    if session is not None:
-        valid &= Q(sessions__isnull=True) | Q(sessions=session)
-    confirmed = Q(attendee__registration__answer=Registration.Answer.CONFIRMED)
-    declined = Q(
-        status=Ticket.Status.CANCELLED,
-        attendee__registration__answer=Registration.Answer.DECLINED,
+    return answer_figures_for_sessions(next_sessions={event.pk: session})[event.pk]
+
+
+def answer_figures_for_sessions(
+    *, next_sessions: dict[int, Session | None]
+) -> dict[int, AnswerFigures]:
+    """{event id: figures} for many events in one query, each counted for the session given
+    (its next one): a ticket counts when it is valid for every session or names that one."""
+    through = Ticket.sessions.through
+    session_ids = [session.pk for session in next_sessions.values() if session is not None]
+    for_next = Q(status=Ticket.Status.VALID) & (
+        ~Exists(through.objects.filter(ticket_id=OuterRef("pk")))
+        | Exists(through.objects.filter(ticket_id=OuterRef("pk"), session_id__in=session_ids))
     )
-    counts = Ticket.objects.filter(event=event).aggregate(
-        expected=Count("pk", filter=valid, distinct=True),
-        confirmed=Count("pk", filter=valid & confirmed, distinct=True),
-        declined=Count("pk", filter=declined, distinct=True),
+    rows = (
+        Ticket.objects.filter(event_id__in=list(next_sessions))
+        .annotate(for_next=Case(When(for_next, then=1), default=0, output_field=IntegerField()))
+        .values("event_id")
+        .annotate(
+            expected=Sum("for_next"),
+            confirmed=Sum(
+                "for_next",
+                filter=Q(attendee__registration__answer=Registration.Answer.CONFIRMED),
+            ),
+            declined=Count(
+                "pk",
+                filter=Q(
+                    status=Ticket.Status.CANCELLED,
+                    attendee__registration__answer=Registration.Answer.DECLINED,
+                ),
+            ),
+        )
     )
-    return AnswerFigures(session=session, **counts)
+    found = {row.pop("event_id"): row for row in rows}
+    figures = {}
+    for event_id, session in next_sessions.items():
+        counts = found.get(event_id, {})
+        figures[event_id] = AnswerFigures(
+            session=session,
+            expected=(counts.get("expected") or 0) if session else 0,
+            confirmed=(counts.get("confirmed") or 0) if session else 0,
+            declined=counts.get("declined") or 0,
+        )
+    return figures
