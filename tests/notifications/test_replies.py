@@ -288,3 +288,13 @@ def test_unmatched_messages_are_deleted_after_their_time(send, settings):
     assert inbound_forget_unmatched(now=later - datetime.timedelta(hours=1)) == 0
     assert inbound_forget_unmatched(now=later + datetime.timedelta(hours=1)) == 1
     assert not InboundMessage.objects.exists()
+
+
+def test_the_participant_s_page_shows_the_answer_in_their_language(client, send, event):
+    registration = ticket_for(event, language="ar").attendee.registration
+    send(registration.phone, "نعم")
+    page = client.get(registration.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
+    assert "أخبرتنا أنك ستحضر" in page.content.decode()
+    send(registration.phone, "لا")
+    page = client.get(registration.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
+    assert "لقد ألغيت هذا التسجيل بالرد" in page.content.decode()
