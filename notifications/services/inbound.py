@@ -55,10 +55,18 @@ class InboundResult:
 
 
 def inbound_phone_clean(phone: str) -> str:
-    try:
-        cleaned = phone_to_e164(phone)
-    except ValidationError as exc:
-        raise ApplicationError(_("Unknown sender number."), code="invalid_sender") from exc
+    """E.164 of the sender. Providers (and WhatsApp) often send the international number without
+    its "+" ("212612345678"), which would otherwise read as a long local number."""
+    phone = (phone or "").strip()
+    candidates = [phone, f"+{phone}"] if phone.isdigit() and len(phone) > 10 else [phone]
+    for candidate in candidates:
+        try:
+            cleaned = phone_to_e164(candidate)
+        except ValidationError:
+            continue
+        break
+    else:
+        raise ApplicationError(_("Unknown sender number."), code="invalid_sender")
     if not cleaned:
         raise ApplicationError(_("Unknown sender number."), code="invalid_sender")
     return cleaned

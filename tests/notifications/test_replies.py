@@ -298,3 +298,12 @@ def test_the_participant_s_page_shows_the_answer_in_their_language(client, send,
     send(registration.phone, "لا")
     page = client.get(registration.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
     assert "لقد ألغيت هذا التسجيل بالرد" in page.content.decode()
+
+
+@pytest.mark.parametrize("written", ["{e164}", "{e164_no_plus}", "00{e164_no_plus}", "0{local}"])
+def test_the_sender_number_is_read_in_the_forms_providers_send(send, event, written):
+    registration = ticket_for(event).attendee.registration
+    e164 = registration.phone
+    sender = written.format(e164=e164, e164_no_plus=e164[1:], local=e164[4:])
+    send(sender, "1")
+    assert InboundMessage.objects.get().registration == registration
