@@ -59,3 +59,31 @@ def test_different_ids_from_one_person_at_once_cancel_once():
     )
     assert sorted(result.outcome for result in results) == ["already_cancelled"] * 5 + ["cancelled"]
     assert Message.objects.filter(purpose=Purpose.REPLY).count() == 1
+
+
+def test_two_organizers_answering_at_once_send_one_answer():
+    from core.errors import ApplicationError
+    from notifications.services import inbox_reply
+    from tests.concurrency import run_together
+    from tests.factories import UserFactory
+
+    event = EventFactory()
+    SessionFactory(event=event)
+    ticket = TicketFactory(attendee=AttendeeFactory(registration__event=event))
+    result = inbound_receive(
+        channel="sms",
+        phone=ticket.attendee.registration.phone,
+        text="Une question",
+        provider_id="q-1",
+    )
+    users = [UserFactory() for _ in range(4)]
+    results, errors = run_together(
+        [
+            lambda user=user: inbox_reply(inbound=result.inbound, text="Réponse", user=user)
+            for user in users
+        ]
+    )
+    assert len(results) == 1
+    assert len(errors) == 3 and all(isinstance(error, ApplicationError) for error in errors)
+    assert {error.code for error in errors} == {"already_answered"}
+    assert Message.objects.filter(purpose=Purpose.REPLY).count() == 1

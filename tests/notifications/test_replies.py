@@ -307,3 +307,52 @@ def test_the_sender_number_is_read_in_the_forms_providers_send(send, event, writ
     sender = written.format(e164=e164, e164_no_plus=e164[1:], local=e164[4:])
     send(sender, "1")
     assert InboundMessage.objects.get().registration == registration
+
+
+def test_a_yes_from_the_waiting_list_waits_for_a_person(send, db):
+    event = EventFactory(capacity=1)
+    SessionFactory(event=event)
+    TicketFactory(attendee=AttendeeFactory(registration__event=event))
+    waiting = TicketFactory(
+        attendee=AttendeeFactory(registration__event=event), status=Ticket.Status.WAITLISTED
+    )
+    registration = waiting.attendee.registration
+    send(registration.phone, "oui")
+    registration.refresh_from_db()
+    assert registration.answer == ""
+    inbound = InboundMessage.objects.get()
+    assert inbound.handled_at is None and inbound.event == event
+    assert not sms_to(registration.phone)
+
+
+def test_through_a_real_http_provider_the_place_offer_and_the_answer_go_out(send, settings, db):
+    """The SMS leave through the HTTP backend to a local fake provider, which plays the person
+    answering "2" through the callback."""
+    from tests.notifications.test_sms import FakeGateway
+
+    gateway = FakeGateway()
+    settings.SMS_BACKEND = "notifications.sms.backends.http.SmsBackend"
+    settings.SMS_HTTP_URL = gateway.url
+    try:
+        event = EventFactory(capacity=1)
+        SessionFactory(event=event)
+        leaving = TicketFactory(attendee=AttendeeFactory(registration__event=event))
+        waiting = TicketFactory(
+            attendee=AttendeeFactory(registration__event=event), status=Ticket.Status.WAITLISTED
+        )
+        send(leaving.attendee.registration.phone, "٢")
+    finally:
+        gateway.close()
+    sent = {
+        (request["body"]["to"], request["headers"]["Idempotency-Key"])
+        for request in gateway.requests
+    }
+    reply = Message.objects.get(purpose=Purpose.REPLY)
+    offer = Message.objects.get(
+        registration=waiting.attendee.registration, purpose=Purpose.CONFIRMATION
+    )
+    assert sent == {
+        (leaving.attendee.registration.phone, reply.idempotency_key),
+        (waiting.attendee.registration.phone, offer.idempotency_key),
+    }
+    assert offer.status == Message.Status.SENT
