@@ -260,4 +260,12 @@ def inbound_forget_unmatched(*, now=None) -> int:
     deleted, _rows = InboundMessage.objects.filter(
         registration__isnull=True, received_at__lt=cutoff
     ).delete()
+    # The answers that went to those numbers (an opt-out's confirmation) forget them too.
+    Message.objects.filter(
+        registration__isnull=True,
+        purpose__in=[Purpose.REPLY, Purpose.OPT_OUT_ACK],
+        created_at__lt=cutoff,
+    ).exclude(status=Message.Status.SENDING).exclude(recipient="").update(
+        recipient="", body="", provider_id=""
+    )
     return deleted

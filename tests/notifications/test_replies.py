@@ -290,6 +290,23 @@ def test_unmatched_messages_are_deleted_after_their_time(send, settings):
     assert not InboundMessage.objects.exists()
 
 
+def test_an_unknown_number_s_stop_confirmation_forgets_the_number_in_time(send, settings):
+    from django.utils import timezone
+
+    from notifications.services import inbound_forget_unmatched
+
+    send("+212612999999", "STOP")
+    ack = Message.objects.get(purpose=Purpose.OPT_OUT_ACK)
+    assert ack.recipient == "+212612999999"
+    later = timezone.now() + datetime.timedelta(
+        days=settings.NOTIFICATIONS_INBOUND_UNMATCHED_DAYS, hours=1
+    )
+    inbound_forget_unmatched(now=later)
+    ack.refresh_from_db()
+    assert ack.recipient == "" and ack.body == ""
+    assert Suppression.objects.exists()
+
+
 def test_the_participant_s_page_shows_the_answer_in_their_language(client, send, event):
     registration = ticket_for(event, language="ar").attendee.registration
     send(registration.phone, "نعم")
