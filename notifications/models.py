@@ -33,6 +33,12 @@ class Purpose(models.TextChoices):
     OPT_OUT_ACK = "opt_out_ack", _("Opt-out confirmation")
 
 
+# Purposes whose text is written when the message is made (an automatic answer to a reply, an
+# organizer's answer), never taken from a MessageTemplate.
+FREE_TEXT_PURPOSES = frozenset({Purpose.REPLY, Purpose.OPT_OUT_ACK})
+TEMPLATED_PURPOSES = [choice for choice in Purpose.choices if choice[0] not in FREE_TEXT_PURPOSES]
+
+
 def default_reminder_offsets() -> list[int]:
     """Minutes before each session: two days and three hours."""
     return [2 * 24 * 60, 3 * 60]
@@ -97,7 +103,7 @@ class MessageTemplate(models.Model):
         blank=True,
         related_name="message_templates",
     )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=TEMPLATED_PURPOSES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     subject = models.CharField(_("subject (e-mail only)"), max_length=200, blank=True)
