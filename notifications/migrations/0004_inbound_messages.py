@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_registration_answer'),
+        ('events', '0001_squashed_0004_programme_people_measures'),
         ('notifications', '0003_whatsapp_and_delivery_receipts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
