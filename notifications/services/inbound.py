@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.phones import phone_to_e164
+from events.models import EventStatus
 from events.services.answers import (
     AnswerOutcome,
     registration_confirm_attendance,
@@ -132,6 +133,11 @@ def _act(inbound: InboundMessage, *, phone: str) -> str:
         return _handled(inbound, "stopped")
     if registration is None or inbound.action == InboundMessage.Action.NONE:
         return "inbox" if registration else "unmatched"
+    event = registration.event
+    if event.status != EventStatus.PUBLISHED or event.end_date < timezone.localdate():
+        # A "non" to a thank-you after the event, or about a cancelled event, changes no ticket
+        # (the figures of a past event stay as they are): a person reads it.
+        return "inbox"
     if inbound.action == InboundMessage.Action.CONFIRM:
         outcome = registration_confirm_attendance(registration=registration)
     else:

@@ -373,3 +373,19 @@ def test_through_a_real_http_provider_the_place_offer_and_the_answer_go_out(send
         (waiting.attendee.registration.phone, offer.idempotency_key),
     }
     assert offer.status == Message.Status.SENT
+
+
+def test_a_no_after_the_event_changes_no_ticket(send, db):
+    import time_machine
+
+    event = EventFactory()
+    SessionFactory(event=event)
+    ticket = ticket_for(event)
+    with time_machine.travel(
+        datetime.datetime.combine(event.end_date + datetime.timedelta(days=3), datetime.time(12))
+    ):
+        send(ticket.attendee.registration.phone, "non")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.VALID
+    inbound = InboundMessage.objects.get()
+    assert inbound.event == event and inbound.handled_at is None
