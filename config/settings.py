@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.followups_due_task",
         "schedule": 15 * 60.0,
     },
+    # Delete the replies matched to no registration once they are old.
+    "forget-unmatched-replies": {
+        "task": "notifications.tasks.inbound_forget_unmatched_task",
+        "schedule": 24 * 60 * 60.0,
+    },
     # Pseudonymise registrations past their programme's retention period.
     "purge-expired-registrations": {
         "task": "events.retention_purge_task",
@@ -313,6 +318,8 @@ NOTIFICATIONS_FALLBACK_AFTER_MINUTES = {
 }
 # Shared secret the SMS provider sends (Bearer) when it forwards replies such as STOP.
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
+# Replies matched to no registration (no event's retention applies) are deleted after this.
+NOTIFICATIONS_INBOUND_UNMATCHED_DAYS = env_int("NOTIFICATIONS_INBOUND_UNMATCHED_DAYS", 30)
 
 # Sign-in: one login page (core:login) for staff, organizers and partner contacts; the
 # admin keeps its own login. Without a `next`, a partner contact lands on the partner portal

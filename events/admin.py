@@ -266,9 +266,10 @@ class RegistrationAdmin(TenantModelAdmin):
         "language",
         "consent_contact",
         "ticket_count",
+        "answer",
         "created_at",
     ]
-    list_filter = ["event__programme", "event", "kind", "source", "language"]
+    list_filter = ["event__programme", "event", "kind", "source", "language", "answer"]
     search_fields = ["contact_name", "event__title"]
     # A season's events would fill a select box; the autocomplete asks EventAdmin (scoped).
     autocomplete_fields = ["event"]
@@ -282,7 +283,8 @@ class RegistrationAdmin(TenantModelAdmin):
         "source",
         "personal_data_purged_at",
     ]
-    readonly_fields = ["confirmation_page", "badges"]
+    # Set by the person's own reply (1 / OUI, 2 / NON), never typed in by staff.
+    readonly_fields = ["confirmation_page", "badges", "answer", "answered_at"]
     actions = ["print_badges", "erase_personal_data"]
 
     def get_queryset(self, request):

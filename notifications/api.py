@@ -1,38 +1,44 @@
-"""Inbound webhook of the SMS provider: replies such as STOP. Authenticated by a shared bearer token."""
+"""The SMS provider's inbound callback (replies such as STOP, 1, 2: notifications/inbound_sms.py
+reads it) and the participant card's send action."""
 
-import hmac
 from typing import Literal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer
 
 from core.auth import staff_auth
 from core.errors import NotFound
 from core.schemas import ErrorOut
 from participants.selectors_cards import card_of_managed
 
-from . import services
-from .schemas import SmsInboundIn, SmsInboundOut
+from .inbound_sms import inbound_secret_check, inbound_sms_parse
+from .schemas import SmsInboundOut
 from .services.cards import participant_card_send
-
-
-class ProviderToken(HttpBearer):
-    def authenticate(self, request, token):
-        expected = settings.SMS_INBOUND_TOKEN
-        # No token configured means the webhook is closed, not open.
-        if expected and hmac.compare_digest(token.encode(), expected.encode()):
-            return "sms-provider"
-        return None
-
+from .services.inbound import inbound_phone_clean
+from .signals import inbound_message_received
 
 router = Router(tags=["notifications"])
 
 
-@router.post("/notifications/sms/inbound", response=SmsInboundOut, auth=ProviderToken())
-def sms_inbound(request, payload: SmsInboundIn):
-    return {"stopped": services.sms_inbound_handle(sender=payload.sender, text=payload.text)}
+@router.post(
+    "/notifications/sms/inbound",
+    response={200: SmsInboundOut, **dict.fromkeys((400, 403), ErrorOut)},
+    auth=None,
+)
+def sms_inbound(request):
+    """A person's SMS, forwarded by the provider (form or JSON: from, text, id, timestamp).
+    Stored once per id; a replay answers 200 too, so that the provider stops retrying."""
+    inbound_secret_check(request)
+    sms = inbound_sms_parse(request)
+    inbound_message_received.send(
+        sender=sms_inbound,
+        channel="sms",
+        phone=inbound_phone_clean(sms.phone),
+        text=sms.text,
+        provider_id=sms.provider_id,
+        received_at=sms.received_at,
+    )
+    return {"received": True}
 
 
 class CardSendIn(Schema):

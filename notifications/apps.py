@@ -14,13 +14,13 @@ class NotificationsConfig(AppConfig):
         t.register("notifications.MessageTemplate", t.shared("organization"))
         t.register("notifications.WhatsAppTemplate", t.shared("organization"))
         t.register("notifications.Suppression", t.PLATFORM)
-        for model in ("EventNotificationSettings", "Message", "FeedbackAnswer"):
+        for model in ("EventNotificationSettings", "Message", "FeedbackAnswer", "InboundMessage"):
             t.register(f"notifications.{model}", t.owned(t.event_q("event__")))
 
         from events import signals
 
         from . import receivers
-        from .signals import message_undeliverable
+        from .signals import inbound_message_received, message_undeliverable
 
         message_undeliverable.connect(
             receivers.on_message_undeliverable, dispatch_uid="notifications.undeliverable"
@@ -45,4 +45,7 @@ class NotificationsConfig(AppConfig):
         signals.event_closed.connect(receivers.on_event_closed, dispatch_uid=f"{uid}.event_closed")
         signals.registrations_pseudonymised.connect(
             receivers.on_registrations_pseudonymised, dispatch_uid=f"{uid}.pseudonymised"
+        )
+        inbound_message_received.connect(
+            receivers.on_inbound_message_received, dispatch_uid=f"{uid}.inbound"
         )

@@ -2,6 +2,7 @@
 database (not the broker) says what went out. Per-event reminder settings, editable message
 templates, suppressed recipients (hashes only) and anonymous feedback answers live here too."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,8 +28,16 @@ class Purpose(models.TextChoices):
     MISSED_YOU = "missed_you", _("Sorry we missed you")
     FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
     PARTICIPANT_CARD = "participant_card", _("Participant card link")
-    # Free text written by an organizer, inside WhatsApp's 24-hour window.
-    REPLY = "reply", _("Reply to a participant")
+    # Answers to what a person wrote: the automatic one to a keyword, or an organizer's.
+    REPLY = "reply", _("Answer to a message received")
+    # The one message that still goes out after a STOP, saying it worked.
+    OPT_OUT_ACK = "opt_out_ack", _("Opt-out confirmation")
+
+
+# Purposes whose text is written when the message is made (an automatic answer to a reply, an
+# organizer's answer), never taken from a MessageTemplate.
+FREE_TEXT_PURPOSES = frozenset({Purpose.REPLY, Purpose.OPT_OUT_ACK})
+TEMPLATED_PURPOSES = [choice for choice in Purpose.choices if choice[0] not in FREE_TEXT_PURPOSES]
 
 
 def default_reminder_offsets() -> list[int]:
@@ -98,7 +107,7 @@ class MessageTemplate(models.Model):
         blank=True,
         related_name="message_templates",
     )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=TEMPLATED_PURPOSES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     subject = models.CharField(_("subject (e-mail only)"), max_length=200, blank=True)
@@ -175,7 +184,7 @@ class WhatsAppTemplate(models.Model):
         blank=True,
         related_name="whatsapp_templates",
     )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=TEMPLATED_PURPOSES)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     provider_name = models.CharField(
         _("template name at WhatsApp"),
@@ -351,6 +360,7 @@ class Suppression(models.Model):
     class Source(models.TextChoices):
         LINK = "link", _("Opt-out link")
         SMS_STOP = "sms_stop", _("SMS reply STOP")
+        WHATSAPP_STOP = "wa_stop", _("WhatsApp reply STOP")
         ADMIN = "admin", _("Staff")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -399,3 +409,63 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.satisfaction}/5"
+
+
+class InboundMessage(models.Model):
+    """What a person wrote to us by SMS or WhatsApp. The phone is kept only as the keyed hash the
+    outbox and the suppressions use: a reply goes to the matched registration's phone. The text
+    is blanked with the registration's personal data (retention, erasure)."""
+
+    class Action(models.TextChoices):
+        STOP = "stop", _("Opt-out")
+        CONFIRM = "confirm", _("Confirmation")
+        CANCEL = "cancel", _("Cancellation")
+        NONE = "none", _("Free text")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    sender_hash = models.CharField(max_length=64, db_index=True)
+    text = models.TextField(_("text"), blank=True, max_length=1600)
+    provider_id = models.CharField(_("provider id"), max_length=200)
+    received_at = models.DateTimeField(_("received at"))
+    action = models.CharField(_("read as"), max_length=10, choices=Action.choices)
+    # The registration the sender was last messaged about (upcoming events first).
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="inbound_messages"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply = models.OneToOneField(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="answered"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("message received")
+        verbose_name_plural = _("messages received")
+        indexes = [
+            models.Index(fields=["event", "handled_at"], name="inbound_event_inbox"),
+        ]
+        constraints = [
+            # A provider that sends the same message again (a retried webhook) stores it once.
+            models.UniqueConstraint(
+                fields=["channel", "provider_id"], name="one_inbound_per_provider_id"
+            ),
+            models.CheckConstraint(condition=~Q(provider_id=""), name="inbound_has_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} · {self.get_action_display()} · #{self.pk}"

@@ -38,7 +38,19 @@ def on_message_undeliverable(sender, message, reason="", **kwargs):
 
 def on_registrations_pseudonymised(sender, registration_ids, **kwargs):
     """Retention purge or erasure: the outbox forgets addresses and texts in the same transaction."""
+    from .services.inbound import inbound_forget_registrations
     from .services.outbox import messages_forget_registration
 
     for registration_id in registration_ids:
         messages_forget_registration(registration_id=registration_id)
+    inbound_forget_registrations(registration_ids=list(registration_ids))
+
+
+def on_inbound_message_received(sender, channel, phone, text, provider_id, received_at, **kwargs):
+    """Stored and acted on in the webhook's request, not in a task: the provider's 200 then means
+    the message is in the database, and the phone number never travels through the broker."""
+    from .services.inbound import inbound_receive
+
+    inbound_receive(
+        channel=channel, phone=phone, text=text, provider_id=provider_id, received_at=received_at
+    )

@@ -67,3 +67,8 @@ def message_fallback_task(message_id: int, reason: str) -> int | None:
 def messages_fallback_sweep_task() -> int:
     """Every minute (beat): messages not delivered in time go by the person's next channel."""
     return services.messages_fallback_sweep()
+
+
+def inbound_forget_unmatched_task() -> int:
+    """Daily (beat): replies matched to no registration are not kept beyond their time."""
+    return services.inbound_forget_unmatched()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_send_now
+from . import views, views_inbox, views_send_now
 
 app_name = "notifications"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
         "organizer/events/<int:event_id>/messages/send/",
         views_send_now.event_messages_send,
         name="event_messages_send",
+    ),
+    path(
+        "organizer/events/<int:event_id>/messages/inbox/<int:inbound_id>/",
+        views_inbox.inbox_answer,
+        name="inbox_answer",
     ),
     path(
         "organizer/participants/<int:participant_id>/send-card/",

@@ -16,6 +16,7 @@ from participants.selectors_cards import card_of_managed
 
 from . import selectors, services
 from .forms import FeedbackForm
+from .inbox_context import inbox_context
 from .models import Channel, Message, Suppression
 from .services.cards import participant_card_send
 from .tokens import read_opt_out_token, read_registration_opt_out_token, recipient_hash
@@ -125,6 +126,7 @@ def event_messages(request, event_id: int):
             "statuses": Message.Status.choices,
             "failures": selectors.message_failures_for_event(event=event),
             "feedback": selectors.feedback_summary_for_event(event=event),
+            **inbox_context(event=event),
         },
     )
 

@@ -162,6 +162,25 @@ def build_world() -> World:
     )
 
 
+def _inbound(world):
+    """A message someone sent about NGO A's event, waiting in its inbox."""
+    from notifications.models import InboundMessage
+
+    inbound, _created = InboundMessage.objects.get_or_create(
+        channel="sms",
+        provider_id="matrix-1",
+        defaults={
+            "sender_hash": "0" * 64,
+            "text": "Bonjour",
+            "received_at": DOOR_OPEN,
+            "action": "none",
+            "registration": world.ticket.attendee.registration,
+            "event": world.event,
+        },
+    )
+    return inbound
+
+
 def _person():
     return {"first_name": "", "gender": "female", "age_band": "25-59"}
 
@@ -317,6 +336,12 @@ PAGES = {
         "get",
         lambda w, r: f"/organizer/events/{w.event.pk}/messages/send/",
         None,
+        ADMIN_A,
+    ),
+    "notifications:inbox_answer": (
+        "post",
+        lambda w, r: f"/organizer/events/{w.event.pk}/messages/inbox/{_inbound(w).pk}/",
+        lambda w: {"action": "handled"},
         ADMIN_A,
     ),
     "attendance:door_index": ("get", lambda w, r: "/door/", None, STAFF),

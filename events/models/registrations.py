@@ -28,6 +28,13 @@ class Registration(models.Model):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
 
+    class Answer(models.TextChoices):
+        """What the contact answered to our messages (a reply "1" / "OUI", or "2" / "NON")."""
+
+        NONE = "", _("No answer")
+        CONFIRMED = "confirmed", _("Confirmed attendance")
+        DECLINED = "declined", _("Cancelled by reply")
+
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
         HOUSEHOLD = "household", _("Household / family")
@@ -62,11 +69,17 @@ class Registration(models.Model):
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
     created_at = models.DateTimeField(auto_now_add=True)
     personal_data_purged_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(
+        _("answer to our messages"), max_length=10, choices=Answer.choices, blank=True, default=""
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        # Replies by SMS or WhatsApp are matched to their registration by phone.
+        indexes = [models.Index(fields=["phone"], name="registration_phone")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.contact_name or _('(anonymous)')} — {self.event.title}"

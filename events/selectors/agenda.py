@@ -2,12 +2,14 @@
 scoping, the same as the API and the admin) that are on today or still to come, today's first."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 
 from core.permissions import scope_events
 from events.models import Event, EventStatus, Session
+
+from .registrations import AnswerFigures, answer_figures_for_sessions
 
 # An organisation runs a few dozen events a season; a home page longer than this helps nobody.
 AGENDA_LIMIT = 60
@@ -19,6 +21,8 @@ class AgendaEntry:
     happening_today: bool
     # The sessions whose door matters now: today's, or else the next one to come.
     door_sessions: list[Session]
+    # Who confirmed by reply for the first of those sessions, who cancelled.
+    answers: AnswerFigures | None = None
 
 
 def door_sessions_pick(sessions: list[Session], today: datetime.date) -> list[Session]:
@@ -30,7 +34,8 @@ def door_sessions_pick(sessions: list[Session], today: datetime.date) -> list[Se
 
 
 def organizer_agenda(*, user, today: datetime.date) -> list[AgendaEntry]:
-    """Three queries whatever the number of events and sessions: events, sessions with venues."""
+    """Four queries whatever the number of events and sessions: events, sessions with venues,
+    and the answers' figures of every event's next session at once."""
     events = (
         scope_events(user, Event.objects.exclude(status=EventStatus.CANCELLED))
         .filter(end_date__gte=today)
@@ -47,7 +52,7 @@ def organizer_agenda(*, user, today: datetime.date) -> list[AgendaEntry]:
         )
         .order_by("-happening_today", "start_date", "title", "pk")[:AGENDA_LIMIT]
     )
-    return [
+    entries = [
         AgendaEntry(
             event=event,
             happening_today=event.happening_today,
@@ -57,6 +62,15 @@ def organizer_agenda(*, user, today: datetime.date) -> list[AgendaEntry]:
         )
         for event in events
     ]
+    if not entries:
+        return entries
+    figures = answer_figures_for_sessions(
+        next_sessions={
+            entry.event.pk: (entry.door_sessions[0] if entry.door_sessions else None)
+            for entry in entries
+        }
+    )
+    return [replace(entry, answers=figures[entry.event.pk]) for entry in entries]
 
 
 def event_door_sessions(*, event: Event, today: datetime.date) -> list[Session]:

@@ -143,6 +143,36 @@ def ticket_cancel(*, ticket: Ticket, actor=None) -> Ticket:
     return ticket
 
 
+def registration_cancel(*, registration, actor=None) -> list[Ticket]:
+    """Cancel every ticket of a registration still standing (valid or waiting), then give the
+    freed places to the waiting list once, in the same transaction. A second call finds nothing
+    left to cancel and promotes no one: the event lock serialises two callers."""
+    with transaction.atomic():
+        event = event_lock(event=registration.event)
+        tickets = list(
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(attendee__registration_id=registration.pk)
+            .exclude(status=Ticket.Status.CANCELLED)
+            .order_by("id")
+        )
+        freed = any(ticket.status == Ticket.Status.VALID for ticket in tickets)
+        now = timezone.now()
+        for ticket in tickets:
+            ticket.status = Ticket.Status.CANCELLED
+            ticket.cancelled_at = now
+            ticket.save(update_fields=["status", "cancelled_at"])
+            audit_record(actor=actor, action="ticket.cancel", target=ticket)
+            ticket_id = ticket.pk
+            transaction.on_commit(
+                lambda ticket_id=ticket_id: signals.ticket_cancelled.send(
+                    sender=Ticket, ticket_id=ticket_id
+                )
+            )
+        if freed:
+            waitlist_promote(event=event)
+    return tickets
+
+
 def ticket_reissue(*, ticket: Ticket, actor=None) -> Ticket:
     """A new secret and short code for a lost or shared ticket: the old QR and code stop working."""
     with transaction.atomic():

@@ -3,7 +3,14 @@
 from .channels import whatsapp_reply_allowed
 from .fallback import message_fall_back, messages_fallback_sweep
 from .feedback import feedback_already_given, feedback_submit, feedback_ticket_from_token
-from .opt_out import is_suppressed, sms_inbound_handle, suppression_add
+from .inbound import (
+    inbound_forget_registrations,
+    inbound_forget_unmatched,
+    inbound_receive,
+    inbox_mark_handled,
+    inbox_reply,
+)
+from .opt_out import is_suppressed, suppression_add
 from .outbox import (
     message_schedule,
     message_send,
@@ -32,6 +39,11 @@ __all__ = [
     "feedback_already_given",
     "feedback_submit",
     "feedback_ticket_from_token",
+    "inbound_forget_registrations",
+    "inbound_forget_unmatched",
+    "inbound_receive",
+    "inbox_mark_handled",
+    "inbox_reply",
     "is_suppressed",
     "message_fall_back",
     "message_schedule",
@@ -46,7 +58,6 @@ __all__ = [
     "registration_notifications_schedule",
     "registration_reminders_sync",
     "sessions_rescheduled_handle",
-    "sms_inbound_handle",
     "suppression_add",
     "ticket_notifications_update",
     "whatsapp_reply_allowed",

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.logging import scrub
 from notifications import sms
-from notifications.models import Channel, Message
+from notifications.models import Channel, Message, Purpose
 from notifications.rendering import build_email
 from notifications.signals import message_undeliverable
 from notifications.sms import SmsMessage, SmsResult
@@ -142,7 +142,10 @@ def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
         # Already sent, cancelled, or re-claimed by someone else after our lease ran out.
         return SendOutcome("skipped")
     message = Message.objects.select_related("ticket__event", "ticket__attendee").get(pk=message_id)
-    if is_suppressed(channel=message.channel, hashed_recipient=message.recipient_hash):
+    # The confirmation of an opt-out is the one message that goes to a suppressed recipient.
+    if message.purpose != Purpose.OPT_OUT_ACK and is_suppressed(
+        channel=message.channel, hashed_recipient=message.recipient_hash
+    ):
         _finish(message, status=Message.Status.CANCELLED, last_error="recipient opted out")
         return SendOutcome("cancelled")
     try:

@@ -45,45 +45,6 @@ def test_forged_opt_out_token_is_404(client):
     assert client.get("/stop/not-a-token/").status_code == 404
 
 
-def post_inbound(client, payload, token="inbound-secret"):  # noqa: S107
-    return client.post(
-        "/api/v1/notifications/sms/inbound",
-        payload,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"},
-    )
-
-
-def test_stop_reply_suppresses_the_number(client, settings):
-    settings.SMS_INBOUND_TOKEN = "inbound-secret"
-    response = post_inbound(client, {"from": "0612345678", "text": "Stop"})
-    assert response.status_code == 200 and response.json() == {"stopped": True}
-    assert Suppression.objects.get().recipient_hash == recipient_hash("sms", "+212612345678")
-    assert post_inbound(client, {"from": "+212612345678", "text": "توقف"}).json() == {
-        "stopped": True
-    }
-    assert Suppression.objects.count() == 1
-
-
-def test_other_replies_do_not_suppress(client, settings):
-    settings.SMS_INBOUND_TOKEN = "inbound-secret"
-    assert post_inbound(client, {"from": "0612345678", "text": "merci, a demain"}).json() == {
-        "stopped": False
-    }
-    assert not Suppression.objects.exists()
-
-
-def test_inbound_webhook_needs_the_token_and_a_valid_number(client, settings):
-    settings.SMS_INBOUND_TOKEN = "inbound-secret"
-    assert (
-        post_inbound(client, {"from": "0612345678", "text": "STOP"}, token="wrong").status_code
-        == 401
-    )
-    assert post_inbound(client, {"from": "abc", "text": "STOP"}).status_code == 400
-    settings.SMS_INBOUND_TOKEN = ""
-    assert post_inbound(client, {"from": "0612345678", "text": "STOP"}, token="").status_code == 401
-
-
 def attended_ticket(event):
     ticket = ticket_for(event)
     Attendance.objects.create(

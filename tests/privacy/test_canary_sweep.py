@@ -30,7 +30,16 @@ pytestmark = pytest.mark.django_db
 OUJDA = zoneinfo.ZoneInfo("Africa/Casablanca")
 CANARY_NAME, CANARY_MEMBER, CANARY_TYPED = "Canarynabou", "Canarymoussa", "Canarytypedname"
 CANARY_PHONE, CANARY_EMAIL = "+212661987654", "canary.private@example.net"
-CANARIES = [CANARY_NAME, CANARY_MEMBER, CANARY_TYPED, CANARY_PHONE, "661987654", CANARY_EMAIL]
+CANARY_REPLY = "Canaryreplytext"
+CANARIES = [
+    CANARY_NAME,
+    CANARY_MEMBER,
+    CANARY_TYPED,
+    CANARY_PHONE,
+    "661987654",
+    CANARY_EMAIL,
+    CANARY_REPLY,
+]
 BEFORE_EVENT = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
 DOOR_OPEN = datetime.datetime.combine(TODAY, datetime.time(10, 30), tzinfo=OUJDA)
 
@@ -67,6 +76,19 @@ def _door(client, session, registration):
             **bearer,
         )
         assert answer.json()["status"] == expected
+
+
+def _replies(client, settings):
+    """The contact answers our SMS: a question (the organizers' inbox) and a yes (an answer)."""
+    settings.SMS_INBOUND_TOKEN = "canary-inbound-secret"  # noqa: S105
+    for provider_id, text in (("c-1", f"{CANARY_REPLY} viendra aussi ?"), ("c-2", "OUI")):
+        response = client.post(
+            "/api/v1/notifications/sms/inbound",
+            {"from": CANARY_PHONE, "text": text, "id": provider_id},
+            content_type="application/json",
+            headers={"Authorization": "Bearer canary-inbound-secret"},
+        )
+        assert response.status_code == 200
 
 
 def _aggregate_outputs(client, event) -> dict[str, str]:
@@ -121,7 +143,7 @@ def _database_text() -> str:
 
 
 def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
-    client, caplog, django_capture_on_commit_callbacks
+    client, caplog, django_capture_on_commit_callbacks, settings
 ):
     cache.clear()
     caplog.set_level(logging.DEBUG)
@@ -133,9 +155,15 @@ def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
         django_capture_on_commit_callbacks(execute=True),
     ):
         registration = _register(client, event)
+    with (
+        time_machine.travel(BEFORE_EVENT, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _replies(client, settings)
     with time_machine.travel(DOOR_OPEN, tick=False):
         _door(client, session, registration)
     assert CANARY_TYPED in _database_text(), "the typed text was not planted"
+    assert CANARY_REPLY in _database_text(), "the reply was not planted"
     assert CANARY_NAME in _database_text()
 
     client.force_login(MembershipFactory(organization=event.organizer).user)
