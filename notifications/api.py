@@ -14,6 +14,7 @@ from core.schemas import ErrorOut
 from participants.selectors_cards import card_of_managed
 
 from . import services
+from .api_webhooks import router as webhooks_router
 from .schemas import SmsInboundIn, SmsInboundOut
 from .services.cards import participant_card_send
 
@@ -28,6 +29,7 @@ class ProviderToken(HttpBearer):
 
 
 router = Router(tags=["notifications"])
+router.add_router("", webhooks_router)
 
 
 @router.post("/notifications/sms/inbound", response=SmsInboundOut, auth=ProviderToken())
