@@ -69,7 +69,9 @@ def _refuse_if_locked_out(request) -> JsonResponse | None:
 
 def _refuse(request, message: str):
     limit, window = settings.NOTIFICATIONS_WEBHOOK_AUTH_FAILURE_LIMIT
-    ratelimit_hit(scope=AUTH_FAILURE_SCOPE, key=client_ip(request), limit=limit, window_seconds=window)
+    ratelimit_hit(
+        scope=AUTH_FAILURE_SCOPE, key=client_ip(request), limit=limit, window_seconds=window
+    )
     raise PermissionDenied(message, code="bad_signature")
 
 

@@ -32,7 +32,7 @@ Status = Message.Status
 
 # Receipts only touch messages that reached the provider.
 RECEIPT_STATUSES = (Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED)
-_RANK = {Status.SENT: 1, Status.DELIVERED: 2, Status.READ: 3}
+_RANK = {Status.SENT.value: 1, Status.DELIVERED.value: 2, Status.READ.value: 3}
 
 
 class Outcome:
@@ -65,10 +65,9 @@ def receipt_transition(message: Message, receipt: Receipt) -> dict:
         changes["delivered_at"] = receipt.at
     if receipt.status == Status.READ and message.read_at is None:
         changes["read_at"] = receipt.at
-    rank = _RANK.get(Status(receipt.status), 0)
-    if current == Status.FAILED and rank > _RANK[Status.SENT]:
-        changes["status"] = receipt.status
-    elif current in _RANK and rank > _RANK[current]:
+    # A failed message compares as sent: a delivered or read report proves the failure wrong.
+    known = _RANK[Status.SENT] if current == Status.FAILED else _RANK.get(current)
+    if known is not None and _RANK[receipt.status] > known:
         changes["status"] = receipt.status
     return changes
 

@@ -72,7 +72,11 @@ def sent_message(channel="whatsapp", provider_id="wamid.A", **fields):
 
 
 def test_verification_echoes_the_challenge_only_with_the_right_token(client):
-    query = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1158201444"}
+    query = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": "verify-me",
+        "hub.challenge": "1158201444",
+    }
     response = client.get(WHATSAPP_PATH, query)
     assert response.status_code == 200 and response.content == b"1158201444"
     assert response["Content-Type"].startswith("text/plain")
@@ -123,7 +127,10 @@ def test_signature_failures_from_one_address_are_slowed_down(meta, settings):
         (b"{not json", "not valid JSON"),
         (b"[]", "Input should be"),
         (b'{"object": "whatsapp_business_account"}', "entry"),
-        (b'{"object": "x", "entry": [{"changes": [{"value": {"statuses": [{"id": "w"}]}}]}]}', "status"),
+        (
+            b'{"object": "x", "entry": [{"changes": [{"value": {"statuses": [{"id": "w"}]}}]}]}',
+            "status",
+        ),
         (wa_body(statuses=[wa_status("wamid.A", "read", 12)]), "plausible Unix time"),
         (wa_body(statuses=[{"id": "wamid.A", "status": "read", "timestamp": "soon"}]), "timestamp"),
         (wa_body(messages=[{**wa_text("212612345678", "in.1", "hi", T0), "from": "ab"}]), "from"),
