@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 router = Router(tags=["notifications"])
 
 AUTH_FAILURE_SCOPE = "webhook-auth-failure"
-ERRORS = dict.fromkeys((400, 403, 413, 429), ErrorOut)
+ERRORS = dict.fromkeys((400, 403, 413, 429, 503), ErrorOut)
 
 
 class VerifyQuery(Schema):
