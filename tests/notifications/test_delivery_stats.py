@@ -122,3 +122,17 @@ def test_page_without_sent_messages_says_so(own_event, organizer_client):
     organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = organizer_client.get(reverse("notifications:event_messages", args=[own_event.pk]))
     assert "No message has been sent yet." in page.content.decode()
+
+
+def test_admin_shows_the_reported_states_read_only(admin_client):
+    message = sent(EventFactory(), "whatsapp", "wa.1", status=Status.READ)
+    Message.objects.filter(pk=message.pk).update(
+        delivered_at=datetime.datetime.now(tz=datetime.UTC),
+        read_at=datetime.datetime.now(tz=datetime.UTC),
+    )
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = admin_client.get(
+        reverse("admin:notifications_message_change", args=[message.pk])
+    ).content.decode()
+    assert "Delivered at" in page and "Read at" in page and "Fallback of" in page
+    assert 'name="delivered_at' not in page and 'name="read_at' not in page
