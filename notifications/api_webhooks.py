@@ -21,7 +21,7 @@ from core.ratelimit import client_ip, ratelimit_exhausted, ratelimit_hit, rateli
 from core.schemas import ErrorOut
 
 from .models import Message
-from .services.receipts import Outcome, message_receipt_apply
+from .services.receipts import messages_receipts_apply
 from .signals import inbound_message_received
 from .webhooks import (
     WebhookError,
@@ -94,16 +94,12 @@ def _body(request) -> bytes:
 
 
 def _apply(receipts) -> tuple[dict, bool]:
-    """Each receipt in its own transaction; (counts by outcome, whether one of them failed)."""
-    counts = {Outcome.UPDATED: 0, Outcome.UNCHANGED: 0, Outcome.UNKNOWN: 0}
-    failed = False
-    for receipt in receipts:
-        try:
-            counts[message_receipt_apply(receipt=receipt)] += 1
-        except Exception:  # noqa: BLE001 - answered 503, so that the provider retries
-            logger.exception("%s receipt: could not be applied", receipt.channel)
-            failed = True
-    return counts, failed
+    """(counts by outcome, whether the batch failed and was rolled back)."""
+    try:
+        return messages_receipts_apply(receipts=receipts), False
+    except Exception:  # noqa: BLE001 - answered 503, so that the provider retries
+        logger.exception("receipts: a batch could not be applied")
+        return {}, True
 
 
 def _retry_later() -> JsonResponse:

@@ -376,3 +376,29 @@ def test_sms_report_with_broken_json_is_400(client):
         headers={"Authorization": "Bearer dlr-secret"},
     )
     assert response.status_code == 400 and "not valid JSON" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_queries_whatever_its_size(django_assert_max_num_queries):
+    from notifications.services.receipts import Receipt, messages_receipts_apply
+
+    def batch(n, offset):
+        for i in range(n):
+            sent_message(provider_id=f"wamid.{offset + i}")
+        return [
+            Receipt("whatsapp", f"wamid.{offset + i}", status, at(T0 + i))
+            for i in range(n)
+            for status in (Status.DELIVERED, Status.READ)
+        ] + [Receipt("sms", "nobody", Status.DELIVERED, at(T0))]
+
+    # A transaction, one locking SELECT, one UPDATE (plus savepoints inside the test's atomic).
+    small, large = batch(2, 0), batch(200, 100)
+    with django_assert_max_num_queries(4):
+        assert messages_receipts_apply(receipts=small)["updated"] == 4
+    with django_assert_max_num_queries(4):
+        assert messages_receipts_apply(receipts=large) == {
+            "updated": 400,
+            "unchanged": 0,
+            "unknown": 1,
+        }
+    assert Message.objects.filter(status=Status.READ, delivered_at__isnull=False).count() == 202
