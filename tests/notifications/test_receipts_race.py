@@ -4,9 +4,12 @@ acted on once."""
 
 import datetime
 import functools
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from notifications.models import Message
 from notifications.signals import message_undeliverable
@@ -90,3 +93,56 @@ def test_concurrent_delivered_and_read_lose_nothing(providers):
         assert message.read_at == datetime.datetime.fromtimestamp(T0 + 60, tz=datetime.UTC)
         # Whichever came first set it: the delivered report, or the read (which implies it).
         assert message.delivered_at is not None
+
+
+def waiting_on_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reports_held_at_the_row_all_see_the_state_left_by_the_one_before(providers):
+    """The window made wide: the message's row is held while every report arrives, then let go.
+    Each report must read the state its predecessor wrote (one `updated`); reading before
+    waiting would have all of them fail the message from `sent`."""
+    meta, _gateway = providers
+    message = sent("whatsapp", "wamid.A")
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                Message.objects.select_for_update().get(pk=message.pk)
+                held.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    held.wait(timeout=30)
+    outcome = {}
+    failed = wa_status("wamid.A", "failed", T0, errors=[{"code": 131026, "title": "x"}])
+
+    def send_all():
+        outcome["answers"], outcome["errors"] = run_together(
+            [functools.partial(meta.statuses, failed)] * 6
+        )
+
+    senders = threading.Thread(target=send_all)
+    senders.start()
+    deadline = time.monotonic() + 30
+    while waiting_on_locks() < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling a condition, not waiting for a guessed duration
+    blocked = waiting_on_locks()
+    release.set()
+    holder.join(timeout=30)
+    senders.join(timeout=60)
+    assert blocked == 6
+    assert outcome["errors"] == []
+    assert sorted(a.json()["updated"] for a in outcome["answers"]) == [0, 0, 0, 0, 0, 1]
