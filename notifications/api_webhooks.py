@@ -33,7 +33,8 @@ from .webhooks import (
 
 logger = logging.getLogger(__name__)
 
-router = Router(tags=["notifications"])
+# Mounted inside notifications.api.router, whose tag it takes.
+router = Router()
 
 AUTH_FAILURE_SCOPE = "webhook-auth-failure"
 ERRORS = dict.fromkeys((400, 403, 413, 429, 503), ErrorOut)
