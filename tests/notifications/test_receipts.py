@@ -402,3 +402,23 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(django_assert_max_num_
             "unknown": 1,
         }
     assert Message.objects.filter(status=Status.READ, delivered_at__isnull=False).count() == 202
+
+
+@pytest.mark.django_db
+def test_webhooks_log_no_phone_number_or_text(meta, gateway, caplog):
+    phone, text = "212661234567", "Je viens avec ma fille Zoubida"
+    sent_message(provider_id="wamid.A")
+    caplog.set_level(logging.DEBUG)
+    for name in ("django", "django.request", "notifications"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    error = {"code": 131026, "title": f"Receiver {phone} is incapable of receiving"}
+    meta.post(wa_body(messages=[wa_text(phone, "in.1", text, T0)]))
+    meta.statuses(wa_status("wamid.A", "failed", T0, errors=[error]))
+    meta.statuses(wa_status("wamid.unknown", "read", T0))
+    meta.post(wa_body(messages=[wa_text(phone, "in.1", text, T0)]), signature="sha256=00")
+    meta.post(wa_body(messages=[{**wa_text(phone, "in.1", text, T0), "timestamp": "x"}]))
+    gateway.report(json_body={"id": "sms-1", "status": "failed", "error": f"+{phone} absent"})
+    for secret in (phone, "661234567", text, "Zoubida"):
+        assert secret not in caplog.text
+    # What organizers read is masked too.
+    assert phone not in Message.objects.get().last_error
