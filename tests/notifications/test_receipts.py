@@ -422,3 +422,29 @@ def test_webhooks_log_no_phone_number_or_text(meta, gateway, caplog):
         assert secret not in caplog.text
     # What organizers read is masked too.
     assert phone not in Message.objects.get().last_error
+
+
+# The rule itself, every state against every report: (state before, report) -> state after.
+S, D, R, F = Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED
+TRANSITIONS = {
+    (S, S): S, (S, D): D, (S, R): R, (S, F): F,
+    (D, S): D, (D, D): D, (D, R): R, (D, F): D,
+    (R, S): R, (R, D): R, (R, R): R, (R, F): R,
+    (F, S): F, (F, D): D, (F, R): R, (F, F): F,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("before", "report"), sorted(TRANSITIONS))
+def test_states_only_move_forward(before, report):
+    from notifications.services.receipts import Receipt, receipt_transition
+
+    message = Message(status=before, last_error="earlier" if before == F else "")
+    changes = receipt_transition(message, Receipt("whatsapp", "w", report, at(T0), "why"))
+    assert changes.get("status", before) == TRANSITIONS[before, report]
+    if changes.get("status") == F:
+        assert changes["last_error"] == "why"
+    # A read implies delivery: its time fills the delivery time when none is known.
+    if report in (D, R):
+        assert changes.get("delivered_at") == at(T0)
+    if report == R:
+        assert changes.get("read_at") == at(T0)
