@@ -223,6 +223,30 @@ def scanner_latency_rows(results: dict) -> list[list[str]]:
     ]
 
 
+def receipts_rows(results: dict) -> list[list[str]]:
+    receipts = results.get("receipts")
+    if not receipts:
+        return []
+    ratio = receipts["batch_per_s"] / receipts["unknown_per_s"]
+    return [
+        _row(
+            "receipts",
+            f"WhatsApp webhook, {receipts['batch']} delivered statuses per POST: receipts/s"
+            f" (median of {receipts['rounds']}; {receipts['batch_ms']:.0f} ms per POST)",
+            f"{receipts['batch_per_s']:.0f}",
+            f"{receipts['unknown_per_s']:.0f} (same POST, unknown ids)",
+            f"{ratio:.2f}",
+        ),
+        _row(
+            "receipts",
+            "WhatsApp webhook, one status per POST: receipts/s",
+            f"{receipts['single_per_s']:.0f}",
+            "",
+            "",
+        ),
+    ]
+
+
 HEADER = ["benchmark", "figure", "value", "baseline (same run)", "ratio", "goal", "verdict"]
 
 
@@ -236,6 +260,7 @@ def table_rows(results: dict) -> list[list[str]]:
         ("registrations", registrations_rows),
         ("http", memory_rows),
         ("scanner_latency", scanner_latency_rows),
+        ("receipts", receipts_rows),
     ]
     return [row for key, rows in parts if key in results for row in rows(results)]
 

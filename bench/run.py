@@ -37,7 +37,8 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations, scanner_latency;
+# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations, scanner_latency,
+# receipts;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
@@ -49,6 +50,7 @@ PARTS = (
     "offline_hash",
     "registrations",
     "scanner_latency",
+    "receipts",
     "lighthouse",
 )
 NAMED_ONLY = {"lighthouse"}
@@ -142,9 +144,12 @@ def main() -> None:
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
     log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
-    # The scanner's latency needs only the door (it issues its own few tickets): no pool alone.
+    # The scanner's latency needs only the door (it issues its own few tickets) and the receipts
+    # only an event: no pool when they run alone.
     door = door_data_create(
-        tickets=0 if {"scanner_latency"} == ONLY else scan_bench.TICKET_POOL + extras
+        tickets=0
+        if ONLY and {"scanner_latency", "receipts"} >= ONLY
+        else scan_bench.TICKET_POOL + extras
     )
     secrets_file = OUT_DIR / "secrets.txt"
     secrets_file.write_text("\n".join(door.secrets) + "\n")
@@ -164,6 +169,11 @@ def main() -> None:
     if wanted("reminders"):
         log("reminders through Celery + Redis")
         results["reminders"] = reminders_benchmark(event=door.event, log=log)
+    if wanted("receipts"):
+        from .receipts_bench import receipts_benchmark
+
+        log("delivery receipts through the WhatsApp webhook (batches of 1,000 and single)")
+        results["receipts"] = receipts_benchmark(programme=door.event.programme, log=log)
     if wanted("scanner_latency"):
         from .scanner_latency import scanner_latency_benchmark
 

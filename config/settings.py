@@ -320,6 +320,19 @@ NOTIFICATIONS_FALLBACK_AFTER_MINUTES = {
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 # Replies matched to no registration (no event's retention applies) are deleted after this.
 NOTIFICATIONS_INBOUND_UNMATCHED_DAYS = env_int("NOTIFICATIONS_INBOUND_UNMATCHED_DAYS", 30)
+# Delivery receipts. WhatsApp: the Meta app's secret signs every webhook POST
+# (X-Hub-Signature-256) and the verify token answers the subscription handshake; the SMS
+# gateway's delivery reports carry their own shared secret. Unset: that webhook is closed.
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
+WHATSAPP_WEBHOOK_VERIFY_TOKEN = env_str("WHATSAPP_WEBHOOK_VERIFY_TOKEN")
+SMS_DELIVERY_REPORT_TOKEN = env_str("SMS_DELIVERY_REPORT_TOKEN")
+# Meta batches up to 1,000 updates per POST (about 1 KB each).
+NOTIFICATIONS_WEBHOOK_MAX_BYTES = env_int("NOTIFICATIONS_WEBHOOK_MAX_BYTES", 2 * 1024 * 1024)
+# Refused webhook requests per address and window (seconds) before answering 429.
+NOTIFICATIONS_WEBHOOK_AUTH_FAILURE_LIMIT = (
+    env_int("NOTIFICATIONS_WEBHOOK_AUTH_FAILURE_LIMIT", 30),
+    env_int("NOTIFICATIONS_WEBHOOK_AUTH_FAILURE_WINDOW", 600),
+)
 
 # Sign-in: one login page (core:login) for staff, organizers and partner contacts; the
 # admin keeps its own login. Without a `next`, a partner contact lands on the partner portal

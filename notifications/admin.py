@@ -154,6 +154,10 @@ class MessageAdmin(TenantModelAdmin):
         "provider_id",
         "last_error",
         "sent_at",
+        # What the provider reported after accepting it (delivery receipts).
+        "delivered_at",
+        "read_at",
+        "fallback_of",
         "created_at",
     ]
     exclude = ["recipient_hash", "claim_token", "leased_until"]

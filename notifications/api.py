@@ -11,6 +11,7 @@ from core.errors import NotFound
 from core.schemas import ErrorOut
 from participants.selectors_cards import card_of_managed
 
+from .api_webhooks import router as webhooks_router
 from .inbound_sms import inbound_secret_check, inbound_sms_parse
 from .schemas import SmsInboundOut
 from .services.cards import participant_card_send
@@ -18,6 +19,7 @@ from .services.inbound import inbound_phone_clean
 from .signals import inbound_message_received
 
 router = Router(tags=["notifications"])
+router.add_router("", webhooks_router)
 
 
 @router.post(

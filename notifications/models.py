@@ -331,6 +331,12 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "scheduled_at"], name="message_due"),
             models.Index(fields=["event", "status", "channel"], name="message_event_status"),
+            # Delivery receipts find their message by the provider's id.
+            models.Index(
+                fields=["provider_id", "channel"],
+                name="message_provider_id",
+                condition=~Q(provider_id=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

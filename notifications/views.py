@@ -14,7 +14,7 @@ from core.permissions import can_manage_event
 from events.models import Event, Registration
 from participants.selectors_cards import card_of_managed
 
-from . import selectors, services
+from . import selectors, selectors_delivery, services
 from .forms import FeedbackForm
 from .inbox_context import inbox_context
 from .models import Channel, Message, Suppression
@@ -125,6 +125,7 @@ def event_messages(request, event_id: int):
             "channels": Channel.choices,
             "statuses": Message.Status.choices,
             "failures": selectors.message_failures_for_event(event=event),
+            "delivery": selectors_delivery.delivery_stats_for_event(event=event),
             "feedback": selectors.feedback_summary_for_event(event=event),
             **inbox_context(event=event),
         },

@@ -5,7 +5,7 @@ matrix entry fails `test_every_endpoint_has_a_matrix_entry`. Every request targe
 the organizer of NGO B is the object-level case (another NGO's event, ticket, forum...).
 
 Outcomes: "allowed" means the request passed authorization (2xx, 3xx to a non-login page, or a
-validation answer 400/409/422 with a valid-looking payload); "denied" means 401, 403, 404 or a
+validation answer 400/409/422 with a valid-looking payload); "denied" means 401, 403, 404, 429 or a
 redirect to the login page. A 5xx fails for every role."""
 
 import datetime
@@ -717,6 +717,23 @@ API = {
         lambda w: {"sender": "+212600000000", "text": "STOP"},
         NOBODY,
     ),
+    # Provider callbacks: authenticated by the app secret's signature or a shared secret that
+    # no role here holds, so every role is refused (403).
+    "GET /notifications/whatsapp/webhook": (
+        lambda w: "/notifications/whatsapp/webhook?hub.mode=subscribe&hub.challenge=1",
+        None,
+        NOBODY,
+    ),
+    "POST /notifications/whatsapp/webhook": (
+        lambda w: "/notifications/whatsapp/webhook",
+        lambda w: {"object": "whatsapp_business_account", "entry": []},
+        NOBODY,
+    ),
+    "POST /notifications/sms/delivery-report": (
+        lambda w: "/notifications/sms/delivery-report",
+        lambda w: {"id": "sms-1", "status": "delivered"},
+        NOBODY,
+    ),
     "GET /participants/duplicates": (lambda w: "/participants/duplicates", None, STAFF),
     "POST /participants/duplicates/{candidate_id}/merge": (
         lambda w: f"/participants/duplicates/{w.candidate.pk}/merge",
@@ -889,7 +906,8 @@ def outcome(client, response, headers) -> str:
             response = client.get(location, **headers)
             continue
         break
-    if response.status_code in (401, 403, 404):
+    # 429: a provider callback slows down an address after repeated refused signatures.
+    if response.status_code in (401, 403, 404, 429):
         return "denied"
     assert response.status_code in (200, 201, 204, 400, 409, 422), response.status_code
     return "allowed"
