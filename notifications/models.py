@@ -26,6 +26,8 @@ class Purpose(models.TextChoices):
     MISSED_YOU = "missed_you", _("Sorry we missed you")
     FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
     PARTICIPANT_CARD = "participant_card", _("Participant card link")
+    PARTNER_REMINDER = "partner_reminder", _("Reminder to partners to answer")
+    FORUM_FOLLOWUP = "forum_followup", _("Forum follow-up report for partners")
 
 
 def default_reminder_offsets() -> list[int]:
