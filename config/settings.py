@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.followups_due_task",
         "schedule": 15 * 60.0,
     },
+    # Remind partner organisations of the answers and commitment updates they owe a forum.
+    "remind-partners": {
+        "task": "forums.tasks.partner_reminders_task",
+        "schedule": 6 * 60 * 60.0,
+    },
     # Pseudonymise registrations past their programme's retention period.
     "purge-expired-registrations": {
         "task": "events.retention_purge_task",

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migration_seeds_every_purpose_channel_and_language():
-    # Both channels for every purpose, but the forum summary is an e-mail to partners only.
-    expected = (len(Purpose.values) - 1) * 2 * 3 + 3
+    # Both channels for every purpose, but what goes to partners (summary, reminders, follow-up
+    # report) is e-mail only.
+    partners_only = {Purpose.FORUM_SUMMARY, Purpose.PARTNER_REMINDER, Purpose.FORUM_FOLLOWUP}
+    expected = (len(Purpose.values) - len(partners_only)) * 2 * 3 + len(partners_only) * 3
     assert MessageTemplate.objects.count() == len(DEFAULT_TEMPLATES) == expected
 
 
