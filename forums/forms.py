@@ -102,7 +102,10 @@ class CommitmentForm(forms.Form):
 class CommitmentUpdateForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[(CommitmentState.IN_PROGRESS, _("In progress")), (CommitmentState.DONE, _("Done"))],
+        choices=[
+            (CommitmentState.IN_PROGRESS, _("In progress")),
+            (CommitmentState.DONE, _("Done")),
+        ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Short note"), max_length=500, required=False)

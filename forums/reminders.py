@@ -23,8 +23,7 @@ from core.models import Contact
 from events.models import Event, EventKind
 from notifications.models import Channel, Purpose
 from notifications.rendering import opt_out_url, render_for
-from notifications.services import message_schedule, messages_dispatch
-from notifications.services import is_suppressed
+from notifications.services import is_suppressed, message_schedule, messages_dispatch
 from notifications.tokens import recipient_hash
 
 from . import selectors_followup as reads

@@ -24,6 +24,7 @@ from .models import (
     Response,
 )
 
+
 def forum_settings(event: Event) -> ForumSettings:
     """The forum's settings row, or unsaved defaults (nothing is written by reading)."""
     return ForumSettings.objects.filter(event=event).first() or ForumSettings(event=event)

@@ -49,7 +49,9 @@ def response_submit(
     reasons = (reasons or "").strip()
     if position not in Position.values:
         raise ApplicationError(
-            _("Choose a position."), code="position", field_errors={"position": [_("Choose a position.")]}
+            _("Choose a position."),
+            code="position",
+            field_errors={"position": [_("Choose a position.")]},
         )
     if position == Position.DECLINED and not reasons:
         message = _("Say why the recommendation is declined.")
@@ -86,9 +88,13 @@ def commitment_add(
     response = Response.objects.filter(
         recommendation_id=recommendation_id, organization=contact.organization
     ).first()
-    if response is None or reads.partner_recommendation_get(
-        organization=contact.organization, recommendation_id=recommendation_id
-    ) is None:
+    if (
+        response is None
+        or reads.partner_recommendation_get(
+            organization=contact.organization, recommendation_id=recommendation_id
+        )
+        is None
+    ):
         raise ApplicationError(
             _("Give your position on the recommendation before adding a commitment."),
             code="no_response",

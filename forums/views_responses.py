@@ -69,9 +69,7 @@ def _answer_page(request, contact, token, recommendation, *, forms=None, status=
         )
         for update in commitment.updates.all():
             if update.document_name:
-                update.document_url = partner_url(
-                    "partner_document", token, update_id=update.pk
-                )
+                update.document_url = partner_url("partner_document", token, update_id=update.pk)
     rec_id = recommendation.pk
     return render(
         request,
@@ -84,7 +82,9 @@ def _answer_page(request, contact, token, recommendation, *, forms=None, status=
             "commitment_form": forms.get("commitment") or CommitmentForm(),
             "commitments": commitments,
             "answer_url": partner_url("partner_answer", token, recommendation_id=rec_id),
-            "commitment_url": partner_url("partner_commitment_add", token, recommendation_id=rec_id),
+            "commitment_url": partner_url(
+                "partner_commitment_add", token, recommendation_id=rec_id
+            ),
             "answers_url": partner_url("partner_answers", token),
             "token": token,
         },
@@ -119,8 +119,12 @@ def partner_answer(request, recommendation_id: int, *, contact, token, language)
             _form_errors(form, exc)
         else:
             messages.success(request, _("Your answer is saved. Thank you."))
-            return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
-    return _answer_page(request, contact, token, recommendation, forms={"response": form}, status=400)
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
+    return _answer_page(
+        request, contact, token, recommendation, forms={"response": form}, status=400
+    )
 
 
 @require_POST
@@ -130,12 +134,16 @@ def partner_commitment_add(request, recommendation_id: int, *, contact, token, l
     form = CommitmentForm(request.POST)
     if form.is_valid():
         try:
-            commitment_add(contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data)
+            commitment_add(
+                contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
+            )
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Commitment added."))
-            return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
     return _answer_page(
         request, contact, token, recommendation, forms={"commitment": form}, status=400
     )
@@ -164,7 +172,9 @@ def partner_commitment_update(request, commitment_id: int, *, contact, token, la
             _form_errors(form, exc)
         else:
             messages.success(request, _("Update saved."))
-            return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
     return _answer_page(
         request, contact, token, recommendation, forms={commitment.pk: form}, status=400
     )

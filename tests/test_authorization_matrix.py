@@ -219,7 +219,12 @@ def _partner_pages(suffix, home):
             None,
             {"partner_a"},
         ),
-        f"forums:partner_answers{suffix}": ("get", lambda w, r: f"{home(w, r)}answers/", None, {"partner_a"}),
+        f"forums:partner_answers{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}answers/",
+            None,
+            {"partner_a"},
+        ),
         f"forums:partner_answer{suffix}": (
             "get",
             lambda w, r: f"{home(w, r)}answers/{w.addressed.pk}/",

@@ -33,7 +33,7 @@ def test_response_rates_by_kind_match_the_hand_count(closed_forum):
     Organization.objects.filter(pk=closed_forum.commune.pk).update(kind=Kind.COMMUNE)
     # Already: enrol -> education, commune; clinic -> health; tutor -> education (3 state, 1 commune)
     extra_state = [OrganizationFactory(kind=Kind.STATE_SERVICE) for _ in range(3)]
-    for index in range(3):  # 3 recommendations x 3 more state services = 9 state pairs
+    for _ in range(3):  # 3 recommendations x 3 more state services = 9 state pairs
         RecommendationFactory(theme=theme, status="adopted", addressed_to=extra_state)
     RecommendationFactory(theme=theme, status="adopted", addressed_to=[closed_forum.commune])
     RecommendationFactory(theme=theme, status="adopted", addressed_to=[closed_forum.commune])
@@ -56,7 +56,9 @@ def test_response_rates_by_kind_match_the_hand_count(closed_forum):
             position=position,
             reasons="Motif" if position == "declined" else "",
         )
-    rates = {rate.kind: (rate.answered, rate.expected) for rate in response_rates_by_kind(events=[event])}
+    rates = {
+        rate.kind: (rate.answered, rate.expected) for rate in response_rates_by_kind(events=[event])
+    }
     assert rates == {Kind.STATE_SERVICE: (7, 12), Kind.COMMUNE: (1, 3)}
 
 

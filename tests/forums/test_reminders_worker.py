@@ -37,7 +37,9 @@ def asked_days_ago(event, days: int):
 
 
 def test_unanswered_partner_is_reminded_once_per_period_and_not_after_answering(
-    closed_forum, worker, received
+    closed_forum,
+    worker,  # noqa: F811
+    received,  # noqa: F811
 ):
     event = closed_forum.event
     ForumSettingsFactory(event=event, response_due_days=30, reminder_period_days=7)
