@@ -314,6 +314,7 @@ from .models_responses import (  # noqa: E402, F401
     Commitment,
     CommitmentState,
     CommitmentUpdate,
+    FollowupReport,
     Position,
     Response,
 )

@@ -9,6 +9,7 @@ recommendation). Another kind (a participant's proposal) is one more nullable li
 Nothing here holds a participant's data; the contact who typed an answer is kept for the
 organizer's audit only and is never shown on public or partner-to-partner pages."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -152,3 +153,44 @@ class CommitmentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} → {self.state}"
+
+
+class FollowupReport(models.Model):
+    """One built version of the report that opens a forum: what became of the previous forum's
+    recommendations (answers, commitments, their state). `data` is the frozen, personal-data-free
+    snapshot every rendering comes from; it reaches partners once released, as the summary."""
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, related_name="followup_reports"
+    )
+    previous = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        related_name="followed_up_by",
+        verbose_name=_("previous forum"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    built_at = models.DateTimeField(_("built at"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    released_at = models.DateTimeField(_("sent to partners at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event", "-number"]
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_followup_version"),
+            models.CheckConstraint(
+                condition=~Q(event=models.F("previous")), name="followup_of_another_forum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.number}"

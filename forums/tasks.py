@@ -34,3 +34,13 @@ def partner_reminders_task() -> None:
     from .reminders import partner_reminders_send
 
     partner_reminders_send()
+
+
+@shared_task(base=RetryingTask)
+def forum_followup_deliver_task(report_id: int) -> None:
+    """Queue the e-mails of one released follow-up report; idempotent per (version, contact)."""
+    from .followup_delivery import followup_deliver
+    from .models import FollowupReport
+
+    if FollowupReport.objects.filter(pk=report_id).exists():
+        followup_deliver(report_id=report_id)

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from . import views, views_followup, views_partners, views_responses, views_summary
+from . import (
+    views,
+    views_followup,
+    views_followup_report,
+    views_partners,
+    views_responses,
+    views_summary,
+)
 
 
 def _partner_paths(prefix: str, suffix: str):
@@ -84,6 +91,33 @@ forum_patterns = [
     path("endorse/", views.endorsement_page, name="endorse"),
     path("followup/", views_followup.forum_followup, name="followup"),
     path("followup/public/", views_followup.forum_followup_public, name="followup_public"),
+    path(
+        "manage/followup-report/",
+        views_followup_report.followup_report_new,
+        name="followup_report_new",
+    ),
+    path(
+        "manage/followup-report/<int:report_id>/preview/",
+        views_followup_report.followup_report_preview,
+        name="followup_report_preview",
+    ),
+    path(
+        "manage/followup-report/<int:report_id>/<str:language>.pdf",
+        views_followup_report.followup_report_document,
+        {"kind": "pdf"},
+        name="followup_report_pdf",
+    ),
+    path(
+        "manage/followup-report/<int:report_id>/<str:language>.html",
+        views_followup_report.followup_report_document,
+        {"kind": "html"},
+        name="followup_report_html",
+    ),
+    path(
+        "manage/followup-report/<int:report_id>/send/",
+        views_followup_report.followup_report_send,
+        name="followup_report_send",
+    ),
     path(
         "manage/updates/<int:update_id>/document",
         views_followup.organizer_document,

@@ -111,6 +111,9 @@ def build_world() -> World:
     ticket = TicketFactory(attendee__registration__event=event)
     attendance = AttendanceFactory(session=session, ticket=ticket, source="scan")
     forum = ForumEventFactory(programme=programme, end_date=TODAY)
+    # The programme's earlier forum, which the follow-up report opening this one is about.
+    earlier = TODAY - datetime.timedelta(days=90)
+    ForumEventFactory(programme=programme, start_date=earlier, end_date=earlier)
     SessionFactory(event=forum)
     theme = ThemeFactory(event=forum)
     workshop = WorkshopFactory(event=forum, theme=theme)
@@ -540,6 +543,31 @@ PAGES = {
         None,
         EVERYONE,
     ),
+    "forums:followup_report_new": (
+        "post",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/followup-report/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:followup_report_preview": (
+        "get",
+        lambda w, r: _followup_path(w, "preview/"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:followup_report_pdf": ("get", lambda w, r: _followup_path(w, "ar.pdf"), None, ADMIN_A),
+    "forums:followup_report_html": (
+        "get",
+        lambda w, r: _followup_path(w, "en.html"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:followup_report_send": (
+        "post",
+        lambda w, r: _followup_path(w, "send/"),
+        lambda w: {"sha256": w.forum.followup_reports.latest("number").sha256},
+        ADMIN_A,
+    ),
     "forums:organizer_document": (
         "get",
         lambda w, r: f"/forums/{w.forum.pk}/manage/updates/{w.update.pk}/document",
@@ -937,6 +965,11 @@ def _summary_path(world, rest: str) -> str:
     return f"/forums/{world.forum.pk}/manage/summary/{summary.pk}/{rest}"
 
 
+def _followup_path(world, rest: str) -> str:
+    report = world.forum.followup_reports.latest("number")
+    return f"/forums/{world.forum.pk}/manage/followup-report/{report.pk}/{rest}"
+
+
 def _partner_copy(world) -> str:
     return f"organization={world.forum.programme.partners.get().pk}&language=fr"
 
@@ -962,6 +995,9 @@ def world(db, django_capture_on_commit_callbacks):
     )
     # The partner answered the recommendation addressed to it, with a commitment and an update.
     _partner_answered(built)
+    from forums.followup_delivery import followup_report_build
+
+    followup_report_build(event=built.forum)
     return built
 
 
