@@ -40,7 +40,7 @@ def test_partner_lists_only_the_recommendations_addressed_to_them(
     recs = closed_forum.recommendations
     assert recs["enrol"].text in page and recs["tutor"].text in page
     assert recs["clinic"].text not in page  # addressed to health only
-    assert "2 recommendations are waiting for your answer." in page
+    assert "2 recommandations attendent votre réponse." in page
 
 
 def test_partner_answers_with_a_position_then_a_commitment_then_updates(
