@@ -89,9 +89,7 @@ def test_answers_leak_no_personal_data(closed_forum):
     ).content.decode()
     forum_partner_reminders_send(event=event)
     # Health's reminder (education's greets its own contact by name, as it should).
-    reminders = Message.objects.filter(
-        purpose=Purpose.PARTNER_REMINDER, recipient="ds@example.ma"
-    )
+    reminders = Message.objects.filter(purpose=Purpose.PARTNER_REMINDER, recipient="ds@example.ma")
     assert reminders.exists()
     outputs["reminders"] = "\n".join(f"{m.subject}\n{m.body}\n{m.payload}" for m in reminders)
     assert "Circulaire" in outputs["public fr"] and "Circulaire" in outputs["report html ar"]
