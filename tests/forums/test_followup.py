@@ -123,3 +123,39 @@ def test_network_lists_types_languages_and_addressed_recommendations(client, clo
     assert "Direction de l&#x27;Éducation" in page and "Commune d&#x27;Oujda" in page
     assert "العربيّة" in page or "العربية" in page
     assert closed_forum.recommendations["tutor"].text in page
+
+
+def test_followup_reads_do_not_grow_with_the_number_of_recommendations(closed_forum):
+    """A constant number of queries per forum, whatever the recommendations and answers."""
+    from forums.selectors_followup import followup_rows
+
+    event = closed_forum.event
+    theme = closed_forum.recommendations["enrol"].theme
+    education = ContactFactory(organization=closed_forum.education)
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            followup_rows(events=[event])
+        return len(queries)
+
+    def answered_with_a_commitment():
+        rec = RecommendationFactory(
+            theme=theme, status="adopted", addressed_to=[closed_forum.education]
+        )
+        response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
+        commitment_add(
+            contact=education,
+            recommendation_id=rec.pk,
+            what="x",
+            by_whom="y",
+            due_on=timezone.localdate(),
+        )
+
+    answered_with_a_commitment()
+    before = count()
+    for _ in range(15):
+        answered_with_a_commitment()
+    assert count() == before
