@@ -49,6 +49,8 @@ DEMO_PAGE_AUDIENCES = {
     "forum management": STAFF,
     "forum rapporteur": STAFF,
     "partner portal": PARTNER,
+    "partner answers": PARTNER,
+    "forum follow-up": STAFF,
     "admin event change": STAFF,
 }
 DEMO_PAGE_NAMES = tuple(DEMO_PAGE_AUDIENCES)
@@ -138,6 +140,11 @@ def demo_pages() -> list[Page]:
             "partner portal",
             reverse("forums:partner_home", args=[partner_link_token(contact=partner)]),
         ),
+        Page(
+            "partner answers",
+            reverse("forums:partner_answers", args=[partner_link_token(contact=partner)]),
+        ),
+        Page("forum follow-up", reverse("forums:followup", args=[forum.pk]), ORGANIZER),
         Page(
             "admin event change",
             reverse("admin:events_event_change", args=[fair.pk]),

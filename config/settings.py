@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.inbound_forget_unmatched_task",
         "schedule": 24 * 60 * 60.0,
     },
+    # Remind partner organisations of the answers and commitment updates they owe a forum.
+    "remind-partners": {
+        "task": "forums.tasks.partner_reminders_task",
+        "schedule": 6 * 60 * 60.0,
+    },
     # Pseudonymise registrations past their programme's retention period.
     "purge-expired-registrations": {
         "task": "events.retention_purge_task",
@@ -296,6 +301,8 @@ DEMO_LOADERS = [
 
 # Forums: how long a partner's signed link to the portal stays valid, in days.
 FORUMS_PARTNER_LINK_MAX_AGE_DAYS = env_int("FORUMS_PARTNER_LINK_MAX_AGE_DAYS", 60)
+# The largest document a partner may attach to a commitment update.
+FORUMS_DOCUMENT_MAX_BYTES = env_int("FORUMS_DOCUMENT_MAX_BYTES", 5 * 2**20)
 # A TrueType font with Latin and Arabic glyphs for the summary PDF (Debian: fonts-dejavu-core).
 FORUMS_PDF_FONT = env_str("FORUMS_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FORUMS_PDF_FONT_BOLD = env_str(

@@ -30,6 +30,7 @@ class Organization(models.Model):
         STATE_SERVICE = "state_service", _("Decentralised state service")
         CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
         MIGRANT_COLLECTIVE = "migrant_collective", _("Migrant collective")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood organisation")
         DONOR = "donor", _("Donor")
         INTERNATIONAL = "international", _("International organisation")
         SCHOOL = "school", _("School")

@@ -34,3 +34,7 @@ class ForumsConfig(AppConfig):
         from .delivery import summary_attachments
 
         attachment_builder_register(purpose=Purpose.FORUM_SUMMARY, builder=summary_attachments)
+
+        from .followup_delivery import followup_attachments
+
+        attachment_builder_register(purpose=Purpose.FORUM_FOLLOWUP, builder=followup_attachments)

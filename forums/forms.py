@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Organization
 
-from .models import Recommendation, Theme, Workshop
+from .models import CommitmentState, Position, Recommendation, Theme, Workshop
 
 
 class RecommendationForm(forms.ModelForm):
@@ -73,4 +73,45 @@ class TicketCodeForm(forms.Form):
                 "spellcheck": "false",
             }
         ),
+    )
+
+
+class ResponseForm(forms.Form):
+    """A partner's position on a recommendation addressed to their organisation."""
+
+    position = forms.ChoiceField(
+        label=_("Your position"), choices=Position.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline."),
+    )
+
+
+class CommitmentForm(forms.Form):
+    what = forms.CharField(
+        label=_("What will be done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    by_whom = forms.CharField(label=_("By whom"), max_length=200)
+    due_on = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CommitmentUpdateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[
+            (CommitmentState.IN_PROGRESS, _("In progress")),
+            (CommitmentState.DONE, _("Done")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Short note"), max_length=500, required=False)
+    document = forms.FileField(
+        label=_("Document (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )

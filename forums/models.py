@@ -28,10 +28,32 @@ class ForumSettings(models.Model):
     next_steps_fr = models.TextField(_("next steps (French)"), blank=True)
     next_steps_ar = models.TextField(_("next steps (Arabic)"), blank=True)
     next_steps_en = models.TextField(_("next steps (English)"), blank=True)
+    # Institutions' answers: when one is due, and how often an organisation that has not
+    # answered (or not updated an unfinished commitment) is reminded.
+    response_due_days = models.PositiveSmallIntegerField(
+        _("days partners have to answer, from the summary's sending"), default=30
+    )
+    update_every_days = models.PositiveSmallIntegerField(
+        _("days between two updates of an unfinished commitment"), default=60
+    )
+    reminder_period_days = models.PositiveSmallIntegerField(
+        _("days between two reminders"), default=14
+    )
+    followup_public = models.BooleanField(
+        _("publish the follow-up page (adopted recommendations and institutions' answers)"),
+        default=False,
+    )
 
     class Meta:
         verbose_name = _("forum settings")
         verbose_name_plural = _("forum settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response_due_days__gt=0, update_every_days__gt=0)
+                & Q(reminder_period_days__gt=0),
+                name="forum_settings_delays_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.event)
@@ -285,3 +307,14 @@ class ForumSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} — v{self.number}"
+
+
+# The institutions' answers live in their own module; imported here so Django finds them.
+from .models_responses import (  # noqa: E402, F401
+    Commitment,
+    CommitmentState,
+    CommitmentUpdate,
+    FollowupReport,
+    Position,
+    Response,
+)

@@ -185,3 +185,55 @@ def summary_pdf_build(summary: dict) -> bytes:
         story.append(_p(summary["next_steps"], styles.body))
     document.build(story)
     return buffer.getvalue()
+
+
+def followup_pdf_build(report: dict) -> bytes:
+    """Draw the render-ready follow-up report (see followup_report.followup_view)."""
+    register_unicode_fonts()
+    styles = _Styles(report["rtl"])
+    buffer = io.BytesIO()
+    document = a4_document(
+        buffer,
+        side_mm=18,
+        top_mm=16,
+        title=report["title"],
+        author="Multaqa",
+        subject=_("Follow-up of the recommendations"),
+    )
+    story = [
+        _p(_("Follow-up of the recommendations"), styles.muted),
+        _p(report["previous_title"], styles.title),
+        _p(
+            _(
+                "Report opening the forum %(title)s, on the recommendations of the forum of %(date)s."
+            )
+            % {"title": report["title"], "date": _date(report["previous_start"])},
+            styles.body,
+        ),
+    ]
+    if report["rates"]:
+        story.append(_p(_("Answers by type of organisation"), styles.h2))
+        story.extend(_p(rate, styles.item) for rate in report["rates"])
+    story.append(_p(_("Recommendations and answers"), styles.h2))
+    if not report["recommendations"]:
+        story.append(_p(_("No adopted recommendation yet."), styles.body))
+    for rec in report["recommendations"]:
+        story.append(_p(rec["text"], styles.h3))
+        story.append(_p(rec["theme"], styles.muted))
+        for item in rec["addressees"]:
+            line = f"{item['organization']}: {item['position']}"
+            if item["reasons"]:
+                line += f" — {item['reasons']}"
+            story.append(_p(line, styles.item))
+            for commitment in item["commitments"]:
+                text = _("%(what)s · by %(date)s · %(state)s") % {
+                    "what": commitment["what"],
+                    "date": commitment["due_on"],
+                    "state": commitment["state"],
+                }
+                if commitment["overdue"]:
+                    text += " · " + _("overdue")
+                story.append(_p(text, styles.muted))
+        story.append(Spacer(1, 4))
+    document.build(story)
+    return buffer.getvalue()

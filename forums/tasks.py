@@ -25,3 +25,22 @@ def forum_summary_deliver_task(summary_id: int) -> None:
 
     if ForumSummary.objects.filter(pk=summary_id).exists():
         summary_deliver(summary_id=summary_id)
+
+
+@shared_task(base=RetryingTask)
+def partner_reminders_task() -> None:
+    """Remind partner organisations of the answers and commitment updates they owe (beat);
+    once per period per contact, whatever the number of runs."""
+    from .reminders import partner_reminders_send
+
+    partner_reminders_send()
+
+
+@shared_task(base=RetryingTask)
+def forum_followup_deliver_task(report_id: int) -> None:
+    """Queue the e-mails of one released follow-up report; idempotent per (version, contact)."""
+    from .followup_delivery import followup_deliver
+    from .models import FollowupReport
+
+    if FollowupReport.objects.filter(pk=report_id).exists():
+        followup_deliver(report_id=report_id)

@@ -106,6 +106,9 @@ def organizer_page(request, event_id: int):
             "recommendations": recommendations,
             "summaries": _with_delivery(event, selectors.summary_versions(event=event)),
             "is_closed": event.status == EventStatus.CLOSED,
+            "followup_reports": event.followup_reports.select_related("previous").order_by(
+                "-number"
+            )[:3],
         },
     )
 

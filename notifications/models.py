@@ -28,6 +28,8 @@ class Purpose(models.TextChoices):
     MISSED_YOU = "missed_you", _("Sorry we missed you")
     FORUM_SUMMARY = "forum_summary", _("Forum summary for partners")
     PARTICIPANT_CARD = "participant_card", _("Participant card link")
+    PARTNER_REMINDER = "partner_reminder", _("Reminder to partners to answer")
+    FORUM_FOLLOWUP = "forum_followup", _("Forum follow-up report for partners")
     # Answers to what a person wrote: the automatic one to a keyword, or an organizer's.
     REPLY = "reply", _("Answer to a message received")
     # The one message that still goes out after a STOP, saying it worked.

@@ -29,6 +29,7 @@ from tests.factories import (
     ContactFactory,
     DuplicateCandidateFactory,
     ForumEventFactory,
+    ForumSettingsFactory,
     MembershipFactory,
     OrganizationFactory,
     ParticipantFactory,
@@ -91,6 +92,9 @@ class World:
     candidate: object = None
     distinct_candidate: object = None
     participant_merge: object = None
+    addressed: object = None
+    commitment: object = None
+    update: object = None
 
 
 def build_world() -> World:
@@ -107,12 +111,16 @@ def build_world() -> World:
     ticket = TicketFactory(attendee__registration__event=event)
     attendance = AttendanceFactory(session=session, ticket=ticket, source="scan")
     forum = ForumEventFactory(programme=programme, end_date=TODAY)
+    # The programme's earlier forum, which the follow-up report opening this one is about.
+    earlier = TODAY - datetime.timedelta(days=90)
+    ForumEventFactory(programme=programme, start_date=earlier, end_date=earlier)
     SessionFactory(event=forum)
     theme = ThemeFactory(event=forum)
     workshop = WorkshopFactory(event=forum, theme=theme)
     recommendation = RecommendationFactory(theme=theme, status="draft")
     other_recommendation = RecommendationFactory(theme=theme, status="draft")
-    RecommendationFactory(theme=theme, status="adopted", addressed_to=[partner_org])
+    addressed = RecommendationFactory(theme=theme, status="adopted", addressed_to=[partner_org])
+    ForumSettingsFactory(event=forum, followup_public=True)
     event_close(event=forum)
 
     users = {
@@ -134,6 +142,7 @@ def build_world() -> World:
     ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org_a)
     merged_pair = DuplicateCandidateFactory(organization=org_a, score=70)
     return World(
+        addressed=addressed,
         participant=participant,
         card=card,
         org_a=org_a,
@@ -229,6 +238,36 @@ def _partner_pages(suffix, home):
         f"forums:partner_pdf{suffix}": (
             "get",
             lambda w, r: f"{home(w, r)}forums/{w.forum.pk}/summary.pdf",
+            None,
+            {"partner_a"},
+        ),
+        f"forums:partner_answers{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}answers/",
+            None,
+            {"partner_a"},
+        ),
+        f"forums:partner_answer{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}answers/{w.addressed.pk}/",
+            None,
+            {"partner_a"},
+        ),
+        f"forums:partner_commitment_add{suffix}": (
+            "post",
+            lambda w, r: f"{home(w, r)}answers/{w.addressed.pk}/commitments/",
+            lambda w: {"what": "Guichet", "by_whom": "Service", "due_on": "2027-03-01"},
+            {"partner_a"},
+        ),
+        f"forums:partner_commitment_update{suffix}": (
+            "post",
+            lambda w, r: f"{home(w, r)}commitments/{w.commitment.pk}/updates/",
+            lambda w: {"state": "in_progress", "note": "Ouvert"},
+            {"partner_a"},
+        ),
+        f"forums:partner_document{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}updates/{w.update.pk}/document",
             None,
             {"partner_a"},
         ),
@@ -520,6 +559,57 @@ PAGES = {
         lambda w, r: f"/forums/{w.forum.pk}/screen/",
         None,
         ADMIN_A | {"rapporteur_a"},
+    ),
+    "forums:followup": ("get", lambda w, r: f"/forums/{w.forum.pk}/followup/", None, ADMIN_A),
+    # The forum opted into its public follow-up page: no personal data on it, open to all.
+    "forums:followup_public": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/followup/public/",
+        None,
+        EVERYONE,
+    ),
+    "forums:followup_report_new": (
+        "post",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/followup-report/",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "forums:followup_report_preview": (
+        "get",
+        lambda w, r: _followup_path(w, "preview/"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:followup_report_pdf": ("get", lambda w, r: _followup_path(w, "ar.pdf"), None, ADMIN_A),
+    "forums:followup_report_html": (
+        "get",
+        lambda w, r: _followup_path(w, "en.html"),
+        None,
+        ADMIN_A,
+    ),
+    "forums:followup_report_send": (
+        "post",
+        lambda w, r: _followup_path(w, "send/"),
+        lambda w: {"sha256": w.forum.followup_reports.latest("number").sha256},
+        ADMIN_A,
+    ),
+    "forums:organizer_document": (
+        "get",
+        lambda w, r: f"/forums/{w.forum.pk}/manage/updates/{w.update.pk}/document",
+        None,
+        ADMIN_A,
+    ),
+    "forums:programme_followup": (
+        "get",
+        lambda w, r: f"/forums/programmes/{w.programme.pk}/followup/",
+        None,
+        ADMIN_A,
+    ),
+    "forums:programme_network": (
+        "get",
+        lambda w, r: f"/forums/programmes/{w.programme.pk}/network/",
+        None,
+        ADMIN_A,
     ),
     # Participants endorse from their phone with their ticket code: public by design.
     "forums:endorse": ("get", lambda w, r: f"/forums/{w.forum.pk}/endorse/", None, EVERYONE),
@@ -918,6 +1008,11 @@ def _summary_path(world, rest: str) -> str:
     return f"/forums/{world.forum.pk}/manage/summary/{summary.pk}/{rest}"
 
 
+def _followup_path(world, rest: str) -> str:
+    report = world.forum.followup_reports.latest("number")
+    return f"/forums/{world.forum.pk}/manage/followup-report/{report.pk}/{rest}"
+
+
 def _partner_copy(world) -> str:
     return f"organization={world.forum.programme.partners.get().pk}&language=fr"
 
@@ -941,7 +1036,34 @@ def world(db, django_capture_on_commit_callbacks):
         previewed_sha256=summary.sha256,
         acknowledged=list(summary_warnings(summary)),
     )
+    # The partner answered the recommendation addressed to it, with a commitment and an update.
+    _partner_answered(built)
+    from forums.followup_delivery import followup_report_build
+
+    followup_report_build(event=built.forum)
     return built
+
+
+def _partner_answered(world) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forums.services_responses import commitment_add, commitment_update_add, response_submit
+
+    contact = world.users["partner_a"].partner_contact
+    response_submit(contact=contact, recommendation_id=world.addressed.pk, position="accepted")
+    world.commitment = commitment_add(
+        contact=contact,
+        recommendation_id=world.addressed.pk,
+        what="Guichet",
+        by_whom="Service",
+        due_on=TODAY + datetime.timedelta(days=60),
+    )
+    world.update = commitment_update_add(
+        contact=contact,
+        commitment_id=world.commitment.pk,
+        state="in_progress",
+        document=SimpleUploadedFile("note.pdf", b"%PDF-1.4 test"),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

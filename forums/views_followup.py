@@ -1,0 +1,108 @@
+"""What became of the recommendations: the organizer's follow-up pages (per forum and per
+programme, with the overdue list), the programme's network of organisations, and the public
+follow-up page a forum may opt into (no personal data: no proposer, no contact, no note, no
+document; institutions' names, positions, reasons and commitments only)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from core.permissions import can_manage_programme
+from events.models import Programme
+
+from . import selectors_followup as reads
+from .models import CommitmentUpdate
+from .views import _forum_or_404, _managed_forum
+from .views_responses import document_response
+
+
+def _context(rows, **extra) -> dict:
+    return {
+        "rows": rows,
+        "overdue": reads.overdue_items(rows),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+@login_required
+def forum_followup(request, event_id: int):
+    event = _managed_forum(request, event_id)
+    events = [event]
+    rows = reads.followup_rows(events=events)
+    return render(
+        request,
+        "forums/followup.html",
+        _context(
+            rows,
+            event=event,
+            title=event.display_title,
+            due_at=reads.forum_response_due_at(event=event),
+            rates=reads.response_rates_by_kind(events=events),
+            settings=reads.forum_settings(event),
+        ),
+    )
+
+
+def _managed_programme(request, programme_id: int) -> Programme:
+    programme = get_object_or_404(Programme, pk=programme_id)
+    if not can_manage_programme(request.user, programme):
+        raise Http404
+    return programme
+
+
+@login_required
+def programme_followup(request, programme_id: int):
+    programme = _managed_programme(request, programme_id)
+    forums = reads.programme_forums(programme=programme)
+    rows = reads.followup_rows(events=forums)
+    return render(
+        request,
+        "forums/followup.html",
+        _context(
+            rows,
+            programme=programme,
+            title=programme.name,
+            rates=reads.response_rates_by_kind(events=forums),
+        ),
+    )
+
+
+@login_required
+def programme_network(request, programme_id: int):
+    programme = _managed_programme(request, programme_id)
+    forums = reads.programme_forums(programme=programme)
+    return render(
+        request,
+        "forums/network.html",
+        {
+            "programme": programme,
+            "organizations": reads.network_organizations(programme=programme),
+            "rates": reads.response_rates_by_kind(events=forums),
+        },
+    )
+
+
+def forum_followup_public(request, event_id: int):
+    event = _forum_or_404(event_id)
+    if not reads.forum_settings(event).followup_public:
+        raise Http404
+    rows = reads.followup_rows(events=[event])
+    return render(
+        request,
+        "forums/followup_public.html",
+        {"event": event, "rows": rows, "rates": reads.response_rates_by_kind(events=[event])},
+    )
+
+
+@login_required
+def organizer_document(request, event_id: int, update_id: int):
+    event = _managed_forum(request, event_id)
+    update = get_object_or_404(
+        CommitmentUpdate,
+        pk=update_id,
+        commitment__response__recommendation__event=event,
+        document__isnull=False,
+    )
+    return document_response(update)

@@ -1,0 +1,198 @@
+"""The partner portal's answers: the recommendations addressed to the contact's organisation,
+its position on each, its commitments and their updates. Every read and write goes through a
+selector or service scoped by the contact's organisation: another organisation's recommendation,
+commitment or document is simply not found (404)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+
+from . import selectors_followup as reads
+from .forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
+from .services_responses import commitment_add, commitment_update_add, response_submit
+from .views_partners import _with_partner
+
+
+def partner_url(name: str, token: str | None, **kwargs) -> str:
+    """A partner page's address, in the link's form when the contact came with a link."""
+    if token is None:
+        return reverse(f"forums:{name}_session", kwargs=kwargs)
+    return reverse(f"forums:{name}", kwargs={"token": token, **kwargs})
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
+@_with_partner
+def partner_answers(request, *, contact, token, language):
+    recommendations = list(
+        reads.partner_addressed_recommendations(organization=contact.organization)
+    )
+    for rec in recommendations:
+        rec.own = rec.own_responses[0] if rec.own_responses else None
+        rec.url = partner_url("partner_answer", token, recommendation_id=rec.pk)
+    return render(
+        request,
+        "forums/partner_answers.html",
+        {
+            "organization": contact.organization,
+            "recommendations": recommendations,
+            "waiting": sum(1 for rec in recommendations if rec.own is None),
+            "token": token,
+        },
+    )
+
+
+def _answer_page(request, contact, token, recommendation, *, forms=None, status=200):
+    response = reads.partner_response(
+        organization=contact.organization, recommendation=recommendation
+    )
+    forms = forms or {}
+    initial = {"position": response.position, "reasons": response.reasons} if response else None
+    commitments = list(response.commitments.all()) if response else []
+    for commitment in commitments:
+        commitment.update_form = forms.get(commitment.pk) or CommitmentUpdateForm(
+            auto_id=f"id_c{commitment.pk}_%s"
+        )
+        commitment.update_url = partner_url(
+            "partner_commitment_update", token, commitment_id=commitment.pk
+        )
+        for update in commitment.updates.all():
+            if update.document_name:
+                update.document_url = partner_url("partner_document", token, update_id=update.pk)
+    rec_id = recommendation.pk
+    return render(
+        request,
+        "forums/partner_answer.html",
+        {
+            "organization": contact.organization,
+            "recommendation": recommendation,
+            "response": response,
+            "response_form": forms.get("response") or ResponseForm(initial=initial),
+            "commitment_form": forms.get("commitment") or CommitmentForm(),
+            "commitments": commitments,
+            "answer_url": partner_url("partner_answer", token, recommendation_id=rec_id),
+            "commitment_url": partner_url(
+                "partner_commitment_add", token, recommendation_id=rec_id
+            ),
+            "answers_url": partner_url("partner_answers", token),
+            "token": token,
+        },
+        status=status,
+    )
+
+
+def _recommendation(contact, recommendation_id: int):
+    recommendation = reads.partner_recommendation_get(
+        organization=contact.organization, recommendation_id=recommendation_id
+    )
+    if recommendation is None:
+        raise Http404
+    return recommendation
+
+
+@_with_partner
+def partner_answer(request, recommendation_id: int, *, contact, token, language):
+    recommendation = _recommendation(contact, recommendation_id)
+    if request.method != "POST":
+        return _answer_page(request, contact, token, recommendation)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            response_submit(
+                contact=contact,
+                recommendation_id=recommendation.pk,
+                position=form.cleaned_data["position"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your answer is saved. Thank you."))
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
+    return _answer_page(
+        request, contact, token, recommendation, forms={"response": form}, status=400
+    )
+
+
+@require_POST
+@_with_partner
+def partner_commitment_add(request, recommendation_id: int, *, contact, token, language):
+    recommendation = _recommendation(contact, recommendation_id)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            commitment_add(
+                contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Commitment added."))
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
+    return _answer_page(
+        request, contact, token, recommendation, forms={"commitment": form}, status=400
+    )
+
+
+@require_POST
+@_with_partner
+def partner_commitment_update(request, commitment_id: int, *, contact, token, language):
+    commitment = reads.partner_commitment_get(
+        organization=contact.organization, commitment_id=commitment_id
+    )
+    if commitment is None:
+        raise Http404
+    recommendation = commitment.response.recommendation
+    form = CommitmentUpdateForm(request.POST, request.FILES, auto_id=f"id_c{commitment.pk}_%s")
+    if form.is_valid():
+        try:
+            commitment_update_add(
+                contact=contact,
+                commitment_id=commitment.pk,
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+                document=form.cleaned_data["document"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Update saved."))
+            return redirect(
+                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
+            )
+    return _answer_page(
+        request, contact, token, recommendation, forms={commitment.pk: form}, status=400
+    )
+
+
+def document_response(update) -> HttpResponse:
+    response = HttpResponse(bytes(update.document), content_type=update.document_type)
+    response["Content-Disposition"] = f'attachment; filename="{update.document_name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@_with_partner
+def partner_document(request, update_id: int, *, contact, token, language):
+    update = reads.partner_update_document_get(
+        organization=contact.organization, update_id=update_id
+    )
+    if update is None:
+        raise Http404
+    return document_response(update)

@@ -1,0 +1,98 @@
+"""The privacy sweep of the institutions' answers: participants' data, contacts' names and
+addresses, the person a commitment names and the notes and documents a partner attaches reach
+neither the public follow-up page, nor the follow-up report, nor the reminders, nor another
+organisation's partner pages."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from forums.followup_delivery import followup_report_build
+from forums.followup_report import followup_html_render, followup_pdf_render
+from forums.models import ForumSummary
+from forums.partners import partner_link_token
+from forums.reminders import forum_partner_reminders_send
+from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from notifications.models import Message, Purpose
+from tests.factories import ContactFactory, ForumEventFactory, ForumSettingsFactory
+from tests.pdf_text import pdf_lines
+
+pytestmark = pytest.mark.django_db
+CANARY_CONTACT, CANARY_CIVIL_SERVANT = "Canarykarima", "Canaryalaoui"
+CANARY_NOTE, CANARY_EMAIL = "Canarynotefatima", "canary.dpen@example.ma"
+
+
+def test_answers_leak_no_personal_data(closed_forum):
+    event = closed_forum.event
+    ForumSettingsFactory(event=event, followup_public=True, response_due_days=1)
+    ForumSummary.objects.filter(event=event).update(
+        released_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    education = ContactFactory(
+        organization=closed_forum.education,
+        name=CANARY_CONTACT,
+        email=CANARY_EMAIL,
+        phone="+212661000777",
+    )
+    rec = closed_forum.recommendations["enrol"]
+    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
+    commitment = commitment_add(
+        contact=education,
+        recommendation_id=rec.pk,
+        what="Circulaire",
+        by_whom=CANARY_CIVIL_SERVANT,
+        due_on=timezone.localdate(),
+    )
+    commitment_update_add(
+        contact=education,
+        commitment_id=commitment.pk,
+        state="in_progress",
+        note=CANARY_NOTE,
+        document=SimpleUploadedFile("a.pdf", b"%PDF-1.4 " + CANARY_NOTE.encode()),
+    )
+    canaries = [
+        CANARY_CONTACT,
+        CANARY_CIVIL_SERVANT,
+        CANARY_NOTE,
+        CANARY_EMAIL,
+        "661000777",
+        *closed_forum.personal_data,
+    ]
+    outputs = {}
+    anonymous = Client()
+    for language in ("fr", "ar", "en"):
+        outputs[f"public {language}"] = anonymous.get(
+            f"/forums/{event.pk}/followup/public/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+    later = event.start_date + datetime.timedelta(days=200)
+    report = followup_report_build(
+        event=ForumEventFactory(programme=event.programme, start_date=later, end_date=later)
+    )
+    for language in ("fr", "ar", "en"):
+        outputs[f"report html {language}"] = followup_html_render(report.data, language=language)
+        outputs[f"report pdf {language}"] = "\n".join(
+            pdf_lines(followup_pdf_render(report.data, language=language))
+        )
+    outputs["report data"] = str(report.data)
+    # Health's contact, addressed by another recommendation, opens its own pages.
+    health = ContactFactory(organization=closed_forum.health, email="ds@example.ma")
+    token = partner_link_token(contact=health)
+    outputs["health answers"] = anonymous.get(
+        reverse("forums:partner_answers", args=[token])
+    ).content.decode()
+    outputs["health answer"] = anonymous.get(
+        reverse("forums:partner_answer", args=[token, closed_forum.recommendations["clinic"].pk])
+    ).content.decode()
+    forum_partner_reminders_send(event=event)
+    # Health's reminder (education's greets its own contact by name, as it should).
+    reminders = Message.objects.filter(purpose=Purpose.PARTNER_REMINDER, recipient="ds@example.ma")
+    assert reminders.exists()
+    outputs["reminders"] = "\n".join(f"{m.subject}\n{m.body}\n{m.payload}" for m in reminders)
+    assert "Circulaire" in outputs["public fr"] and "Circulaire" in outputs["report html ar"]
+    for where, text in outputs.items():
+        for canary in canaries:
+            assert canary not in text, f"{canary!r} in {where}"
