@@ -27,6 +27,7 @@ PROJECT_APPS = [
     "events",
     "participants",
     "attendance",
+    "assessments",
     "reporting",
     "notifications",
     "forums",

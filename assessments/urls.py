@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("checks/<str:token>/", views.answer, name="answer"),
+    path("checks/<str:token>/qr.png", views.room_qr, name="room_qr"),
+    path(
+        "checks/media/<str:kind>/<int:pk>/<str:field>",
+        views.media,
+        name="media",
+    ),
+    path("organizer/events/<int:event_id>/checks/", views.results_event, name="results_event"),
+]
