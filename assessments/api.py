@@ -5,7 +5,7 @@ typed by the person is looked up only within the check's event and organisation.
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from core.errors import ApplicationError
 from core.schemas import error_responses
@@ -92,9 +92,12 @@ def submission_create(request, token: str, payload: SubmissionIn):
         assignment=assignment, person=person, answers=answers, client_id=payload.client_id
     )
     submission = recorded.submission
-    return 201, {
-        "status": "replayed" if recorded.replayed else "recorded",
-        "correct": submission.correct,
-        "questions": submission.questions,
-        "passed": submission.passed,
-    }
+    return Status(
+        201,
+        {
+            "status": "replayed" if recorded.replayed else "recorded",
+            "correct": submission.correct,
+            "questions": submission.questions,
+            "passed": submission.passed,
+        },
+    )
