@@ -68,3 +68,10 @@ def answer(assignment, person: Person, correct: int, **options):
         client_id=options.pop("client_id", None) or uuid.uuid4(),
         **options,
     )
+
+
+# A 1×1 PNG: a question's picture where a test needs one stored.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
