@@ -89,7 +89,11 @@ def submission_create(request, token: str, payload: SubmissionIn):
             gender=payload.gender, age_band=payload.age_band, profile=payload.profile
         )
     recorded = submission_record(
-        assignment=assignment, person=person, answers=answers, client_id=payload.client_id
+        assignment=assignment,
+        person=person,
+        answers=answers,
+        client_id=payload.client_id,
+        channel=payload.channel,
     )
     submission = recorded.submission
     return Status(

@@ -1,4 +1,5 @@
 import uuid
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -44,11 +45,13 @@ class SubmissionIn(InputSchema):
     # Made by the phone when the person taps "send": a replay of the same submission (offline
     # queue, lost answer) carries the same id and is recorded once.
     client_id: uuid.UUID
-    code: str = Field("", max_length=40)
+    code: str = Field("", max_length=200)
     gender: str = Field("", max_length=20)
     age_band: str = Field("", max_length=10)
     profile: str = Field("", max_length=20)
     answers: list[AnswerIn] = Field(max_length=20)
+    # "oral": the facilitator's phone, tapping the answers a person gives aloud.
+    channel: Literal["phone", "oral"] = "phone"
 
 
 class SubmissionOut(Schema):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_paper
 
 app_name = "assessments"
 
@@ -13,4 +13,14 @@ urlpatterns = [
         name="media",
     ),
     path("organizer/events/<int:event_id>/checks/", views.results_event, name="results_event"),
+    path(
+        "organizer/checks/<int:assignment_id>/sheet/",
+        views_paper.paper_sheet,
+        name="paper_sheet",
+    ),
+    path(
+        "organizer/checks/<int:assignment_id>/grid/",
+        views_paper.paper_grid,
+        name="paper_grid",
+    ),
 ]

@@ -540,6 +540,18 @@ PAGES = {
         None,
         ADMIN_A,
     ),
+    "assessments:paper_sheet": (
+        "get",
+        lambda w, r: f"/organizer/checks/{w.knowledge_check.pk}/sheet/",
+        None,
+        ADMIN_A,
+    ),
+    "assessments:paper_grid": (
+        "get",
+        lambda w, r: f"/organizer/checks/{w.knowledge_check.pk}/grid/",
+        None,
+        ADMIN_A,
+    ),
     # Participants endorse from their phone with their ticket code: public by design.
     "forums:endorse": ("get", lambda w, r: f"/forums/{w.forum.pk}/endorse/", None, EVERYONE),
     # The partner pages, reached with the partner's session or with a partner link's token.

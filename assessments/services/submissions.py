@@ -10,6 +10,7 @@ short code (the holder, and their ticket of this event when they have one), or n
 with the gender, age band and profile the person gives). Codes are looked up only inside the
 check's organisation; a ticket of another event gets its own message."""
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -46,16 +47,30 @@ def _canonical(participant) -> int:
     return participant.merged_into_id or participant.pk
 
 
+# What a scanned QR code holds: a ticket's or card's secret, or its page's address.
+_SCANNED = re.compile(r"^(?:.*/(?:tickets|cards)/)?([A-Za-z0-9_-]{20,64})/?$")
+
+
+def _lookup(code: str) -> dict | None:
+    """The field and value that `code` (typed short code, or scanned QR text) names."""
+    text = (code or "").strip()
+    if short := normalize_short_code(text):
+        return {"short_code": short}
+    if match := _SCANNED.match(text):
+        return {"secret": match.group(1)}
+    return None
+
+
 def person_from_code(*, assignment: CheckAssignment, code: str) -> Person:
-    """The person a typed or scanned short code names, for this check's event."""
-    short = normalize_short_code(code or "")
-    if short is None:
+    """The person a typed short code or a scanned ticket or card QR names, for this event."""
+    lookup = _lookup(code)
+    if lookup is None:
         raise ApplicationError(
             _("This is not a ticket or card code (8 letters and digits, like K7P2-9QXM)."),
             code="bad_code",
         )
     ticket = (
-        Ticket.objects.filter(short_code=short)
+        Ticket.objects.filter(**lookup)
         .select_related("attendee", "attendee__participant_link__participant", "event")
         .first()
     )
@@ -77,7 +92,7 @@ def person_from_code(*, assignment: CheckAssignment, code: str) -> Person:
         )
     card = (
         ParticipantCard.objects.filter(
-            short_code=short,
+            **lookup,
             status=ParticipantCard.Status.ACTIVE,
             participant__organization_id=assignment.event.organizer_id,
         )

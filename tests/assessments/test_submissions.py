@@ -245,3 +245,13 @@ def test_simultaneous_submissions_of_one_person_store_one():
     assert Answer.objects.filter(submission__assignment=pre).count() == 5
     assert outcomes.count(False) == 1
     assert set(outcomes) <= {False, True, "duplicate"}
+
+
+def test_a_scanned_ticket_qr_and_the_oral_channel_are_accepted(client, room):
+    _session, pre, _post_check, ticket = room
+    response = _post(
+        client, pre, code=f"https://example.org/tickets/{ticket.secret}/", channel="oral"
+    )
+    assert response.status_code == 201
+    assert Submission.objects.get().channel == "oral"
+    assert _post(client, pre, code="x", channel="paper").status_code == 422

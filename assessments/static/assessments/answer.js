@@ -90,7 +90,10 @@
       showQuestion();
       return;
     }
-    const body = Object.assign({ client_id: newId(), answers: answers }, person);
+    const body = Object.assign(
+      { client_id: newId(), answers: answers, channel: root.dataset.channel },
+      person
+    );
     const items = queue();
     items.push({ url: submitUrl, body: body });
     saveQueue(items);
