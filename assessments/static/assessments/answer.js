@@ -16,6 +16,7 @@
   let person = null;
   let answers = [];
   let index = 0;
+  let shownId = null; // the submission the "done" step speaks of
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
@@ -100,11 +101,12 @@
     $("done-title").textContent = labels.done;
     $("done-text").textContent = labels.queued;
     show("step-done");
-    flush(body.client_id);
+    shownId = body.client_id;
+    flush();
   }
 
   let flushing = false;
-  async function flush(currentId) {
+  async function flush() {
     if (flushing) return;
     flushing = true;
     try {
@@ -122,7 +124,7 @@
         if (response.status >= 500) break;
         // 2xx recorded; 4xx refused for good (duplicate, closed, bad code): either way done.
         saveQueue(queue().filter((other) => other.body.client_id !== item.body.client_id));
-        if (item.body.client_id === currentId) {
+        if (item.body.client_id === shownId) {
           const result = await response.json().catch(() => ({}));
           if (response.ok) {
             $("done-title").textContent = labels.done;
@@ -188,6 +190,10 @@
   });
 
   window.addEventListener("online", () => flush());
+  // A slow connection may never say "offline": try again now and then while answers wait.
+  setInterval(() => {
+    if (queue().length) flush();
+  }, 20000);
   saveQueue(queue());
   flush();
 })();
