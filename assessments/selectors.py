@@ -215,3 +215,26 @@ def assignment_questions(assignment: CheckAssignment) -> list[Question]:
 
 def assignments_of_event(event: Event) -> QuerySet[CheckAssignment]:
     return CheckAssignment.objects.filter(event=event).select_related("session", "question_set")
+
+
+@dataclass(frozen=True)
+class PassCount:
+    passed: int
+    answered: int
+
+
+def post_check_pass_counts(programme: Programme) -> dict:
+    """Who passed the post-checks of the programme, of who took them: `None` -> everyone, and
+    (dimension, value) -> that group; summed over the question sets' versions (each person's
+    pass is decided by the pass mark of the version they answered). For outcome targets."""
+    counts = defaultdict(lambda: [0, 0])
+    for version in results_for_programme(programme):
+        groups = [(None, version.overall)] + [
+            ((name, value), group)
+            for name, values in version.by.items()
+            for value, group in values.items()
+        ]
+        for key, group in groups:
+            counts[key][0] += group.post.passed
+            counts[key][1] += group.post.answered
+    return {key: PassCount(*value) for key, value in counts.items()}

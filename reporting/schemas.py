@@ -103,6 +103,8 @@ class TargetProgressOut(Schema):
     share_met: bool | None
     share_gap: int | None
     share_gap_text: str
+    outcome_base: int | None = None
+    outcome_percent: float | None = None
 
 
 class FiltersOut(Schema):

@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from assessments.selectors import PassCount, post_check_pass_counts
 from events.models import Measure, Target
 
 from .breakdowns import DEMOGRAPHIC_MEASURES, Figures, percent
@@ -37,6 +38,9 @@ class TargetProgress:
     share_met: bool | None = None
     share_gap: int | None = None
     share_gap_text: str = ""
+    # Outcome targets (a pass rate): how many people the rate is of, and the exact rate.
+    outcome_base: int | None = None
+    outcome_percent: float | None = None
 
 
 def share_gap(*, count: int, base: int, min_percent: Decimal) -> int | None:
@@ -146,5 +150,76 @@ def _progress(target: Target, figures: Figures) -> TargetProgress:
     return progress
 
 
+def _rate(count) -> float | None:
+    return percent(count.passed, count.answered) if count and count.answered else None
+
+
+def _outcome_progress(target: Target, pass_counts: dict) -> TargetProgress:
+    """A pass-rate target: the rate in points of percentage, its gap in points; a demographic
+    condition asks the same of that group, its gap in people of the group who must pass."""
+    overall = pass_counts.get(None)
+    rate = _rate(overall)
+    current = math.floor(rate) if rate is not None else 0
+    remaining = max(0, target.value - current) if rate is not None else target.value
+    progress = TargetProgress(
+        target_id=target.pk,
+        label=str(target),
+        measure=target.measure,
+        measure_label=str(Measure(target.measure).label),
+        target_value=target.value,
+        current=current,
+        percent_of_target=percent(current, target.value) or 0.0,
+        remaining=remaining,
+        remaining_text=(
+            _("Nobody has taken a post-check yet.")
+            if rate is None
+            else ngettext(
+                "%(count)d percentage point below the target",
+                "%(count)d percentage points below the target",
+                remaining,
+            )
+            % {"count": remaining}
+            if remaining
+            else _("Target reached")
+        ),
+        reached=rate is not None and remaining == 0,
+        outcome_base=overall.answered if overall else 0,
+        outcome_percent=rate,
+    )
+    if not target.share_field:
+        return progress
+    group = pass_counts.get((target.share_field, target.share_value)) or PassCount(0, 0)
+    progress.share_field = target.share_field
+    progress.share_value = target.share_value
+    progress.share_value_label = target.share_value_label
+    progress.share_min_percent = float(target.share_min_percent)
+    progress.share_count, progress.share_base = group.passed, group.answered
+    progress.share_percent = _rate(group)
+    required = Fraction(target.share_min_percent) / 100
+    gap = max(0, math.ceil(required * group.answered - group.passed)) if group.answered else None
+    progress.share_gap = gap
+    progress.share_met = gap == 0
+    if gap is None:
+        progress.share_gap_text = _("Nobody of this group has taken a post-check yet.")
+    elif gap:
+        progress.share_gap_text = _gap_text(
+            gap=gap,
+            measure=target.measure,
+            share_field=target.share_field,
+            share_value=target.share_value,
+            label=target.share_value_label,
+        )
+    progress.reached = progress.reached and progress.share_met
+    return progress
+
+
 def target_progress(*, programme, figures: Figures) -> list[TargetProgress]:
-    return [_progress(target, figures) for target in Target.objects.filter(programme=programme)]
+    targets = list(Target.objects.filter(programme=programme))
+    outcomes = [t for t in targets if t.measure == Measure.POST_CHECK_PASS_RATE]
+    pass_counts = post_check_pass_counts(programme) if outcomes else {}
+    return [
+        _outcome_progress(target, pass_counts)
+        if target.measure == Measure.POST_CHECK_PASS_RATE
+        else _progress(target, figures)
+        for target in targets
+    ]
