@@ -2,18 +2,15 @@
 facilitator's in oral mode), the room QR itself, the questions' pictures and recordings, and the
 organizer's results page (exact figures; partners see suppressed ones through reporting)."""
 
-import functools
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.auth import organizer_page
 from core.demographics import AgeBand, Gender, Profile
-from core.permissions import is_staff_member, scope_events
+from core.permissions import scope_events
 from core.qr import qr_png_bytes
 from events.models import Event
 
@@ -87,18 +84,7 @@ def media(request, kind: str, pk: int, field: str):
     return response
 
 
-def staff_page(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@staff_page
+@organizer_page
 def results_event(request, event_id: int):
     event = get_object_or_404(
         scope_events(request.user, Event.objects.select_related("programme")), pk=event_id

@@ -6,13 +6,13 @@ import uuid
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 
+from core.auth import organizer_page
 from core.errors import ApplicationError
 from core.permissions import scope_events
 
 from .models import CheckAssignment
 from .selectors import assignment_questions
 from .services.paper import PaperRow, digit_legend, paper_row_record
-from .views import staff_page
 
 GRID_ROWS = 30
 MAX_GRID_ROWS = 100
@@ -26,7 +26,7 @@ def _assignment(request, assignment_id: int) -> CheckAssignment:
     )
 
 
-@staff_page
+@organizer_page
 def paper_sheet(request, assignment_id: int):
     assignment = _assignment(request, assignment_id)
     language = request.GET.get("language", "")
@@ -66,7 +66,7 @@ def _rows_from(post) -> list[PaperRow]:
     return rows
 
 
-@staff_page
+@organizer_page
 def paper_grid(request, assignment_id: int):
     assignment = _assignment(request, assignment_id)
     questions = assignment_questions(assignment)

@@ -92,9 +92,9 @@ def _gap_text(*, gap: int, measure: str, share_field: str, share_value: str, lab
     ) % {"count": gap, "value": label}
 
 
-def _progress(target: Target, figures: Figures) -> TargetProgress:
-    current = figures.measure(target.measure)
-    remaining = max(0, target.value - current)
+def _started(target: Target, *, current: int, remaining: int, remaining_text: str, reached: bool):
+    """A target's progress before its demographic condition is measured (the condition's own
+    fields copied from the target when it has one)."""
     progress = TargetProgress(
         target_id=target.pk,
         label=str(target),
@@ -104,24 +104,48 @@ def _progress(target: Target, figures: Figures) -> TargetProgress:
         current=current,
         percent_of_target=percent(current, target.value) or 0.0,
         remaining=remaining,
-        remaining_text=(
-            ngettext(
-                "%(count)d more to reach the target",
-                "%(count)d more to reach the target",
-                remaining,
-            )
-            % {"count": remaining}
-            if remaining
-            else _("Target reached")
-        ),
+        remaining_text=remaining_text if remaining else _("Target reached"),
+        reached=reached,
+    )
+    if target.share_field:
+        progress.share_field = target.share_field
+        progress.share_value = target.share_value
+        progress.share_value_label = target.share_value_label
+        progress.share_min_percent = float(target.share_min_percent)
+    return progress
+
+
+def _share_gap_text(progress: TargetProgress, target: Target, gap: int | None, none_text: str):
+    progress.share_gap = gap
+    if gap is None:
+        progress.share_gap_text = none_text
+    elif gap:
+        progress.share_gap_text = _gap_text(
+            gap=gap,
+            measure=target.measure,
+            share_field=target.share_field,
+            share_value=target.share_value,
+            label=target.share_value_label,
+        )
+
+
+def _progress(target: Target, figures: Figures) -> TargetProgress:
+    current = figures.measure(target.measure)
+    remaining = max(0, target.value - current)
+    progress = _started(
+        target,
+        current=current,
+        remaining=remaining,
+        remaining_text=ngettext(
+            "%(count)d more to reach the target",
+            "%(count)d more to reach the target",
+            remaining,
+        )
+        % {"count": remaining},
         reached=remaining == 0,
     )
     if not target.share_field:
         return progress
-    progress.share_field = target.share_field
-    progress.share_value = target.share_value
-    progress.share_value_label = target.share_value_label
-    progress.share_min_percent = float(target.share_min_percent)
     if target.measure not in DEMOGRAPHIC_MEASURES:
         progress.share_gap_text = _("A demographic share does not apply to this measure.")
         return progress
@@ -133,19 +157,9 @@ def _progress(target: Target, figures: Figures) -> TargetProgress:
         share.percent,
     )
     gap = share_gap(count=share.count, base=share.base, min_percent=target.share_min_percent)
-    progress.share_gap = gap
     # An empty programme has no share yet: the condition does not hold until someone counts.
     progress.share_met = bool(share.base) and gap == 0
-    if gap is None:
-        progress.share_gap_text = _("The required share can no longer be reached.")
-    elif gap:
-        progress.share_gap_text = _gap_text(
-            gap=gap,
-            measure=target.measure,
-            share_field=target.share_field,
-            share_value=target.share_value,
-            label=target.share_value_label,
-        )
+    _share_gap_text(progress, target, gap, _("The required share can no longer be reached."))
     progress.reached = progress.reached and bool(progress.share_met)
     return progress
 
@@ -161,14 +175,9 @@ def _outcome_progress(target: Target, pass_counts: dict) -> TargetProgress:
     rate = _rate(overall)
     current = math.floor(rate) if rate is not None else 0
     remaining = max(0, target.value - current) if rate is not None else target.value
-    progress = TargetProgress(
-        target_id=target.pk,
-        label=str(target),
-        measure=target.measure,
-        measure_label=str(Measure(target.measure).label),
-        target_value=target.value,
+    progress = _started(
+        target,
         current=current,
-        percent_of_target=percent(current, target.value) or 0.0,
         remaining=remaining,
         remaining_text=(
             _("Nobody has taken a post-check yet.")
@@ -179,36 +188,20 @@ def _outcome_progress(target: Target, pass_counts: dict) -> TargetProgress:
                 remaining,
             )
             % {"count": remaining}
-            if remaining
-            else _("Target reached")
         ),
         reached=rate is not None and remaining == 0,
-        outcome_base=overall.answered if overall else 0,
-        outcome_percent=rate,
     )
+    progress.outcome_base = overall.answered if overall else 0
+    progress.outcome_percent = rate
     if not target.share_field:
         return progress
     group = pass_counts.get((target.share_field, target.share_value)) or PassCount(0, 0)
-    progress.share_field = target.share_field
-    progress.share_value = target.share_value
-    progress.share_value_label = target.share_value_label
-    progress.share_min_percent = float(target.share_min_percent)
     progress.share_count, progress.share_base = group.passed, group.answered
     progress.share_percent = _rate(group)
     required = Fraction(target.share_min_percent) / 100
     gap = max(0, math.ceil(required * group.answered - group.passed)) if group.answered else None
-    progress.share_gap = gap
     progress.share_met = gap == 0
-    if gap is None:
-        progress.share_gap_text = _("Nobody of this group has taken a post-check yet.")
-    elif gap:
-        progress.share_gap_text = _gap_text(
-            gap=gap,
-            measure=target.measure,
-            share_field=target.share_field,
-            share_value=target.share_value,
-            label=target.share_value_label,
-        )
+    _share_gap_text(progress, target, gap, _("Nobody of this group has taken a post-check yet."))
     progress.reached = progress.reached and progress.share_met
     return progress
 
