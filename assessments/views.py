@@ -90,16 +90,16 @@ def results_event(request, event_id: int):
         scope_events(request.user, Event.objects.select_related("programme")), pk=event_id
     )
     dimensions = [
-        ("gender", Gender.choices),
-        ("age_band", AgeBand.choices),
-        ("profile", Profile.choices),
+        ("gender", _("Gender"), Gender.choices),
+        ("age_band", _("Age"), AgeBand.choices),
+        ("profile", _("Profile"), Profile.choices),
     ]
     versions = [
         (
             version,
             [
-                [(label, version.by[name][value]) for value, label in choices]
-                for name, choices in dimensions
+                (title, [(label, version.by[name][value]) for value, label in choices])
+                for name, title, choices in dimensions
             ],
         )
         for version in results_for_event(event)
