@@ -560,6 +560,11 @@ PAGES = {
 }
 
 API = {
+    "GET /programmes/{programme_id}/knowledge-checks": (
+        lambda w: f"/programmes/{w.programme.pk}/knowledge-checks?shared=true",
+        None,
+        ADMIN_A,
+    ),
     # The room token is the credential; the body names a code of this event or nobody.
     "GET /checks/{token}": (lambda w: f"/checks/{w.knowledge_check.room_token}", None, EVERYONE),
     "POST /checks/{token}/submissions": (
