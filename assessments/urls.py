@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("organizer/events/<int:event_id>/checks/", views.results_event, name="results_event"),
     path(
+        "organizer/programmes/<int:programme_id>/checks/",
+        views.results_programme,
+        name="results_programme",
+    ),
+    path(
         "organizer/checks/<int:assignment_id>/sheet/",
         views_paper.paper_sheet,
         name="paper_sheet",

@@ -10,13 +10,19 @@ from django.views.decorators.http import require_GET
 
 from core.auth import organizer_page
 from core.demographics import AgeBand, Gender, Profile
-from core.permissions import scope_events
+from core.permissions import scope_events, scope_programmes
 from core.qr import qr_png_bytes
-from events.models import Event
+from events.models import Event, Programme
 
 from .api import check_payload
 from .models import Choice, Question
-from .selectors import assignment_by_token, assignments_of_event, results_for_event
+from .selectors import (
+    assignment_by_token,
+    assignments_of_event,
+    results_for_event,
+    results_for_programme,
+    results_for_session,
+)
 
 MEDIA = {("question", "picture"), ("question", "audio"), ("choice", "picture")}
 
@@ -84,17 +90,14 @@ def media(request, kind: str, pk: int, field: str):
     return response
 
 
-@organizer_page
-def results_event(request, event_id: int):
-    event = get_object_or_404(
-        scope_events(request.user, Event.objects.select_related("programme")), pk=event_id
-    )
+def _tables(results) -> list:
+    """Each version with its tables by gender, age band and profile (label, figures) rows."""
     dimensions = [
         ("gender", _("Gender"), Gender.choices),
         ("age_band", _("Age"), AgeBand.choices),
         ("profile", _("Profile"), Profile.choices),
     ]
-    versions = [
+    return [
         (
             version,
             [
@@ -102,14 +105,42 @@ def results_event(request, event_id: int):
                 for name, title, choices in dimensions
             ],
         )
-        for version in results_for_event(event)
+        for version in results
     ]
+
+
+@organizer_page
+def results_event(request, event_id: int):
+    """The event's checks and results; `?session=<id>` for one session's checks only."""
+    event = get_object_or_404(
+        scope_events(request.user, Event.objects.select_related("programme")), pk=event_id
+    )
+    session = None
+    if request.GET.get("session", "").isdigit():
+        session = get_object_or_404(event.sessions, pk=int(request.GET["session"]))
     return render(
         request,
         "assessments/results.html",
         {
-            "event": event,
+            "heading": f"{event.display_title} — {session}" if session else event.display_title,
             "assignments": assignments_of_event(event),
-            "versions": versions,
+            "sessions": event.sessions.all(),
+            "event": event,
+            "session": session,
+            "versions": _tables(
+                results_for_session(session) if session else results_for_event(event)
+            ),
         },
+    )
+
+
+@organizer_page
+def results_programme(request, programme_id: int):
+    programme = get_object_or_404(
+        scope_programmes(request.user, Programme.objects.all()), pk=programme_id
+    )
+    return render(
+        request,
+        "assessments/results.html",
+        {"heading": programme.name, "versions": _tables(results_for_programme(programme))},
     )

@@ -540,6 +540,12 @@ PAGES = {
         None,
         ADMIN_A,
     ),
+    "assessments:results_programme": (
+        "get",
+        lambda w, r: f"/organizer/programmes/{w.programme.pk}/checks/",
+        None,
+        ADMIN_A,
+    ),
     "assessments:paper_sheet": (
         "get",
         lambda w, r: f"/organizer/checks/{w.knowledge_check.pk}/sheet/",

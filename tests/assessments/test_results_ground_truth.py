@@ -183,3 +183,18 @@ def test_the_organizer_page_shows_the_rates_and_says_anonymous_answers_are_not_p
     assert f"<td>{expected['passed'][0]}</td>" in page
     assert f"<td>{expected['passed'][1]}</td>" in page
     assert "not in the paired change" in page
+
+
+def test_the_session_and_programme_pages_show_the_same_rates(room, client):
+    from tests.factories import MembershipFactory
+
+    session, _question_set, people = room
+    client.force_login(MembershipFactory(organization=session.event.organizer).user)
+    expected = _expected(people)
+    for url in (
+        f"/organizer/events/{session.event.pk}/checks/?session={session.pk}",
+        f"/organizer/programmes/{session.event.programme_id}/checks/",
+    ):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f"<td>{expected['passed'][0]}</td>" in page, url
+        assert f"<td>{expected['mean'][1]}</td>" in page, url
