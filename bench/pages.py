@@ -29,6 +29,7 @@ DEMO_PAGE_AUDIENCES = {
     "feedback": PARTICIPANT,
     "opt-out": PARTICIPANT,
     "forum endorsement": PARTICIPANT,
+    "knowledge check": PARTICIPANT,
     "forum screen": STAFF,
     "scanner": DOOR,
     "scanner signed in": DOOR,
@@ -42,6 +43,8 @@ DEMO_PAGE_AUDIENCES = {
     "programme figures": STAFF,
     "event figures": STAFF,
     "messages": STAFF,
+    "knowledge checks": STAFF,
+    "paper sheets grid": STAFF,
     "send messages": STAFF,
     "duplicates": STAFF,
     "merges": STAFF,
@@ -69,6 +72,7 @@ class Page:
 
 
 def demo_pages() -> list[Page]:
+    from assessments.models import CheckAssignment
     from attendance.demo import DEMO_DOOR_TOKEN
     from core.models import Contact
     from events.models import Event, EventKind, Registration, Session, Ticket
@@ -85,6 +89,7 @@ def demo_pages() -> list[Page]:
     reachable = Registration.objects.exclude(phone="").order_by("pk").first()
     ticket = Ticket.objects.filter(attendee__registration=alone).order_by("pk").first()
     card = _demo_card()
+    check = CheckAssignment.objects.filter(event=fair, moment="pre").get()
     partner = Contact.objects.filter(organization__in=fair.programme.partners.all()).first()
     pages = [
         Page("home", "/"),
@@ -108,6 +113,7 @@ def demo_pages() -> list[Page]:
             ),
         ),
         Page("forum endorsement", reverse("forums:endorse", args=[forum.pk])),
+        Page("knowledge check", reverse("assessments:answer", args=[check.room_token])),
         Page("forum screen", reverse("forums:screen", args=[forum.pk]), ORGANIZER),
         Page("scanner", reverse("attendance:scanner")),
         Page("scanner signed in", f"{reverse('attendance:scanner')}#token={DEMO_DOOR_TOKEN}"),
@@ -124,6 +130,8 @@ def demo_pages() -> list[Page]:
                 ("programme figures", "reporting:programme_dashboard", [fair.programme_id]),
                 ("event figures", "reporting:event_dashboard", [fair.pk]),
                 ("messages", "notifications:event_messages", [fair.pk]),
+                ("knowledge checks", "assessments:results_event", [fair.pk]),
+                ("paper sheets grid", "assessments:paper_grid", [check.pk]),
                 ("send messages", "notifications:event_messages_send", [fair.pk]),
                 ("duplicates", "participants:duplicates", []),
                 ("merges", "participants:merges", []),

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.openapi import schema as ninja_openapi_schema
 
+from assessments.api import router as assessments_router
 from attendance.api import router as attendance_router
 from core.errors import ApplicationError
 from core.middleware import request_too_big_response
@@ -157,6 +158,7 @@ def unauthenticated(request, exc):
 api.add_router("/", events_router)
 api.add_router("/", participants_router)
 api.add_router("/", attendance_router)
+api.add_router("/", assessments_router)
 api.add_router("/", participant_cards_router)
 api.add_router("/", reporting_router)
 api.add_router("/", forums_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("participants.urls_cards")),
     path("", include("attendance.urls")),
+    path("", include("assessments.urls")),
     path("", include("participants.urls")),
     path("", include("reporting.urls")),
     path("", include("forums.urls")),

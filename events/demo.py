@@ -315,6 +315,7 @@ def _demo_organizer(counter, organization):
                 "events",
                 "participants",
                 "attendance",
+                "assessments",
                 "notifications",
                 "forums",
             ]

@@ -2,11 +2,7 @@
 Pages parse and authorize (organizer role, rows scoped to the user's organisations); the
 services in participants.services.merging do the writing, as for the API."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,22 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.auth import organizer_page
 from core.errors import ApplicationError
-from core.permissions import is_staff_member
 
 from . import selectors
 from .services.merging import candidate_mark_distinct, participants_merge, participants_unmerge
-
-
-def organizer_page(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _back(request, default: str):

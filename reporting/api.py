@@ -10,7 +10,14 @@ from reporting.access import (
     figure_filters,
     programme_for_figures,
 )
-from reporting.schemas import EventFiguresOut, FiguresQuery, ProgrammeFiguresOut
+from reporting.knowledge_checks import knowledge_checks_for_programme
+from reporting.schemas import (
+    EventFiguresOut,
+    FiguresQuery,
+    KnowledgeCheckOut,
+    KnowledgeChecksQuery,
+    ProgrammeFiguresOut,
+)
 from reporting.selectors import figures_for_event, figures_for_programme
 
 router = Router(tags=["reporting"], auth=staff_auth)
@@ -46,3 +53,14 @@ def event_figures(request, event_id: int, query: Query[FiguresQuery]):
     event = event_for_figures(request.auth, event_id)
     filters = _filters(query)
     return figures_for_event(event=event, filters=filters, levels=query.by or ("session",))
+
+
+@router.get(
+    "/programmes/{programme_id}/knowledge-checks",
+    response={200: list[KnowledgeCheckOut], **ERRORS},
+)
+def programme_knowledge_checks(request, programme_id: int, query: Query[KnowledgeChecksQuery]):
+    """Results of the programme's knowledge checks, per question set version; `shared=true`
+    gives the copy for partners and donors, small numbers suppressed."""
+    programme = programme_for_figures(request.auth, programme_id)
+    return knowledge_checks_for_programme(programme=programme, shared=query.shared)

@@ -89,13 +89,38 @@ def _held_labels() -> dict[str, str]:
     return {"events_held": _("Events held"), "sessions_held": _("Sessions held")}
 
 
-def _target_columns(report: ProgrammeFigures) -> list[tuple[Column, int]]:
+OUTCOME_MEASURE = "post_check_pass_rate"
+
+
+def _outcome_columns(target, header: str, threshold: int) -> list[tuple[Column, object]]:
+    """A pass-rate target: the rate it asks for and the rate reached (HXL #indicator +pct), of
+    everyone or of the group its condition names. A rate of fewer people than the programme's
+    smallest shown figure is not given (it would say how a handful of people did)."""
+    attributes = " +knowledge_check +pass_rate +pct"
+    asked, base, reached = target.target_value, target.outcome_base, target.outcome_percent
+    if target.share_field:
+        attributes += " " + _share_attribute(target.share_field, target.share_value)
+        asked, base, reached = target.share_min_percent, target.share_base, target.share_percent
+        asked = int(asked) if float(asked).is_integer() else asked
+    if reached is not None and (base or 0) < threshold:
+        reached = small_mark(threshold)
+    reached_header = _("Reached — %(target)s") % {"target": target.label}
+    return [
+        (Column(header, f"#indicator{attributes} +target"), asked),
+        (Column(reached_header, f"#indicator{attributes}"), "" if reached is None else reached),
+    ]
+
+
+def _target_columns(report: ProgrammeFigures, threshold: int = 0) -> list[tuple[Column, int]]:
     """Programme targets as columns with the number they ask for: on people and attendances
     '#targeted' (a condition like 'at least 50% women of 100' asks for 50 women: #targeted +f),
     on events and sessions held '#output +events +num +target'."""
     columns = []
     for target in report.targets:
         header = _("Target — %(target)s") % {"target": target.label}
+        if target.measure == OUTCOME_MEASURE:
+            columns += _outcome_columns(target, header, threshold)
+            continue
         if target.measure in HELD_MEASURES:
             tag = f"#output {HELD_MEASURES[target.measure]} +target"
             columns.append((Column(header, tag), target.target_value))
@@ -264,7 +289,7 @@ def donor_rows(
             cells += figure_cells(total if index is None else rows[index])
         return cells
 
-    targets = _target_columns(report)
+    targets = _target_columns(report, programme.small_number_threshold)
     facts = _row_facts(report, level)
     rows = [
         [

@@ -103,6 +103,8 @@ class TargetProgressOut(Schema):
     share_met: bool | None
     share_gap: int | None
     share_gap_text: str
+    outcome_base: int | None = None
+    outcome_percent: float | None = None
 
 
 class FiltersOut(Schema):
@@ -139,3 +141,44 @@ class EventFiguresOut(Schema):
     regular_percent: float
     totals: FiguresOut
     groups: dict[str, list[GroupOut]]
+
+
+# A count as a partner may see it: the number, "<5" (small) or "x" (hidden to protect another).
+Cell = int | str
+
+
+class CheckGroupOut(Schema):
+    answered_pre: Cell
+    passed_pre: Cell
+    answered_post: Cell
+    passed_post: Cell
+    paired: Cell
+    improved: Cell
+    percent_passed_pre: float | None
+    percent_passed_post: float | None
+    percent_improved: float | None
+    mean_score_pre: float | None
+    mean_score_post: float | None
+
+
+class CheckQuestionOut(Schema):
+    position: int
+    text: str
+    percent_correct_pre: float | None
+    percent_correct_post: float | None
+
+
+class KnowledgeCheckOut(Schema):
+    question_set_id: int
+    title: str
+    version: int
+    pass_mark: int
+    overall: CheckGroupOut
+    by: dict[str, dict[str, CheckGroupOut]]
+    anonymous_pre: Cell
+    anonymous_post: Cell
+    questions: list[CheckQuestionOut]
+
+
+class KnowledgeChecksQuery(Schema):
+    shared: bool = False

@@ -15,6 +15,7 @@ from django.core import checks
 from django.db.models import CharField, TextField
 from django.forms import ModelChoiceField
 
+from assessments.models import CheckAssignment, Moment
 from core import tenancy
 from core.models import Membership
 from core.tenant_admin import PlatformAdminMixin
@@ -22,6 +23,7 @@ from events.models import Session
 from forums.models import ForumSettings, RapporteurAssignment, Theme
 from notifications.models import MessageTemplate
 from notifications.rendering import template_texts
+from tests.assessments.world import question_set_make
 from tests.factories import (
     AttendanceFactory,
     AuditEntryFactory,
@@ -123,6 +125,9 @@ def organisation_rows(org):
     AuditEntryFactory()
     SuppressionFactory()
     Group.objects.create(name=f"group of {org.name}")
+    CheckAssignment.objects.create(
+        question_set=question_set_make(programme, questions=3), event=event, moment=Moment.PRE
+    )
     return {"event": event, "forum": forum, "programme": programme}
 
 

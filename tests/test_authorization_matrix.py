@@ -95,6 +95,7 @@ class World:
     addressed: object = None
     commitment: object = None
     update: object = None
+    knowledge_check: object = None
 
 
 def build_world() -> World:
@@ -141,8 +142,10 @@ def build_world() -> World:
 
     ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org_a)
     merged_pair = DuplicateCandidateFactory(organization=org_a, score=70)
+    knowledge_check = _knowledge_check(event)
     return World(
         addressed=addressed,
+        knowledge_check=knowledge_check,
         participant=participant,
         card=card,
         org_a=org_a,
@@ -188,6 +191,17 @@ def _inbound(world):
         },
     )
     return inbound
+def _knowledge_check(event):
+    """A pre-check of the event whose first question has a picture."""
+    from django.core.files.base import ContentFile
+
+    from assessments.models import CheckAssignment, Moment
+    from tests.assessments.world import TINY_PNG, question_set_make
+
+    question_set = question_set_make(event.programme, questions=3)
+    question = question_set.questions.first()
+    question.picture.save("question.png", ContentFile(TINY_PNG))
+    return CheckAssignment.objects.create(question_set=question_set, event=event, moment=Moment.PRE)
 
 
 def _person():
@@ -608,6 +622,49 @@ PAGES = {
     "forums:programme_network": (
         "get",
         lambda w, r: f"/forums/programmes/{w.programme.pk}/network/",
+    # The room's link and QR code are the credential of a knowledge check: public by design,
+    # as the questions' pictures and recordings are.
+    "assessments:answer": (
+        "get",
+        lambda w, r: f"/checks/{w.knowledge_check.room_token}/",
+        None,
+        EVERYONE,
+    ),
+    "assessments:room_qr": (
+        "get",
+        lambda w, r: f"/checks/{w.knowledge_check.room_token}/qr.png",
+        None,
+        EVERYONE,
+    ),
+    "assessments:media": (
+        "get",
+        lambda w, r: (
+            f"/checks/media/question/{w.knowledge_check.question_set.questions.first().pk}/picture"
+        ),
+        None,
+        EVERYONE,
+    ),
+    "assessments:results_event": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/checks/",
+        None,
+        ADMIN_A,
+    ),
+    "assessments:results_programme": (
+        "get",
+        lambda w, r: f"/organizer/programmes/{w.programme.pk}/checks/",
+        None,
+        ADMIN_A,
+    ),
+    "assessments:paper_sheet": (
+        "get",
+        lambda w, r: f"/organizer/checks/{w.knowledge_check.pk}/sheet/",
+        None,
+        ADMIN_A,
+    ),
+    "assessments:paper_grid": (
+        "get",
+        lambda w, r: f"/organizer/checks/{w.knowledge_check.pk}/grid/",
         None,
         ADMIN_A,
     ),
@@ -619,6 +676,24 @@ PAGES = {
 }
 
 API = {
+    "GET /programmes/{programme_id}/knowledge-checks": (
+        lambda w: f"/programmes/{w.programme.pk}/knowledge-checks?shared=true",
+        None,
+        ADMIN_A,
+    ),
+    # The room token is the credential; the body names a code of this event or nobody.
+    "GET /checks/{token}": (lambda w: f"/checks/{w.knowledge_check.room_token}", None, EVERYONE),
+    "POST /checks/{token}/submissions": (
+        lambda w: f"/checks/{w.knowledge_check.room_token}/submissions",
+        lambda w: {
+            "client_id": str(uuid.uuid4()),
+            "gender": "female",
+            "age_band": "25-59",
+            "profile": "migrant",
+            "answers": [],
+        },
+        EVERYONE,
+    ),
     "GET /organizations": (lambda w: "/organizations", None, STAFF),
     "POST /organizations": (
         lambda w: "/organizations",

@@ -93,6 +93,10 @@ class Measure(models.TextChoices):
     CHILDREN_REACHED = "children_reached", _("children reached")
     EVENTS_HELD = "events_held", _("events held")
     SESSIONS_HELD = "sessions_held", _("sessions held")
+    # An outcome, not a count: the share (%) of the people who took a knowledge check's
+    # post-check and passed it. A demographic condition asks the same rate of that group
+    # ("70% pass, women as well as men": the women's rate at least 70% too).
+    POST_CHECK_PASS_RATE = "post_check_pass_rate", _("% passing the knowledge post-check")
 
 
 class Target(models.Model):
