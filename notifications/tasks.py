@@ -69,6 +69,7 @@ def messages_fallback_sweep_task() -> int:
     return services.messages_fallback_sweep()
 
 
+@shared_task(base=RetryingTask)
 def inbound_forget_unmatched_task() -> int:
     """Daily (beat): replies matched to no registration are not kept beyond their time."""
     return services.inbound_forget_unmatched()

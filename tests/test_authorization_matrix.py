@@ -191,6 +191,8 @@ def _inbound(world):
         },
     )
     return inbound
+
+
 def _knowledge_check(event):
     """A pre-check of the event whose first question has a picture."""
     from django.core.files.base import ContentFile
@@ -622,6 +624,9 @@ PAGES = {
     "forums:programme_network": (
         "get",
         lambda w, r: f"/forums/programmes/{w.programme.pk}/network/",
+        None,
+        ADMIN_A,
+    ),
     # The room's link and QR code are the credential of a knowledge check: public by design,
     # as the questions' pictures and recordings are.
     "assessments:answer": (
