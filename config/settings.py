@@ -27,6 +27,7 @@ PROJECT_APPS = [
     "events",
     "participants",
     "attendance",
+    "proposals",
     "reporting",
     "notifications",
     "forums",

@@ -4,7 +4,8 @@ the layering below. `config` may import anything; tests and bench are exempt.
 
 Apps that read another app's data do it through its public read module, never its models or
 services: notifications and forums read attendance through `attendance.selectors`, forums reads
-figures through `reporting.selectors` (and shares its one suppression rule)."""
+figures through `reporting.selectors` (and shares its one suppression rule); reporting reads
+proposals' figures through `proposals.selectors`."""
 
 import ast
 from pathlib import Path
@@ -18,18 +19,30 @@ ALLOWED = {
     "events": {"core"},
     "participants": {"core", "events"},
     "attendance": {"core", "events", "participants"},
-    "reporting": {"core", "events", "participants", "attendance"},
+    "proposals": {"core", "events", "participants", "attendance"},
+    "reporting": {"core", "events", "participants", "attendance", "proposals"},
     "notifications": {"core", "events", "participants", "attendance"},
-    "forums": {"core", "events", "participants", "attendance", "reporting", "notifications"},
+    "forums": {
+        "core",
+        "events",
+        "participants",
+        "attendance",
+        "proposals",
+        "reporting",
+        "notifications",
+    },
 }
 # What an app outside `attendance`/`reporting` may import of them.
 PUBLIC = {
     "attendance": {"attendance.selectors"},
     "reporting": {"reporting.selectors", "reporting.suppression"},
+    "proposals": {"proposals.selectors"},
 }
 # Apps held to PUBLIC when they import those apps (reporting is attendance's read layer and may
 # read its models directly).
 HELD_TO_PUBLIC = {"notifications", "forums"}
+# Every app above proposals reads it through its selectors (its figures and lists).
+HELD_TO_PROPOSALS_SELECTORS = {"reporting", "notifications", "forums"}
 CHECKED = {*ALLOWED, "config"}
 
 
@@ -80,5 +93,16 @@ def test_app_reads_attendance_and_reporting_through_their_public_reads(app):
         and not any(
             module == public or module.startswith(public + ".") for public in PUBLIC[target]
         )
+    ]
+    assert internal == []
+
+
+@pytest.mark.parametrize("app", sorted(HELD_TO_PROPOSALS_SELECTORS))
+def test_app_reads_proposals_through_its_selectors(app):
+    internal = [
+        f"{path}:{line} imports {module}"
+        for path, line, module, target in _cross_app_imports(app)
+        if target == "proposals"
+        and not (module == "proposals.selectors" or module.startswith("proposals.selectors."))
     ]
     assert internal == []

@@ -93,6 +93,10 @@ class Measure(models.TextChoices):
     CHILDREN_REACHED = "children_reached", _("children reached")
     EVENTS_HELD = "events_held", _("events held")
     SESSIONS_HELD = "sessions_held", _("sessions held")
+    # Distinct people who submitted a proposal (group proposals add their counted people), and
+    # distinct people who endorsed one: the proposals app counts them.
+    PEOPLE_PROPOSING = "people_proposing", _("people who proposed")
+    PEOPLE_ENDORSING = "people_endorsing", _("people who endorsed a proposal")
 
 
 class Target(models.Model):

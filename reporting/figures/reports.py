@@ -15,6 +15,12 @@ from django.utils.translation import ngettext
 from events.models import EventKind
 
 from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, PERSON_MEASURES_NOTE, Figures, figures_from_cells
+from .participation import (
+    Participation,
+    participation_apply,
+    participation_for,
+    participation_summary,
+)
 from .scope import (
     DEFAULT_REGULAR_PERCENT,
     FigureFilters,
@@ -243,6 +249,7 @@ class ProgrammeFigures:
     regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    participation: Participation | None = None
 
 
 @dataclass
@@ -253,6 +260,7 @@ class EventFigures:
     regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    participation: Participation | None = None
 
 
 def figures_for_programme(
@@ -274,6 +282,10 @@ def figures_for_programme(
         overall = totals
     else:
         overall, _unused = _figures(Scope(history, None, regular_percent), ())
+    # Proposals are not filtered by sessions, places or dates: they join the totals only when
+    # the report covers the whole programme, and always the figures targets are measured on.
+    proposals = participation_for(programme=programme)
+    participation_apply(overall, proposals)
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),
@@ -283,6 +295,7 @@ def figures_for_programme(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
+        participation=participation_summary(proposals),
     )
 
 
@@ -299,6 +312,9 @@ def figures_for_event(
         regular_percent,
     )
     totals, groups = _figures(scope, levels)
+    proposals = participation_for(event=event)
+    if filters == FigureFilters():
+        participation_apply(totals, proposals)
     return EventFigures(
         event_id=event.pk,
         filters=filters.as_dict(),
@@ -306,4 +322,5 @@ def figures_for_event(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
+        participation=participation_summary(proposals),
     )

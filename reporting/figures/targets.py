@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from events.models import Measure, Target
 
-from .breakdowns import DEMOGRAPHIC_MEASURES, Figures, percent
+from .breakdowns import SHARE_MEASURES, Figures, percent
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _progress(target: Target, figures: Figures) -> TargetProgress:
     progress.share_value = target.share_value
     progress.share_value_label = target.share_value_label
     progress.share_min_percent = float(target.share_min_percent)
-    if target.measure not in DEMOGRAPHIC_MEASURES:
+    if target.measure not in SHARE_MEASURES:
         progress.share_gap_text = _("A demographic share does not apply to this measure.")
         return progress
     breakdown = figures.breakdowns[target.measure]
