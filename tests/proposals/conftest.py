@@ -5,7 +5,10 @@ from tests.factories import CallThemeFactory, EventFactory, ParticipantLinkFacto
 
 def linked_ticket(event, *, participant=None, gender="female", age_band="25-59", profile="migrant"):
     """A valid ticket of `event` whose attendee is linked to a participant (a new one unless
-    given), as registration does."""
+    given, whose gender, age band and profile the attendee then has), as registration does."""
+    if participant is not None:
+        gender, age_band = participant.gender, participant.age_band
+        profile = participant.profile
     ticket = TicketFactory(
         attendee__registration__event=event,
         attendee__gender=gender,
