@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("participants.urls_cards")),
     path("", include("attendance.urls")),
     path("", include("participants.urls")),
+    path("", include("proposals.urls")),
     path("", include("reporting.urls")),
     path("", include("forums.urls")),
     path("", include("notifications.urls")),

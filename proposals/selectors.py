@@ -189,3 +189,13 @@ def proposal_figures(*, programme=None, event=None) -> ProposalFigures:
     _distinct_people(endorsement_rows, figures.endorsing, set())
     figures.themes = sorted(themes.values(), key=lambda theme: (-theme.proposals, theme.label))
     return figures
+
+
+def endorsed_by(*, person, call: CallForProposals) -> set[int]:
+    """The proposals of the call this person already supports."""
+    endorsements = ProposalEndorsement.objects.filter(proposal__call=call)
+    if person.participant is not None:
+        endorsements = endorsements.filter(participant=person.participant)
+    else:
+        endorsements = endorsements.filter(participant__isnull=True, ticket=person.ticket)
+    return set(endorsements.values_list("proposal_id", flat=True))
