@@ -4,6 +4,7 @@ organizers and facilitators enter proposals at a table. Wrong codes are counted 
 
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.security import SessionAuth
 
 from core.auth import staff_auth
 from core.errors import ApplicationError, NotFound
@@ -29,6 +30,17 @@ from .schemas import (
 )
 
 router = Router(tags=["proposals"], auth=staff_auth)
+
+
+class FacilitatorSessionAuth(SessionAuth):
+    """A signed-in user; whether they facilitate this event is checked per event."""
+
+    def authenticate(self, request, key):
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+facilitator_auth = FacilitatorSessionAuth()
 PUBLIC_ERRORS = error_responses(400, 403, 404, 409, 429)
 
 
@@ -180,7 +192,11 @@ def list_proposals(request, event_id: int, status: Proposal.Status | None = None
     return list(selectors.proposal_list(call=_call(event_id), status=status))
 
 
-@router.post("/events/{event_id}/proposals/table", response={201: ProposalOut, **STAFF_ERRORS})
+@router.post(
+    "/events/{event_id}/proposals/table",
+    response={201: ProposalOut, **STAFF_ERRORS},
+    auth=facilitator_auth,
+)
 def enter_table_proposal(request, event_id: int, payload: TableProposalIn):
     """A facilitator types a participant's proposal in, with the participant's code."""
     event = _staff_event(request, event_id, facilitate=True)
@@ -194,7 +210,11 @@ def enter_table_proposal(request, event_id: int, payload: TableProposalIn):
     return Status(201, proposal)
 
 
-@router.post("/events/{event_id}/proposals/group", response={201: ProposalOut, **STAFF_ERRORS})
+@router.post(
+    "/events/{event_id}/proposals/group",
+    response={201: ProposalOut, **STAFF_ERRORS},
+    auth=facilitator_auth,
+)
 def enter_group_proposal(request, event_id: int, payload: GroupProposalIn):
     """A group's proposal with its number of people by gender and age band."""
     event = _staff_event(request, event_id, facilitate=True)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import CallThemeFactory, EventFactory, ParticipantLinkFactory, TicketFactory
 
@@ -40,3 +41,9 @@ def theme(event):
 @pytest.fixture
 def call(theme):
     return theme.call
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_counters():
+    """Wrong-code counters live in the cache (Redis): each test starts from none."""
+    cache.clear()
