@@ -18,6 +18,7 @@ from attendance.selectors import attendance_list_for_event
 from core.demographics import Gender
 from core.services import audit_record
 from reporting.figures.breakdowns import DEMOGRAPHIC_MEASURES, measure_labels
+from reporting.participation_export import participation_header, participation_table
 from reporting.selectors import ProgrammeFigures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -116,6 +117,7 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     for row in figures_table(report):
         sheet.append(_safe_row(row))
     _tidy_sheet(sheet, header_rows=1)
+    participation_sheet(workbook, report)
     notes = workbook.create_sheet(_("Notes")[:31])
     notes.append([safe_cell(title)])
     filters = report.filters
@@ -132,6 +134,17 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     return output.getvalue()
 
 
+def participation_sheet(workbook, report, *, threshold: int | None = None) -> None:
+    """The proposals sheet (see reporting/participation_export.py), when there is one."""
+    rows = participation_table(report, threshold=threshold)
+    if not rows:
+        return
+    sheet = workbook.create_sheet(_("Proposals")[:31])
+    sheet.append(participation_header())
+    for row in rows:
+        sheet.append(_safe_row(row))
+
+
 def donor_csv(columns, rows, *, hxl: bool) -> bytes:
     """The donor table as CSV; with `hxl` the hashtag row sits right under the header."""
     buffer = io.StringIO()
@@ -143,7 +156,18 @@ def donor_csv(columns, rows, *, hxl: bool) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: list[str]) -> bytes:
+def donor_xlsx(
+    columns,
+    rows,
+    *,
+    hxl: bool,
+    title: str,
+    filters: dict,
+    notes: list[str],
+    report: ProgrammeFigures | None = None,
+    threshold: int | None = None,
+) -> bytes:
+    """`report` adds the proposals sheet, suppressed with `threshold` when it is set."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
@@ -154,6 +178,8 @@ def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: li
     for row in rows:
         sheet.append(_safe_row(row))
     _tidy_sheet(sheet, header_rows=header_rows)
+    if report is not None:
+        participation_sheet(workbook, report, threshold=threshold)
     sheet_notes = workbook.create_sheet(_("Notes")[:31])
     sheet_notes.append([safe_cell(title)])
     labels = {

@@ -249,3 +249,33 @@ def test_proposal_figures_take_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as more:
         proposal_figures(programme=world.programme)
     assert len(few) == len(more) == 3
+
+
+def test_dashboard_and_workbooks_show_the_participation(client):
+    import io
+
+    import openpyxl
+
+    world = build()
+    world.programme.small_number_threshold = 5
+    world.programme.save()
+    client.force_login(MembershipFactory(organization=world.programme.lead_organization).user)
+    base = f"/organizer/programmes/{world.programme.pk}"
+    page = client.get(f"{base}/figures/").content.decode()
+    assert 'data-measure="people_proposing">11<' in page
+    assert 'data-measure="people_endorsing">3<' in page
+
+    def sheet(query):
+        body = client.get(f"{base}/figures.xlsx{query}").content
+        rows = openpyxl.load_workbook(io.BytesIO(body))["Propositions"].iter_rows(values_only=True)
+        return {row[0]: row[1:] for row in rows}
+
+    exact = sheet("")
+    # total, then female, male, other, undisclosed, then age bands, then profiles
+    assert exact["Personnes ayant proposé"][:5] == (11, 6, 5, 0, 0)
+    assert exact["Thème : Santé"][0] == 2
+    shared = sheet("?hxl=1&shared=1")
+    # 6 women and 5 men stay; the 3 endorsers and every small cell are hidden.
+    assert shared["Personnes ayant proposé"][:3] == (11, 6, 5)
+    assert "<5" in shared["Personnes ayant soutenu une proposition"]
+    assert 3 not in shared["Personnes ayant soutenu une proposition"][1:]
