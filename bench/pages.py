@@ -29,6 +29,7 @@ DEMO_PAGE_AUDIENCES = {
     "feedback": PARTICIPANT,
     "opt-out": PARTICIPANT,
     "forum endorsement": PARTICIPANT,
+    "proposals": PARTICIPANT,
     "forum screen": STAFF,
     "scanner": DOOR,
     "scanner signed in": DOOR,
@@ -48,6 +49,8 @@ DEMO_PAGE_AUDIENCES = {
     "card management": STAFF,
     "forum management": STAFF,
     "forum rapporteur": STAFF,
+    "proposal moderation": STAFF,
+    "proposal table": STAFF,
     "partner portal": PARTNER,
     "admin event change": STAFF,
 }
@@ -106,6 +109,7 @@ def demo_pages() -> list[Page]:
             ),
         ),
         Page("forum endorsement", reverse("forums:endorse", args=[forum.pk])),
+        Page("proposals", reverse("proposals:participate", args=[fair.pk])),
         Page("forum screen", reverse("forums:screen", args=[forum.pk]), ORGANIZER),
         Page("scanner", reverse("attendance:scanner")),
         Page("scanner signed in", f"{reverse('attendance:scanner')}#token={DEMO_DOOR_TOKEN}"),
@@ -134,6 +138,8 @@ def demo_pages() -> list[Page]:
             reverse("forums:rapporteur", args=[forum.pk]),
             RAPPORTEUR,
         ),
+        Page("proposal moderation", reverse("proposals:manage", args=[fair.pk]), ORGANIZER),
+        Page("proposal table", reverse("proposals:table", args=[fair.pk]), ORGANIZER),
         Page(
             "partner portal",
             reverse("forums:partner_home", args=[partner_link_token(contact=partner)]),

@@ -271,6 +271,7 @@ REGISTRATION_REFUSED_RATE_LIMIT = (env_int("REGISTRATION_REFUSED_RATE_LIMIT_HITS
 DEMO_LOADERS = [
     "events.demo.demo_load",
     "attendance.demo.demo_load",
+    "proposals.demo.demo_load",
     "reporting.demo.demo_load",
     "forums.demo.demo_load",
     "notifications.demo.demo_load",

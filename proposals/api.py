@@ -19,13 +19,13 @@ from .schemas import (
     CallIn,
     CallOut,
     EndorsedOut,
-    EndorseIn,
     GroupProposalIn,
-    MergeIn,
+    ProposalEndorseIn,
     ProposalIn,
+    ProposalMergeIn,
     ProposalOut,
+    ProposalRejectIn,
     ProposalSubmittedOut,
-    RejectIn,
     TableProposalIn,
 )
 
@@ -146,7 +146,7 @@ def submit_proposal(request, event_id: int, payload: ProposalIn):
     response={201: EndorsedOut, **PUBLIC_ERRORS},
     auth=None,
 )
-def endorse_proposal(request, proposal_id: int, payload: EndorseIn):
+def endorse_proposal(request, proposal_id: int, payload: ProposalEndorseIn):
     """Support an accepted proposal with one's code; once per person (409 the second time)."""
     proposal = Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.ACCEPTED).first()
     if proposal is None:
@@ -236,14 +236,14 @@ def accept_proposal(request, proposal_id: int):
 
 
 @router.post("/proposals/{proposal_id}/reject", response={200: ProposalOut, **STAFF_ERRORS})
-def reject_proposal(request, proposal_id: int, payload: RejectIn):
+def reject_proposal(request, proposal_id: int, payload: ProposalRejectIn):
     return services.proposal_reject(
         proposal=_proposal(request, proposal_id), reason=payload.reason, user=request.auth
     )
 
 
 @router.post("/proposals/{proposal_id}/merge", response={200: ProposalOut, **STAFF_ERRORS})
-def merge_proposal(request, proposal_id: int, payload: MergeIn):
+def merge_proposal(request, proposal_id: int, payload: ProposalMergeIn):
     source = _proposal(request, proposal_id)
     target = _proposal(request, payload.into_id)
     return services.proposal_merge(proposal=source, into=target, user=request.auth)

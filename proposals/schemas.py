@@ -10,7 +10,7 @@ from core.models import Language
 from core.schemas import InputSchema, StrictBool, StrictInt
 
 
-class ThemeIn(InputSchema):
+class CallThemeIn(InputSchema):
     name_fr: str = Field(min_length=1, max_length=200)
     name_ar: str = Field("", max_length=200)
     name_en: str = Field("", max_length=200)
@@ -18,10 +18,10 @@ class ThemeIn(InputSchema):
 
 class CallIn(InputSchema):
     is_open: StrictBool = True
-    themes: list[ThemeIn] = []
+    themes: list[CallThemeIn] = []
 
 
-class ThemeOut(Schema):
+class CallThemeOut(Schema):
     id: int
     name_fr: str
     name_ar: str
@@ -43,7 +43,7 @@ class PublicProposalOut(Schema):
 class CallOut(Schema):
     event_id: int
     is_open: bool
-    themes: list[ThemeOut]
+    themes: list[CallThemeOut]
     accepted: list[PublicProposalOut]
 
 
@@ -118,15 +118,15 @@ class ProposalOut(Schema):
         return list(obj.group_counts.all())
 
 
-class RejectIn(InputSchema):
+class ProposalRejectIn(InputSchema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class MergeIn(InputSchema):
+class ProposalMergeIn(InputSchema):
     into_id: StrictInt
 
 
-class EndorseIn(InputSchema):
+class ProposalEndorseIn(InputSchema):
     code: str = Field(min_length=1, max_length=512)
 
 

@@ -117,7 +117,6 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     for row in figures_table(report):
         sheet.append(_safe_row(row))
     _tidy_sheet(sheet, header_rows=1)
-    participation_sheet(workbook, report)
     notes = workbook.create_sheet(_("Notes")[:31])
     notes.append([safe_cell(title)])
     filters = report.filters
@@ -129,6 +128,7 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     notes.append([_("Partner organisation"), filters["organization"] or _("all")])
     for note in report.notes:
         notes.append([note])
+    participation_sheet(workbook, report)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -178,8 +178,6 @@ def donor_xlsx(
     for row in rows:
         sheet.append(_safe_row(row))
     _tidy_sheet(sheet, header_rows=header_rows)
-    if report is not None:
-        participation_sheet(workbook, report, threshold=threshold)
     sheet_notes = workbook.create_sheet(_("Notes")[:31])
     sheet_notes.append([safe_cell(title)])
     labels = {
@@ -195,6 +193,8 @@ def donor_xlsx(
         sheet_notes.append([labels.get(name, name), safe_cell(shown)])
     for note in notes:
         sheet_notes.append([note])
+    if report is not None:
+        participation_sheet(workbook, report, threshold=threshold)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

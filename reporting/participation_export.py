@@ -28,7 +28,7 @@ def participation_table(report, *, threshold: int | None = None) -> list[list]:
     """Rows under `participation_header()`; empty when the report carries no participation (a
     filtered one). `threshold` set: suppressed as partners may see it."""
     breakdowns = report.totals.breakdowns
-    if "people_proposing" not in breakdowns:
+    if report.participation_filtered or "people_proposing" not in breakdowns:
         return []
     labels = participation_labels()
     named = [(str(labels[m]), breakdowns[m]) for m in ("people_proposing", "people_endorsing")]

@@ -150,6 +150,10 @@ class ProgrammeFiguresOut(Schema):
     targets: list[TargetProgressOut]
     groups: dict[str, list[GroupOut]]
     participation: ParticipationOut
+    participation_filtered: bool = Field(
+        description="Filters apply: the totals' people_proposing and people_endorsing are 0 "
+        "(proposals are not filtered by sessions, places or dates); `participation` is unfiltered."
+    )
 
 
 class EventFiguresOut(Schema):
@@ -160,3 +164,7 @@ class EventFiguresOut(Schema):
     totals: FiguresOut
     groups: dict[str, list[GroupOut]]
     participation: ParticipationOut
+    participation_filtered: bool = Field(
+        description="Filters apply: the totals' people_proposing and people_endorsing are 0 "
+        "(proposals are not filtered by sessions, places or dates); `participation` is unfiltered."
+    )

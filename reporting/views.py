@@ -56,7 +56,7 @@ def _charts(figures, report) -> dict:
         "children_pyramid": pyramid(figures.breakdowns["children_reached"]),
         "gender_bars": share_bars(people.by_dimension["gender"], "gender"),
         "profile_bars": share_bars(people.by_dimension["profile"], "profile"),
-        "participation_rows": participation_rows(figures),
+        "participation_rows": [] if report.participation_filtered else participation_rows(figures),
     }
 
 

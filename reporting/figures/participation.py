@@ -9,6 +9,14 @@ from proposals.selectors import ProposalFigures, proposal_figures
 
 from .breakdowns import Breakdown, Figures, breakdown_from_counts
 
+__all__ = [
+    "Participation",
+    "ProposalFigures",
+    "participation_apply",
+    "participation_for",
+    "participation_summary",
+]
+
 
 @dataclass
 class ThemeRow:

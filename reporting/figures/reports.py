@@ -1,7 +1,8 @@
 """Figures for a programme or an event, overall and per grouping level.
 
 Query budget, whatever the number of rows: 2 for the totals, 2 per grouping level asked for,
-and for a programme 1 for its targets and 1 for its de-duplication rate."""
+for a programme 1 for its targets and 1 for its de-duplication rate, and 3 for the proposals
+(reporting/figures/participation.py)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from events.models import EventKind
 from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, PERSON_MEASURES_NOTE, Figures, figures_from_cells
 from .participation import (
     Participation,
+    ProposalFigures,
     participation_apply,
     participation_for,
     participation_summary,
@@ -250,6 +252,8 @@ class ProgrammeFigures:
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     participation: Participation | None = None
+    # True when filters apply: the totals' participation measures are then zeros.
+    participation_filtered: bool = False
 
 
 @dataclass
@@ -261,6 +265,8 @@ class EventFigures:
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     participation: Participation | None = None
+    # True when filters apply: the totals' participation measures are then zeros.
+    participation_filtered: bool = False
 
 
 def figures_for_programme(
@@ -286,6 +292,8 @@ def figures_for_programme(
     # the report covers the whole programme, and always the figures targets are measured on.
     proposals = participation_for(programme=programme)
     participation_apply(overall, proposals)
+    if overall is not totals:  # zeros: proposals are not filtered by sessions, places or dates
+        participation_apply(totals, ProposalFigures())
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),
@@ -296,6 +304,7 @@ def figures_for_programme(
         groups=groups,
         notes=_notes(regular_percent),
         participation=participation_summary(proposals),
+        participation_filtered=overall is not totals,
     )
 
 
@@ -313,8 +322,8 @@ def figures_for_event(
     )
     totals, groups = _figures(scope, levels)
     proposals = participation_for(event=event)
-    if filters == FigureFilters():
-        participation_apply(totals, proposals)
+    filtered = filters != FigureFilters()
+    participation_apply(totals, ProposalFigures() if filtered else proposals)
     return EventFigures(
         event_id=event.pk,
         filters=filters.as_dict(),
@@ -323,4 +332,5 @@ def figures_for_event(
         groups=groups,
         notes=_notes(regular_percent),
         participation=participation_summary(proposals),
+        participation_filtered=filtered,
     )
