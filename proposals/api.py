@@ -13,7 +13,7 @@ from core.schemas import STAFF_ERRORS, error_responses
 from events.models import Event
 
 from . import selectors, services
-from .guard import code_failure_count, code_failures_exhausted
+from .guard import CODE_GUARD
 from .models import CallForProposals, Proposal
 from .schemas import (
     CallIn,
@@ -78,7 +78,7 @@ def _proposal(request, proposal_id: int) -> Proposal:
 
 def _with_code(request, event_id: int, action):
     """Run `action` (which reads a code); a wrong code counts against the caller's address."""
-    if code_failures_exhausted(request, event_id):
+    if CODE_GUARD.exhausted(request, event_id):
         raise ApplicationError(
             _("Too many attempts. Please wait a few minutes."), code="too_many_attempts", status=429
         )
@@ -86,7 +86,7 @@ def _with_code(request, event_id: int, action):
         return action()
     except ApplicationError as exc:
         if exc.code in ("unknown_code", "code_other_event"):
-            code_failure_count(request, event_id)
+            CODE_GUARD.count_failure(request, event_id)
         raise
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.demographics import Profile, age_band_field, gender_field, profile_field
 from core.models import Language
@@ -81,8 +82,8 @@ class Proposal(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for moderation")
         ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
-        MERGED = "merged", _("Merged into another")
+        REJECTED = "rejected", pgettext_lazy("proposal", "Rejected")
+        MERGED = "merged", _("Merged into another proposal")
 
     call = models.ForeignKey(CallForProposals, on_delete=models.PROTECT, related_name="proposals")
     theme = models.ForeignKey(

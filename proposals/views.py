@@ -25,7 +25,7 @@ from .forms import (
     TableProposalForm,
     ThemeForm,
 )
-from .guard import code_failure_count, code_failures_exhausted
+from .guard import CODE_GUARD
 from .models import CallForProposals, Proposal
 
 
@@ -62,13 +62,13 @@ def _session_person(request, call: CallForProposals):
 
 
 def _code_entered(request, call: CallForProposals, form: CodeForm) -> bool:
-    if code_failures_exhausted(request, call.event_id):
+    if CODE_GUARD.exhausted(request, call.event_id):
         form.add_error("code", _("Too many attempts. Please wait a few minutes."))
         return False
     try:
         person_from_code(event=call.event, code=form.cleaned_data["code"])
     except ApplicationError as exc:
-        code_failure_count(request, call.event_id)
+        CODE_GUARD.count_failure(request, call.event_id)
         form.add_error("code", exc.message)
         return False
     request.session.cycle_key()
