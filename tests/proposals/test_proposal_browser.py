@@ -62,6 +62,6 @@ def test_arabic_phone_proposal_accepted_then_supported(live_server, browser):  #
     assert proposal.status == "accepted"
 
     phone.reload()
-    phone.click("button:has-text('أدعم')")
-    phone.wait_for_selector("text=شكرًا، تم احتساب دعمك.")
+    phone.click("button:has-text('أؤيد')")
+    phone.wait_for_selector("text=شكرًا، تم احتساب تأييدكم.")
     assert ProposalEndorsement.objects.filter(proposal=proposal).count() == 1
