@@ -15,3 +15,11 @@ class ProposalsConfig(AppConfig):
         t.register("proposals.Proposal", t.owned(t.event_q("call__event__")))
         t.register("proposals.GroupCount", t.owned(t.event_q("proposal__call__event__")))
         t.register("proposals.ProposalEndorsement", t.owned(t.event_q("proposal__call__event__")))
+
+        from events import signals
+
+        from . import receivers
+
+        signals.registrations_pseudonymised.connect(
+            receivers.on_registrations_pseudonymised, dispatch_uid="proposals.pseudonymised"
+        )

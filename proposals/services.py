@@ -9,6 +9,7 @@ change, in id order."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,3 +384,18 @@ def endorsement_add(*, proposal: Proposal, person: CodePerson) -> tuple[Proposal
         if existing is None:  # pragma: no cover - an integrity error of another kind
             raise
         return existing, False
+
+
+def proposals_forget(*, registration_ids: list[int]) -> int:
+    """At the retention purge of these registrations: the names their people chose to show and
+    the photos they sent go; the ideas, their themes and the counted demographics stay (the
+    figures are the same after the purge). Photo files are deleted once the purge commits."""
+    proposals = Proposal.objects.filter(ticket__attendee__registration_id__in=registration_ids)
+    photos = list(proposals.exclude(photo="").values_list("photo", flat=True))
+    changed = proposals.filter(~Q(photo="") | ~Q(proposer_name="")).update(
+        photo="", proposer_name="", proposer_agreed_to_be_named=False
+    )
+    if photos:
+        storage = Proposal._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in photos])
+    return changed

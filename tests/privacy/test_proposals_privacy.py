@@ -100,6 +100,9 @@ def test_proposers_are_named_only_where_they_agreed(
     ):
         assert retention_purge_expired() == 1
     assert figures_for_programme(programme=programme) == figures_before
+    # The name the proposer chose to show goes with their registration.
+    assert CANARY_NAMED not in _database_text()
+    assert Proposal.objects.count() == 2
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in (CANARY_UNNAMED, CANARY_NAMED, *codes):
         assert secret not in logged, f"{secret!r} in the logs"

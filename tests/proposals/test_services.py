@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from core.errors import ApplicationError
@@ -272,3 +274,29 @@ def test_call_open_adds_themes_once_and_reopens(event):
     assert list(call.themes.values_list("name_fr", flat=True)) == ["Santé"]
     with pytest.raises(ApplicationError):
         services.call_open(event=event, themes=[{"name_fr": " "}])
+
+
+def test_the_purge_forgets_names_and_photos_but_keeps_ideas(
+    call, theme, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket = linked_ticket(call.event)
+    proposal = submit(
+        call,
+        theme,
+        ticket.short_code,
+        proposer_name="Awa",
+        proposer_agreed_to_be_named=True,
+    )
+    proposal.photo.save("p.png", ContentFile(b"png"))
+    path = proposal.photo.path
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.proposals_forget(registration_ids=[ticket.attendee.registration_id])
+    proposal.refresh_from_db()
+    assert changed == 1
+    assert (proposal.proposer_name, proposal.proposer_agreed_to_be_named) == ("", False)
+    assert not proposal.photo
+    assert not Path(path).exists()
+    assert proposal.title == "Jardin partagé" and proposal.participant_id is not None
