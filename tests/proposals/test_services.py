@@ -27,6 +27,10 @@ def submit(call, theme, code, **extra):
     return services.proposal_submit(call=call, code=code, theme=theme, **fields)
 
 
+def submit_named(call, theme, code, name, **extra):
+    return submit(call, theme, code, proposer_name=name, proposer_agreed_to_be_named=True, **extra)
+
+
 def test_a_ticket_code_submits_a_hidden_proposal_linked_to_the_person(call, theme):
     ticket = linked_ticket(call.event, gender="male", age_band="18-24", profile="host")
     proposal = submit(call, theme, ticket.short_code.lower())
@@ -116,14 +120,7 @@ def test_a_name_without_consent_is_not_stored(call, theme):
     proposal = submit(call, theme, ticket.short_code, proposer_name="Aminata")
     assert proposal.proposer_name == ""
     other = linked_ticket(call.event)
-    named = submit(
-        call,
-        theme,
-        other.short_code,
-        title="Autre",
-        proposer_name=" Aminata ",
-        proposer_agreed_to_be_named=True,
-    )
+    named = submit_named(call, theme, other.short_code, " Aminata ", title="Autre")
     assert named.proposer_name == "Aminata"
 
 
@@ -283,13 +280,7 @@ def test_the_purge_forgets_names_and_photos_but_keeps_ideas(
 
     settings.MEDIA_ROOT = tmp_path
     ticket = linked_ticket(call.event)
-    proposal = submit(
-        call,
-        theme,
-        ticket.short_code,
-        proposer_name="Awa",
-        proposer_agreed_to_be_named=True,
-    )
+    proposal = submit_named(call, theme, ticket.short_code, "Awa")
     proposal.photo.save("p.png", ContentFile(b"png"))
     path = proposal.photo.path
     with django_capture_on_commit_callbacks(execute=True):
