@@ -53,7 +53,7 @@ screenshots: demo
 	DEBUG=1 $(BIN)/python -m bench.screenshots
 
 messages: install
-	for app in core events participants attendance assessments reporting notifications forums; do \
+	for app in core events participants attendance assessments proposals reporting notifications forums; do \
 		(cd $$app && ../$(BIN)/django-admin makemessages -l fr -l ar -l en --no-obsolete); done
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 

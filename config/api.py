@@ -18,6 +18,7 @@ from notifications.api import router as notifications_router
 from participants.api import router as participants_router
 from participants.api_cards import router as participant_cards_router
 from participants.api_privacy import router as participants_privacy_router
+from proposals.api import router as proposals_router
 from reporting.api import router as reporting_router
 
 # Answers every operation can give besides its own: a refused request (400, e.g. a NUL character),
@@ -161,6 +162,7 @@ api.add_router("/", attendance_router)
 api.add_router("/", assessments_router)
 api.add_router("/", participant_cards_router)
 api.add_router("/", reporting_router)
+api.add_router("/", proposals_router)
 api.add_router("/", forums_router)
 api.add_router("/", notifications_router)
 api.add_router("/", participants_privacy_router)

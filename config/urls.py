@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("assessments.urls")),
     path("", include("participants.urls")),
+    path("", include("proposals.urls")),
     path("", include("reporting.urls")),
     path("", include("forums.urls")),
     path("", include("notifications.urls")),

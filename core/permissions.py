@@ -91,6 +91,14 @@ def can_enter_recommendations(user, event) -> bool:
     return can_manage_event(user, event) or is_forum_rapporteur(user, event)
 
 
+def can_facilitate_event(user, event) -> bool:
+    """Organizers of the event, and the rapporteurs (facilitators) of its organising NGO: they
+    type proposals in for participants at a facilitated table and enter groups' proposals."""
+    if can_manage_event(user, event):
+        return True
+    return event.organizer_id in organization_ids(user, role=Membership.Role.RAPPORTEUR)
+
+
 # Partner contacts: an organisation's contact (logged in, or holding a signed link) sees the
 # summaries and aggregates of the forums their organisation is linked to, never registrations.
 def partner_forum_link(organization) -> Q:

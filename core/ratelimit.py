@@ -100,3 +100,28 @@ def _generic_start_window(cache, cache_key: str, window_seconds: int) -> bool:
         return False
     cache.set(_window_end_key(cache_key), time.time() + window_seconds, timeout=window_seconds)
     return True
+
+
+class CodeGuessGuard:
+    """Wrong codes typed on a public page (a ticket or card code), counted per address and per
+    event: a room shares one Wi-Fi address and people mistype, so the default limit is generous;
+    it only has to stop someone trying codes in bulk."""
+
+    def __init__(self, scope: str, *, limit: int = 30, window_seconds: int = 600):
+        self.scope, self.limit, self.window_seconds = scope, limit, window_seconds
+
+    def _key(self, request, event_id: int) -> str:
+        return f"{event_id}:{client_ip(request)}"
+
+    def exhausted(self, request, event_id: int) -> bool:
+        return ratelimit_exhausted(
+            scope=self.scope, key=self._key(request, event_id), limit=self.limit
+        )
+
+    def count_failure(self, request, event_id: int) -> None:
+        ratelimit_hit(
+            scope=self.scope,
+            key=self._key(request, event_id),
+            limit=self.limit,
+            window_seconds=self.window_seconds,
+        )

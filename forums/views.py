@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
-from core.ratelimit import client_ip, ratelimit_exhausted, ratelimit_hit
+from core.ratelimit import CodeGuessGuard
 from events.models import Event, EventKind, EventStatus, Ticket
 
 from . import selectors, services
@@ -26,11 +26,7 @@ from .delivery import summary_delivery_retry
 from .forms import MergeForm, RecommendationForm, TicketCodeForm
 from .models import ForumSummary, Recommendation
 
-# Wrong codes per address: a room shares one Wi-Fi address and people mistype, so the limit is
-# generous; it only has to stop someone trying codes in bulk.
-CODE_FAILURES_LIMIT = 30
-CODE_FAILURES_WINDOW = 600
-CODE_FAILURES_SCOPE = "forums.code_failures"
+CODE_GUARD = CodeGuessGuard("forums.code_failures")
 
 
 def _forum_or_404(event_id: int) -> Event:
@@ -268,25 +264,6 @@ def _session_ticket(request, event: Event) -> Ticket | None:
     return Ticket.objects.filter(pk=ticket_id, event=event, status=Ticket.Status.VALID).first()
 
 
-def _failures_key(request, event: Event) -> str:
-    return f"{event.pk}:{client_ip(request)}"
-
-
-def _too_many_failures(request, event: Event) -> bool:
-    return ratelimit_exhausted(
-        scope=CODE_FAILURES_SCOPE, key=_failures_key(request, event), limit=CODE_FAILURES_LIMIT
-    )
-
-
-def _count_failure(request, event: Event) -> None:
-    ratelimit_hit(
-        scope=CODE_FAILURES_SCOPE,
-        key=_failures_key(request, event),
-        limit=CODE_FAILURES_LIMIT,
-        window_seconds=CODE_FAILURES_WINDOW,
-    )
-
-
 def endorsement_page(request, event_id: int):
     """The participant's phone: enter the ticket code once, then support adopted recommendations.
     The ticket is remembered in the session only (never in the URL)."""
@@ -296,7 +273,7 @@ def endorsement_page(request, event_id: int):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "code" and code_form.is_valid():
-            if _too_many_failures(request, event):
+            if CODE_GUARD.exhausted(request, event.pk):
                 code_form.add_error("code", _("Too many attempts. Please wait a few minutes."))
             else:
                 try:
@@ -304,7 +281,7 @@ def endorsement_page(request, event_id: int):
                         event=event, code=code_form.cleaned_data["code"]
                     )
                 except ApplicationError as exc:
-                    _count_failure(request, event)
+                    CODE_GUARD.count_failure(request, event.pk)
                     code_form.add_error("code", exc.message)
                 else:
                     request.session.cycle_key()

@@ -1,12 +1,18 @@
 """Reads for participant cards, scoped to who may see them."""
 
+import re
+
 from django.http import Http404
 
 from core.permissions import is_administrator, organization_ids
+from events.codes import normalize_short_code
 
 from .models import Participant, ParticipantCard
 
 MAX_ID = 2**63 - 1
+# The card page's address also leads to the card, as a ticket page's leads to the ticket.
+_CARD_URL = re.compile(r"/cards/([A-Za-z0-9_-]+)/?$")
+MAX_CODE_TEXT = 512
 
 
 def participant_managed(*, user, participant_id: int) -> Participant:
@@ -45,5 +51,29 @@ def card_by_secret(*, secret: str) -> ParticipantCard | None:
     return (
         ParticipantCard.objects.filter(secret=secret, status=ParticipantCard.Status.ACTIVE)
         .select_related("participant__organization")
+        .first()
+    )
+
+
+def card_named_by(text: str, *, organization) -> ParticipantCard | None:
+    """The active card that `text` (its QR secret, its page's address or its typed short code)
+    names, when its participant belongs to `organization` (an id or a subquery giving one): a
+    card of another organisation is no card here. One query; the door and the proposal pages
+    read a card the same way."""
+    text = (text or "").strip()
+    if not text or len(text) > MAX_CODE_TEXT:
+        return None
+    if code := normalize_short_code(text):
+        lookup = {"short_code": code}
+    else:
+        match = _CARD_URL.search(text)
+        lookup = {"secret": match.group(1) if match else text}
+    return (
+        ParticipantCard.objects.filter(
+            status=ParticipantCard.Status.ACTIVE,
+            participant__organization_id=organization,
+            **lookup,
+        )
+        .select_related("participant")
         .first()
     )

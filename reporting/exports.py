@@ -18,6 +18,7 @@ from attendance.selectors import attendance_list_for_event
 from core.demographics import Gender
 from core.services import audit_record
 from reporting.figures.breakdowns import DEMOGRAPHIC_MEASURES, measure_labels
+from reporting.participation_export import participation_header, participation_table
 from reporting.selectors import ProgrammeFigures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -127,9 +128,21 @@ def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
     notes.append([_("Partner organisation"), filters["organization"] or _("all")])
     for note in report.notes:
         notes.append([note])
+    participation_sheet(workbook, report)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def participation_sheet(workbook, report, *, threshold: int | None = None) -> None:
+    """The proposals sheet (see reporting/participation_export.py), when there is one."""
+    rows = participation_table(report, threshold=threshold)
+    if not rows:
+        return
+    sheet = workbook.create_sheet(_("Proposals")[:31])
+    sheet.append(participation_header())
+    for row in rows:
+        sheet.append(_safe_row(row))
 
 
 def donor_csv(columns, rows, *, hxl: bool) -> bytes:
@@ -143,7 +156,18 @@ def donor_csv(columns, rows, *, hxl: bool) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: list[str]) -> bytes:
+def donor_xlsx(
+    columns,
+    rows,
+    *,
+    hxl: bool,
+    title: str,
+    filters: dict,
+    notes: list[str],
+    report: ProgrammeFigures | None = None,
+    threshold: int | None = None,
+) -> bytes:
+    """`report` adds the proposals sheet, suppressed with `threshold` when it is set."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
@@ -169,6 +193,8 @@ def donor_xlsx(columns, rows, *, hxl: bool, title: str, filters: dict, notes: li
         sheet_notes.append([labels.get(name, name), safe_cell(shown)])
     for note in notes:
         sheet_notes.append([note])
+    if report is not None:
+        participation_sheet(workbook, report, threshold=threshold)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

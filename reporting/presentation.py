@@ -121,3 +121,17 @@ def people_lines(figures, *, regular_percent: float) -> list[tuple[str, int, str
         )
         for measure, text in lines
     ]
+
+
+def participation_rows(figures) -> list[tuple[str, str, int, int]]:
+    """(dimension, label, people who proposed, people who endorsed) for every value of every
+    dimension; empty when the figures carry no participation (a filtered report)."""
+    proposing = figures.breakdowns.get("people_proposing")
+    endorsing = figures.breakdowns.get("people_endorsing")
+    if proposing is None or endorsing is None:
+        return []
+    return [
+        (dimension, share.label, share.count, other.count)
+        for dimension, shares in proposing.by_dimension.items()
+        for share, other in zip(shares, endorsing.by_dimension[dimension], strict=True)
+    ]

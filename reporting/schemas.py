@@ -71,6 +71,11 @@ class FiguresOut(Schema):
     )
     events_held: int
     sessions_held: int
+    people_proposing: int = Field(
+        description="Distinct people who proposed (rejected proposals aside), plus the people "
+        "counted in group proposals. Totals of an unfiltered report only; 0 elsewhere."
+    )
+    people_endorsing: int = Field(description="Distinct people who endorsed a proposal.")
     breakdowns: dict[str, BreakdownOut]
 
 
@@ -123,6 +128,20 @@ class DeduplicationOut(Schema):
     text: str
 
 
+class ThemeRowOut(Schema):
+    key: str
+    label: str
+    proposals: int
+    people: BreakdownOut
+
+
+class ParticipationOut(Schema):
+    proposals: int = Field(description="Proposals counted (not rejected, merged ones aside).")
+    group_proposals: int
+    endorsements: int
+    themes: list[ThemeRowOut]
+
+
 class ProgrammeFiguresOut(Schema):
     programme_id: int
     filters: FiltersOut
@@ -132,6 +151,11 @@ class ProgrammeFiguresOut(Schema):
     totals: FiguresOut
     targets: list[TargetProgressOut]
     groups: dict[str, list[GroupOut]]
+    participation: ParticipationOut
+    participation_filtered: bool = Field(
+        description="Filters apply: the totals' people_proposing and people_endorsing are 0 "
+        "(proposals are not filtered by sessions, places or dates); `participation` is unfiltered."
+    )
 
 
 class EventFiguresOut(Schema):
@@ -141,6 +165,11 @@ class EventFiguresOut(Schema):
     regular_percent: float
     totals: FiguresOut
     groups: dict[str, list[GroupOut]]
+    participation: ParticipationOut
+    participation_filtered: bool = Field(
+        description="Filters apply: the totals' people_proposing and people_endorsing are 0 "
+        "(proposals are not filtered by sessions, places or dates); `participation` is unfiltered."
+    )
 
 
 # A count as a partner may see it: the number, "<5" (small) or "x" (hidden to protect another).

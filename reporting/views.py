@@ -22,7 +22,7 @@ from reporting.access import (
     figure_filters,
     programme_for_figures,
 )
-from reporting.presentation import people_lines, pyramid, share_bars
+from reporting.presentation import participation_rows, people_lines, pyramid, share_bars
 from reporting.selectors import figures_for_event, figures_for_programme, partner_organizations
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,6 +56,7 @@ def _charts(figures, report) -> dict:
         "children_pyramid": pyramid(figures.breakdowns["children_reached"]),
         "gender_bars": share_bars(people.by_dimension["gender"], "gender"),
         "profile_bars": share_bars(people.by_dimension["profile"], "profile"),
+        "participation_rows": [] if report.participation_filtered else participation_rows(figures),
     }
 
 
@@ -148,7 +149,14 @@ def _donor_export(request, programme, file_format: str) -> tuple[bytes, str]:
         *report.notes,
     ]
     body = exports.donor_xlsx(
-        columns, rows, hxl=options["hxl"], title=programme.name, filters=report.filters, notes=notes
+        columns,
+        rows,
+        hxl=options["hxl"],
+        title=programme.name,
+        filters=report.filters,
+        notes=notes,
+        report=report,
+        threshold=programme.small_number_threshold if options["shared"] else None,
     )
     return body, XLSX_TYPE
 

@@ -475,3 +475,24 @@ class ParticipantMergeFactory(factory.django.DjangoModelFactory):
     merged = factory.SubFactory(
         ParticipantFactory, organization=factory.SelfAttribute("..organization")
     )
+
+
+# Proposals --------------------------------------------------------------------------------------
+
+
+class CallForProposalsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.CallForProposals"
+
+    event = factory.SubFactory(EventFactory)
+    is_open = True
+
+
+class CallThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.CallTheme"
+
+    call = factory.SubFactory(CallForProposalsFactory)
+    name_fr = factory.Sequence(lambda n: f"Vivre ensemble {n}")
+    name_ar = factory.Sequence(lambda n: f"العيش المشترك {n}")
+    name_en = factory.Sequence(lambda n: f"Living together {n}")

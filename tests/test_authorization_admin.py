@@ -23,10 +23,12 @@ from events.models import Session
 from forums.models import ForumSettings, RapporteurAssignment, Theme
 from notifications.models import MessageTemplate
 from notifications.rendering import template_texts
+from proposals.services import proposal_group_enter
 from tests.assessments.world import question_set_make
 from tests.factories import (
     AttendanceFactory,
     AuditEntryFactory,
+    CallThemeFactory,
     ContactFactory,
     DoorSettingsFactory,
     DoorTokenFactory,
@@ -121,6 +123,17 @@ def organisation_rows(org):
     ).user
     RapporteurAssignmentFactory(event=forum, user=rapporteur)
     ForumSummaryFactory(event=forum)
+    proposal_theme = CallThemeFactory(call__event=event)
+    group_proposal = proposal_group_enter(
+        call=proposal_theme.call,
+        theme=proposal_theme,
+        title="Jardin",
+        text="Un jardin.",
+        language="fr",
+        counts=[{"gender": "female", "age_band": "18-24", "count": 2}],
+        entered_by=None,
+    )
+    assert group_proposal.group_counts.exists()
     ContactFactory(organization=org)
     AuditEntryFactory()
     SuppressionFactory()

@@ -96,6 +96,9 @@ class World:
     commitment: object = None
     update: object = None
     knowledge_check: object = None
+    call: object = None
+    proposal: object = None
+    accepted_proposal: object = None
 
 
 def build_world() -> World:
@@ -141,11 +144,15 @@ def build_world() -> World:
     card = card_issue(participant=participant, actor=None)
 
     ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org_a)
+    call, proposal, accepted_proposal = _proposals(event)
     merged_pair = DuplicateCandidateFactory(organization=org_a, score=70)
     knowledge_check = _knowledge_check(event)
     return World(
         addressed=addressed,
         knowledge_check=knowledge_check,
+        call=call,
+        proposal=proposal,
+        accepted_proposal=accepted_proposal,
         participant=participant,
         card=card,
         org_a=org_a,
@@ -204,6 +211,48 @@ def _knowledge_check(event):
     question = question_set.questions.first()
     question.picture.save("question.png", ContentFile(TINY_PNG))
     return CheckAssignment.objects.create(question_set=question_set, event=event, moment=Moment.PRE)
+
+
+def _proposals(event):
+    """NGO A's call on the world's event: a waiting proposal with a photo, an accepted one."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from proposals import services as proposal_services
+
+    call = proposal_services.call_open(event=event, themes=[{"name_fr": "Vivre ensemble"}])
+    theme = call.themes.get()
+    people = [TicketFactory(attendee__registration__event=event) for _ in range(2)]
+    waiting, accepted = (
+        proposal_services.proposal_submit(
+            call=call,
+            code=ticket.short_code,
+            theme=theme,
+            title=f"Idée {index}",
+            text="Un jardin.",
+            language="fr",
+        )
+        for index, ticket in enumerate(people)
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, "PNG")
+    waiting.photo.save("world.png", ContentFile(buffer.getvalue()))
+    proposal_services.proposal_accept(proposal=accepted)
+    return call, waiting, accepted
+
+
+def _proposal_body(world, **extra):
+    body = {
+        "code": world.ticket.short_code,
+        "theme_id": world.call.themes.get().pk,
+        "title": "Matrix idea",
+        "text": "Un terrain.",
+        "language": "fr",
+    }
+    body.update(extra)
+    return body
 
 
 def _person():
@@ -674,6 +723,38 @@ PAGES = {
         ADMIN_A,
     ),
     # Participants endorse from their phone with their ticket code: public by design.
+    # Participants propose and endorse from their phone with their code: public by design.
+    "proposals:participate": (
+        "get",
+        lambda w, r: f"/propose/{w.event.pk}/",
+        None,
+        EVERYONE,
+    ),
+    # Facilitators (the organising NGO's rapporteurs) type in at a table.
+    "proposals:table": (
+        "get",
+        lambda w, r: f"/propose/{w.event.pk}/table/",
+        None,
+        ADMIN_A | {"rapporteur_a"},
+    ),
+    "proposals:manage": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/proposals/",
+        None,
+        ADMIN_A,
+    ),
+    "proposals:photo": (
+        "get",
+        lambda w, r: f"/organizer/events/{w.event.pk}/proposals/{w.proposal.pk}/photo/",
+        None,
+        ADMIN_A,
+    ),
+    "proposals:action": (
+        "post",
+        lambda w, r: f"/organizer/events/{w.event.pk}/proposals/{w.proposal.pk}/accept/",
+        lambda w: {},
+        ADMIN_A,
+    ),
     "forums:endorse": ("get", lambda w, r: f"/forums/{w.forum.pk}/endorse/", None, EVERYONE),
     # The partner pages, reached with the partner's session or with a partner link's token.
     **_partner_pages("_session", lambda w, r: "/partners/"),
@@ -698,6 +779,56 @@ API = {
             "answers": [],
         },
         EVERYONE,
+    ),
+    # Proposals: participants with their code (public), facilitators, organizers.
+    "GET /events/{event_id}/call": (lambda w: f"/events/{w.event.pk}/call", None, EVERYONE),
+    "PUT /events/{event_id}/call": (
+        lambda w: f"/events/{w.event.pk}/call",
+        lambda w: {"is_open": True, "themes": [{"name_fr": "Santé"}]},
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/proposals": (
+        lambda w: f"/events/{w.event.pk}/proposals",
+        _proposal_body,
+        EVERYONE,
+    ),
+    "GET /events/{event_id}/proposals": (
+        lambda w: f"/events/{w.event.pk}/proposals",
+        None,
+        ADMIN_A,
+    ),
+    "POST /events/{event_id}/proposals/table": (
+        lambda w: f"/events/{w.event.pk}/proposals/table",
+        lambda w: _proposal_body(w, title="Typed at the table"),
+        ADMIN_A | {"rapporteur_a"},
+    ),
+    "POST /events/{event_id}/proposals/group": (
+        lambda w: f"/events/{w.event.pk}/proposals/group",
+        lambda w: {
+            **_proposal_body(w, title="A group's idea"),
+            "counts": [{"gender": "female", "age_band": "18-24", "count": 3}],
+        },
+        ADMIN_A | {"rapporteur_a"},
+    ),
+    "POST /proposals/{proposal_id}/endorsements": (
+        lambda w: f"/proposals/{w.accepted_proposal.pk}/endorsements",
+        lambda w: {"code": w.ticket.short_code},
+        EVERYONE,
+    ),
+    "POST /proposals/{proposal_id}/accept": (
+        lambda w: f"/proposals/{w.proposal.pk}/accept",
+        lambda w: {},
+        ADMIN_A,
+    ),
+    "POST /proposals/{proposal_id}/reject": (
+        lambda w: f"/proposals/{w.proposal.pk}/reject",
+        lambda w: {"reason": "Hors sujet"},
+        ADMIN_A,
+    ),
+    "POST /proposals/{proposal_id}/merge": (
+        lambda w: f"/proposals/{w.proposal.pk}/merge",
+        lambda w: {"into_id": w.accepted_proposal.pk},
+        ADMIN_A,
     ),
     "GET /organizations": (lambda w: "/organizations", None, STAFF),
     "POST /organizations": (

@@ -5,7 +5,8 @@ the layering below. `config` may import anything; tests and bench are exempt.
 Apps that read another app's data do it through its public read module, never its models or
 services: notifications, forums and assessments read attendance through `attendance.selectors`,
 forums reads figures through `reporting.selectors` (and shares its one suppression rule), and
-reporting reads knowledge checks' results through `assessments.selectors`."""
+reporting reads knowledge checks' results through `assessments.selectors` and proposals' figures
+through `proposals.selectors`."""
 
 import ast
 from pathlib import Path
@@ -20,7 +21,8 @@ ALLOWED = {
     "participants": {"core", "events"},
     "attendance": {"core", "events", "participants"},
     "assessments": {"core", "events", "participants", "attendance"},
-    "reporting": {"core", "events", "participants", "attendance", "assessments"},
+    "proposals": {"core", "events", "participants", "attendance"},
+    "reporting": {"core", "events", "participants", "attendance", "assessments", "proposals"},
     "notifications": {"core", "events", "participants", "attendance"},
     "forums": {
         "core",
@@ -28,6 +30,7 @@ ALLOWED = {
         "participants",
         "attendance",
         "assessments",
+        "proposals",
         "reporting",
         "notifications",
     },
@@ -37,11 +40,15 @@ PUBLIC = {
     "attendance": {"attendance.selectors"},
     "reporting": {"reporting.selectors", "reporting.suppression"},
     "assessments": {"assessments.selectors"},
+    "proposals": {"proposals.selectors"},
 }
 # Apps held to PUBLIC when they import those apps, but reporting, attendance's read layer, which
-# may read its models directly (it reads knowledge checks' results through their selectors).
-HELD_TO_PUBLIC = {"assessments", "reporting", "notifications", "forums"}
+# may read its models directly (it reads knowledge checks' results and proposals' figures through
+# their selectors).
+HELD_TO_PUBLIC = {"assessments", "proposals", "reporting", "notifications", "forums"}
 NOT_HELD = {("reporting", "attendance")}
+# Every app above proposals reads it through its selectors (its figures and lists).
+HELD_TO_PROPOSALS_SELECTORS = {"reporting", "notifications", "forums"}
 CHECKED = {*ALLOWED, "config"}
 
 
@@ -93,5 +100,16 @@ def test_app_reads_attendance_and_reporting_through_their_public_reads(app):
         and not any(
             module == public or module.startswith(public + ".") for public in PUBLIC[target]
         )
+    ]
+    assert internal == []
+
+
+@pytest.mark.parametrize("app", sorted(HELD_TO_PROPOSALS_SELECTORS))
+def test_app_reads_proposals_through_its_selectors(app):
+    internal = [
+        f"{path}:{line} imports {module}"
+        for path, line, module, target in _cross_app_imports(app)
+        if target == "proposals"
+        and not (module == "proposals.selectors" or module.startswith("proposals.selectors."))
     ]
     assert internal == []

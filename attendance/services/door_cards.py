@@ -16,7 +16,6 @@ Two scans of one card at once (two gates, a double tap with two nonces) serialis
 participant's row: the second finds the ticket the first created and answers "already
 admitted", so one registration and one attendance whatever the timing."""
 
-import re
 from dataclasses import replace
 
 from django.db import transaction
@@ -24,39 +23,24 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.utils.translation import gettext as _
 
 from core.demographics import Profile
-from events.codes import normalize_short_code
 from events.models import Event, Registration, Ticket
 from events.services.registrations import PersonData, registration_create
 from participants.models import Participant, ParticipantCard
+from participants.selectors_cards import card_named_by
 from participants.services.matching import attendees_linked_to
 
 from ..models import Attendance, DoorSettings, ScanStatus
 from ..scan_reads import MAX_TEXT_LENGTH, DoorTicket, door_ticket
 from .admission import WRITE_ADMIT, WRITE_KNOWN_WALK_IN, admission_decide
 
-# The card page's address also leads to the card, as a ticket page's leads to the ticket.
-_CARD_URL = re.compile(r"/cards/([A-Za-z0-9_-]+)/?$")
-
 
 def door_card(text: str, *, event_id: int) -> ParticipantCard | None:
     """The active card that `text` (its QR secret, card page URL or typed short code) names,
     when its participant belongs to the organisation of `event_id`. One query."""
-    text = (text or "").strip()
-    if not text or len(text) > MAX_TEXT_LENGTH:
+    if len(text or "") > MAX_TEXT_LENGTH:
         return None
-    if code := normalize_short_code(text):
-        lookup = {"short_code": code}
-    else:
-        match = _CARD_URL.search(text)
-        lookup = {"secret": match.group(1) if match else text}
     organizer = Event.objects.filter(pk=event_id).values("organizer_id")[:1]
-    return (
-        ParticipantCard.objects.filter(
-            status=ParticipantCard.Status.ACTIVE, participant__organization_id=organizer, **lookup
-        )
-        .select_related("participant")
-        .first()
-    )
+    return card_named_by(text, organization=organizer)
 
 
 def held_ticket(*, participant_id: int, event_id: int, session_id: int) -> DoorTicket | None:

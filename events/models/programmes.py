@@ -97,6 +97,10 @@ class Measure(models.TextChoices):
     # post-check and passed it. A demographic condition asks the same rate of that group
     # ("70% pass, women as well as men": the women's rate at least 70% too).
     POST_CHECK_PASS_RATE = "post_check_pass_rate", _("% passing the knowledge post-check")
+    # Distinct people who submitted a proposal (group proposals add their counted people), and
+    # distinct people who endorsed one: the proposals app counts them.
+    PEOPLE_PROPOSING = "people_proposing", _("people who proposed")
+    PEOPLE_ENDORSING = "people_endorsing", _("people who endorsed a proposal")
 
 
 class Target(models.Model):

@@ -22,6 +22,10 @@ DEMOGRAPHIC_MEASURES = (
     "regular_people",
     "first_time_people",
 )
+# Measures of participation, counted by the proposals app on totals (not per event or session).
+PARTICIPATION_MEASURES = ("people_proposing", "people_endorsing")
+# Measures a target's demographic share can apply to.
+SHARE_MEASURES = (*DEMOGRAPHIC_MEASURES, *PARTICIPATION_MEASURES)
 # Measures that count identified people only: a walk-in cannot be recognised at the next visit.
 REGISTERED_MEASURES = (
     "registered_people",
@@ -45,6 +49,13 @@ def measure_labels() -> dict[str, str]:
         "returning_people": _("Returning people (2+ events)"),
         "regular_people": _("Regular attendance"),
         "first_time_people": _("First-time people"),
+    }
+
+
+def participation_labels() -> dict[str, str]:
+    return {
+        "people_proposing": _("People who proposed"),
+        "people_endorsing": _("People who endorsed a proposal"),
     }
 
 
@@ -125,6 +136,9 @@ class Figures:
     first_time_people: int = 0
     events_held: int = 0
     sessions_held: int = 0
+    # Filled on totals only (see reports.py): distinct people, group proposals' people added.
+    people_proposing: int = 0
+    people_endorsing: int = 0
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
 
     def measure(self, name: str) -> int:
@@ -155,6 +169,11 @@ def _breakdown(cells: list[dict], measure: str) -> Breakdown:
     for cell in cells:
         key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
         counts[key] = counts.get(key, 0) + _cell_count(cell, measure)
+    return breakdown_from_counts(counts, measure)
+
+
+def breakdown_from_counts(counts: dict[tuple, int], measure: str) -> Breakdown:
+    """A measure's breakdown from its counts per (gender, age band, profile)."""
     total = sum(counts.values())
     position = {"gender": 0, "age_band": 1, "profile": 2}
 

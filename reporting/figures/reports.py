@@ -1,7 +1,8 @@
 """Figures for a programme or an event, overall and per grouping level.
 
 Query budget, whatever the number of rows: 2 for the totals, 2 per grouping level asked for,
-and for a programme 1 for its targets and 1 for its de-duplication rate."""
+for a programme 1 for its targets and 1 for its de-duplication rate, and 3 for the proposals
+(reporting/figures/participation.py)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,13 @@ from django.utils.translation import ngettext
 from events.models import EventKind
 
 from .breakdowns import ANONYMOUS_NOTE, HELD_NOTE, PERSON_MEASURES_NOTE, Figures, figures_from_cells
+from .participation import (
+    Participation,
+    ProposalFigures,
+    participation_apply,
+    participation_for,
+    participation_summary,
+)
 from .scope import (
     DEFAULT_REGULAR_PERCENT,
     FigureFilters,
@@ -243,6 +251,9 @@ class ProgrammeFigures:
     regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    participation: Participation | None = None
+    # True when filters apply: the totals' participation measures are then zeros.
+    participation_filtered: bool = False
 
 
 @dataclass
@@ -253,6 +264,9 @@ class EventFigures:
     regular_percent: float
     groups: dict[str, list[GroupFigures]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    participation: Participation | None = None
+    # True when filters apply: the totals' participation measures are then zeros.
+    participation_filtered: bool = False
 
 
 def figures_for_programme(
@@ -274,6 +288,12 @@ def figures_for_programme(
         overall = totals
     else:
         overall, _unused = _figures(Scope(history, None, regular_percent), ())
+    # Proposals are not filtered by sessions, places or dates: they join the totals only when
+    # the report covers the whole programme, and always the figures targets are measured on.
+    proposals = participation_for(programme=programme)
+    participation_apply(overall, proposals)
+    if overall is not totals:  # zeros: proposals are not filtered by sessions, places or dates
+        participation_apply(totals, ProposalFigures())
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),
@@ -283,6 +303,8 @@ def figures_for_programme(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
+        participation=participation_summary(proposals),
+        participation_filtered=overall is not totals,
     )
 
 
@@ -299,6 +321,9 @@ def figures_for_event(
         regular_percent,
     )
     totals, groups = _figures(scope, levels)
+    proposals = participation_for(event=event)
+    filtered = filters != FigureFilters()
+    participation_apply(totals, ProposalFigures() if filtered else proposals)
     return EventFigures(
         event_id=event.pk,
         filters=filters.as_dict(),
@@ -306,4 +331,6 @@ def figures_for_event(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
+        participation=participation_summary(proposals),
+        participation_filtered=filtered,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from assessments.selectors import PassCount, post_check_pass_counts
 from events.models import Measure, Target
 
-from .breakdowns import DEMOGRAPHIC_MEASURES, Figures, percent
+from .breakdowns import SHARE_MEASURES, Figures, percent
 
 
 @dataclass
@@ -146,7 +146,7 @@ def _progress(target: Target, figures: Figures) -> TargetProgress:
     )
     if not target.share_field:
         return progress
-    if target.measure not in DEMOGRAPHIC_MEASURES:
+    if target.measure not in SHARE_MEASURES:
         progress.share_gap_text = _("A demographic share does not apply to this measure.")
         return progress
     breakdown = figures.breakdowns[target.measure]

@@ -222,7 +222,7 @@ def test_repeated_wrong_codes_are_throttled(client, forum):
 
     cache.clear()
     url = reverse("forums:endorse", args=[forum.event.pk])
-    for _ in range(views.CODE_FAILURES_LIMIT):
+    for _ in range(views.CODE_GUARD.limit):
         client.post(url, {"action": "code", "code": "ZZZZ-ZZZZ"})
     ticket = forum.tickets[0]
     response = client.post(url, {"action": "code", "code": ticket.short_code})

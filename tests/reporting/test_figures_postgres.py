@@ -11,7 +11,7 @@ from reporting.selectors import figures_for_programme
 @pytest.mark.postgres
 def test_figures_on_postgresql(ground_truth, django_assert_num_queries):
     assert connection.vendor == "postgresql"
-    with translation.override("en"), django_assert_num_queries(8):
+    with translation.override("en"), django_assert_num_queries(11):
         figures = figures_for_programme(
             programme=ground_truth.programme, levels=("month", "quarter")
         )
