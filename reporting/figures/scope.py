@@ -5,11 +5,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
+from core.replica import read_alias
 from events.models import Attendee, Event
 
 PARTICIPANT = "ticket__attendee__participant_link__participant"
@@ -222,7 +223,7 @@ def demographic_cells(
         key="g_key, " if key is not None else "",
         summed=CELLS_SUMMED.format(key="g_key, " if key is not None else ""),
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, (*scoped_params, *history_params, regular_percent))
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -19,10 +19,11 @@ path. `manage.py figures_tallies --check` compares both paths."""
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
 
 from attendance.models import AnonymousTally, Attendance, TicketTally
+from core.replica import read_alias
 from events.models import Session
 
 from .scope import CELLS_SUMMED, PERSON_KEY, counted_attendances, person_demographics, scope_filter
@@ -149,7 +150,8 @@ def _first_seen(scope) -> tuple[str, tuple]:
 def figures_transaction():
     """The figure queries of one page in one transaction without JIT compilation, which costs
     more than these queries over tens of thousands of tally rows take to run."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         yield
 
@@ -178,7 +180,7 @@ def tallied_cells(scope, key=None, *, per_event: bool = True) -> list[dict]:
         *first_params,
         scope.regular_percent,
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
