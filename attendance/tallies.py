@@ -11,7 +11,8 @@ one non-additive value, a ticket's first session date, is recomputed from its ro
 them stops counting or when a session is moved to another date.
 
 `tallies_check()` compares the tallies with a recomputation; `tallies_rebuild()` recomputes them
-(the `figures_tallies` management command calls both)."""
+(the `figures_tallies` management command calls both). Migration 0009 holds a copy of this SQL:
+a change here needs a migration of its own that installs it."""
 
 from django.db import connection, transaction
 

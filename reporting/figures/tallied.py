@@ -148,11 +148,16 @@ def _first_seen(scope) -> tuple[str, tuple]:
 
 @contextmanager
 def figures_transaction():
-    """The figure queries of one page in one transaction without JIT compilation, which costs
-    more than these queries over tens of thousands of tally rows take to run."""
+    """The figure queries of one page in one transaction, without JIT compilation (which costs
+    more than these queries over tens of thousands of tally rows take to run) and with the
+    memory their per-person hash tables need; both settings end with the transaction."""
     alias = read_alias()
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+        # One statement: JIT off, and memory for the per-person hash tables (tens of
+        # thousands of people) so that they are not spilled to disk.
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+        )
         yield
 
 
