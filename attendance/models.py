@@ -330,3 +330,51 @@ class OfflineCardCodeHash(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id} · card {self.card_id}"
+
+
+class TicketTally(models.Model):
+    """What one ticket's counted (never voided) attendance rows add up to: sessions attended,
+    people (headcount) and the first session date. Written by PostgreSQL triggers on
+    attendance rows (attendance/tallies.py), in the transaction that writes the rows, so the
+    figures never read a stale tally; never written from Python. A ticket is one person at one
+    event, so programme figures read one row per ticket instead of one per admission."""
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sessions = models.PositiveIntegerField()
+    headcount = models.PositiveBigIntegerField()
+    first_date = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["event"], name="tickettally_event")]
+
+    def __str__(self) -> str:
+        return f"ticket {self.ticket_id}: {self.sessions}"
+
+
+class AnonymousTally(models.Model):
+    """Counted anonymous attendance (walk-ins, class headcounts) of one session with one set of
+    demographics: rows and people. Written by the same triggers as TicketTally."""
+
+    # The unique constraint's index starts with the session: no index of its own.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+", db_index=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field()
+    rows = models.PositiveIntegerField()
+    headcount = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "gender", "age_band", "profile"],
+                name="one_anonymous_tally_per_session_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["event"], name="anonymoustally_event")]
+
+    def __str__(self) -> str:
+        return f"session {self.session_id}: {self.headcount}"

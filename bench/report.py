@@ -109,6 +109,40 @@ def figures_rows(results: dict) -> list[list[str]]:
     return rows
 
 
+def figures_national_rows(results: dict) -> list[list[str]]:
+    national = results["figures_1m"]
+    count = national["count_ms"]
+    return [
+        _row(
+            "3b figures 1M",
+            f"programme figures, {national['rows']:,} rows: ms (statements)",
+            f"{national['full_ms']:.0f} ({national['full_queries']})",
+            f"{count:.0f} (COUNT)",
+            f"{national['full_ms'] / count:.2f}",
+            "<= 3",
+            _ok(national["full_ms"] <= 3 * count),
+        ),
+        _row(
+            "3b figures 1M",
+            "one city, one quarter, one kind: ms (statements)",
+            f"{national['filtered_ms']:.0f} ({national['filtered_queries']})",
+            f"{count:.0f} (COUNT)",
+            f"{national['filtered_ms'] / count:.2f}",
+            "<= 10",
+            _ok(national["filtered_ms"] <= 10 * count),
+        ),
+        _row(
+            "3b figures 1M",
+            "tallies equal a recomputation from the rows",
+            "yes" if national["tallies_exact"] else "no",
+            "",
+            "",
+            "yes",
+            _ok(national["tallies_exact"]),
+        ),
+    ]
+
+
 def tickets_rows(results: dict) -> list[list[str]]:
     tickets = results.get("tickets")
     if not tickets:
@@ -255,6 +289,7 @@ def table_rows(results: dict) -> list[list[str]]:
     parts = [
         ("http", scan_rows),
         ("figures", figures_rows),
+        ("figures_1m", figures_national_rows),
         ("reminders", reminders_rows),
         ("tickets", tickets_rows),
         ("registrations", registrations_rows),

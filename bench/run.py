@@ -37,14 +37,15 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, tickets, reminders, offline_hash, registrations, scanner_latency,
-# receipts;
+# BENCH_ONLY=scan (or figures, figures_1m, tickets, reminders, offline_hash, registrations,
+# scanner_latency, receipts;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
 PARTS = (
     "scan",
     "figures",
+    "figures_1m",
     "tickets",
     "reminders",
     "offline_hash",
@@ -144,11 +145,11 @@ def main() -> None:
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
     log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
-    # The scanner's latency needs only the door (it issues its own few tickets) and the receipts
-    # only an event: no pool when they run alone.
+    # The scanner's latency needs only the door (it issues its own few tickets), the receipts
+    # only an event and the national figures their own data: no pool for them alone.
     door = door_data_create(
         tickets=0
-        if ONLY and {"scanner_latency", "receipts"} >= ONLY
+        if ONLY and {"scanner_latency", "receipts", "figures_1m"} >= ONLY
         else scan_bench.TICKET_POOL + extras
     )
     secrets_file = OUT_DIR / "secrets.txt"
@@ -160,6 +161,11 @@ def main() -> None:
     if wanted("figures"):
         log("figures at 10k, 100k, 1M attendances")
         results["figures"] = figures_benchmark(log=log)
+    if wanted("figures_1m"):
+        from .figures_national import figures_national_benchmark
+
+        log("figures at national scale: 1M attendances, 300 events, 100,000 people")
+        results["figures_1m"] = figures_national_benchmark(log=log)
     if wanted("tickets"):
         log("issuing tickets")
         results["tickets"] = tickets_benchmark(programme=door.event.programme)

@@ -3,6 +3,7 @@
 from ninja import Query, Router
 
 from core.auth import staff_auth
+from core.replica import reporting_reads
 from core.schemas import error_responses
 from reporting.access import (
     FILTER_PARAMETERS,
@@ -36,6 +37,7 @@ def _filters(query: FiguresQuery):
     response={200: ProgrammeFiguresOut, **ERRORS},
     operation_id=PROGRAMME_FIGURES_ID,
 )
+@reporting_reads()
 def programme_figures(request, programme_id: int, query: Query[FiguresQuery]):
     programme = programme_for_figures(request.auth, programme_id)
     filters = _filters(query)
@@ -49,6 +51,7 @@ def programme_figures(request, programme_id: int, query: Query[FiguresQuery]):
     response={200: EventFiguresOut, **ERRORS},
     operation_id=EVENT_FIGURES_ID,
 )
+@reporting_reads()
 def event_figures(request, event_id: int, query: Query[FiguresQuery]):
     event = event_for_figures(request.auth, event_id)
     filters = _filters(query)

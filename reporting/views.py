@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
+from core.replica import reporting_reads
 from events.models import EventKind
 from reporting import donor_table, exports
 from reporting.access import (
@@ -61,6 +62,7 @@ def _charts(figures, report) -> dict:
 
 
 @staff_page
+@reporting_reads()
 def programme_dashboard(request, programme_id: int):
     programme = programme_for_figures(request.user, programme_id)
     filters = _filters(request)
@@ -84,6 +86,7 @@ def programme_dashboard(request, programme_id: int):
 
 
 @staff_page
+@reporting_reads()
 def event_dashboard(request, event_id: int):
     event = event_for_figures(request.user, event_id)
     report = figures_for_event(event=event)
@@ -162,6 +165,7 @@ def _donor_export(request, programme, file_format: str) -> tuple[bytes, str]:
 
 
 @staff_page
+@reporting_reads()
 def programme_figures_export(request, programme_id: int, file_format: str):
     programme = programme_for_figures(request.user, programme_id)
     stem = f"{slugify(programme.code)}-figures-{timezone.localdate():%Y%m%d}"
@@ -184,6 +188,7 @@ def programme_figures_export(request, programme_id: int, file_format: str):
 
 
 @staff_page
+@reporting_reads()
 def event_attendance_list_export(request, event_id: int):
     event = event_for_figures(request.user, event_id)
     if not can_manage_event(request.user, event):  # pragma: no cover - scoping already hides it

@@ -157,53 +157,75 @@ def _cell_count(cell: dict, measure: str) -> int:
     return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
 
 
-def _dimension_values(dimension: str, measure: str) -> list:
-    choices = DIMENSIONS[dimension]
+def _choice_labels() -> dict[str, list[tuple[str, str]]]:
+    """Every dimension's (value, label) pairs in the active language, translated once per call
+    of `figures_from_cells` rather than once per share."""
+    return {
+        dimension: [(str(choice.value), str(choice.label)) for choice in choices]
+        for dimension, choices in DIMENSIONS.items()
+    }
+
+
+def _dimension_values(labels: dict, dimension: str, measure: str) -> list[tuple[str, str]]:
     if dimension == "age_band" and measure == "children_reached":
-        return [choice for choice in choices if choice in CHILD_BAND_VALUES]
-    return list(choices)
+        return [pair for pair in labels[dimension] if pair[0] in CHILD_BAND_VALUES]
+    return labels[dimension]
 
 
-def _breakdown(cells: list[dict], measure: str) -> Breakdown:
+POSITION = {"gender": 0, "age_band": 1, "profile": 2}
+
+
+def _breakdown(cells: list[dict], measure: str, labels: dict) -> Breakdown:
     counts: dict[tuple, int] = {}
     for cell in cells:
-        key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
-        counts[key] = counts.get(key, 0) + _cell_count(cell, measure)
-    return breakdown_from_counts(counts, measure)
+        n = _cell_count(cell, measure)
+        if n:
+            key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
+            counts[key] = counts.get(key, 0) + n
+    return _breakdown_of(counts, measure, labels)
 
 
 def breakdown_from_counts(counts: dict[tuple, int], measure: str) -> Breakdown:
     """A measure's breakdown from its counts per (gender, age band, profile)."""
-    total = sum(counts.values())
-    position = {"gender": 0, "age_band": 1, "profile": 2}
+    return _breakdown_of(counts, measure, _choice_labels())
 
-    def count_where(**values: str) -> int:
-        return sum(
-            n
-            for key, n in counts.items()
-            if all(key[position[dim]] == value for dim, value in values.items())
-        )
+
+def _breakdown_of(counts: dict[tuple, int], measure: str, labels: dict) -> Breakdown:
+    # One pass over the counts sums every dimension's values and every crossing's pairs.
+    single: dict[str, dict] = {dimension: {} for dimension in POSITION}
+    pairs: dict[tuple, dict] = {crossing: {} for crossing in CROSSINGS}
+    total = 0
+    for key, n in counts.items():
+        total += n
+        for dimension, index in POSITION.items():
+            sums = single[dimension]
+            sums[key[index]] = sums.get(key[index], 0) + n
+        for first, second in CROSSINGS:
+            pair = (key[POSITION[first]], key[POSITION[second]])
+            pairs[(first, second)][pair] = pairs[(first, second)].get(pair, 0) + n
 
     breakdown = Breakdown(measure=measure, total=total)
     for dimension in DIMENSIONS:
         breakdown.by_dimension[dimension] = [
             Share(
-                value=str(choice.value),
-                label=str(choice.label),
-                count=(n := count_where(**{dimension: choice.value})),
+                value=value,
+                label=label,
+                count=(n := single[dimension].get(value, 0)),
                 base=total,
                 percent=percent(n, total),
             )
-            for choice in _dimension_values(dimension, measure)
+            for value, label in _dimension_values(labels, dimension, measure)
         ]
     for first, second in CROSSINGS:
         rows = []
-        for a, b in product(_dimension_values(first, measure), _dimension_values(second, measure)):
-            n = count_where(**{first: a.value, second: b.value})
+        for (a, a_label), (b, b_label) in product(
+            _dimension_values(labels, first, measure), _dimension_values(labels, second, measure)
+        ):
+            n = pairs[(first, second)].get((a, b), 0)
             rows.append(
                 Crossing(
-                    values={first: str(a.value), second: str(b.value)},
-                    label=f"{a.label} · {b.label}",
+                    values={first: a, second: b},
+                    label=f"{a_label} · {b_label}",
                     count=n,
                     base=total,
                     percent=percent(n, total),
@@ -215,7 +237,8 @@ def breakdown_from_counts(counts: dict[tuple, int], measure: str) -> Breakdown:
 
 def figures_from_cells(cells: list[dict], held: dict | None) -> Figures:
     """All measures and breakdowns of one group from its demographic cells and held counts."""
-    breakdowns = {measure: _breakdown(cells, measure) for measure in DEMOGRAPHIC_MEASURES}
+    labels = _choice_labels()
+    breakdowns = {measure: _breakdown(cells, measure, labels) for measure in DEMOGRAPHIC_MEASURES}
     held = held or {}
     return Figures(
         **{measure: breakdowns[measure].total for measure in DEMOGRAPHIC_MEASURES},

@@ -31,6 +31,7 @@ from .scope import (
     demographic_cells,
     held_counts,
 )
+from .tallied import figures_transaction, held_rows, tallied_cells
 from .targets import TargetProgress, target_progress
 
 
@@ -60,6 +61,8 @@ class Level:
     columns: dict
     label: object
     sort: object = None
+    # The key is a column of the event: per-ticket tallies can be grouped on it.
+    per_event: bool = False
 
 
 LEVELS = {
@@ -92,11 +95,13 @@ LEVELS = {
             },
             _localized_title,
             lambda row: (row["g_event_start"], row["g_event"]),
+            per_event=True,
         ),
         Level(
             "kind",
             {"g_kind": F("event__kind")},
             lambda row: str(EventKind(row["g_kind"]).label),
+            per_event=True,
         ),
         Level(
             "venue",
@@ -115,6 +120,7 @@ LEVELS = {
                 "g_organizer_name": F("event__organizer__name"),
             },
             lambda row: row["g_organizer_name"],
+            per_event=True,
         ),
         Level(
             "month",
@@ -155,27 +161,47 @@ def _key_expression(expression):
 
 @dataclass(frozen=True)
 class Scope:
-    """The counted rows, the programme's whole history (for first-time people) and what regular
-    attendance means."""
+    """What is counted (a programme or an event, and filters), the programme whose whole history
+    decides first-time people (None when that history is the scope itself), what regular
+    attendance means, and where the figures are read from: the tallies the database keeps
+    (`tallies`, the default) or every counted attendance row (`rows`, the recomputation the
+    consistency check compares with)."""
 
-    queryset: object
-    history: object
+    programme: object = None
+    event: object = None
+    filters: FigureFilters = FigureFilters()
+    history_programme: object = None
     regular_percent: object = DEFAULT_REGULAR_PERCENT
+    source: str = "tallies"
 
-    def cells(self, key=None) -> list[dict]:
+    @property
+    def queryset(self):
+        return counted_attendances(programme=self.programme, event=self.event, filters=self.filters)
+
+    def cells(self, key=None, *, per_event: bool = True) -> list[dict]:
+        if self.source == "tallies":
+            return tallied_cells(self, key, per_event=per_event)
+        history = None
+        if self.history_programme is not None:
+            history = counted_attendances(programme=self.history_programme)
         return demographic_cells(
-            self.queryset, history=self.history, key=key, regular_percent=self.regular_percent
+            self.queryset, history=history, key=key, regular_percent=self.regular_percent
         )
+
+    def held(self, group_by: dict | None = None) -> list[dict]:
+        rows = held_rows(self) if self.source == "tallies" else self.queryset
+        return held_counts(rows, group_by=group_by)
 
 
 def figures_by_level(scope: Scope, level_name: str) -> list[GroupFigures]:
     level = LEVELS[level_name]
     key_column = next(iter(level.columns))
     grouped_cells: dict = defaultdict(list)
-    for cell in scope.cells(_key_expression(level.columns[key_column])):
+    cells = scope.cells(_key_expression(level.columns[key_column]), per_event=level.per_event)
+    for cell in cells:
         grouped_cells[_key(cell["g_key"])].append(cell)
     # Labels (and events and sessions held) from the ORM, which converts dates and times.
-    rows = held_counts(scope.queryset, group_by=level.columns)
+    rows = scope.held(level.columns)
     rows.sort(key=level.sort or (lambda row: level.label(row)))
     return [
         GroupFigures(
@@ -193,7 +219,7 @@ def _figures(scope: Scope, levels) -> tuple[Figures, dict[str, list[GroupFigures
     unknown = [name for name in levels if name not in LEVELS]
     if unknown:
         raise ValueError(f"Unknown grouping level(s): {', '.join(unknown)}")
-    totals = figures_from_cells(scope.cells(), held_counts(scope.queryset)[0])
+    totals = figures_from_cells(scope.cells(), scope.held()[0])
     groups = {name: figures_by_level(scope, name) for name in dict.fromkeys(levels)}
     return totals, groups
 
@@ -270,36 +296,47 @@ class EventFigures:
 
 
 def figures_for_programme(
-    *, programme, filters: FigureFilters | None = None, levels=("event",)
+    *,
+    programme,
+    filters: FigureFilters | None = None,
+    levels=("event",),
+    source: str = "tallies",
 ) -> ProgrammeFigures:
     """Totals, groupings and target progress of a programme. Targets are always measured on the
-    unfiltered programme (a donor target covers the whole programme); the rest follows filters."""
+    unfiltered programme (a donor target covers the whole programme); the rest follows filters.
+    `source`: see `Scope`."""
     filters = filters or FigureFilters()
-    history = counted_attendances(programme=programme)
     regular_percent = _regular_percent(programme)
     # Unfiltered, the scope is the programme's whole history: the query reads it once.
     scope = Scope(
-        counted_attendances(programme=programme, filters=filters),
-        None if filters == FigureFilters() else history,
-        regular_percent,
+        programme=programme,
+        filters=filters,
+        history_programme=None if filters == FigureFilters() else programme,
+        regular_percent=regular_percent,
+        source=source,
     )
-    totals, groups = _figures(scope, levels)
-    if filters == FigureFilters():
-        overall = totals
-    else:
-        overall, _unused = _figures(Scope(history, None, regular_percent), ())
-    # Proposals are not filtered by sessions, places or dates: they join the totals only when
-    # the report covers the whole programme, and always the figures targets are measured on.
-    proposals = participation_for(programme=programme)
-    participation_apply(overall, proposals)
-    if overall is not totals:  # zeros: proposals are not filtered by sessions, places or dates
-        participation_apply(totals, ProposalFigures())
+    with figures_transaction():
+        totals, groups = _figures(scope, levels)
+        if filters == FigureFilters():
+            overall = totals
+        else:
+            whole = Scope(programme=programme, regular_percent=regular_percent, source=source)
+            overall, _unused = _figures(whole, ())
+        # Proposals are not filtered by sessions, places or dates: they join the totals only
+        # when the report covers the whole programme, and always the figures targets are
+        # measured on.
+        proposals = participation_for(programme=programme)
+        participation_apply(overall, proposals)
+        if overall is not totals:  # zeros: proposals are not filtered
+            participation_apply(totals, ProposalFigures())
+        targets = target_progress(programme=programme, figures=overall)
+        counts = _deduplication(programme)
     return ProgrammeFigures(
         programme_id=programme.pk,
         filters=filters.as_dict(),
         totals=totals,
-        targets=target_progress(programme=programme, figures=overall),
-        deduplication=_deduplication(programme),
+        targets=targets,
+        deduplication=counts,
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
@@ -309,19 +346,26 @@ def figures_for_programme(
 
 
 def figures_for_event(
-    *, event, filters: FigureFilters | None = None, levels=("session",)
+    *,
+    event,
+    filters: FigureFilters | None = None,
+    levels=("session",),
+    source: str = "tallies",
 ) -> EventFigures:
     """An event's figures; first-time people are those whose first attendance in the whole
     programme is at this event."""
     filters = filters or FigureFilters()
     regular_percent = _regular_percent(event.programme)
     scope = Scope(
-        counted_attendances(event=event, filters=filters),
-        counted_attendances(programme=event.programme_id),
-        regular_percent,
+        event=event,
+        filters=filters,
+        history_programme=event.programme_id,
+        regular_percent=regular_percent,
+        source=source,
     )
-    totals, groups = _figures(scope, levels)
-    proposals = participation_for(event=event)
+    with figures_transaction():
+        totals, groups = _figures(scope, levels)
+        proposals = participation_for(event=event)
     filtered = filters != FigureFilters()
     participation_apply(totals, ProposalFigures() if filtered else proposals)
     return EventFigures(

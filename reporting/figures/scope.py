@@ -5,11 +5,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance
+from core.replica import read_alias
 from events.models import Attendee, Event
 
 PARTICIPANT = "ticket__attendee__participant_link__participant"
@@ -21,18 +22,25 @@ CANONICAL_PARTICIPANT = Coalesce(f"{PARTICIPANT}__merged_into_id", f"{PARTICIPAN
 # NULL for anonymous rows (walk-ins, class headcounts).
 PERSON_KEY = Coalesce(CANONICAL_PARTICIPANT, F("ticket__attendee_id") * -1)
 
+
 # A registered person's demographics come from the canonical participant, so one person sits in
 # exactly one cell whatever a door volunteer or a later registration typed; anonymous rows
 # (walk-ins, class headcounts) carry their own.
-PERSON_DEMOGRAPHICS = {
-    f"person_{name}": Coalesce(
-        f"{PARTICIPANT}__merged_into__{name}",
-        f"{PARTICIPANT}__{name}",
-        f"ticket__attendee__{name}",
-        name,
-    )
-    for name in ("gender", "age_band", "profile")
-}
+def person_demographics(*, own: bool = True) -> dict:
+    """The canonical participant's demographics, else the attendee's, else (`own`, for
+    attendance rows) the row's own."""
+    return {
+        f"person_{name}": Coalesce(
+            f"{PARTICIPANT}__merged_into__{name}",
+            f"{PARTICIPANT}__{name}",
+            f"ticket__attendee__{name}",
+            *([name] if own else []),
+        )
+        for name in ("gender", "age_band", "profile")
+    }
+
+
+PERSON_DEMOGRAPHICS = person_demographics()
 DEMOGRAPHIC_KEYS = {
     "gender": "person_gender",
     "age_band": "person_age_band",
@@ -54,6 +62,12 @@ class FigureFilters:
     school: str | None = None
     organization_id: int | None = None
 
+    @property
+    def per_event(self) -> bool:
+        """Whether the filters keep or drop whole events (kind, partner), so that per-ticket
+        tallies can answer; a period, a city or a school picks sessions."""
+        return not (self.date_from or self.date_to or self.city or self.school)
+
     def as_dict(self) -> dict:
         return {
             "date_from": self.date_from.isoformat() if self.date_from else None,
@@ -65,26 +79,28 @@ class FigureFilters:
         }
 
 
-def counted_attendances(
-    *, programme=None, event=None, filters: FigureFilters | None = None
+def scope_filter(
+    queryset: QuerySet, *, programme=None, event=None, filters=None, session: str = "session__"
 ) -> QuerySet:
-    """Attendance rows that count: never voided ones."""
-    queryset = Attendance.objects.filter(voided_at__isnull=True)
+    """Restrict rows that have an `event` (and, through `session`, a session) to a programme or
+    event and the figures' filters. `session` is the path to the session: "session__" for
+    attendance rows and anonymous tallies, "" for sessions themselves; ticket tallies have no
+    session and take event-level filters only."""
     if programme is not None:
         queryset = queryset.filter(event__programme=programme)
     if event is not None:
         queryset = queryset.filter(event=event)
     filters = filters or FigureFilters()
     if filters.date_from:
-        queryset = queryset.filter(session__date__gte=filters.date_from)
+        queryset = queryset.filter(**{f"{session}date__gte": filters.date_from})
     if filters.date_to:
-        queryset = queryset.filter(session__date__lte=filters.date_to)
+        queryset = queryset.filter(**{f"{session}date__lte": filters.date_to})
     if filters.kind:
         queryset = queryset.filter(event__kind=filters.kind)
     if filters.city:
-        queryset = queryset.filter(session__venue__city__iexact=filters.city)
+        queryset = queryset.filter(**{f"{session}venue__city__iexact": filters.city})
     if filters.school:
-        queryset = queryset.filter(session__school_name__iexact=filters.school)
+        queryset = queryset.filter(**{f"{session}school_name__iexact": filters.school})
     if filters.organization_id:
         # A subquery, not a join: joining co-organisers would repeat each attendance row once
         # per co-organiser and inflate every sum.
@@ -95,7 +111,32 @@ def counted_attendances(
     return queryset
 
 
+def counted_attendances(
+    *, programme=None, event=None, filters: FigureFilters | None = None
+) -> QuerySet:
+    """Attendance rows that count: never voided ones."""
+    return scope_filter(
+        Attendance.objects.filter(voided_at__isnull=True),
+        programme=programme,
+        event=event,
+        filters=filters,
+    )
+
+
 PERSON_MEASURES = ("returning_people", "regular_people", "first_time_people")
+
+# Every cell's measures from one row per person (NULL: anonymous visits) and cell.
+CELLS_SUMMED = """
+SELECT {key}person_gender, person_age_band, person_profile,
+    CAST(SUM(attendances) AS BIGINT) AS attendances,
+    COUNT(person) AS registered_people,
+    CAST(SUM(CASE WHEN person IS NULL THEN attendances END) AS BIGINT) AS anonymous_people,
+    CAST(SUM(is_returning) AS BIGINT) AS returning_people,
+    CAST(SUM(is_regular) AS BIGINT) AS regular_people,
+    CAST(SUM(is_first_time) AS BIGINT) AS first_time_people
+FROM per_person
+GROUP BY {key}person_gender, person_age_band, person_profile
+"""
 
 CELLS_SQL = """
 WITH scoped AS ({scoped}),{history}
@@ -129,16 +170,7 @@ per_person AS (
     LEFT JOIN first_seen ON first_seen.person = scoped.person
     GROUP BY {key}person_gender, person_age_band, person_profile, scoped.person
 )
-SELECT {key}person_gender, person_age_band, person_profile,
-    CAST(SUM(attendances) AS BIGINT) AS attendances,
-    COUNT(person) AS registered_people,
-    CAST(SUM(CASE WHEN person IS NULL THEN attendances END) AS BIGINT) AS anonymous_people,
-    CAST(SUM(is_returning) AS BIGINT) AS returning_people,
-    CAST(SUM(is_regular) AS BIGINT) AS regular_people,
-    CAST(SUM(is_first_time) AS BIGINT) AS first_time_people
-FROM per_person
-GROUP BY {key}person_gender, person_age_band, person_profile
-"""
+{summed}"""
 
 
 def _rows(queryset: QuerySet, **extra) -> QuerySet:
@@ -189,8 +221,9 @@ def demographic_cells(
         history=history_sql,
         history_name="history" if history is not None else "scoped",
         key="g_key, " if key is not None else "",
+        summed=CELLS_SUMMED.format(key="g_key, " if key is not None else ""),
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, (*scoped_params, *history_params, regular_percent))
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

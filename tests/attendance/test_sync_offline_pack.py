@@ -1,6 +1,7 @@
 """The offline pack: enough to validate tickets at the door, nothing personal beyond the scan
 result, secrets only as hashes, scoped to the token's events."""
 
+import gzip
 import hashlib
 import json
 
@@ -12,6 +13,7 @@ from attendance.models import OfflineCodeHash
 from attendance.services.offline_keys import offline_pack_key_rotate
 from events.models import Ticket
 from events.services.tickets import ticket_reissue
+from tests.attendance.conftest import bearer
 from tests.factories import AttendeeFactory, SessionFactory, TicketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
@@ -198,3 +200,22 @@ def test_pack_build_queries_do_not_grow_with_tickets(download, session, ticket):
         download(session.event_id)
 
     assert len(more) == len(few)
+
+
+def test_pack_is_sent_gzipped_to_a_client_that_accepts_it(client, issued, session):
+    for _number in range(30):
+        TicketFactory(attendee__registration__event=session.event)
+    plain = client.get(
+        "/api/v1/checkin/offline-pack", {"event_id": session.event_id}, **bearer(issued.raw_token)
+    )
+    zipped = client.get(
+        "/api/v1/checkin/offline-pack",
+        {"event_id": session.event_id},
+        HTTP_ACCEPT_ENCODING="gzip, deflate, br",
+        **bearer(issued.raw_token),
+    )
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert len(zipped.content) < len(plain.content) * 0.8
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
