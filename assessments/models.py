@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.demographics import age_band_field, gender_field, profile_field
 from events.models import Event, Programme, Session, Ticket
@@ -95,7 +96,9 @@ class Question(Localized, models.Model):
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.CASCADE, related_name="questions"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("order of a question or answer", "position"), default=1
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     text = models.TextField(_("question (French)"))
     text_ar = models.TextField(_("question (Arabic)"), blank=True)
@@ -118,7 +121,9 @@ class Question(Localized, models.Model):
 
 class Choice(Localized, models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("order of a question or answer", "position"), default=1
+    )
     text = models.CharField(_("answer (French)"), max_length=300)
     text_ar = models.CharField(_("answer (Arabic)"), max_length=300, blank=True)
     text_en = models.CharField(_("answer (English)"), max_length=300, blank=True)

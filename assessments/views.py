@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from core.auth import organizer_page
@@ -62,7 +63,7 @@ def _labels() -> dict:
         "replayed": _("Thank you: your answers were already recorded."),
         "queued": _("No connection: the answers are kept on this phone and sent when it is back."),
         "pending": _("Answers waiting to be sent: {n}"),
-        "done": _("Done"),
+        "done": pgettext("knowledge check finished", "Done"),
         "refused": _("Not recorded"),
         "code_missing": _("Type the code, or answer without a code."),
         "demographics_missing": _("Choose an answer in each group."),

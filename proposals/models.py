@@ -81,7 +81,7 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for moderation")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("proposal state", "Accepted")
         REJECTED = "rejected", pgettext_lazy("proposal", "Rejected")
         MERGED = "merged", _("Merged into another proposal")
 
