@@ -21,6 +21,7 @@ from .scheduling import (
     sessions_rescheduled_handle,
     ticket_notifications_update,
 )
+from .sending import messages_send_batch, messages_send_due
 
 __all__ = [
     "event_cancellation_handle",
@@ -36,6 +37,8 @@ __all__ = [
     "messages_dispatch",
     "messages_forget_registration",
     "messages_retry_failed",
+    "messages_send_batch",
+    "messages_send_due",
     "messages_send_now",
     "registration_confirmation_send",
     "registration_notifications_schedule",
