@@ -149,8 +149,12 @@ def worker_env(sms_gateway, smtp_server):
 
 
 class Worker:
-    def __init__(self, env, log_path: Path):
+    def __init__(self, env, log_path: Path, *, beat: bool = False):
         self.env, self.log_path, self.process = env, log_path, None
+        # With its embedded beat, the worker ticks the dispatcher itself, as in production.
+        self.beat_args = (
+            ["--beat", f"--schedule={log_path.parent / 'celerybeat-schedule'}"] if beat else []
+        )
 
     def start(self):
         log = self.log_path.open("ab")
@@ -168,6 +172,7 @@ class Worker:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *self.beat_args,
                 "-n",
                 f"it-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],

@@ -7,7 +7,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -161,9 +160,7 @@ def test_the_rate_limit_is_shared_by_concurrent_senders(provider, redis_limits):
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_429_pauses_the_channel_for_its_retry_after_and_spends_no_attempt(
-    provider, redis_limits
-):
+def test_a_429_pauses_the_channel_for_its_retry_after_and_spends_no_attempt(provider, redis_limits):
     redis_limits.NOTIFICATIONS_RATE_LIMITS = {"sms": 100}
     provider.answer = lambda number: (429, {"Retry-After": "2"}) if number == 0 else None
     ids = due_sms(3)
