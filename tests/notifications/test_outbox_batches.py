@@ -40,11 +40,12 @@ def redis_limits(settings):
     redis.Redis.from_url(settings.REDIS_URL).delete(throttling.KEY_PREFIX + "sms")
 
 
-def due_sms(count: int, *, start: int = 0) -> list[int]:
+def due_sms(count: int, *, start: int = 0, prefix: str = "batch") -> list:
+    """`count` SMS due now; their ids (their idempotency keys when a prefix is given)."""
     ids = []
     for n in range(start, start + count):
         message, _ = services.message_schedule(
-            idempotency_key=f"batch:{n}:sms",
+            idempotency_key=f"{prefix}:{n}:sms",
             channel="sms",
             recipient=f"+2126{n:08d}",
             language="fr",
@@ -53,7 +54,7 @@ def due_sms(count: int, *, start: int = 0) -> list[int]:
             body=f"Rappel {n}",
             scheduled_at=timezone.now() - datetime.timedelta(minutes=1),
         )
-        ids.append(message.pk)
+        ids.append(message.pk if prefix == "batch" else message.idempotency_key)
     return ids
 
 

@@ -11,20 +11,17 @@ dispatcher) on the real Redis and PostgreSQL, sending to a local fake SMS provid
 FAULT_LEASE_SECONDS / FAULT_TICK_SECONDS run the kill test with other values (30 / 15 are the
 production defaults: the recovery measured in bench/RESULTS.md)."""
 
-import datetime
 import os
 import time
 
 import pytest
-from django.db import connection
-from django.utils import timezone
 
 from config.celery import app as celery_app
-from notifications import services
 from notifications.models import Message
 
 from .fake_sms_provider import FakeSmsProvider
-from .test_integration import CONCURRENCY, Worker, statuses, wait_until
+from .test_integration import CONCURRENCY, Worker, statuses, wait_until, worker_environment
+from .test_outbox_batches import due_sms
 
 pytestmark = [
     pytest.mark.redis,
@@ -45,33 +42,18 @@ def provider():
 
 
 @pytest.fixture
-def worker(provider, tmp_path, settings):
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
-            f"{connection.settings_dict['NAME']}"
-        ),
-        "DB_CONN_MAX_AGE": "0",
-        "REDIS_URL": settings.REDIS_URL,
-        "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
-        "SMS_HTTP_URL": provider.url,
-        "SMS_HTTP_TOKEN": "fault-token",
-        "NOTIFICATIONS_SEND_LEASE_SECONDS": str(LEASE),
-        "NOTIFICATIONS_DISPATCH_SECONDS": str(TICK),
-        "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
-        "NOTIFICATIONS_SEND_BATCH": "20",
-        "NOTIFICATIONS_MAX_ATTEMPTS": "8",
-        "MULTAQA_VAR_DIR": str(tmp_path / "var"),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "LOG_LEVEL": "WARNING",
-    }
+def worker(provider, tmp_path):
+    env = worker_environment(
+        SMS_BACKEND="notifications.sms.backends.http.SmsBackend",
+        SMS_HTTP_URL=provider.url,
+        SMS_HTTP_TOKEN="fault-token",
+        NOTIFICATIONS_SEND_LEASE_SECONDS=str(LEASE),
+        NOTIFICATIONS_DISPATCH_SECONDS=str(TICK),
+        NOTIFICATIONS_RETRY_BASE_SECONDS="1",
+        NOTIFICATIONS_SEND_BATCH="20",
+        NOTIFICATIONS_MAX_ATTEMPTS="8",
+        MULTAQA_VAR_DIR=str(tmp_path / "var"),
+    )
     celery_app.conf.task_always_eager = False
     handle = Worker(env, tmp_path / "worker.log", beat=True)
     try:
@@ -84,28 +66,11 @@ def worker(provider, tmp_path, settings):
             print(log.read_text(errors="replace")[-4000:])
 
 
-def due_sms(count: int, prefix: str) -> list[str]:
-    keys = []
-    for n in range(count):
-        message, _ = services.message_schedule(
-            idempotency_key=f"{prefix}:{n}:sms",
-            channel="sms",
-            recipient=f"+2126{n:08d}",
-            language="fr",
-            purpose="reminder",
-            subject="",
-            body=f"Rappel {n}",
-            scheduled_at=timezone.now() - datetime.timedelta(seconds=1),
-        )
-        keys.append(message.idempotency_key)
-    return keys
-
-
 def test_sigkill_mid_batch_recovers_within_a_lease_and_a_tick_without_extra_duplicates(
     worker, provider
 ):
     provider.delay = 0.01  # a provider answering in 10 ms: the kill lands mid-batch
-    keys = due_sms(300, "kill")
+    keys = due_sms(300, prefix="kill")
     rows = Message.objects.filter(idempotency_key__in=keys)
     worker.start()  # its beat dispatches within a tick
     assert wait_until(lambda: len(provider.accepted) >= 60, timeout=60), statuses()
@@ -156,7 +121,7 @@ def test_provider_500_then_429_then_recovering_delivers_every_message_once(worke
         return None
 
     provider.answer = answer
-    keys = due_sms(120, "flaky")
+    keys = due_sms(120, prefix="flaky")
     rows = Message.objects.filter(idempotency_key__in=keys)
     worker.start()
     assert wait_until(lambda: rows.filter(status="sent").count() == len(keys), timeout=50), (
