@@ -46,6 +46,11 @@ class BatchResult:
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes.values() if outcome.status == status)
 
+    @property
+    def held_back(self) -> bool:
+        """A provider failed, throttled, or the rate limit ran out: the next batch would too."""
+        return any(outcome.retry_in is not None for outcome in self.outcomes.values())
+
     def retries(self) -> dict[int, list[int]]:
         """Rows to send again, by how many seconds to wait first."""
         waiting: dict[int, list[int]] = {}
@@ -169,8 +174,9 @@ def messages_send_batch(*, message_ids: list[int], claim_token: str) -> BatchRes
 
 
 def messages_send_due(*, batch: int | None = None, budget_seconds: float | None = None):
-    """Claim due rows and send them, batch after batch, until none is due or the time budget is
-    spent (then `more` says to queue another drain, so other tasks get a turn on the worker)."""
+    """Claim due rows and send them, batch after batch, until none is due, a batch was held back
+    (provider failing or rate limit reached), or the time budget is spent (then `more` says to
+    queue another drain, so other tasks get a turn on the worker)."""
     batch = batch or settings.NOTIFICATIONS_SEND_BATCH
     budget = settings.NOTIFICATIONS_DRAIN_SECONDS if budget_seconds is None else budget_seconds
     started = time.monotonic()
@@ -182,7 +188,8 @@ def messages_send_due(*, batch: int | None = None, budget_seconds: float | None 
         batches.append(
             messages_send_batch(message_ids=[pk for pk, _ in claims], claim_token=claims[0][1])
         )
-        if len(claims) < batch:
+        if len(claims) < batch or batches[-1].held_back:
+            # Rows still due wait for the next tick rather than be claimed only to wait.
             return DrainResult(batches, more=False)
         if time.monotonic() - started > budget:
             return DrainResult(batches, more=True)
