@@ -16,8 +16,10 @@ batch saves:
 - a row to retry keeps its lease over the backoff: the task asks to be run again then, and if
   that task is lost the row is claimable again when the lease ends. Nothing is dropped."""
 
+import contextlib
 import datetime
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -99,33 +101,50 @@ class DeliveryConnections:
 
 
 class LeaseHeartbeat:
-    """Renews the lease of the rows a batch still holds, every third of a lease, from a thread
-    (with its own database connection) so that a long send does not delay it. Dies with the
+    """Renews the leases of every batch this process is sending, a third of a lease after their
+    last renewal, from one thread per process (its own database connection, closed after each
+    round) so that a long send does not delay it and a batch costs no thread start. Dies with the
     process: that is the point."""
 
-    def __init__(self, *, message_ids: list[int], claim_token: str):
-        self.message_ids, self.claim_token = message_ids, claim_token
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox-heartbeat", daemon=True)
+    def __init__(self):
+        self._pid = None
+        self._lock = threading.Lock()
+        self._held: dict[int, list] = {}  # handle -> [message ids, claim token, last renewal]
+        self._handles = 0
 
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
+    @contextlib.contextmanager
+    def holding(self, *, message_ids: list[int], claim_token: str):
+        with self._lock:
+            if self._pid != os.getpid():  # first use in this process (or in a forked child)
+                self._pid, self._held = os.getpid(), {}
+                threading.Thread(target=self._run, name="outbox-heartbeat", daemon=True).start()
+            self._handles += 1
+            handle = self._handles
+            self._held[handle] = [message_ids, claim_token, time.monotonic()]
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.pop(handle, None)
 
     def _run(self) -> None:
-        every = lease_seconds() / 3
-        try:
-            while not self._stop.wait(every):
+        while True:
+            every = lease_seconds() / 3
+            time.sleep(min(0.5, every / 2))
+            now = time.monotonic()
+            with self._lock:
+                due = [entry for entry in self._held.values() if now - entry[2] >= every]
+            for entry in due:
                 try:
-                    lease_renew(message_ids=self.message_ids, claim_token=self.claim_token)
+                    lease_renew(message_ids=entry[0], claim_token=entry[1])
+                    entry[2] = now
                 except Exception:  # noqa: BLE001 - a missed beat is only a shorter lease
                     logger.warning("outbox heartbeat: lease renewal failed", exc_info=True)
-        finally:
-            db_connection.close()
+            if due:
+                db_connection.close()
+
+
+heartbeat = LeaseHeartbeat()
 
 
 def lease_renew(*, message_ids: list[int], claim_token: str) -> int:
@@ -158,7 +177,7 @@ def messages_send_batch(*, message_ids: list[int], claim_token: str) -> BatchRes
     waits: dict[str, int] = {}  # channel -> seconds the rest of the batch waits on that channel
     connections = DeliveryConnections()
     try:
-        with LeaseHeartbeat(message_ids=[m.pk for m in messages], claim_token=claim_token):
+        with heartbeat.holding(message_ids=[m.pk for m in messages], claim_token=claim_token):
             for message in messages:
                 if (message.channel, message.recipient_hash) in suppressed:
                     _finish(
