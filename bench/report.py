@@ -208,6 +208,27 @@ def reminders_rows(results: dict) -> list[list[str]]:
                 and reminders["duplicates"] == 0
             ),
         ),
+        *_breakdown_rows(reminders.get("breakdown"), reminders["noop_per_s"]),
+    ]
+
+
+def _breakdown_rows(breakdown: dict | None, noop_per_s: float) -> list[list[str]]:
+    if not breakdown:
+        return []
+    rows = breakdown["rows"]
+    ways = [
+        ("plain sends, no outbox", "plain"),
+        ("row by row (4 statements a row)", "rowwise"),
+        (f"batched ({breakdown['batch']} a batch)", "batched"),
+    ]
+    return [
+        _row(
+            "4 reminders",
+            f"in-process, {rows:,} rows, {label}: ms per message (SQL statements per message)",
+            f"{breakdown[key + '_ms']:.2f} ({breakdown[key + '_queries'] / rows:.2f})",
+            f"{1000 / noop_per_s:.2f} ms per no-op task",
+        )
+        for label, key in ways
     ]
 
 

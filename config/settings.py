@@ -223,12 +223,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the beat looks for due outbox rows (and rows of a dead worker whose lease ended).
+NOTIFICATIONS_DISPATCH_SECONDS = env_int("NOTIFICATIONS_DISPATCH_SECONDS", 15)
 # Every periodic task, in one place, named for what it does.
 CELERY_BEAT_SCHEDULE = {
-    # Claim the outbox rows that are due and queue one send task per row.
+    # Queue drain tasks for the outbox rows that are due (new ones, retries, and the rows of a
+    # worker that died, once their lease is over).
     "send-due-messages": {
         "task": "notifications.tasks.messages_dispatch_due_task",
-        "schedule": 60.0,
+        "schedule": float(NOTIFICATIONS_DISPATCH_SECONDS),
     },
     # Messages accepted but not delivered in time go by the person's next channel.
     "fall-back-undelivered-messages": {
@@ -335,11 +338,28 @@ FORUMS_PDF_FONT_BOLD = env_str(
     "FORUMS_PDF_FONT_BOLD", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 )
 # Notifications: outbox leases, retry policy, inbound SMS webhook.
-# A claimed message whose worker died becomes claimable again after this many seconds.
-NOTIFICATIONS_SEND_LEASE_SECONDS = env_int("NOTIFICATIONS_SEND_LEASE_SECONDS", 300)
+# A claimed message whose worker died becomes claimable again after this many seconds; a live
+# worker renews the lease every third of it while it sends (heartbeat). With the dispatch tick
+# (NOTIFICATIONS_DISPATCH_SECONDS, by the beat schedule), a dead worker's messages go out again
+# within a lease and a tick (30 + 15 s).
+NOTIFICATIONS_SEND_LEASE_SECONDS = env_int("NOTIFICATIONS_SEND_LEASE_SECONDS", 30)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
-NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
+# Rows claimed and sent per batch (one task, one claim, one opt-out read), how many drain tasks a
+# dispatch tick queues at most, and how long one drain sends before giving the worker back.
+NOTIFICATIONS_SEND_BATCH = env_int("NOTIFICATIONS_SEND_BATCH", 50)
+NOTIFICATIONS_SEND_PARALLEL = env_int("NOTIFICATIONS_SEND_PARALLEL", 4)
+NOTIFICATIONS_DRAIN_SECONDS = env_int("NOTIFICATIONS_DRAIN_SECONDS", 20)
+# Provider rate limits, messages per second per channel (0: none), shared by every worker through
+# Redis; a burst of this many messages may go at once; a send that would wait longer than the
+# max wait leaves its row for later instead of holding a worker.
+NOTIFICATIONS_RATE_LIMITS = {
+    "sms": env_int("SMS_RATE_PER_SECOND", 0),
+    "email": env_int("EMAIL_RATE_PER_SECOND", 0),
+    "whatsapp": env_int("WHATSAPP_RATE_PER_SECOND", 0),
+}
+NOTIFICATIONS_RATE_BURST = env_int("NOTIFICATIONS_RATE_BURST", 1)
+NOTIFICATIONS_RATE_MAX_WAIT_SECONDS = env_int("NOTIFICATIONS_RATE_MAX_WAIT_SECONDS", 5)
 # A message still only "sent" (accepted, no delivery receipt) this many minutes after it went out
 # goes by the person's next channel. Per purpose: a reminder three hours before cannot wait long.
 # Purposes not listed (follow-ups after the event) never fall back for lateness.

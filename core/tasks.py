@@ -6,12 +6,14 @@ on every attempt, so it fails at once and shows up in the logs instead of being 
 
 SMS and e-mail delivery is not retried here: the SMS backends never raise (they return an
 SmsResult whose RETRY status means transient) and the outbox maps SMTP errors the same way, then
-message_send_task retries on its own schedule with the attempts counted in the database.
+the send tasks (messages_send_batch_task, message_send_task) retry on their own schedule with the
+attempts counted in the database.
 
 Every task is idempotent, so every task is acknowledged late (a worker lost mid-task means the
 task runs again, never that it is dropped):
 - messages_dispatch_due_task, followups_due_task: claim due rows under a lease;
-- message_send_task: held by a claim token, and providers receive an idempotency key;
+- messages_send_due_task, messages_send_batch_task, message_send_task: rows held by a claim token
+  under a lease, and providers receive an idempotency key;
 - the notification scheduling tasks: one outbox row per idempotency key (get_or_create);
 - retention_purge_task: pseudonymised registrations are not selected again;
 - offline_code_hashes_warm_task: only hashes still missing for the current salt are computed;

@@ -9,12 +9,38 @@ from . import services
 
 @shared_task(base=RetryingTask)
 def messages_dispatch_due_task() -> int:
-    """Every minute (beat): claim due rows and queue one send task per row."""
+    """Every NOTIFICATIONS_DISPATCH_SECONDS (beat): queue drain tasks for the due rows."""
     return services.messages_dispatch()
+
+
+@shared_task(base=RetryingTask)
+def messages_send_due_task() -> int:
+    """Claim and send due rows batch by batch; queue another drain if time ran out first."""
+    drained = services.messages_send_due()
+    for batch in drained.batches:
+        _send_again_later(batch)
+    if drained.more:
+        messages_send_due_task.delay()
+    return drained.sent
+
+
+@shared_task(base=RetryingTask)
+def messages_send_batch_task(claim_token: str, message_ids: list[int]) -> int:
+    batch = services.messages_send_batch(message_ids=message_ids, claim_token=claim_token)
+    _send_again_later(batch)
+    return batch.count("sent")
+
+
+def _send_again_later(batch) -> None:
+    # Rows to retry keep their lease over the wait: this task comes back for them then, and if it
+    # is lost, the dispatcher claims them once the lease ends.
+    for delay, ids in batch.retries().items():
+        messages_send_batch_task.apply_async((batch.claim_token, ids), countdown=delay)
 
 
 @shared_task(base=RetryingTask, bind=True, max_retries=None)
 def message_send_task(self, message_id: int, claim_token: str) -> str:
+    # One row (tasks queued before batches existed, and callers that hold a single claim).
     # Attempts are counted in the database (NOTIFICATIONS_MAX_ATTEMPTS), not by Celery, so that a
     # lost task and a re-claim by the dispatcher share the same budget.
     outcome = services.message_send(message_id=message_id, claim_token=claim_token)

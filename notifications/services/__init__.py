@@ -30,6 +30,7 @@ from .scheduling import (
     sessions_rescheduled_handle,
     ticket_notifications_update,
 )
+from .sending import messages_send_batch, messages_send_due
 from .whatsapp_text import whatsapp_text_send
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "messages_fallback_sweep",
     "messages_forget_registration",
     "messages_retry_failed",
+    "messages_send_batch",
+    "messages_send_due",
     "messages_send_now",
     "registration_confirmation_send",
     "registration_notifications_schedule",

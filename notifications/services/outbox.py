@@ -5,7 +5,13 @@ actions (send now, retry failed). The guarantees live here:
   (PostgreSQL) or by a conditional UPDATE that only one caller can win (SQLite);
 - a worker that dies leaves its rows in `sending`; once the lease is over they are claimable again
   under a new token, and a stale task still carrying the old token does nothing;
-- a row recorded as `sent` is never claimed again."""
+- a row recorded as `sent` is never claimed again;
+- the lease is short (NOTIFICATIONS_SEND_LEASE_SECONDS, 30 s) and renewed by a heartbeat while a
+  batch is being sent (services/sending.py), so a dead worker's rows come back within a lease and
+  a dispatch tick, while a live worker keeps its rows however long its batch takes.
+
+Due rows are claimed by the worker that sends them, when it starts (messages_send_due), never
+while its task waits in the broker's queue: a lease cannot run out before the work begins."""
 
 import datetime
 import logging
@@ -16,14 +22,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection as get_email_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from core.logging import scrub
 from notifications import sms
-from notifications.models import Channel, Message, Purpose
+from notifications.models import Channel, Message
 from notifications.rendering import build_email
-from notifications.signals import message_undeliverable
 from notifications.sms import SmsMessage, SmsResult
 from notifications.tokens import recipient_hash
 
@@ -82,11 +87,15 @@ def messages_claim_due(*, limit: int = 100, ids=None, now=None) -> list[tuple[in
         "claim_token": token,
         "leased_until": now + datetime.timedelta(seconds=lease_seconds()),
     }
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    if skip_locked and connection.vendor == "postgresql":
+        picked = _claim_postgresql(now=now, claim=claim, limit=limit, ids=ids)
+        return [(pk, token) for pk in picked]
     due = Message.objects.filter(_due_filter(now))
     if ids is not None:
         due = due.filter(pk__in=list(ids))
     due = due.order_by("scheduled_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
+    if skip_locked:
         with transaction.atomic():
             picked = list(
                 due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
@@ -100,27 +109,60 @@ def messages_claim_due(*, limit: int = 100, ids=None, now=None) -> list[tuple[in
     return [(pk, token) for pk in picked]
 
 
+# One round trip instead of four (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT): the rows are
+# locked by the subquery (SKIP LOCKED: rivals take other rows) and re-checked by PostgreSQL
+# against the due condition after the lock, so a row another caller just claimed is not taken.
+_CLAIM_SQL = """
+UPDATE {table} SET status = %s, claim_token = %s, leased_until = %s, updated_at = %s
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE ((status = %s AND scheduled_at <= %s) OR (status = %s AND leased_until < %s)) {only}
+    ORDER BY scheduled_at, id LIMIT %s FOR UPDATE SKIP LOCKED
+)
+RETURNING id, scheduled_at
+"""
+
+
+def _claim_postgresql(*, now, claim: dict, limit: int, ids) -> list[int]:
+    only = "AND id = ANY(%s)" if ids is not None else ""
+    params = [claim["status"], claim["claim_token"], claim["leased_until"], now]
+    params += [Message.Status.SCHEDULED, now, Message.Status.SENDING, now]
+    params += [[int(pk) for pk in ids]] if ids is not None else []
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL.format(table=Message._meta.db_table, only=only), [*params, limit])
+        rows = cursor.fetchall()
+    return [pk for pk, _scheduled in sorted(rows, key=lambda row: (row[1], row[0]))]
+
+
 def _claim_one(pk: int, now, claim: dict) -> bool:
     return Message.objects.filter(_due_filter(now), pk=pk).update(**claim) == 1
 
 
 def messages_dispatch(*, ids=None, limit: int | None = None, now=None) -> int:
-    """Claim due rows (all of them, batch by batch, or only `ids`) and queue one send task each."""
-    from notifications.tasks import message_send_task
+    """Queue the sending of due rows; returns how many rows were claimed or found due.
 
-    batch = limit or settings.NOTIFICATIONS_DISPATCH_BATCH
-    total = 0
-    while True:
-        claims = messages_claim_due(limit=batch, ids=ids, now=now)
-        for message_id, token in claims:
+    Chosen `ids` (send now, a confirmation, a retry) are claimed here and go out in batch tasks of
+    NOTIFICATIONS_SEND_BATCH rows. Otherwise (the beat's tick) the due rows are only counted, and
+    up to NOTIFICATIONS_SEND_PARALLEL drain tasks are queued: each claims its own batches when it
+    runs, so a lease never starts while a task is still waiting in the broker's queue."""
+    from notifications.tasks import messages_send_batch_task, messages_send_due_task
+
+    batch = limit or settings.NOTIFICATIONS_SEND_BATCH
+    if ids is not None:
+        ids = list(ids)
+        claims = messages_claim_due(limit=max(len(ids), 1), ids=ids, now=now)
+        for start in range(0, len(claims), batch):
+            chunk = [pk for pk, _token in claims[start : start + batch]]
+            token = claims[start][1]
             transaction.on_commit(
-                lambda message_id=message_id, token=token: message_send_task.delay(
-                    message_id, token
-                )
+                lambda token=token, chunk=chunk: messages_send_batch_task.delay(token, chunk)
             )
-        total += len(claims)
-        if ids is not None or len(claims) < batch:
-            return total
+        return len(claims)
+    parallel = settings.NOTIFICATIONS_SEND_PARALLEL
+    due = Message.objects.filter(_due_filter(now or timezone.now()))[: batch * parallel].count()
+    for _drain in range(min(parallel, -(-due // batch))):
+        transaction.on_commit(messages_send_due_task.delay)
+    return due
 
 
 @dataclass
@@ -130,62 +172,11 @@ class SendOutcome:
 
 
 def message_send(*, message_id: int, claim_token: str) -> SendOutcome:
-    from notifications.services.opt_out import is_suppressed
+    """Send one claimed row (a batch of one: see services/sending.py)."""
+    from notifications.services.sending import messages_send_batch
 
-    now = timezone.now()
-    held = Message.objects.filter(
-        pk=message_id, status=Message.Status.SENDING, claim_token=claim_token
-    ).update(
-        attempts=F("attempts") + 1, leased_until=now + datetime.timedelta(seconds=lease_seconds())
-    )
-    if not held:
-        # Already sent, cancelled, or re-claimed by someone else after our lease ran out.
-        return SendOutcome("skipped")
-    message = Message.objects.select_related("ticket__event", "ticket__attendee").get(pk=message_id)
-    # The confirmation of an opt-out is the one message that goes to a suppressed recipient.
-    if message.purpose != Purpose.OPT_OUT_ACK and is_suppressed(
-        channel=message.channel, hashed_recipient=message.recipient_hash
-    ):
-        _finish(message, status=Message.Status.CANCELLED, last_error="recipient opted out")
-        return SendOutcome("cancelled")
-    try:
-        result = _deliver(message)
-    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the worker; retried, then failed
-        logger.exception("message %s: unexpected error while sending", message.pk)
-        result = SmsResult(SmsResult.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
-    if result.status == SmsResult.SENT:
-        Message.objects.filter(pk=message.pk).exclude(status=Message.Status.SENT).update(
-            status=Message.Status.SENT,
-            sent_at=timezone.now(),
-            provider_id=result.provider_id[:200],
-            last_error="",
-            claim_token="",
-            leased_until=None,
-        )
-        logger.info("message %s sent (%s, %s)", message.pk, message.channel, message.purpose)
-        return SendOutcome("sent")
-    if result.status == SmsResult.RETRY and message.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS:
-        delay = retry_delay(message.attempts)
-        # Hold the lease over the backoff so that the dispatcher leaves the retry to the task;
-        # if the task is lost, the row becomes claimable when the lease ends.
-        Message.objects.filter(pk=message.pk, claim_token=claim_token).update(
-            last_error=scrub(result.error)[:500],
-            leased_until=timezone.now() + datetime.timedelta(seconds=delay + lease_seconds()),
-        )
-        logger.warning("message %s: transient failure, retry in %ss", message.pk, delay)
-        return SendOutcome("retry", retry_in=delay)
-    error = (
-        result.error
-        if result.status == SmsResult.FAILED
-        else f"gave up after {message.attempts} attempts: {result.error}"
-    )
-    _finish(message, status=Message.Status.FAILED, last_error=error)
-    logger.warning("message %s failed", message.pk)
-    if result.status == SmsResult.FAILED:
-        # The provider refused it for good (unknown number, template not approved …): the
-        # person's next channel may still reach them.
-        message_undeliverable.send(sender=Message, message=message, reason=scrub(error)[:300])
-    return SendOutcome("failed")
+    batch = messages_send_batch(message_ids=[message_id], claim_token=claim_token)
+    return batch.outcomes[message_id]
 
 
 def _finish(message: Message, *, status: str, last_error: str) -> None:
@@ -195,7 +186,10 @@ def _finish(message: Message, *, status: str, last_error: str) -> None:
     )
 
 
-def _deliver(message: Message) -> SmsResult:
+def _deliver(message: Message, connections=None) -> SmsResult:
+    """The one place a row leaves through its channel. `connections` (a batch's
+    DeliveryConnections) reuses one backend per channel across a batch; without it, each call
+    opens its own."""
     if message.channel == Channel.WHATSAPP:
         from notifications.services.channels import whatsapp_deliver
 
@@ -207,19 +201,31 @@ def _deliver(message: Message) -> SmsResult:
             sender=settings.SMS_SENDER_ID,
             idempotency_key=message.idempotency_key,
         )
-        return sms.get_connection().send_messages([outgoing])[0]
+        backend = connections.sms if connections else sms.get_connection()
+        return backend.send_messages([outgoing])[0]
     email = build_email(message)
-    email.connection = get_email_connection()
+    email.connection = connections.email if connections else get_email_connection()
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused:
         return SmsResult(SmsResult.FAILED, error="recipient refused by the mail server")
     except smtplib.SMTPResponseException as exc:
+        _email_connection_reset(email.connection)
         outcome = SmsResult.FAILED if 500 <= exc.smtp_code < 600 else SmsResult.RETRY
         return SmsResult(outcome, error=f"SMTP {exc.smtp_code}")
     except (smtplib.SMTPException, OSError) as exc:
+        _email_connection_reset(email.connection)
         return SmsResult(SmsResult.RETRY, error=f"{type(exc).__name__}: {exc}"[:300])
     return SmsResult(SmsResult.SENT, provider_id=email.extra_headers["Message-ID"])
+
+
+def _email_connection_reset(backend) -> None:
+    # A connection shared by a batch may be half-closed after an error: the next message of the
+    # batch opens a fresh one.
+    try:
+        backend.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection may fail in any way
+        logger.debug("closing the e-mail connection failed", exc_info=True)
 
 
 def messages_send_now(*, event, message_ids) -> int:

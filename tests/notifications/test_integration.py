@@ -119,13 +119,13 @@ def smtp_server(received):
     controller.stop()
 
 
-@pytest.fixture
-def worker_env(sms_gateway, smtp_server):
+def worker_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a worker on this test's database and Redis (flushed first)."""
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     database = settings.DATABASES["default"]
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # The worker must use the pytest test database, not the developer's one.
@@ -135,22 +135,32 @@ def worker_env(sms_gateway, smtp_server):
         ),
         "DB_CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_server),
-        "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
-        "SMS_HTTP_URL": sms_gateway,
-        "SMS_HTTP_TOKEN": "it-token",
-        "NOTIFICATIONS_SEND_LEASE_SECONDS": str(LEASE_SECONDS),
         "SECRET_KEY": settings.SECRET_KEY,
         "LOG_LEVEL": "WARNING",
+        **overrides,
     }
-    return env
+
+
+@pytest.fixture
+def worker_env(sms_gateway, smtp_server):
+    return worker_environment(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_server),
+        SMS_BACKEND="notifications.sms.backends.http.SmsBackend",
+        SMS_HTTP_URL=sms_gateway,
+        SMS_HTTP_TOKEN="it-token",
+        NOTIFICATIONS_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
+    )
 
 
 class Worker:
-    def __init__(self, env, log_path: Path):
+    def __init__(self, env, log_path: Path, *, beat: bool = False):
         self.env, self.log_path, self.process = env, log_path, None
+        # With its embedded beat, the worker ticks the dispatcher itself, as in production.
+        self.beat_args = (
+            ["--beat", f"--schedule={log_path.parent / 'celerybeat-schedule'}"] if beat else []
+        )
 
     def start(self):
         log = self.log_path.open("ab")
@@ -168,6 +178,7 @@ class Worker:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *self.beat_args,
                 "-n",
                 f"it-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],

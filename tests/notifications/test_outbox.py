@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications import services, sms
 from notifications.models import Message
-from notifications.services.outbox import retry_delay
+from notifications.services.outbox import lease_seconds, retry_delay
 from notifications.sms import SmsResult
 from tests.concurrency import run_together
 
@@ -53,7 +53,7 @@ def test_claim_takes_only_due_rows(frozen_now):
 def test_row_of_a_dead_worker_is_claimable_again_after_the_lease(frozen_now):
     message = make_message()
     [(pk, old_token)] = services.messages_claim_due()
-    frozen_now.shift(datetime.timedelta(seconds=299))
+    frozen_now.shift(datetime.timedelta(seconds=lease_seconds() - 1))
     assert services.messages_claim_due() == []
     frozen_now.shift(datetime.timedelta(seconds=2))
     [(pk2, new_token)] = services.messages_claim_due()

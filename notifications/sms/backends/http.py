@@ -1,9 +1,14 @@
 """A generic HTTP SMS gateway: one JSON POST per message to settings.SMS_HTTP_URL with a bearer
 token and an Idempotency-Key header, answering {"id": "..."}. Failures are sorted into permanent
 (4xx such as an invalid number: never retried) and transient (429, 5xx, network errors and
-timeouts: retried later with backoff by the caller)."""
+timeouts: retried later with backoff by the caller). A 429 is the provider's flow control: the
+result says `throttled`, and the Retry-After the provider gave (seconds or an HTTP date) travels
+in `extra["retry_after"]` for 429 and 503, so that the outbox waits as long as it was told."""
 
+import datetime
+import email.utils
 import json
+import math
 import urllib.error
 import urllib.request
 
@@ -49,11 +54,13 @@ class SmsBackend(BaseSmsBackend):
         if message.idempotency_key:
             headers["Idempotency-Key"] = message.idempotency_key
         request = urllib.request.Request(self.url, data=payload, headers=headers, method="POST")  # noqa: S310
+        retry_after = None
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 status, raw = response.status, response.read()
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, exc.read()
+            retry_after = retry_after_seconds(exc.headers.get("Retry-After"))
         except TimeoutError:
             return SmsResult(SmsResult.RETRY, error="provider timeout")
         except (urllib.error.URLError, ConnectionError, OSError) as exc:
@@ -64,7 +71,29 @@ class SmsBackend(BaseSmsBackend):
         if outcome == SmsResult.SENT:
             return SmsResult(SmsResult.SENT, provider_id=str(body.get("id", ""))[:200])
         detail = body.get("error") or body.get("detail") or body.get("message") or ""
-        return SmsResult(outcome, error=f"HTTP {status} {detail}".strip()[:300])
+        extra = {"throttled": True} if status == 429 else {}
+        if retry_after is not None and status in (429, 503):
+            extra["retry_after"] = retry_after
+        return SmsResult(outcome, error=f"HTTP {status} {detail}".strip()[:300], extra=extra)
+
+
+def retry_after_seconds(value: str | None) -> int | None:
+    """A Retry-After header (delay in seconds, or an HTTP date) as whole seconds from now, within
+    1 s .. 1 h; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = int(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = math.ceil((when - datetime.datetime.now(datetime.UTC)).total_seconds())
+    return max(1, min(seconds, 3600))
 
 
 def _parse_json(raw: bytes) -> dict:
