@@ -31,7 +31,7 @@ from .scope import (
     demographic_cells,
     held_counts,
 )
-from .tallied import figures_transaction, held_rows, tallied_cells
+from .tallied import figures_transaction, held_rows, tallied_cells, tallies_kept
 from .targets import TargetProgress, target_progress
 
 
@@ -178,8 +178,12 @@ class Scope:
     def queryset(self):
         return counted_attendances(programme=self.programme, event=self.event, filters=self.filters)
 
+    @property
+    def tallied(self) -> bool:
+        return self.source == "tallies" and tallies_kept()
+
     def cells(self, key=None, *, per_event: bool = True) -> list[dict]:
-        if self.source == "tallies":
+        if self.tallied:
             return tallied_cells(self, key, per_event=per_event)
         history = None
         if self.history_programme is not None:
@@ -189,7 +193,7 @@ class Scope:
         )
 
     def held(self, group_by: dict | None = None) -> list[dict]:
-        rows = held_rows(self) if self.source == "tallies" else self.queryset
+        rows = held_rows(self) if self.tallied else self.queryset
         return held_counts(rows, group_by=group_by)
 
 

@@ -146,12 +146,22 @@ def _first_seen(scope) -> tuple[str, tuple]:
     return history.query.sql_with_params()
 
 
+def tallies_kept() -> bool:
+    """Whether the database keeps the tallies: the triggers are PostgreSQL's (migration
+    attendance 0009). On SQLite (`make run`'s embedded default) figures are read from the rows."""
+    return connections[read_alias()].vendor == "postgresql"
+
+
 @contextmanager
 def figures_transaction():
     """The figure queries of one page in one transaction, without JIT compilation (which costs
     more than these queries over tens of thousands of tally rows take to run) and with the
     memory their per-person hash tables need; both settings end with the transaction."""
     alias = read_alias()
+    if connections[alias].vendor != "postgresql":
+        with transaction.atomic(using=alias):
+            yield
+        return
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         # One statement: JIT off, and memory for the per-person hash tables (tens of
         # thousands of people) so that they are not spilled to disk.
