@@ -154,7 +154,13 @@ def whatsapp_outgoing(message: Message) -> whatsapp.WhatsAppMessage:
 
 
 def whatsapp_deliver(message: Message) -> SmsResult:
-    return whatsapp.get_connection().send_messages([whatsapp_outgoing(message)])[0]
+    try:
+        connection = whatsapp.get_connection()
+    except ValueError as exc:
+        # A server without WhatsApp credentials: retrying will not help, and a permanent failure
+        # sends the message by the person's next channel.
+        return SmsResult(SmsResult.FAILED, error=f"WhatsApp is not configured: {exc}"[:300])
+    return connection.send_messages([whatsapp_outgoing(message)])[0]
 
 
 def whatsapp_reply_allowed(*, last_inbound_at, now=None) -> bool:

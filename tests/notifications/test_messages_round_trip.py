@@ -87,3 +87,19 @@ def test_an_undeliverable_whatsapp_message_goes_by_sms_once(event, frozen_now, c
     (fallback,) = confirmation.fallbacks.all()
     assert fallback.channel == "sms" and fallback.status == Message.Status.SENT
     assert [m.to for m in sms.outbox] == [registration.phone]
+
+
+def test_a_server_without_whatsapp_credentials_sends_by_sms_instead(
+    event, frozen_now, committed, settings
+):
+    settings.WHATSAPP_BACKEND = "notifications.whatsapp.backends.http.WhatsAppBackend"
+    settings.WHATSAPP_ACCESS_TOKEN = ""
+    registration = on_whatsapp(event, committed, language="fr")
+    confirmation = Message.objects.get(
+        registration=registration, purpose=Purpose.CONFIRMATION, channel="whatsapp"
+    )
+    assert confirmation.status == Message.Status.FAILED
+    assert "not configured" in confirmation.last_error and confirmation.attempts == 1
+    (fallback,) = confirmation.fallbacks.all()
+    assert fallback.channel == "sms" and fallback.status == Message.Status.SENT
+    assert [m.to for m in sms.outbox] == [registration.phone]
