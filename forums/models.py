@@ -8,15 +8,18 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.contributions import (
+    NamedInLanguages,
+    merged_into_field,
+    moderation_constraints,
+    name_fields,
+    proposer_fields,
+    written_in_field,
+)
 from core.models import Language, Organization
 from events.models import Event, EventKind, Ticket
 
 FORUM_ONLY = {"kind": EventKind.FORUM}
-
-
-def _in_active_language(obj, stem: str) -> str:
-    language = (translation.get_language() or "fr")[:2]
-    return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fr")
 
 
 class ForumSettings(models.Model):
@@ -59,15 +62,13 @@ class ForumSettings(models.Model):
         return str(self.event)
 
 
-class Theme(models.Model):
+class Theme(NamedInLanguages):
     """A subject the forum works on: access to education, health, documentation and rights…"""
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="forum_themes", limit_choices_to=FORUM_ONLY
     )
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr, name_ar, name_en = name_fields()
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -78,15 +79,8 @@ class Theme(models.Model):
             models.UniqueConstraint(fields=["event", "name_fr"], name="unique_theme_per_forum")
         ]
 
-    def __str__(self) -> str:
-        return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return _in_active_language(self, "name")
-
-
-class Workshop(models.Model):
+class Workshop(NamedInLanguages):
     """A working group of the forum; recommendations are proposed in its name."""
 
     event = models.ForeignKey(
@@ -95,9 +89,7 @@ class Workshop(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshops"
     )
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr, name_ar, name_en = name_fields()
 
     class Meta:
         ordering = ["event", "name_fr"]
@@ -106,13 +98,6 @@ class Workshop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "name_fr"], name="unique_workshop_per_forum")
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return _in_active_language(self, "name")
 
 
 class RapporteurAssignment(models.Model):
@@ -164,7 +149,7 @@ class Recommendation(models.Model):
     )
     # The text as it was written, and the language it was written in; translations are optional.
     text = models.TextField(_("recommendation"))
-    language = models.CharField(_("written in"), max_length=5, choices=Language.choices)
+    language = written_in_field()
     text_fr = models.TextField(_("French translation"), blank=True)
     text_ar = models.TextField(_("Arabic translation"), blank=True)
     text_en = models.TextField(_("English translation"), blank=True)
@@ -186,21 +171,11 @@ class Recommendation(models.Model):
         verbose_name=_("proposed by workshop"),
     )
     # Only filled when the person explicitly chose to be named; otherwise the workshop speaks.
-    proposer_name = models.CharField(_("proposer's name"), max_length=120, blank=True)
-    proposer_agreed_to_be_named = models.BooleanField(
-        _("the proposer agreed to be named"), default=False
-    )
+    proposer_name, proposer_agreed_to_be_named = proposer_fields()
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_from",
-        verbose_name=_("merged into"),
-    )
+    merged_into = merged_into_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -213,28 +188,11 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         indexes = [models.Index(fields=["event", "status"], name="recommendation_event_status")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="merged", merged_into__isnull=False)
-                | (~Q(status="merged") & Q(merged_into__isnull=True)),
-                name="recommendation_merged_iff_target",
-                violation_error_message=_(
-                    "A merged recommendation names the one it was merged into."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=models.F("id")),
-                name="recommendation_not_merged_into_itself",
-            ),
-            models.CheckConstraint(
-                condition=Q(proposer_name="") | Q(proposer_agreed_to_be_named=True),
-                name="recommendation_named_only_with_consent",
-                violation_error_message=_("A proposer is only named when they agreed to it."),
-            ),
-            models.CheckConstraint(
-                condition=Q(language__in=Language.values), name="recommendation_language_known"
-            ),
-        ]
+        constraints = moderation_constraints(
+            "recommendation",
+            merged_message=_("A merged recommendation names the one it was merged into."),
+            named_message=_("A proposer is only named when they agreed to it."),
+        )
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.text[:60]}"

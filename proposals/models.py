@@ -11,19 +11,21 @@ how many people of each gender and age band made it."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.contributions import (
+    NamedInLanguages,
+    in_active_language,
+    merged_into_field,
+    moderation_constraints,
+    name_fields,
+    proposer_fields,
+    written_in_field,
+)
 from core.demographics import Profile, age_band_field, gender_field, profile_field
-from core.models import Language
 from events.models import Event, Ticket
 from participants.models import Participant
-
-
-def _in_active_language(obj, stem: str) -> str:
-    language = (translation.get_language() or "fr")[:2]
-    return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_fr")
 
 
 class CallForProposals(models.Model):
@@ -45,16 +47,14 @@ class CallForProposals(models.Model):
 
     @property
     def display_intro(self) -> str:
-        return _in_active_language(self, "intro")
+        return in_active_language(self, "intro")
 
 
-class CallTheme(models.Model):
+class CallTheme(NamedInLanguages):
     """A subject proposals are filed under: living together, youth, health, the neighbourhood…"""
 
     call = models.ForeignKey(CallForProposals, on_delete=models.CASCADE, related_name="themes")
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr, name_ar, name_en = name_fields()
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -64,13 +64,6 @@ class CallTheme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "name_fr"], name="unique_theme_per_call")
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return _in_active_language(self, "name")
 
 
 class Proposal(models.Model):
@@ -91,7 +84,7 @@ class Proposal(models.Model):
     )
     title = models.CharField(_("title"), max_length=140)
     text = models.TextField(_("your idea"), max_length=2000)
-    language = models.CharField(_("written in"), max_length=5, choices=Language.choices)
+    language = written_in_field()
     photo = models.ImageField(_("photo"), upload_to="proposals/%Y/%m/", blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     # An individual proposal: the code it came through and the person it resolved to.
@@ -105,23 +98,13 @@ class Proposal(models.Model):
     age_band = age_band_field(blank=True)
     profile = profile_field(blank=True, default=Profile.UNDISCLOSED)
     # Only filled when the person explicitly chose to be named.
-    proposer_name = models.CharField(_("proposer's name"), max_length=120, blank=True)
-    proposer_agreed_to_be_named = models.BooleanField(
-        _("the proposer agreed to be named"), default=False
-    )
+    proposer_name, proposer_agreed_to_be_named = proposer_fields()
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     # Kept whatever happens next: why a proposal was not accepted.
     rejection_reason = models.TextField(_("reason"), blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_from",
-        verbose_name=_("merged into"),
-    )
+    merged_into = merged_into_field()
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -137,18 +120,7 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         indexes = [models.Index(fields=["call", "status"], name="proposal_call_status")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="merged", merged_into__isnull=False)
-                | (~Q(status="merged") & Q(merged_into__isnull=True)),
-                name="proposal_merged_iff_target",
-            ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=models.F("id")), name="proposal_not_merged_into_itself"
-            ),
-            models.CheckConstraint(
-                condition=Q(proposer_name="") | Q(proposer_agreed_to_be_named=True),
-                name="proposal_named_only_with_consent",
-            ),
+            *moderation_constraints("proposal"),
             models.CheckConstraint(
                 condition=Q(status="rejected") | Q(rejection_reason=""),
                 name="proposal_reason_only_when_rejected",
@@ -157,9 +129,6 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=~Q(source="group") | Q(ticket__isnull=True, participant__isnull=True),
                 name="proposal_group_names_nobody",
-            ),
-            models.CheckConstraint(
-                condition=Q(language__in=Language.values), name="proposal_language_known"
             ),
         ]
 
