@@ -10,6 +10,9 @@ import time
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError
 
 
 def client_ip(request) -> str:
@@ -125,3 +128,20 @@ class CodeGuessGuard:
             limit=self.limit,
             window_seconds=self.window_seconds,
         )
+
+    def attempt(self, request, event_id: int, action, *, counted=None):
+        """Run `action`, which reads a typed code, unless this address has used its tries for
+        the event (then ApplicationError `too_many_attempts`, 429). An ApplicationError of the
+        action counts as a failure when its code is in `counted` (any, when None), and goes on."""
+        if self.exhausted(request, event_id):
+            raise ApplicationError(
+                _("Too many attempts. Please wait a few minutes."),
+                code="too_many_attempts",
+                status=429,
+            )
+        try:
+            return action()
+        except ApplicationError as exc:
+            if counted is None or exc.code in counted:
+                self.count_failure(request, event_id)
+            raise

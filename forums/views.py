@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError
+from core.code_entry import CodeEntry
+from core.errors import ApplicationError, add_error_to_form
 from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
 from core.ratelimit import CodeGuessGuard
@@ -27,6 +28,7 @@ from .forms import MergeForm, RecommendationForm, TicketCodeForm
 from .models import ForumSummary, Recommendation
 
 CODE_GUARD = CodeGuessGuard("forums.code_failures")
+ENDORSING_TICKET = CodeEntry(CODE_GUARD, "forums.endorsing_ticket")
 
 
 def _forum_or_404(event_id: int) -> Event:
@@ -40,14 +42,6 @@ def _managed_forum(request, event_id: int) -> Event:
     if not can_manage_event(request.user, event):
         raise Http404
     return event
-
-
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -68,7 +62,7 @@ def rapporteur_page(request, event_id: int):
                 event=event, user=request.user, addressed_to=addressed, **fields
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Recommendation saved. Thank you!"))
             return redirect("forums:rapporteur", event_id=event.pk)
@@ -122,7 +116,7 @@ def recommendation_edit_page(request, event_id: int, recommendation_id: int):
                 recommendation=recommendation, data=fields, addressed_to=addressed
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Recommendation updated."))
             return redirect("forums:manage", event_id=event.pk)
@@ -253,12 +247,8 @@ def endorsement_screen(request, event_id: int):
     )
 
 
-def _session_key(event: Event) -> str:
-    return f"forums.endorsing_ticket.{event.pk}"
-
-
 def _session_ticket(request, event: Event) -> Ticket | None:
-    ticket_id = request.session.get(_session_key(event))
+    ticket_id = ENDORSING_TICKET.remembered(request, event.pk)
     if not ticket_id:
         return None
     return Ticket.objects.filter(pk=ticket_id, event=event, status=Ticket.Status.VALID).first()
@@ -273,20 +263,13 @@ def endorsement_page(request, event_id: int):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "code" and code_form.is_valid():
-            if CODE_GUARD.exhausted(request, event.pk):
-                code_form.add_error("code", _("Too many attempts. Please wait a few minutes."))
-            else:
-                try:
-                    ticket = services.endorsement_ticket_find(
-                        event=event, code=code_form.cleaned_data["code"]
-                    )
-                except ApplicationError as exc:
-                    CODE_GUARD.count_failure(request, event.pk)
-                    code_form.add_error("code", exc.message)
-                else:
-                    request.session.cycle_key()
-                    request.session[_session_key(event)] = ticket.pk
-                    return redirect("forums:endorse", event_id=event.pk)
+            if ENDORSING_TICKET.enter(
+                request,
+                event.pk,
+                code_form,
+                lambda code: services.endorsement_ticket_find(event=event, code=code).pk,
+            ):
+                return redirect("forums:endorse", event_id=event.pk)
         elif action == "endorse" and ticket is not None:
             recommendation = Recommendation.objects.filter(
                 pk=request.POST.get("recommendation"), event=event
@@ -309,7 +292,7 @@ def endorsement_page(request, event_id: int):
                     )
             return redirect("forums:endorse", event_id=event.pk)
         elif action == "forget":
-            request.session.pop(_session_key(event), None)
+            ENDORSING_TICKET.forget(request, event.pk)
             return redirect("forums:endorse", event_id=event.pk)
     adopted, endorsed = [], set()
     if ticket is not None:

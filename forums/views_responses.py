@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, add_error_to_form
 
 from . import selectors_followup as reads
 from .forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
@@ -23,14 +23,6 @@ def partner_url(name: str, token: str | None, **kwargs) -> str:
     if token is None:
         return reverse(f"forums:{name}_session", kwargs=kwargs)
     return reverse(f"forums:{name}", kwargs={"token": token, **kwargs})
-
-
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 @_with_partner
@@ -116,7 +108,7 @@ def partner_answer(request, recommendation_id: int, *, contact, token, language)
                 reasons=form.cleaned_data["reasons"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Your answer is saved. Thank you."))
             return redirect(
@@ -138,7 +130,7 @@ def partner_commitment_add(request, recommendation_id: int, *, contact, token, l
                 contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Commitment added."))
             return redirect(
@@ -169,7 +161,7 @@ def partner_commitment_update(request, commitment_id: int, *, contact, token, la
                 document=form.cleaned_data["document"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Update saved."))
             return redirect(

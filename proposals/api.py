@@ -78,16 +78,9 @@ def _proposal(request, proposal_id: int) -> Proposal:
 
 def _with_code(request, event_id: int, action):
     """Run `action` (which reads a code); a wrong code counts against the caller's address."""
-    if CODE_GUARD.exhausted(request, event_id):
-        raise ApplicationError(
-            _("Too many attempts. Please wait a few minutes."), code="too_many_attempts", status=429
-        )
-    try:
-        return action()
-    except ApplicationError as exc:
-        if exc.code in ("unknown_code", "code_other_event"):
-            CODE_GUARD.count_failure(request, event_id)
-        raise
+    return CODE_GUARD.attempt(
+        request, event_id, action, counted=("unknown_code", "code_other_event")
+    )
 
 
 @router.get("/events/{event_id}/call", response={200: CallOut, **PUBLIC_ERRORS}, auth=None)

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.code_entry import CodeEntry
 from core.demographics import Gender
-from core.errors import ApplicationError
+from core.errors import ApplicationError, add_error_to_form
 from core.permissions import can_facilitate_event, can_manage_event
 from events.models import Event, EventStatus
 
@@ -36,44 +37,28 @@ def _call_or_404(event_id: int) -> CallForProposals:
     )
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-
-
-def _session_key(call: CallForProposals) -> str:
-    return f"proposals.code.{call.event_id}"
+PERSON_CODE = CodeEntry(CODE_GUARD, "proposals.code")
 
 
 def _session_person(request, call: CallForProposals):
     """The person whose code was typed on this phone (kept in the session, never in the URL);
     None once the code stops naming someone (a cancelled ticket, a revoked card)."""
-    code = request.session.get(_session_key(call))
+    code = PERSON_CODE.remembered(request, call.event_id)
     if not code:
         return None, None
     try:
         return code, person_from_code(event=call.event, code=code)
     except ApplicationError:
-        request.session.pop(_session_key(call), None)
+        PERSON_CODE.forget(request, call.event_id)
         return None, None
 
 
 def _code_entered(request, call: CallForProposals, form: CodeForm) -> bool:
-    if CODE_GUARD.exhausted(request, call.event_id):
-        form.add_error("code", _("Too many attempts. Please wait a few minutes."))
-        return False
-    try:
-        person_from_code(event=call.event, code=form.cleaned_data["code"])
-    except ApplicationError as exc:
-        CODE_GUARD.count_failure(request, call.event_id)
-        form.add_error("code", exc.message)
-        return False
-    request.session.cycle_key()
-    request.session[_session_key(call)] = form.cleaned_data["code"].strip()
-    return True
+    def find(code: str) -> str:
+        person_from_code(event=call.event, code=code)
+        return code.strip()
+
+    return PERSON_CODE.enter(request, call.event_id, form, find)
 
 
 def _endorse(request, call: CallForProposals, code: str) -> None:
@@ -115,7 +100,7 @@ def participant_page(request, event_id: int):
         try:
             services.proposal_submit(call=call, code=code, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(
                 request, _("Thank you! Your proposal will be shown once it is reviewed.")
@@ -125,7 +110,7 @@ def participant_page(request, event_id: int):
         _endorse(request, call, code)
         return redirect("proposals:participate", event_id=call.event_id)
     if action == "forget":
-        request.session.pop(_session_key(call), None)
+        PERSON_CODE.forget(request, call.event_id)
         return redirect("proposals:participate", event_id=call.event_id)
     accepted, endorsed = [], set()
     if person is not None:
@@ -175,7 +160,7 @@ def table_page(request, event_id: int):
         try:
             services.proposal_submit(call=call, entered_by=request.user, **fields)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Proposal saved. Thank you!"))
             return redirect("proposals:table", event_id=call.event_id)
@@ -192,7 +177,7 @@ def table_page(request, event_id: int):
                 entered_by=request.user,
             )
         except ApplicationError as exc:
-            _form_errors(group_form, exc)
+            add_error_to_form(group_form, exc)
         else:
             messages.success(request, _("The group's proposal is saved. Thank you!"))
             return redirect("proposals:table", event_id=call.event_id)
