@@ -15,27 +15,26 @@ The PDF is not stored in the outbox: the row carries ids in `payload`, and the b
 with notifications.attachments (from ForumsConfig.ready) renders it at send time. forums imports
 notifications, never the reverse."""
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from core.services import audit_record
 from notifications.attachments import Attachment
 from notifications.models import Channel, Message, Purpose
 from notifications.rendering import opt_out_url, render_for
-from notifications.services import message_schedule, messages_dispatch, messages_retry_failed
+from notifications.services import messages_retry_failed
 from notifications.tokens import recipient_hash
 
 from . import selectors
 from .models import ForumSummary
+from .partner_delivery import (
+    PartnerDocument,
+    document_deliver,
+    document_release,
+    document_require_latest,
+)
 from .partners import partner_link_url
 from .summary import summary_pdf_render, summary_view
-
-
-def delivery_key(*, summary_id: int, contact_id: int) -> str:
-    return f"{Purpose.FORUM_SUMMARY}:s{summary_id}:c{contact_id}"
-
 
 WARNING_NO_RECOMMENDATIONS = "no_recommendations"
 WARNING_NO_ATTENDANCE = "no_attendance"
@@ -61,23 +60,13 @@ def summary_release(
     and is e-mailed to them once the release is committed. Refused when the version is not the
     one previewed, a newer one exists, or a warning was not acknowledged. Releasing again only
     re-runs the delivery, which sends nothing twice."""
-    from .tasks import forum_summary_deliver_task
+    acknowledged = set(acknowledged)
 
-    with transaction.atomic():
-        summary = (
-            ForumSummary.objects.select_for_update().select_related("event").get(pk=summary_id)
-        )
-        if summary.sha256 != previewed_sha256:
-            raise ApplicationError(
-                _("This is not the version you previewed. Preview it again before sending."),
-                code="summary_not_previewed",
-                status=409,
-            )
-        _require_latest(summary)
+    def all_warnings_acknowledged(summary: ForumSummary) -> None:
         missing = {
             code: [message]
             for code, message in summary_warnings(summary).items()
-            if code not in set(acknowledged)
+            if code not in acknowledged
         }
         if missing:
             raise ApplicationError(
@@ -85,28 +74,18 @@ def summary_release(
                 code="summary_warnings_not_acknowledged",
                 field_errors=missing,
             )
-        if summary.released_at is None:
-            summary.released_at, summary.released_by = timezone.now(), user
-            summary.save(update_fields=["released_at", "released_by"])
-            audit_record(
-                actor=user,
-                action="forums.summary_released",
-                target=summary,
-                detail={"number": summary.number, "acknowledged": sorted(set(acknowledged))},
-            )
-        summary_id = summary.pk
-        transaction.on_commit(lambda: forum_summary_deliver_task.delay(summary_id))
-    return summary
 
-
-def _require_latest(summary: ForumSummary) -> None:
-    latest = selectors.summary_latest(event=summary.event)
-    if latest is not None and latest.pk != summary.pk:
-        raise ApplicationError(
-            _("A newer version of this summary exists; only the latest one is delivered."),
-            code="summary_superseded",
-            status=409,
-        )
+    return document_release(
+        SUMMARY,
+        document_id=summary_id,
+        previewed_sha256=previewed_sha256,
+        user=user,
+        check=all_warnings_acknowledged,
+        audit_detail=lambda summary: {
+            "number": summary.number,
+            "acknowledged": sorted(acknowledged),
+        },
+    )
 
 
 def _context(summary: ForumSummary, contact, language: str) -> dict:
@@ -137,42 +116,13 @@ def summary_email(summary: ForumSummary, contact) -> tuple[str, str, str]:
 
 
 def summary_deliver(*, summary_id: int) -> list[int]:
-    """Put one e-mail per recipient contact in the outbox and dispatch the ones that are due.
-    Returns the outbox row ids. A draft (not released) or a version that a newer one replaced is
-    not delivered."""
-    summary = ForumSummary.objects.select_related("event").get(pk=summary_id)
-    latest = selectors.summary_latest(event=summary.event)
-    if summary.released_at is None or (latest is not None and latest.pk != summary.pk):
-        return []
-    ids = []
-    with transaction.atomic():
-        for contact in selectors.summary_recipient_contacts(event=summary.event):
-            language, subject, body = summary_email(summary, contact)
-            message, _created = message_schedule(
-                idempotency_key=delivery_key(summary_id=summary.pk, contact_id=contact.pk),
-                channel=Channel.EMAIL,
-                recipient=contact.email,
-                language=language,
-                purpose=Purpose.FORUM_SUMMARY,
-                subject=subject,
-                body=body,
-                scheduled_at=timezone.now(),
-                event=summary.event,
-                payload={
-                    "summary": summary.pk,
-                    "organization": contact.organization_id,
-                    "contact": contact.pk,
-                },
-            )
-            ids.append(message.pk)
-        # Only rows still due are claimed: a sent or failed row is never sent again from here.
-        messages_dispatch(ids=ids)
-    return ids
+    """One e-mail per recipient contact of a released summary version, in the outbox."""
+    return document_deliver(SUMMARY, document_id=summary_id)
 
 
 def summary_delivery_retry(*, summary: ForumSummary) -> int:
     """Organizer action: the failed e-mails of this version go out again; sent ones do not."""
-    _require_latest(summary)
+    document_require_latest(SUMMARY, summary)
     failed = selectors.summary_messages(summary=summary).filter(status=Message.Status.FAILED)
     return messages_retry_failed(
         event=summary.event, message_ids=list(failed.values_list("pk", flat=True))
@@ -197,3 +147,23 @@ def summary_attachments(message: Message) -> list[Attachment]:
             summary, language=message.language, organization_id=payload.get("organization")
         )
     ]
+
+
+SUMMARY = PartnerDocument(
+    name="summary",
+    model=ForumSummary,
+    purpose=Purpose.FORUM_SUMMARY,
+    key_prefix="s",
+    superseded_message=gettext_lazy(
+        "A newer version of this summary exists; only the latest one is delivered."
+    ),
+    deliver_task="forums.tasks.forum_summary_deliver_task",
+    latest=lambda summary: selectors.summary_latest(event=summary.event),
+    recipients=lambda summary: selectors.summary_recipient_contacts(event=summary.event),
+    email=summary_email,
+    payload=lambda summary, contact: {
+        "summary": summary.pk,
+        "organization": contact.organization_id,
+        "contact": contact.pk,
+    },
+)

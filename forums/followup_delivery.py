@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.services import audit_record
@@ -19,12 +20,12 @@ from events.models import Event, EventKind
 from notifications.attachments import Attachment
 from notifications.models import Channel, Message, Purpose
 from notifications.rendering import opt_out_url, render_for
-from notifications.services import message_schedule, messages_dispatch
 from notifications.tokens import recipient_hash
 
 from . import selectors
 from .followup_report import data_sha256, followup_data_build, followup_pdf_render, previous_forum
 from .models import FollowupReport
+from .partner_delivery import PartnerDocument, document_deliver, document_release
 from .partners import partner_link_url
 
 
@@ -66,10 +67,6 @@ def followup_recipients(report: FollowupReport):
     return selectors.summary_recipient_contacts(event=report.previous)
 
 
-def delivery_key(*, report_id: int, contact_id: int) -> str:
-    return f"{Purpose.FORUM_FOLLOWUP}:f{report_id}:c{contact_id}"
-
-
 def followup_email(report: FollowupReport, contact) -> tuple[str, str, str]:
     language = contact.preferred_language
     data = report.data
@@ -92,58 +89,13 @@ def followup_email(report: FollowupReport, contact) -> tuple[str, str, str]:
 
 def followup_release(*, report_id: int, previewed_sha256: str, user=None) -> FollowupReport:
     """The organizer's confirmation after the preview; delivered once committed."""
-    from .tasks import forum_followup_deliver_task
-
-    with transaction.atomic():
-        report = (
-            FollowupReport.objects.select_for_update().select_related("event").get(pk=report_id)
-        )
-        if report.sha256 != previewed_sha256:
-            raise ApplicationError(
-                _("This is not the version you previewed. Preview it again before sending."),
-                code="followup_not_previewed",
-                status=409,
-            )
-        latest = followup_latest(event=report.event)
-        if latest.pk != report.pk:
-            raise ApplicationError(
-                _("A newer version of this report exists; only the latest one is delivered."),
-                code="followup_superseded",
-                status=409,
-            )
-        if report.released_at is None:
-            report.released_at, report.released_by = timezone.now(), user
-            report.save(update_fields=["released_at", "released_by"])
-            audit_record(actor=user, action="forums.followup_released", target=report)
-        report_id = report.pk
-        transaction.on_commit(lambda: forum_followup_deliver_task.delay(report_id))
-    return report
+    return document_release(
+        FOLLOWUP, document_id=report_id, previewed_sha256=previewed_sha256, user=user
+    )
 
 
 def followup_deliver(*, report_id: int) -> list[int]:
-    report = FollowupReport.objects.select_related("event", "previous").get(pk=report_id)
-    latest = followup_latest(event=report.event)
-    if report.released_at is None or latest.pk != report.pk:
-        return []
-    ids = []
-    with transaction.atomic():
-        for contact in followup_recipients(report):
-            language, subject, body = followup_email(report, contact)
-            message, _created = message_schedule(
-                idempotency_key=delivery_key(report_id=report.pk, contact_id=contact.pk),
-                channel=Channel.EMAIL,
-                recipient=contact.email,
-                language=language,
-                purpose=Purpose.FORUM_FOLLOWUP,
-                subject=subject,
-                body=body,
-                scheduled_at=timezone.now(),
-                event=report.event,
-                payload={"followup": report.pk, "contact": contact.pk},
-            )
-            ids.append(message.pk)
-        messages_dispatch(ids=ids)
-    return ids
+    return document_deliver(FOLLOWUP, document_id=report_id)
 
 
 def followup_pdf_attachment(report: FollowupReport, *, language: str) -> Attachment:
@@ -157,3 +109,20 @@ def followup_pdf_attachment(report: FollowupReport, *, language: str) -> Attachm
 def followup_attachments(message: Message) -> list[Attachment]:
     report = FollowupReport.objects.get(pk=(message.payload or {})["followup"])
     return [followup_pdf_attachment(report, language=message.language)]
+
+
+FOLLOWUP = PartnerDocument(
+    name="followup",
+    model=FollowupReport,
+    purpose=Purpose.FORUM_FOLLOWUP,
+    key_prefix="f",
+    superseded_message=gettext_lazy(
+        "A newer version of this report exists; only the latest one is delivered."
+    ),
+    deliver_task="forums.tasks.forum_followup_deliver_task",
+    latest=lambda report: followup_latest(event=report.event),
+    recipients=followup_recipients,
+    email=followup_email,
+    payload=lambda report, contact: {"followup": report.pk, "contact": contact.pk},
+    related=("event", "previous"),
+)

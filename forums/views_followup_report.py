@@ -5,16 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.models import Language
-from notifications.rendering import email_html
 
 from .followup_delivery import (
-    followup_email,
+    FOLLOWUP,
     followup_latest,
     followup_pdf_attachment,
     followup_recipients,
@@ -23,6 +21,7 @@ from .followup_delivery import (
 )
 from .followup_report import followup_html_render
 from .models import FollowupReport
+from .partner_delivery import document_email_previews
 from .views import _managed_forum
 
 
@@ -44,18 +43,7 @@ def followup_report_new(request, event_id: int):
 
 
 def _preview_context(event, report, *, error=None) -> dict:
-    emails = []
-    for contact in followup_recipients(report):
-        language, subject, body = followup_email(report, contact)
-        emails.append(
-            {
-                "contact": contact,
-                "language": language,
-                "subject": subject,
-                # Escaped by email_html, exactly as in the e-mail's HTML part.
-                "html": mark_safe(email_html(body, language)),  # noqa: S308
-            }
-        )
+    emails = document_email_previews(FOLLOWUP, report, followup_recipients(report))
     latest = followup_latest(event=event)
     return {
         "event": event,

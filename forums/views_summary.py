@@ -6,17 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.models import Language
-from notifications.rendering import email_html
 
 from . import selectors
-from .delivery import summary_email, summary_pdf_attachment, summary_release, summary_warnings
+from .delivery import SUMMARY, summary_pdf_attachment, summary_release, summary_warnings
 from .models import ForumSummary
+from .partner_delivery import document_email_previews
 from .views import _managed_forum
 from .views_partners import summary_page_response
 
@@ -27,19 +26,12 @@ def _summary(request, event_id: int, summary_id: int):
 
 
 def _preview_context(event, summary, *, error=None, acknowledged=()) -> dict:
-    emails, documents = [], {}
-    for contact in selectors.summary_recipient_contacts(event=event):
-        language, subject, body = summary_email(summary, contact)
-        emails.append(
-            {
-                "contact": contact,
-                "language": language,
-                "subject": subject,
-                # Escaped by email_html, exactly as in the e-mail's HTML part.
-                "html": mark_safe(email_html(body, language)),  # noqa: S308
-            }
-        )
-        documents[(contact.organization_id, language)] = contact.organization
+    contacts = selectors.summary_recipient_contacts(event=event)
+    emails = document_email_previews(SUMMARY, summary, contacts)
+    documents = {
+        (email["contact"].organization_id, email["language"]): email["contact"].organization
+        for email in emails
+    }
     latest = selectors.summary_latest(event=event)
     return {
         "event": event,
