@@ -17,7 +17,8 @@ from core.errors import ApplicationError
 from core.permissions import can_manage_event, is_staff_member
 from core.plurals import counted_label
 from core.services import audit_record
-from events.models import Event, Session
+from events.access import managed_event
+from events.models import Session
 
 from .door_panel import door_panel
 from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm
@@ -192,17 +193,10 @@ def _managed_session(request, session_id: int) -> Session:
     return session
 
 
-def _managed_event(request, event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
-    if not can_manage_event(request.user, event):
-        raise Http404
-    return event
-
-
 @login_required
 def event_door_panel(request, event_id: int):
     """The live door panel: the page polls event_door_panel_data every few seconds."""
-    event = _managed_event(request, event_id)
+    event = managed_event(request, event_id)
     labels = {
         "admitted": _("Admitted"),
         "per_minute": _("per minute"),
@@ -227,7 +221,7 @@ def event_door_panel(request, event_id: int):
 
 @login_required
 def event_door_panel_data(request, event_id: int):
-    response = JsonResponse(door_panel(event=_managed_event(request, event_id)))
+    response = JsonResponse(door_panel(event=managed_event(request, event_id)))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -31,13 +31,3 @@ class NotFound(ApplicationError):
 class PermissionDenied(ApplicationError):
     def __init__(self, message, *, code: str = "forbidden"):
         super().__init__(message, code=code, status=403)
-
-
-def add_error_to_form(form, exc: ApplicationError) -> None:
-    """Show a service's refusal on the form whose data it refused: each field error on its field
-    (on the form as a whole when the form has no such field), else the message."""
-    for field, errors in exc.field_errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)

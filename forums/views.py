@@ -16,10 +16,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.code_entry import CodeEntry
-from core.errors import ApplicationError, add_error_to_form
+from core.errors import ApplicationError
+from core.forms import form_service_call
 from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
 from core.ratelimit import CodeGuessGuard
+from events.access import managed_event
 from events.models import Event, EventKind, EventStatus, Ticket
 
 from . import selectors, services
@@ -38,10 +40,7 @@ def _forum_or_404(event_id: int) -> Event:
 
 
 def _managed_forum(request, event_id: int) -> Event:
-    event = _forum_or_404(event_id)
-    if not can_manage_event(request.user, event):
-        raise Http404
-    return event
+    return managed_event(request, event_id, kind=EventKind.FORUM)
 
 
 @login_required
@@ -57,14 +56,14 @@ def rapporteur_page(request, event_id: int):
     form = RecommendationForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields, addressed = form.service_fields()
-        try:
-            services.recommendation_create(
+        if form_service_call(
+            request,
+            form,
+            lambda: services.recommendation_create(
                 event=event, user=request.user, addressed_to=addressed, **fields
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Recommendation saved. Thank you!"))
+            ),
+            success=_("Recommendation saved. Thank you!"),
+        ):
             return redirect("forums:rapporteur", event_id=event.pk)
     mine = selectors.recommendation_list(event=event).filter(created_by=request.user)
     return render(
@@ -110,15 +109,15 @@ def recommendation_edit_page(request, event_id: int, recommendation_id: int):
     form = RecommendationForm(request.POST or None, event=event, instance=recommendation)
     if request.method == "POST" and form.is_valid():
         fields, addressed = form.service_fields()
-        try:
-            # The form wrote onto the instance; the service reloads it and applies the data.
-            services.recommendation_update(
+        # The form wrote onto the instance; the service reloads it and applies the data.
+        if form_service_call(
+            request,
+            form,
+            lambda: services.recommendation_update(
                 recommendation=recommendation, data=fields, addressed_to=addressed
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Recommendation updated."))
+            ),
+            success=_("Recommendation updated."),
+        ):
             return redirect("forums:manage", event_id=event.pk)
     return render(
         request,

@@ -3,14 +3,13 @@ its position on each, its commitments and their updates. Every read and write go
 selector or service scoped by the contact's organisation: another organisation's recommendation,
 commitment or document is simply not found (404)."""
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError, add_error_to_form
+from core.forms import form_service_call
 
 from . import selectors_followup as reads
 from .forms import CommitmentForm, CommitmentUpdateForm, ResponseForm
@@ -99,21 +98,18 @@ def partner_answer(request, recommendation_id: int, *, contact, token, language)
     if request.method != "POST":
         return _answer_page(request, contact, token, recommendation)
     form = ResponseForm(request.POST)
-    if form.is_valid():
-        try:
-            response_submit(
-                contact=contact,
-                recommendation_id=recommendation.pk,
-                position=form.cleaned_data["position"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Your answer is saved. Thank you."))
-            return redirect(
-                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
-            )
+    if form.is_valid() and form_service_call(
+        request,
+        form,
+        lambda: response_submit(
+            contact=contact,
+            recommendation_id=recommendation.pk,
+            position=form.cleaned_data["position"],
+            reasons=form.cleaned_data["reasons"],
+        ),
+        success=_("Your answer is saved. Thank you."),
+    ):
+        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
     return _answer_page(
         request, contact, token, recommendation, forms={"response": form}, status=400
     )
@@ -124,18 +120,15 @@ def partner_answer(request, recommendation_id: int, *, contact, token, language)
 def partner_commitment_add(request, recommendation_id: int, *, contact, token, language):
     recommendation = _recommendation(contact, recommendation_id)
     form = CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            commitment_add(
-                contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Commitment added."))
-            return redirect(
-                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
-            )
+    if form.is_valid() and form_service_call(
+        request,
+        form,
+        lambda: commitment_add(
+            contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
+        ),
+        success=_("Commitment added."),
+    ):
+        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
     return _answer_page(
         request, contact, token, recommendation, forms={"commitment": form}, status=400
     )
@@ -151,22 +144,19 @@ def partner_commitment_update(request, commitment_id: int, *, contact, token, la
         raise Http404
     recommendation = commitment.response.recommendation
     form = CommitmentUpdateForm(request.POST, request.FILES, auto_id=f"id_c{commitment.pk}_%s")
-    if form.is_valid():
-        try:
-            commitment_update_add(
-                contact=contact,
-                commitment_id=commitment.pk,
-                state=form.cleaned_data["state"],
-                note=form.cleaned_data["note"],
-                document=form.cleaned_data["document"],
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Update saved."))
-            return redirect(
-                partner_url("partner_answer", token, recommendation_id=recommendation.pk)
-            )
+    if form.is_valid() and form_service_call(
+        request,
+        form,
+        lambda: commitment_update_add(
+            contact=contact,
+            commitment_id=commitment.pk,
+            state=form.cleaned_data["state"],
+            note=form.cleaned_data["note"],
+            document=form.cleaned_data["document"],
+        ),
+        success=_("Update saved."),
+    ):
+        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
     return _answer_page(
         request, contact, token, recommendation, forms={commitment.pk: form}, status=400
     )

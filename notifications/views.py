@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ApplicationError
-from core.permissions import can_manage_event
-from events.models import Event, Registration
+from events.access import managed_event
+from events.models import Registration
 from participants.selectors_cards import card_of_managed
 
 from . import selectors, selectors_delivery, services
@@ -87,13 +87,6 @@ def feedback(request, token: str):
                 )
         return render(request, "notifications/feedback_thanks.html", context)
     return render(request, "notifications/feedback.html", {**context, "form": form})
-
-
-def managed_event(request, event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
-    if not can_manage_event(request.user, event):
-        raise Http404  # do not reveal which events exist to other organisations
-    return event
 
 
 @login_required

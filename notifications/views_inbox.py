@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from events.access import managed_event
 
 from . import services
 from .models import Channel, InboundMessage
-from .views import managed_event
 
 
 @login_required

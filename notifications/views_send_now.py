@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from events.access import managed_event
 from events.models import Event
 
 from . import selectors, services
 from .tokens import read_send_selection_token, send_selection_token
-from .views import managed_event
 
 TEMPLATE = "notifications/event_messages_send.html"
 

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core.code_entry import CodeEntry
 from core.demographics import Gender
-from core.errors import ApplicationError, add_error_to_form
-from core.permissions import can_facilitate_event, can_manage_event
-from events.models import Event, EventStatus
+from core.errors import ApplicationError
+from core.forms import form_service_call
+from core.permissions import can_facilitate_event
+from events.access import managed_event
+from events.models import EventStatus
 
 from . import selectors, services
 from .codes import person_from_code
@@ -96,16 +98,18 @@ def participant_page(request, event_id: int):
     )
     if action == "code" and code_form.is_valid() and _code_entered(request, call, code_form):
         return redirect("proposals:participate", event_id=call.event_id)
-    if action == "propose" and person is not None and form.is_valid():
-        try:
-            services.proposal_submit(call=call, code=code, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Thank you! Your proposal will be shown once it is reviewed.")
-            )
-            return redirect("proposals:participate", event_id=call.event_id)
+    if (
+        action == "propose"
+        and person is not None
+        and form.is_valid()
+        and form_service_call(
+            request,
+            form,
+            lambda: services.proposal_submit(call=call, code=code, **form.cleaned_data),
+            success=_("Thank you! Your proposal will be shown once it is reviewed."),
+        )
+    ):
+        return redirect("proposals:participate", event_id=call.event_id)
     if action == "endorse" and person is not None:
         _endorse(request, call, code)
         return redirect("proposals:participate", event_id=call.event_id)
@@ -155,19 +159,25 @@ def table_page(request, event_id: int):
     group_form = GroupProposalForm(
         request.POST if action == "group" else None, call=call, initial=initial
     )
-    if action == "person" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            services.proposal_submit(call=call, entered_by=request.user, **fields)
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Proposal saved. Thank you!"))
-            return redirect("proposals:table", event_id=call.event_id)
+    if (
+        action == "person"
+        and form.is_valid()
+        and form_service_call(
+            request,
+            form,
+            lambda: services.proposal_submit(
+                call=call, entered_by=request.user, **form.cleaned_data
+            ),
+            success=_("Proposal saved. Thank you!"),
+        )
+    ):
+        return redirect("proposals:table", event_id=call.event_id)
     if action == "group" and group_form.is_valid():
         data = group_form.cleaned_data
-        try:
-            services.proposal_group_enter(
+        if form_service_call(
+            request,
+            group_form,
+            lambda: services.proposal_group_enter(
                 call=call,
                 theme=data["theme"],
                 title=data["title"],
@@ -175,11 +185,9 @@ def table_page(request, event_id: int):
                 language=data["language"],
                 counts=group_form.counts(),
                 entered_by=request.user,
-            )
-        except ApplicationError as exc:
-            add_error_to_form(group_form, exc)
-        else:
-            messages.success(request, _("The group's proposal is saved. Thank you!"))
+            ),
+            success=_("The group's proposal is saved. Thank you!"),
+        ):
             return redirect("proposals:table", event_id=call.event_id)
     return render(
         request,
@@ -194,17 +202,10 @@ def table_page(request, event_id: int):
     )
 
 
-def _managed_event(request, event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("programme"), pk=event_id)
-    if not can_manage_event(request.user, event):
-        raise Http404
-    return event
-
-
 @login_required
 def manage_page(request, event_id: int):
     """The organizer's page: open or close the call, add themes, moderate the proposals."""
-    event = _managed_event(request, event_id)
+    event = managed_event(request, event_id)
     call = selectors.call_of_event(event)
     theme_form = ThemeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -241,7 +242,7 @@ def manage_page(request, event_id: int):
 @login_required
 @require_POST
 def proposal_action(request, event_id: int, proposal_id: int, action: str):
-    event = _managed_event(request, event_id)
+    event = managed_event(request, event_id)
     proposal = get_object_or_404(Proposal, pk=proposal_id, call__event=event)
     try:
         if action == "accept":
@@ -269,7 +270,7 @@ def proposal_action(request, event_id: int, proposal_id: int, action: str):
 @login_required
 def proposal_photo(request, event_id: int, proposal_id: int):
     """A proposal's photo, for the organizers who moderate it."""
-    event = _managed_event(request, event_id)
+    event = managed_event(request, event_id)
     proposal = get_object_or_404(Proposal, pk=proposal_id, call__event=event)
     if not proposal.photo:
         raise Http404
