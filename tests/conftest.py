@@ -92,3 +92,19 @@ def organizer_client(client, organizer):
     client.force_login(organizer)
     client.user = organizer
     return client
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Chromium for a test marked `browser` (tests/attendance has its own, offline-ready)."""
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()

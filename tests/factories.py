@@ -368,6 +368,21 @@ class FeedbackAnswerFactory(factory.django.DjangoModelFactory):
     language = "fr"
 
 
+def commitment_accepted(contact, recommendation, *, what="x", by_whom="y", due_on=None):
+    """The contact's organisation accepts the recommendation and commits to `what`, through the
+    partner's services (an answer is the condition of a commitment). Returns the commitment."""
+    from forums.services_responses import commitment_add, response_submit
+
+    response_submit(contact=contact, recommendation_id=recommendation.pk, position="accepted")
+    return commitment_add(
+        contact=contact,
+        recommendation_id=recommendation.pk,
+        what=what,
+        by_whom=by_whom,
+        due_on=timezone.localdate() if due_on is None else due_on,
+    )
+
+
 class ForumSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ForumSettings

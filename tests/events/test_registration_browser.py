@@ -1,9 +1,6 @@
 """A person registers on a phone-sized screen in each language, then opens a ticket whose QR
 image actually loads. Real headless Chromium against the live server."""
 
-import os
-import shutil
-
 import pytest
 
 from events.models import Registration, Ticket
@@ -12,20 +9,6 @@ from tests.factories import EventFactory, SessionFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_SCREEN = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
-    # itself are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(

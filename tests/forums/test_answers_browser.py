@@ -1,9 +1,6 @@
 """A partner answers from a phone, in Arabic, through the link they were e-mailed (headless
 Chromium): a position and a commitment; the organizer's follow-up page then shows both."""
 
-import os
-import shutil
-
 import pytest
 
 from core.models import Membership
@@ -14,20 +11,6 @@ from tests.factories import ContactFactory, MembershipFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 WAIT = 15_000
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_partner_answers_with_a_commitment_and_the_follow_up_page_shows_it(

@@ -10,13 +10,14 @@ from django.utils import timezone
 from core.models import Organization
 from forums.models import ForumSummary
 from forums.selectors_followup import response_rates_by_kind
-from forums.services_responses import commitment_add, response_submit
+from forums.services_responses import response_submit
 from tests.factories import (
     ContactFactory,
     ForumSettingsFactory,
     MembershipFactory,
     OrganizationFactory,
     RecommendationFactory,
+    commitment_accepted,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +71,9 @@ def test_followup_page_shows_answers_commitments_and_the_overdue_list(client, cl
     )
     education = ContactFactory(organization=closed_forum.education)
     rec = closed_forum.recommendations["enrol"]
-    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-    commitment_add(
-        contact=education,
-        recommendation_id=rec.pk,
+    commitment_accepted(
+        education,
+        rec,
         what="Circulaire aux écoles",
         by_whom="Service scolarité",
         due_on=timezone.localdate() - datetime.timedelta(days=1),
@@ -96,14 +96,7 @@ def test_public_page_needs_the_opt_in_and_shows_no_personal_data(client, closed_
     ForumSettingsFactory(event=event, followup_public=True)
     education = ContactFactory(organization=closed_forum.education, name="Karima Bennani")
     rec = closed_forum.recommendations["tutor"]
-    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-    commitment_add(
-        contact=education,
-        recommendation_id=rec.pk,
-        what="Soutien scolaire le mercredi",
-        by_whom="M. Alaoui",
-        due_on=timezone.localdate(),
-    )
+    commitment_accepted(education, rec, what="Soutien scolaire le mercredi", by_whom="M. Alaoui")
     for language, direction in (("fr", "ltr"), ("ar", "rtl"), ("en", "ltr")):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert f'dir="{direction}"' in page
@@ -145,14 +138,7 @@ def test_followup_reads_do_not_grow_with_the_number_of_recommendations(closed_fo
         rec = RecommendationFactory(
             theme=theme, status="adopted", addressed_to=[closed_forum.education]
         )
-        response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-        commitment_add(
-            contact=education,
-            recommendation_id=rec.pk,
-            what="x",
-            by_whom="y",
-            due_on=timezone.localdate(),
-        )
+        commitment_accepted(education, rec)
 
     answered_with_a_commitment()
     before = count()

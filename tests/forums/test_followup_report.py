@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 from forums.followup_delivery import followup_deliver, followup_release, followup_report_build
 from forums.followup_report import followup_html_render, followup_pdf_render
-from forums.services_responses import commitment_add, response_submit
 from notifications.attachments import message_attachments
 from notifications.models import Message, Purpose
-from tests.factories import ContactFactory, ForumEventFactory, MembershipFactory
+from tests.factories import (
+    ContactFactory,
+    ForumEventFactory,
+    MembershipFactory,
+    commitment_accepted,
+)
 from tests.pdf_text import line_with, pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +44,9 @@ def next_forum(closed_forum):
         preferred_language="ar",
     )
     rec = closed_forum.recommendations["enrol"]
-    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-    commitment_add(
-        contact=education,
-        recommendation_id=rec.pk,
+    commitment_accepted(
+        education,
+        rec,
         what="Circulaire aux directeurs d'école",
         by_whom="M. Alaoui",
         due_on=datetime.date(2027, 3, 1),

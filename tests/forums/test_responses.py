@@ -12,7 +12,7 @@ from core.errors import ApplicationError
 from forums.models import Commitment, CommitmentUpdate, Response
 from forums.partners import partner_link_token
 from forums.services_responses import commitment_add, commitment_update_add, response_submit
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, UserFactory, commitment_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +122,7 @@ def test_documents_are_checked_by_content_and_size(closed_forum, settings, name,
     settings.FORUMS_DOCUMENT_MAX_BYTES = 1024
     contact = ContactFactory(organization=closed_forum.education)
     rec = closed_forum.recommendations["enrol"]
-    response_submit(contact=contact, recommendation_id=rec.pk, position="accepted")
-    commitment = commitment_add(
-        contact=contact,
-        recommendation_id=rec.pk,
-        what="x",
-        by_whom="y",
-        due_on=datetime.date.today(),
-    )
+    commitment = commitment_accepted(contact, rec)
     with pytest.raises(ApplicationError) as error:
         commitment_update_add(
             contact=contact,
@@ -145,14 +138,7 @@ def test_a_bad_document_is_a_form_error_not_a_500(client, closed_forum, educatio
     client.force_login(education_user)
     contact = education_user.partner_contact
     rec = closed_forum.recommendations["enrol"]
-    response_submit(contact=contact, recommendation_id=rec.pk, position="accepted")
-    commitment = commitment_add(
-        contact=contact,
-        recommendation_id=rec.pk,
-        what="x",
-        by_whom="y",
-        due_on=datetime.date.today(),
-    )
+    commitment = commitment_accepted(contact, rec)
     answer = client.post(
         reverse("forums:partner_commitment_update_session", args=[commitment.pk]),
         {"state": "done", "document": SimpleUploadedFile("x.exe", b"MZ\x90\x00")},
@@ -167,14 +153,7 @@ def test_another_organisation_reaches_nothing_of_education(client, closed_forum)
     recommendation addressed to education only."""
     education = ContactFactory(organization=closed_forum.education)
     rec = closed_forum.recommendations["tutor"]
-    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education,
-        recommendation_id=rec.pk,
-        what="x",
-        by_whom="y",
-        due_on=datetime.date.today(),
-    )
+    commitment = commitment_accepted(education, rec)
     update = commitment_update_add(
         contact=education,
         commitment_id=commitment.pk,

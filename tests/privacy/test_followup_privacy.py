@@ -16,9 +16,14 @@ from forums.followup_report import followup_html_render, followup_pdf_render
 from forums.models import ForumSummary
 from forums.partners import partner_link_token
 from forums.reminders import forum_partner_reminders_send
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from forums.services_responses import commitment_update_add
 from notifications.models import Message, Purpose
-from tests.factories import ContactFactory, ForumEventFactory, ForumSettingsFactory
+from tests.factories import (
+    ContactFactory,
+    ForumEventFactory,
+    ForumSettingsFactory,
+    commitment_accepted,
+)
 from tests.pdf_text import pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +44,8 @@ def test_answers_leak_no_personal_data(closed_forum):
         phone="+212661000777",
     )
     rec = closed_forum.recommendations["enrol"]
-    response_submit(contact=education, recommendation_id=rec.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education,
-        recommendation_id=rec.pk,
-        what="Circulaire",
-        by_whom=CANARY_CIVIL_SERVANT,
-        due_on=timezone.localdate(),
+    commitment = commitment_accepted(
+        education, rec, what="Circulaire", by_whom=CANARY_CIVIL_SERVANT
     )
     commitment_update_add(
         contact=education,
