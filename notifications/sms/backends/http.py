@@ -11,6 +11,7 @@ import json
 import math
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -27,6 +28,39 @@ def classify_http_status(status: int) -> str:
     return SmsResult.FAILED
 
 
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: dict
+    # From a Retry-After header of an error answer (seconds, see retry_after_seconds).
+    retry_after: int | None
+
+
+def post_json(url: str, data: dict, *, headers: dict, timeout, provider: str):
+    """POST `data` as JSON: the provider's HttpAnswer, whatever its status, or a RETRY SmsResult
+    when `provider` (named in the error) timed out or could not be reached. Shared by the SMS and
+    WhatsApp HTTP backends."""
+    request = urllib.request.Request(  # noqa: S310 - the backends check their URL is http(s)
+        url,
+        data=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json", **headers},
+        method="POST",
+    )
+    retry_after = None
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+        retry_after = retry_after_seconds(exc.headers.get("Retry-After"))
+    except TimeoutError:
+        return SmsResult(SmsResult.RETRY, error=f"{provider} timeout")
+    except (urllib.error.URLError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return SmsResult(SmsResult.RETRY, error=f"{provider} unreachable: {reason}"[:200])
+    return HttpAnswer(status, parse_json_object(raw), retry_after)
+
+
 class SmsBackend(BaseSmsBackend):
     def __init__(self, *args, url=None, token=None, timeout=10, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,34 +74,27 @@ class SmsBackend(BaseSmsBackend):
         return [self._send_one(message) for message in messages]
 
     def _send_one(self, message: SmsMessage) -> SmsResult:
-        payload = json.dumps(
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if message.idempotency_key:
+            headers["Idempotency-Key"] = message.idempotency_key
+        answer = post_json(
+            self.url,
             {
                 "to": message.to,
                 "from": message.sender,
                 "text": message.body,
                 "reference": message.idempotency_key,
-            }
-        ).encode()
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if message.idempotency_key:
-            headers["Idempotency-Key"] = message.idempotency_key
-        request = urllib.request.Request(self.url, data=payload, headers=headers, method="POST")  # noqa: S310
-        retry_after = None
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            status, raw = exc.code, exc.read()
-            retry_after = retry_after_seconds(exc.headers.get("Retry-After"))
-        except TimeoutError:
-            return SmsResult(SmsResult.RETRY, error="provider timeout")
-        except (urllib.error.URLError, ConnectionError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            return SmsResult(SmsResult.RETRY, error=f"provider unreachable: {reason}"[:200])
+            },
+            headers=headers,
+            timeout=self.timeout,
+            provider="provider",
+        )
+        if isinstance(answer, SmsResult):
+            return answer
+        status, body, retry_after = answer.status, answer.body, answer.retry_after
         outcome = classify_http_status(status)
-        body = _parse_json(raw)
         if outcome == SmsResult.SENT:
             return SmsResult(SmsResult.SENT, provider_id=str(body.get("id", ""))[:200])
         detail = body.get("error") or body.get("detail") or body.get("message") or ""
@@ -96,7 +123,7 @@ def retry_after_seconds(value: str | None) -> int | None:
     return max(1, min(seconds, 3600))
 
 
-def _parse_json(raw: bytes) -> dict:
+def parse_json_object(raw: bytes) -> dict:
     try:
         value = json.loads(raw or b"{}")
     except ValueError:

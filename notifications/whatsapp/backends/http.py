@@ -8,14 +8,10 @@ on WhatsApp, outside the 24-hour window) and never retried, except the Graph API
 codes, which come with a 400 as well as a 429; 429, 5xx, network errors and timeouts are retried
 later with backoff by the outbox."""
 
-import json
-import urllib.error
-import urllib.request
-
 from django.conf import settings
 
 from notifications.sms import SmsResult
-from notifications.sms.backends.http import classify_http_status
+from notifications.sms.backends.http import classify_http_status, post_json
 
 from .base import BaseWhatsAppBackend, WhatsAppMessage
 
@@ -80,27 +76,16 @@ class WhatsAppBackend(BaseWhatsAppBackend):
         return [self._send_one(message) for message in messages]
 
     def _send_one(self, message: WhatsAppMessage) -> SmsResult:
-        request = urllib.request.Request(  # noqa: S310 - the URL is checked to be http(s) above
+        answer = post_json(
             self.url,
-            data=json.dumps(graph_payload(message)).encode(),
-            headers={
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-                "Authorization": f"Bearer {self.token}",
-            },
-            method="POST",
+            graph_payload(message),
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=self.timeout,
+            provider="WhatsApp API",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            status, raw = exc.code, exc.read()
-        except TimeoutError:
-            return SmsResult(SmsResult.RETRY, error="WhatsApp API timeout")
-        except (urllib.error.URLError, ConnectionError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            return SmsResult(SmsResult.RETRY, error=f"WhatsApp API unreachable: {reason}"[:200])
-        body = _parse_json(raw)
+        if isinstance(answer, SmsResult):
+            return answer
+        status, body = answer.status, answer.body
         outcome = classify_http_status(status)
         if outcome == SmsResult.SENT:
             provider_id = _message_id(body)
@@ -125,11 +110,3 @@ def _message_id(body: dict) -> str:
     if isinstance(messages, list) and messages and isinstance(messages[0], dict):
         return str(messages[0].get("id") or "")
     return ""
-
-
-def _parse_json(raw: bytes) -> dict:
-    try:
-        value = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
