@@ -122,6 +122,18 @@ def document_deliver(kind: PartnerDocument, *, document_id: int) -> list[int]:
     return ids
 
 
+def document_preview_context(kind: PartnerDocument, event, document, contacts, *, error=None):
+    """What every preview page shows: each contact's e-mail, whether this version is the one
+    that can still be sent, and the refusal of a confirmation, if any."""
+    latest = kind.latest(document)
+    return {
+        "event": event,
+        "is_latest": latest is not None and latest.pk == document.pk,
+        "emails": document_email_previews(kind, document, contacts),
+        "error": error,
+    }
+
+
 def document_email_previews(kind: PartnerDocument, document, contacts) -> list[dict]:
     """Each contact's e-mail as the preview shows it, made by the function that sends it."""
     previews = []

@@ -13,7 +13,6 @@ from core.models import Language
 
 from .followup_delivery import (
     FOLLOWUP,
-    followup_latest,
     followup_pdf_attachment,
     followup_recipients,
     followup_release,
@@ -21,8 +20,9 @@ from .followup_delivery import (
 )
 from .followup_report import followup_html_render
 from .models import FollowupReport
-from .partner_delivery import document_email_previews
+from .partner_delivery import document_preview_context
 from .views import _managed_forum
+from .views_summary import attachment_inline
 
 
 def _report(request, event_id: int, report_id: int):
@@ -43,16 +43,10 @@ def followup_report_new(request, event_id: int):
 
 
 def _preview_context(event, report, *, error=None) -> dict:
-    emails = document_email_previews(FOLLOWUP, report, followup_recipients(report))
-    latest = followup_latest(event=event)
-    return {
-        "event": event,
-        "report": report,
-        "is_latest": latest is not None and latest.pk == report.pk,
-        "emails": emails,
-        "languages": Language.values,
-        "error": error,
-    }
+    context = document_preview_context(
+        FOLLOWUP, event, report, followup_recipients(report), error=error
+    )
+    return {**context, "report": report, "languages": Language.values}
 
 
 @login_required
@@ -66,16 +60,13 @@ def followup_report_document(request, event_id: int, report_id: int, language: s
     _event, report = _report(request, event_id, report_id)
     if language not in Language.values:
         raise Http404
-    if kind == "html":
-        response = HttpResponse(
-            followup_html_render(
-                report.data, language=language, style_nonce=getattr(request, "csp_nonce", "")
-            )
+    if kind != "html":
+        return attachment_inline(followup_pdf_attachment(report, language=language))
+    response = HttpResponse(
+        followup_html_render(
+            report.data, language=language, style_nonce=getattr(request, "csp_nonce", "")
         )
-    else:
-        attachment = followup_pdf_attachment(report, language=language)
-        response = HttpResponse(attachment.content, content_type=attachment.mimetype)
-        response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

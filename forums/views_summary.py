@@ -15,7 +15,7 @@ from core.models import Language
 from . import selectors
 from .delivery import SUMMARY, summary_pdf_attachment, summary_release, summary_warnings
 from .models import ForumSummary
-from .partner_delivery import document_email_previews
+from .partner_delivery import document_preview_context
 from .views import _managed_forum
 from .views_partners import summary_page_response
 
@@ -27,24 +27,20 @@ def _summary(request, event_id: int, summary_id: int):
 
 def _preview_context(event, summary, *, error=None, acknowledged=()) -> dict:
     contacts = selectors.summary_recipient_contacts(event=event)
-    emails = document_email_previews(SUMMARY, summary, contacts)
+    context = document_preview_context(SUMMARY, event, summary, contacts, error=error)
     documents = {
         (email["contact"].organization_id, email["language"]): email["contact"].organization
-        for email in emails
+        for email in context["emails"]
     }
-    latest = selectors.summary_latest(event=event)
     return {
-        "event": event,
+        **context,
         "summary": summary,
-        "is_latest": latest is not None and latest.pk == summary.pk,
         "warnings": summary_warnings(summary),
         "acknowledged": set(acknowledged),
-        "emails": emails,
         "documents": [
             {"organization": organization, "language": language}
             for (_id, language), organization in documents.items()
         ],
-        "error": error,
     }
 
 
@@ -76,7 +72,13 @@ def summary_preview_document(request, event_id: int, summary_id: int, kind: str)
         return summary_page_response(
             request, summary, language=language, organization_id=organization.pk
         )
-    attachment = summary_pdf_attachment(summary, language=language, organization_id=organization.pk)
+    return attachment_inline(
+        summary_pdf_attachment(summary, language=language, organization_id=organization.pk)
+    )
+
+
+def attachment_inline(attachment) -> HttpResponse:
+    """A document as a partner gets it attached, opened in the organizer's browser."""
     response = HttpResponse(attachment.content, content_type=attachment.mimetype)
     response["Content-Disposition"] = f'inline; filename="{attachment.filename}"'
     response["Cache-Control"] = "private, no-store"
