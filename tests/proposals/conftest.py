@@ -28,6 +28,22 @@ def linked_ticket(event, *, participant=None, gender="female", age_band="25-59",
     return ticket
 
 
+def submitted_proposal(call, theme, *, title="T", accepted=False):
+    """A participant's proposal made through the service with the code of a new linked ticket;
+    accepted by moderation when asked."""
+    from proposals import services
+
+    proposal = services.proposal_submit(
+        call=call,
+        code=linked_ticket(call.event).short_code,
+        theme=theme,
+        title=title,
+        text="X",
+        language="fr",
+    )
+    return services.proposal_accept(proposal=proposal) if accepted else proposal
+
+
 @pytest.fixture
 def event(db):
     return EventFactory()

@@ -5,7 +5,7 @@ from proposals import services
 from proposals.models import Proposal
 from tests.factories import MembershipFactory, TicketFactory
 
-from .conftest import linked_ticket
+from .conftest import linked_ticket, submitted_proposal
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -81,16 +81,7 @@ def test_closed_call_duplicate_and_bad_bodies(client, call, theme):
 
 
 def test_endorse_once_then_409(client, call, theme):
-    proposal = services.proposal_accept(
-        proposal=services.proposal_submit(
-            call=call,
-            code=linked_ticket(call.event).short_code,
-            theme=theme,
-            title="T",
-            text="X",
-            language="fr",
-        )
-    )
+    proposal = submitted_proposal(call, theme, accepted=True)
     code = linked_ticket(call.event).short_code
     url = f"{API}/proposals/{proposal.pk}/endorsements"
     first = client.post(url, {"code": code}, content_type="application/json")
@@ -114,14 +105,7 @@ def test_too_many_wrong_codes_are_throttled(client, call, theme):
 
 
 def test_staff_moderate_and_facilitators_enter_groups(client, call, theme):
-    proposal = services.proposal_submit(
-        call=call,
-        code=linked_ticket(call.event).short_code,
-        theme=theme,
-        title="T",
-        text="X",
-        language="fr",
-    )
+    proposal = submitted_proposal(call, theme)
     rapporteur = MembershipFactory(
         organization=call.event.organizer, role=Membership.Role.RAPPORTEUR
     ).user

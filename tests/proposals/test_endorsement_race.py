@@ -8,7 +8,7 @@ from proposals.models import ProposalEndorsement
 from tests.concurrency import run_at_once
 from tests.factories import CallThemeFactory, ParticipantFactory
 
-from .conftest import linked_ticket
+from .conftest import linked_ticket, submitted_proposal
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 6
@@ -17,11 +17,7 @@ THREADS = 6
 def test_simultaneous_endorsements_of_one_person_make_one_row():
     theme = CallThemeFactory()
     call = theme.call
-    author = linked_ticket(call.event)
-    proposal = services.proposal_submit(
-        call=call, code=author.short_code, theme=theme, title="T", text="X", language="fr"
-    )
-    services.proposal_accept(proposal=proposal)
+    proposal = submitted_proposal(call, theme, accepted=True)
     participant = ParticipantFactory(organization=call.event.organizer)
     ticket = linked_ticket(call.event, participant=participant)
     card = card_issue(participant=participant, actor=None)
@@ -40,11 +36,7 @@ def test_simultaneous_endorsements_by_one_unlinked_ticket_make_one_row():
 
     theme = CallThemeFactory()
     call = theme.call
-    author = linked_ticket(call.event)
-    proposal = services.proposal_submit(
-        call=call, code=author.short_code, theme=theme, title="T", text="X", language="fr"
-    )
-    services.proposal_accept(proposal=proposal)
+    proposal = submitted_proposal(call, theme, accepted=True)
     ticket = TicketFactory(attendee__registration__event=call.event)  # nobody linked
 
     results = run_at_once(

@@ -9,7 +9,7 @@ from proposals import services
 from proposals.models import GroupCount, Proposal, ProposalEndorsement
 from tests.factories import MembershipFactory, TicketFactory
 
-from .conftest import linked_ticket
+from .conftest import linked_ticket, submitted_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +47,7 @@ def test_a_participant_types_their_code_proposes_and_supports(
     assert response.status_code == 302
     proposal = Proposal.objects.get()
     assert proposal.ticket == ticket and proposal.language == "ar" and proposal.photo
-    other = services.proposal_accept(
-        proposal=services.proposal_submit(
-            call=call,
-            code=linked_ticket(call.event).short_code,
-            theme=theme,
-            title="Autre",
-            text="X",
-            language="fr",
-        )
-    )
+    other = submitted_proposal(call, theme, title="Autre", accepted=True)
     page = client.get(url).content.decode()
     assert "Autre" in page and "Jardin" not in page  # hidden until accepted
     client.post(url, {"action": "endorse", "proposal": other.pk})
