@@ -5,7 +5,9 @@ the status and error body a test queued (400 unknown template, 429 throttled, 50
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from .json_http import JsonHandler
 
 
 class FakeGraphApi:
@@ -50,7 +52,7 @@ class FakeGraphApi:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
@@ -86,14 +88,6 @@ class FakeGraphApi:
                     fake.requests.append(
                         {"path": self.path, "json": payload, "status": status, "answer": body}
                     )
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.reply_json(status, body)
 
         return Handler

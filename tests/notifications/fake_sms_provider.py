@@ -3,11 +3,12 @@ request, answers with a status the test chooses (500 for a while, 429 with Retry
 answer), and, like real providers, deduplicates by Idempotency-Key: a repeated key gets the id of
 its first acceptance back and is not delivered twice."""
 
-import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tests.fakes.json_http import JsonHandler
 
 
 class FakeSmsProvider:
@@ -61,25 +62,15 @@ class FakeSmsProvider:
     def _handler(self):
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
-                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                payload = self.read_json()
                 key = self.headers.get("Idempotency-Key") or payload["reference"]
                 if provider.delay:
                     time.sleep(provider.delay)
                 status, headers, body = provider._respond(key)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.reply_json(status, body, headers)
 
         return Handler

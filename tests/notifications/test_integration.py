@@ -5,7 +5,6 @@ Polling with short waits is unavoidable here: the worker lives in another proces
 
 import datetime
 import email
-import json
 import logging
 import os
 import signal
@@ -15,7 +14,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from config.celery import app as celery_app
 from notifications import services
 from notifications.models import Message
 from notifications.tasks import messages_dispatch_due_task
+from tests.fakes.json_http import JsonHandler
 
 from .conftest import ticket_for
 
@@ -75,20 +75,13 @@ def received():
 
 @pytest.fixture
 def sms_gateway(received):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self):
-            payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            payload = self.read_json()
             assert self.headers["Authorization"] == "Bearer it-token"
             assert self.headers["Idempotency-Key"] == payload["reference"]
             received.add(payload["reference"])
-            data = json.dumps({"id": f"gw-{len(received)}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
+            self.reply_json(200, {"id": f"gw-{len(received)}"})
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(

@@ -1,7 +1,6 @@
 import io
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -9,6 +8,7 @@ from notifications import sms
 from notifications.sms import SmsMessage, SmsResult
 from notifications.sms.backends import console, file, http, locmem
 from notifications.sms.segments import count_segments
+from tests.fakes.json_http import JsonHandler
 
 
 def test_short_plain_text_is_one_gsm7_segment():
@@ -112,23 +112,15 @@ class FakeGateway:
         self.release = threading.Event()
         gateway = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = self.read_json()
                 gateway.requests.append({"headers": dict(self.headers), "body": body})
                 status, reply = gateway.replies.pop(0) if gateway.replies else (200, {"id": "m-1"})
                 if status == 0:  # a provider that hangs until the test is over
                     gateway.release.wait(10)
                     return
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.reply_json(status, reply)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
