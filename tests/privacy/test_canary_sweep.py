@@ -142,6 +142,15 @@ def _database_text() -> str:
     return "\n".join(chunks)
 
 
+def _purge_after_retention(event, capture_on_commit) -> None:
+    """A month after the event (its retention period), the purge forgets its one registration."""
+    after_retention = datetime.datetime.combine(
+        event.end_date + datetime.timedelta(days=31), datetime.time(12), OUJDA
+    )
+    with time_machine.travel(after_retention, tick=False), capture_on_commit(execute=True):
+        assert retention_purge_expired() == 1
+
+
 def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
     client, caplog, django_capture_on_commit_callbacks, settings
 ):
@@ -174,14 +183,7 @@ def test_canaries_reach_no_aggregate_output_no_log_and_no_purged_column(
     printed = " ".join(_pdf_texts(client, event, session).values())
     assert CANARY_NAME in printed, "the PDFs do not print names: the check below proves nothing"
 
-    after_retention = datetime.datetime.combine(
-        event.end_date + datetime.timedelta(days=31), datetime.time(12), OUJDA
-    )
-    with (
-        time_machine.travel(after_retention, tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert retention_purge_expired() == 1
+    _purge_after_retention(event, django_capture_on_commit_callbacks)
 
     dump = _database_text()
     for canary in CANARIES:

@@ -3,14 +3,12 @@ is not named anywhere (the name is not even stored); one who agreed is named on 
 proposal only; no code, name or phone reaches the moderation API, the figures or the logs; and
 the retention purge leaves the proposal figures unchanged."""
 
-import datetime
 import logging
 
 import pytest
 import time_machine
 from django.core.cache import cache
 
-from events.services.retention import retention_purge_expired
 from proposals import services
 from proposals.models import Proposal
 from reporting.selectors import figures_for_programme
@@ -21,9 +19,9 @@ from .test_canary_sweep import (
     CANARIES,
     CANARY_NAME,
     DOOR_OPEN,
-    OUJDA,
     _aggregate_outputs,
     _database_text,
+    _purge_after_retention,
     _register,
 )
 
@@ -91,14 +89,7 @@ def test_proposers_are_named_only_where_they_agreed(
             assert secret not in text, f"{secret!r} in {where}"
     figures_before = figures_for_programme(programme=programme)
     assert figures_before.totals.people_proposing == 2
-    after_retention = datetime.datetime.combine(
-        event.end_date + datetime.timedelta(days=31), datetime.time(12), OUJDA
-    )
-    with (
-        time_machine.travel(after_retention, tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert retention_purge_expired() == 1
+    _purge_after_retention(event, django_capture_on_commit_callbacks)
     assert figures_for_programme(programme=programme) == figures_before
     # The name the proposer chose to show goes with their registration.
     assert CANARY_NAMED not in _database_text()
