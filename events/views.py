@@ -14,6 +14,7 @@ from core.errors import ApplicationError
 from core.i18n import switched_language
 from core.permissions import can_manage_event
 from core.qr import qr_png_bytes, qr_svg
+from core.responses import private
 from core.services import audit_record
 
 from .badges import badges_pdf
@@ -35,15 +36,6 @@ from .selectors.registrations import (
     ticket_sessions,
 )
 from .services.registrations import registration_create, registration_window_check
-
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Ticket and confirmation pages are bearer links: keep them out of caches and search engines."""
-    for name, value in PRIVATE_HEADERS.items():
-        response[name] = value
-    return response
 
 
 def public_event_list(request):
@@ -178,7 +170,7 @@ def registration_page(request, token: str):
                 "page_url": request.build_absolute_uri(registration.get_absolute_url()),
             },
         )
-    return _private(response)
+    return private(response)
 
 
 @never_cache
@@ -192,7 +184,7 @@ def ticket_page(request, secret: str):
             "events/ticket.html",
             {"ticket": ticket, "event": ticket.event, "sessions": ticket_sessions(ticket=ticket)},
         )
-    return _private(response)
+    return private(response)
 
 
 def _valid_ticket(secret: str) -> Ticket:
@@ -204,12 +196,12 @@ def _valid_ticket(secret: str) -> Ticket:
 
 def ticket_qr_png(request, secret: str):
     ticket = _valid_ticket(secret)
-    return _private(HttpResponse(qr_png_bytes(ticket.secret), content_type="image/png"))
+    return private(HttpResponse(qr_png_bytes(ticket.secret), content_type="image/png"))
 
 
 def ticket_qr_svg(request, secret: str):
     ticket = _valid_ticket(secret)
-    return _private(HttpResponse(qr_svg(ticket.secret), content_type="image/svg+xml"))
+    return private(HttpResponse(qr_svg(ticket.secret), content_type="image/svg+xml"))
 
 
 @login_required
@@ -235,4 +227,4 @@ def event_badges(request, event_id: int):
     filename = f"badges-event-{event.pk}" + (f"-group-{registration.pk}" if registration else "")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return _private(response)
+    return private(response)

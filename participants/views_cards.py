@@ -9,27 +9,21 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from core.qr import qr_png_bytes
+from core.responses import private
 from core.services import audit_record
 
 from .card_pdf import cards_pdf
 from .selectors_cards import card_active, card_by_secret, card_of_managed, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 ACTIONS = {"issue", "reissue", "revoke"}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    for name, value in PRIVATE_HEADERS.items():
-        response[name] = value
-    return response
 
 
 @login_required
 def card_manage(request, participant_id: int):
     participant = participant_managed(user=request.user, participant_id=participant_id)
     context = {"participant": participant, "card": card_active(participant=participant)}
-    return _private(render(request, "participants/card_manage.html", context))
+    return private(render(request, "participants/card_manage.html", context))
 
 
 @login_required
@@ -48,7 +42,7 @@ def card_action(request, participant_id: int, action: str):
     except ApplicationError as error:
         context = {"participant": participant, "card": card_active(participant=participant)}
         context["error"] = error.message
-        return _private(render(request, "participants/card_manage.html", context, status=409))
+        return private(render(request, "participants/card_manage.html", context, status=409))
     return redirect("participants_cards:manage", participant_id=participant.pk)
 
 
@@ -63,7 +57,7 @@ def card_print(request, participant_id: int):
     )
     response = HttpResponse(cards_pdf([card], layout=layout), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="card-{participant_id}.pdf"'
-    return _private(response)
+    return private(response)
 
 
 @never_cache
@@ -71,11 +65,11 @@ def card_page(request, secret: str):
     card = card_by_secret(secret=secret)
     if card is None:
         raise Http404
-    return _private(render(request, "participants/card.html", {"card": card}))
+    return private(render(request, "participants/card.html", {"card": card}))
 
 
 def card_qr_png(request, secret: str):
     card = card_by_secret(secret=secret)
     if card is None:
         raise Http404
-    return _private(HttpResponse(qr_png_bytes(card.secret), content_type="image/png"))
+    return private(HttpResponse(qr_png_bytes(card.secret), content_type="image/png"))
