@@ -5,7 +5,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core.models import Membership
-from proposals import services
 from proposals.models import GroupCount, Proposal, ProposalEndorsement
 from tests.factories import MembershipFactory, TicketFactory
 
@@ -143,15 +142,7 @@ def test_the_organizer_opens_moderates_and_merges(client, call, theme):
     client.post(base, {"action": "open", "name_fr": "Jeunesse", "name_ar": "الشباب"})
     assert call.themes.filter(name_fr="Jeunesse").exists()
     first, second, third = (
-        services.proposal_submit(
-            call=call,
-            code=linked_ticket(call.event).short_code,
-            theme=theme,
-            title=title,
-            text="X",
-            language="fr",
-        )
-        for title in ("Un", "Deux", "Trois")
+        submitted_proposal(call, theme, title=title) for title in ("Un", "Deux", "Trois")
     )
     assert client.get(base).status_code == 200
     client.post(f"{base}{first.pk}/accept/")
