@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from tests.events.test_registration_browser import browser  # noqa: F401 - the shared fixture
-
 DOCS_URL = "/api/v1/docs"
 ASSET = re.compile(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"')
 

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from tests.events.test_registration_browser import browser  # noqa: F401 - the shared fixture
 from tests.factories import EventFactory, SessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import EventKind
-from tests.events.test_registration_browser import PHONE_SCREEN, browser  # noqa: F401
+from tests.events.test_registration_browser import PHONE_SCREEN
 from tests.factories import EventFactory, MembershipFactory, ProgrammeFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

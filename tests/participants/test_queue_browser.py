@@ -6,7 +6,6 @@ from django.conf import settings
 from django.test import Client
 
 from participants.models import DuplicateCandidate, Participant, ParticipantMerge
-from tests.events.test_registration_browser import browser  # noqa: F401 - fixture
 from tests.factories import DuplicateCandidateFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

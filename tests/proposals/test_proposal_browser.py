@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from proposals.models import Proposal, ProposalEndorsement
-from tests.events.test_registration_browser import PHONE_SCREEN, browser  # noqa: F401 - fixture
+from tests.events.test_registration_browser import PHONE_SCREEN
 from tests.factories import CallThemeFactory, MembershipFactory
 
 from .conftest import linked_ticket

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.demographics import AgeBand, Gender
-from tests.events.test_registration_browser import PHONE_SCREEN, browser  # noqa: F401 - fixture
+from tests.events.test_registration_browser import PHONE_SCREEN
 from tests.factories import AttendanceFactory, EventFactory, MembershipFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
