@@ -312,7 +312,7 @@ def nodes_rows(results: dict) -> list[list[str]]:
     admitted = storm["statuses"].get("admitted", 0)
     return [
         _row(
-            "10 two nodes",
+            "11 two nodes",
             f"same ticket, {storm['scans']} clients over 2 gunicorn nodes: admitted (rows)",
             f"{admitted} ({storm['rows']})",
             f"per node: {per_node}",
@@ -321,7 +321,7 @@ def nodes_rows(results: dict) -> list[list[str]]:
             _ok(admitted == 1 == storm["rows"] and not storm["errors"]),
         ),
         _row(
-            "10 two nodes",
+            "11 two nodes",
             f"{reminders['messages']:,} reminders, 2 Celery workers: sent / delivered /"
             " duplicates (per worker)",
             f"{reminders['sent']} / {reminders['delivered']} / {reminders['duplicates']}",
@@ -334,7 +334,7 @@ def nodes_rows(results: dict) -> list[list[str]]:
             ),
         ),
         _row(
-            "10 two nodes",
+            "11 two nodes",
             "reminders drained by 2 workers: msgs/s",
             f"{reminders['msgs_per_s']:.0f}",
             f"{reminders['seconds']:.1f} s",
@@ -345,8 +345,8 @@ def nodes_rows(results: dict) -> list[list[str]]:
 def scale_tests_rows(results: dict) -> list[list[str]]:
     rows = []
     for label, run in (
-        ("11 scaling tests", results["scale_tests"]["scaling"]),
-        ("11 via PgBouncer", results["scale_tests"]["through_pgbouncer"]),
+        ("12 scaling tests", results["scale_tests"]["scaling"]),
+        ("12 via PgBouncer", results["scale_tests"]["through_pgbouncer"]),
     ):
         outcomes: dict[str, int] = {}
         for case in run["tests"]:

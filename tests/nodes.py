@@ -55,15 +55,15 @@ def database_url(database: dict, name: str) -> str:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group (the master or main process and its children), then SIGKILL."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+    """SIGTERM the gunicorn master or Celery main process, which stops its children; SIGKILL
+    what is left of its process group if it takes too long."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    process.wait(timeout=10)
 
 
 def _wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
