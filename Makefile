@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets demo lint format migrate bench screenshots messages clean
+.PHONY: run test test-pgbouncer install assets demo lint format migrate bench screenshots messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite's PostgreSQL connections through a real PgBouncer in transaction mode (Debian package
+# pgbouncer), as docker-compose.yml deploys: see tests/pgbouncer.py. Needs DATABASE_URL (PostgreSQL).
+test-pgbouncer: install
+	TEST_THROUGH_PGBOUNCER=1 DB_PREPARED_STATEMENTS=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -302,6 +302,83 @@ def receipts_rows(results: dict) -> list[list[str]]:
     ]
 
 
+def nodes_rows(results: dict) -> list[list[str]]:
+    nodes = results["nodes"]
+    storm, reminders = nodes["storm"], nodes["reminders"]
+    per_node = " / ".join(
+        ",".join(f"{k}={v}" for k, v in sorted(answers.items()))
+        for answers in storm["per_node"].values()
+    )
+    admitted = storm["statuses"].get("admitted", 0)
+    return [
+        _row(
+            "11 two nodes",
+            f"same ticket, {storm['scans']} clients over 2 gunicorn nodes: admitted (rows)",
+            f"{admitted} ({storm['rows']})",
+            f"per node: {per_node}",
+            "",
+            "exactly 1",
+            _ok(admitted == 1 == storm["rows"] and not storm["errors"]),
+        ),
+        _row(
+            "11 two nodes",
+            f"{reminders['messages']:,} reminders, 2 Celery workers: sent / delivered /"
+            " duplicates (per worker)",
+            f"{reminders['sent']} / {reminders['delivered']} / {reminders['duplicates']}",
+            ", ".join(f"{k}={v}" for k, v in reminders["per_worker"].items()),
+            "",
+            "all once",
+            _ok(
+                reminders["sent"] == reminders["messages"] == reminders["delivered"]
+                and reminders["duplicates"] == 0
+            ),
+        ),
+        _row(
+            "11 two nodes",
+            "reminders drained by 2 workers: msgs/s",
+            f"{reminders['msgs_per_s']:.0f}",
+            f"{reminders['seconds']:.1f} s",
+        ),
+    ]
+
+
+def scale_tests_rows(results: dict) -> list[list[str]]:
+    rows = []
+    for label, run in (
+        ("12 scaling tests", results["scale_tests"]["scaling"]),
+        ("12 via PgBouncer", results["scale_tests"]["through_pgbouncer"]),
+    ):
+        outcomes: dict[str, int] = {}
+        for case in run["tests"]:
+            outcomes[case["outcome"]] = outcomes.get(case["outcome"], 0) + 1
+            if label.endswith("tests"):
+                figures = ", ".join(f"{k}={v}" for k, v in case["figures"].items())
+                rows.append(
+                    _row(
+                        label,
+                        case["name"],
+                        case["outcome"] + (f": {case['reason']}" if case["reason"] else ""),
+                        figures,
+                        f"{case['seconds']:.0f} s",
+                        "passed",
+                        _ok(case["outcome"] == "passed"),
+                    )
+                )
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        rows.append(
+            _row(
+                label,
+                f"pytest exit {run['returncode']}: {run['command'][:90]}",
+                summary or "no test ran",
+                "",
+                f"{run['seconds']:.0f} s",
+                "none failed",
+                _ok(run["returncode"] == 0 and not {"failed", "error"} & set(outcomes)),
+            )
+        )
+    return rows
+
+
 HEADER = ["benchmark", "figure", "value", "baseline (same run)", "ratio", "goal", "verdict"]
 
 
@@ -317,6 +394,8 @@ def table_rows(results: dict) -> list[list[str]]:
         ("http", memory_rows),
         ("scanner_latency", scanner_latency_rows),
         ("receipts", receipts_rows),
+        ("nodes", nodes_rows),
+        ("scale_tests", scale_tests_rows),
     ]
     return [row for key, rows in parts if key in results for row in rows(results)]
 

@@ -38,7 +38,7 @@ os.environ.update(
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # BENCH_ONLY=scan (or figures, figures_1m, tickets, reminders, offline_hash, registrations,
-# scanner_latency, receipts;
+# scanner_latency, receipts, nodes, scale_tests;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
@@ -52,6 +52,8 @@ PARTS = (
     "registrations",
     "scanner_latency",
     "receipts",
+    "nodes",
+    "scale_tests",
     "lighthouse",
 )
 NAMED_ONLY = {"lighthouse"}
@@ -146,10 +148,11 @@ def main() -> None:
     log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
     # The scanner's latency needs only the door (it issues its own few tickets), the receipts
-    # only an event and the national figures their own data: no pool for them alone.
+    # only an event, the national figures, the two nodes and the scaling tests their own data:
+    # no pool for them alone.
     door = door_data_create(
         tickets=0
-        if ONLY and {"scanner_latency", "receipts", "figures_1m"} >= ONLY
+        if ONLY and {"scanner_latency", "receipts", "figures_1m", "nodes", "scale_tests"} >= ONLY
         else scan_bench.TICKET_POOL + extras
     )
     secrets_file = OUT_DIR / "secrets.txt"
@@ -187,6 +190,17 @@ def main() -> None:
         results["scanner_latency"] = scanner_latency_benchmark(
             event=door.event, raw_token=door.raw_token, port=BENCH_PORT, log=log
         )
+    if wanted("nodes"):
+        from .nodes_bench import nodes_benchmark
+
+        log("two application nodes: gunicorn x2 and Celery worker x2 on one PostgreSQL and Redis")
+        results["nodes"] = nodes_benchmark(
+            ports=[BENCH_PORT + 1, BENCH_PORT + 2], out_dir=OUT_DIR, log=log
+        )
+    if wanted("scale_tests"):
+        from .scale_tests import scale_tests_benchmark
+
+        results["scale_tests"] = scale_tests_benchmark(out_dir=OUT_DIR, log=log)
 
     if offline_hash_results is not None:
         results["offline_hash"] = offline_hash_results

@@ -1,7 +1,11 @@
 """Shared test set-up: fast, deterministic settings, and markers for tests that need real services.
 
 Tests marked `postgres`, `redis` or `browser` are skipped with a visible reason when the service
-is missing, unless REQUIRE_SERVICES=1 (CI), where a missing service is a failure."""
+is missing, unless REQUIRE_SERVICES=1 (CI), where a missing service is a failure.
+
+TEST_THROUGH_PGBOUNCER=1 (with DB_PREPARED_STATEMENTS=0, as `make test-pgbouncer` sets them) runs
+the session's PostgreSQL connections through a real PgBouncer in transaction mode
+(tests/pgbouncer.py), as docker-compose.yml deploys the application."""
 
 import os
 import shutil
@@ -71,6 +75,31 @@ def pytest_runtest_setup(item):
         if settings.REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then (TEST_THROUGH_PGBOUNCER=1) a PgBouncer in front."""
+    if os.environ.get("TEST_THROUGH_PGBOUNCER") != "1":
+        yield
+        return
+    from django.db import connections
+
+    from tests.pgbouncer import admin_rows, free_port, session_through_pgbouncer
+
+    if settings.DB_PREPARED_STATEMENTS:
+        pytest.exit("TEST_THROUGH_PGBOUNCER=1 needs DB_PREPARED_STATEMENTS=0", returncode=2)
+    database = connections["default"].settings_dict
+    with session_through_pgbouncer(database, port=free_port(8940, 8949)) as port:
+        connections.close_all()
+        yield
+        connections.close_all()
+        # Proof that the session's traffic went through it, in the run's output.
+        stats = admin_rows(port, database["USER"] or "postgres", "SHOW STATS")
+        passed = sum(
+            row["total_xact_count"] for row in stats if row["database"] == database["NAME"]
+        )
+        print(f"\nPgBouncer (transaction mode, port {port}): {passed} transactions passed through")
 
 
 @pytest.fixture

@@ -85,3 +85,72 @@ pidfile = {directory / "pgbouncer.pid"}
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+# Where PostgreSQL itself listens while the whole session goes through a PgBouncer
+# (TEST_THROUGH_PGBOUNCER=1): tests that need the server itself (pg_dump, a PgBouncer of their own)
+# ask here instead of reading the connection settings, which name the session's PgBouncer.
+_direct: dict[str, str] = {}
+
+
+def direct_address(database: dict) -> dict[str, str]:
+    """HOST and PORT of the PostgreSQL server behind `database` (a settings dict)."""
+    return dict(_direct) or {
+        "HOST": database["HOST"] or "127.0.0.1",
+        "PORT": str(database["PORT"] or 5432),
+    }
+
+
+def pooled_settings(database: dict, port: int) -> None:
+    """Point a connection's settings at a PgBouncer in transaction mode on `port`, as
+    DB_PREPARED_STATEMENTS=0 configures it: nothing prepared, no server-side cursors."""
+    database.update(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        OPTIONS={k: v for k, v in database["OPTIONS"].items() if k != "prepare_threshold"},
+        DISABLE_SERVER_SIDE_CURSORS=True,
+    )
+
+
+@contextlib.contextmanager
+def session_through_pgbouncer(database: dict, *, port: int, pool_size: int = 10):
+    """Every connection of the test session (and of the workers and servers the tests start,
+    which copy these settings) through one PgBouncer; the test database itself is created and
+    dropped on the server directly (PgBouncer keeps server connections open, which would block
+    the DROP DATABASE)."""
+    direct = {"HOST": database["HOST"] or "127.0.0.1", "PORT": str(database["PORT"] or 5432)}
+    saved = {key: database.get(key) for key in ("HOST", "PORT", "OPTIONS")}
+    saved_cursors = database.get("DISABLE_SERVER_SIDE_CURSORS")
+    user = database["USER"] or "postgres"
+    with pgbouncer_running(
+        port=port,
+        server_host=direct["HOST"],
+        server_port=int(direct["PORT"]),
+        user=user,
+        pool_size=pool_size,
+    ):
+        _direct.update(direct)
+        pooled_settings(database, port)
+        try:
+            yield port
+        finally:
+            _direct.clear()
+            database.update(saved)
+            database["DISABLE_SERVER_SIDE_CURSORS"] = saved_cursors
+    _server_sessions_gone(direct, user, database["NAME"])
+
+
+def _server_sessions_gone(direct: dict, user: str, name: str, timeout: float = 10) -> None:
+    """Wait until PostgreSQL has ended the sessions PgBouncer held on the test database."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(
+        host=direct["HOST"], port=direct["PORT"], user=user, dbname="postgres", autocommit=True
+    ) as admin:
+        while time.monotonic() < deadline:
+            left = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchone()[0]
+            if not left:
+                return
+            time.sleep(0.1)

@@ -18,7 +18,7 @@ from attendance.tallies import tallies_check
 from reporting.selectors import figures_for_programme
 from tests.concurrency import run_together
 from tests.factories import TicketFactory
-from tests.pgbouncer import BINARY, admin_rows, free_port, pgbouncer_running
+from tests.pgbouncer import BINARY, admin_rows, direct_address, free_port, pgbouncer_running
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("door_open")]
 
@@ -34,10 +34,11 @@ def bouncer(transactional_db, settings):
     saved = {key: database.get(key) for key in ("HOST", "PORT", "OPTIONS", "CONN_MAX_AGE")}
     saved_cursors = database.get("DISABLE_SERVER_SIDE_CURSORS")
     port = free_port(8850, 8859)
+    server = direct_address(database)
     with pgbouncer_running(
         port=port,
-        server_host=database["HOST"] or "127.0.0.1",
-        server_port=int(database["PORT"] or 5432),
+        server_host=server["HOST"],
+        server_port=int(server["PORT"]),
         user=database["USER"] or "postgres",
         pool_size=POOL_SIZE,
     ):
@@ -68,7 +69,9 @@ def scan(token, session, ticket):
     )["status"]
 
 
-def test_a_same_ticket_storm_through_pgbouncer_admits_once(bouncer, token, session, ticket):
+def test_a_same_ticket_storm_through_pgbouncer_admits_once(
+    bouncer, token, session, ticket, record_property
+):
     before = transactions_through(bouncer)
 
     statuses, errors = run_together([functools.partial(scan, token, session, ticket)] * 40)
@@ -81,6 +84,9 @@ def test_a_same_ticket_storm_through_pgbouncer_admits_once(bouncer, token, sessi
     pools = admin_rows(bouncer["port"], bouncer["user"], "SHOW POOLS")
     ours = [pool for pool in pools if pool["database"] == bouncer["name"]]
     assert ours and all(pool["pool_mode"] == "transaction" for pool in ours)
+    record_property("threads", 40)
+    record_property("admitted", statuses.count("admitted"))
+    record_property("server_connections", POOL_SIZE)
 
 
 def test_admissions_tallies_and_figures_through_pgbouncer(bouncer, token, session):

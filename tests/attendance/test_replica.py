@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from attendance.services.counted import CountedGroup, walk_in_record
 from core.replica import REPLICA, reporting_reads
 from reporting.selectors import figures_for_programme
-from tests.pgbouncer import free_port
+from tests.pgbouncer import direct_address, free_port
 from tests.replica import primary_and_replica, replica_caught_up, set_replay_paused
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("door_open")]
@@ -29,7 +29,9 @@ def pair(transactional_db, settings):
     ports = free_port(8870, 8879), free_port(8880, 8889)
     try:
         started = primary_and_replica(
-            schema_from=dict(database), primary_port=ports[0], replica_port=ports[1]
+            schema_from={**database, **direct_address(database)},
+            primary_port=ports[0],
+            replica_port=ports[1],
         )
         cluster = started.__enter__()
     except (OSError, subprocess.SubprocessError) as error:
@@ -66,7 +68,9 @@ def anonymous_visits(programme) -> int:
     return figures_for_programme(programme=programme).totals.anonymous_visits
 
 
-def test_reporting_reads_go_to_the_replica_but_never_miss_own_writes(pair, token, session):
+def test_reporting_reads_go_to_the_replica_but_never_miss_own_writes(
+    pair, token, session, record_property
+):
     programme = session.event.programme
     walk_in(token, session)
     replica_caught_up(pair["primary_port"], pair["replica_port"])
@@ -79,6 +83,8 @@ def test_reporting_reads_go_to_the_replica_but_never_miss_own_writes(pair, token
         assert anonymous_visits(programme) == 1
     assert len(on_replica) > 5
     assert on_primary.captured_queries == []
+    record_property("figures_queries_on_replica", len(on_replica))
+    record_property("figures_queries_on_primary", len(on_primary))
 
     # The replica falls behind: a fresh reporting read sees its older state, a block that wrote
     # reads its own write from the primary.
