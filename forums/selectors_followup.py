@@ -356,7 +356,7 @@ def network_organizations(*, programme: Programme) -> list[Organization]:
     """The programme's network: its partners, and every organisation one of its forums'
     adopted recommendations or one of its events' accepted proposals is addressed to; each with
     its contacts, the recommendations addressed to it and its answer (annotated `addressed`,
-    pairs of both) and the same for proposals (`addressed_proposals`)."""
+    pairs of both) and the same for proposals (`proposals_addressed`)."""
     forums = programme_forums(programme=programme)
     addressed: dict[int, list[tuple]] = defaultdict(list)
     for rec in adopted_addressed(events=forums):
@@ -375,6 +375,6 @@ def network_organizations(*, programme: Programme) -> list[Organization]:
     )
     for org in organizations:
         org.addressed = addressed.get(org.pk, [])
-        org.addressed_proposals = proposals.get(org.pk, [])
+        org.proposals_addressed = proposals.get(org.pk, [])
         org.contact_languages = sorted({c.preferred_language for c in org.contacts.all()})
     return organizations
