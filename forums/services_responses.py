@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.models import Contact
@@ -32,18 +32,20 @@ NOTE_MAX = 500
 # Messages that name the kind of subject the partner is answering.
 MESSAGES = {
     "recommendation": {
-        "not_addressed": _lazy("This recommendation is not addressed to your organisation."),
-        "reasons": _lazy("Say why the recommendation is declined."),
-        "no_response": _lazy(
+        "not_addressed": gettext_lazy("This recommendation is not addressed to your organisation."),
+        "reasons": gettext_lazy("Say why the recommendation is declined."),
+        "no_response": gettext_lazy(
             "Give your position on the recommendation before adding a commitment."
         ),
-        "declined": _lazy("A declined recommendation has no commitment."),
+        "declined": gettext_lazy("A declined recommendation has no commitment."),
     },
     "proposal": {
-        "not_addressed": _lazy("This proposal is not addressed to your organisation."),
-        "reasons": _lazy("Say why the proposal is declined."),
-        "no_response": _lazy("Give your position on the proposal before adding a commitment."),
-        "declined": _lazy("A declined proposal has no commitment."),
+        "not_addressed": gettext_lazy("This proposal is not addressed to your organisation."),
+        "reasons": gettext_lazy("Say why the proposal is declined."),
+        "no_response": gettext_lazy(
+            "Give your position on the proposal before adding a commitment."
+        ),
+        "declined": gettext_lazy("A declined proposal has no commitment."),
     },
 }
 
