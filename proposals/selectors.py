@@ -49,7 +49,7 @@ def proposal_list(*, call: CallForProposals, status: str | None = None) -> Query
     proposals = Proposal.objects.filter(call=call).select_related("theme")
     if status:
         proposals = proposals.filter(status=status)
-    return proposals.prefetch_related("group_counts")
+    return proposals.prefetch_related("group_counts", "addressees")
 
 
 def proposal_get_for_staff(*, user, proposal_id: int) -> Proposal | None:
