@@ -264,7 +264,7 @@ def manage_page(request, event_id: int):
 
 
 def _posted_ids(values: list[str]) -> list[int]:
-    if not all(value.isdigit() and len(value) < 19 for value in values):
+    if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in values):
         raise ApplicationError(_("Choose organisations of the list."))
     return [int(value) for value in values]
 

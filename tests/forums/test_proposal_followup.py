@@ -307,3 +307,33 @@ def test_proposal_followup_reads_do_not_grow_with_the_number_of_proposals(forum,
     for _index in range(10):
         answered_with_a_commitment()
     assert count() == before
+
+
+def test_the_organizer_opens_a_document_of_a_proposal_commitment_another_ngo_does_not(
+    client, forum, forum_proposals
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forums.services_responses import commitment_update_add
+
+    education = ContactFactory(organization=forum.education)
+    garden = forum_proposals.garden
+    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
+    commitment = commitment_add(
+        contact=education, proposal_id=garden.pk, what="x", by_whom="y", due_on=timezone.localdate()
+    )
+    pdf = b"%PDF-1.4 plan du jardin"
+    update = commitment_update_add(
+        contact=education,
+        commitment_id=commitment.pk,
+        state="in_progress",
+        document=SimpleUploadedFile("plan.pdf", pdf),
+    )
+    url = f"/forums/{forum.event.pk}/manage/updates/{update.pk}/document"
+    client.force_login(MembershipFactory(organization=forum.event.organizer).user)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.content == pdf
+    page = client.get(f"/forums/{forum.event.pk}/followup/").content.decode()
+    assert url in page
+    client.force_login(MembershipFactory(organization=OrganizationFactory()).user)
+    assert client.get(url).status_code == 404
