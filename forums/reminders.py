@@ -102,6 +102,8 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
     rows included, so a second run returns the same ids and sends nothing)."""
     now = now or timezone.now()
     summary_sent = reads.forum_asked_at(event=event)
+    # Pairs come oldest first. The clock starts at the earliest question still on record: an
+    # organizer withdrawing the first proposal put may shift the periods (once, by design).
     pairs = proposal_reads.addressee_pairs(events=[event])
     asked = min(
         [moment for moment in [summary_sent, *(pair.addressed_at for pair in pairs[:1])] if moment],
