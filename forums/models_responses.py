@@ -2,9 +2,10 @@
 addressed to it (its position and reasons), what it commits to do (what, by whom, by when), and
 how each commitment moves on (in progress, done, a short note, an optional document).
 
-A response names its subject through one nullable link per kind of subject (today a
-recommendation). Another kind (a participant's proposal) is one more nullable link and the
-"exactly one subject" check widened, with no change to the rows or code that use `subject`.
+A response names its subject through one nullable link per kind of subject: an adopted
+recommendation of a forum, or an accepted participants' proposal (of any event's call) the
+organizer addressed to partners. A check holds exactly one of them; code that does not care which
+reads `subject` (and `subject_kind`).
 
 Nothing here holds a participant's data; the contact who typed an answer is kept for the
 organizer's audit only and is never shown on public or partner-to-partner pages."""
@@ -37,6 +38,14 @@ class Response(models.Model):
         related_name="responses",
         verbose_name=_("recommendation"),
     )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("proposal"),
+    )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
@@ -52,17 +61,24 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["recommendation_id", "organization__name"]
+        ordering = ["recommendation_id", "proposal_id", "organization__name"]
         verbose_name = _("institutional response")
         verbose_name_plural = _("institutional responses")
         constraints = [
             models.CheckConstraint(
-                condition=Q(recommendation__isnull=False), name="response_has_a_subject"
+                condition=Q(recommendation__isnull=False, proposal__isnull=True)
+                | Q(recommendation__isnull=True, proposal__isnull=False),
+                name="response_has_exactly_one_subject",
             ),
             models.UniqueConstraint(
                 fields=["recommendation", "organization"],
                 condition=Q(recommendation__isnull=False),
                 name="one_response_per_recommendation_and_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "organization"],
+                condition=Q(proposal__isnull=False),
+                name="one_response_per_proposal_and_organization",
             ),
             models.CheckConstraint(
                 condition=Q(position__in=Position.values), name="response_position_known"
@@ -75,11 +91,17 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} · #{self.recommendation_id} · {self.position}"
+        subject = f"P{self.proposal_id}" if self.proposal_id else f"#{self.recommendation_id}"
+        return f"{self.organization} · {subject} · {self.position}"
 
     @property
     def subject(self):
-        return self.recommendation
+        """The recommendation or the proposal answered, whichever it is."""
+        return self.proposal if self.proposal_id else self.recommendation
+
+    @property
+    def subject_kind(self) -> str:
+        return "proposal" if self.proposal_id else "recommendation"
 
 
 class CommitmentState(models.TextChoices):

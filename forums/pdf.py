@@ -187,6 +187,26 @@ def summary_pdf_build(summary: dict) -> bytes:
     return buffer.getvalue()
 
 
+def _followup_addressees(addressees: list[dict], styles) -> list:
+    """Each organisation's position and reasons, then its commitments."""
+    story = []
+    for item in addressees:
+        line = f"{item['organization']}: {item['position']}"
+        if item["reasons"]:
+            line += f" — {item['reasons']}"
+        story.append(_p(line, styles.item))
+        for commitment in item["commitments"]:
+            text = _("%(what)s · by %(date)s · %(state)s") % {
+                "what": commitment["what"],
+                "date": commitment["due_on"],
+                "state": commitment["state"],
+            }
+            if commitment["overdue"]:
+                text += " · " + _("overdue")
+            story.append(_p(text, styles.muted))
+    return story
+
+
 def followup_pdf_build(report: dict) -> bytes:
     """Draw the render-ready follow-up report (see followup_report.followup_view)."""
     register_unicode_fonts()
@@ -220,20 +240,15 @@ def followup_pdf_build(report: dict) -> bytes:
     for rec in report["recommendations"]:
         story.append(_p(rec["text"], styles.h3))
         story.append(_p(rec["theme"], styles.muted))
-        for item in rec["addressees"]:
-            line = f"{item['organization']}: {item['position']}"
-            if item["reasons"]:
-                line += f" — {item['reasons']}"
-            story.append(_p(line, styles.item))
-            for commitment in item["commitments"]:
-                text = _("%(what)s · by %(date)s · %(state)s") % {
-                    "what": commitment["what"],
-                    "date": commitment["due_on"],
-                    "state": commitment["state"],
-                }
-                if commitment["overdue"]:
-                    text += " · " + _("overdue")
-                story.append(_p(text, styles.muted))
+        story.extend(_followup_addressees(rec["addressees"], styles))
+        story.append(Spacer(1, 4))
+    if report.get("proposals"):
+        story.append(_p(_("Participants' proposals and answers"), styles.h2))
+    for proposal in report.get("proposals", []):
+        story.append(_p(proposal["title"], styles.h3))
+        story.append(_p(proposal["text"], styles.body))
+        story.append(_p(f"{proposal['event']} · {proposal['theme']}", styles.muted))
+        story.extend(_followup_addressees(proposal["addressees"], styles))
         story.append(Spacer(1, 4))
     document.build(story)
     return buffer.getvalue()

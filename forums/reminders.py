@@ -1,10 +1,13 @@
-"""Reminding partner organisations, through the notifications outbox, of what they owe a forum:
-answers to the adopted recommendations addressed to them (due `response_due_days` after the
-summary was first sent), and updates of their unfinished commitments (due `update_every_days`
-after the last thing they said about one, or when its date has passed since).
+"""Reminding partner organisations, through the notifications outbox, of what they owe an
+event: answers to the adopted recommendations of a forum addressed to them (due
+`response_due_days` after the summary was first sent), answers to the accepted participants'
+proposals of the event addressed to them (due `response_due_days` after each was put to them),
+and updates of their unfinished commitments on either (due `update_every_days` after the last
+thing they said about one, or when its date has passed since).
 
-Once per period, per contact: time since the summary's first sending is cut into periods of
-`reminder_period_days`, and the outbox row's idempotency key is (forum, organisation, contact,
+Once per period, per contact: time since the event first asked partners anything (the summary's
+first sending, or the first proposal put to them, whichever came first) is cut into periods of
+`reminder_period_days`, and the outbox row's idempotency key is (event, organisation, contact,
 period). Running this every hour, twice, or on two workers sends one e-mail per period. An
 organisation with nothing left to do gets nothing: answering stops the reminders.
 
@@ -16,6 +19,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +29,7 @@ from notifications.models import Channel, Purpose
 from notifications.rendering import opt_out_url, render_for
 from notifications.services import is_suppressed, message_schedule, messages_dispatch
 from notifications.tokens import recipient_hash
+from proposals import selectors as proposal_reads
 
 from . import selectors_followup as reads
 from .models import Commitment, CommitmentState, Recommendation, Response
@@ -52,14 +57,32 @@ def _pending_answers(event: Event) -> dict[int, int]:
     return pending
 
 
-def _pending_updates(event: Event, *, every_days: int, now) -> dict[int, int]:
-    """Organisation id -> its unfinished commitments on this forum that need news."""
+def _pending_proposal_answers(pairs, *, due_days: int, now) -> dict[int, int]:
+    """Organisation id -> accepted proposals put to it past their delay, not answered."""
+    due = [pair for pair in pairs if pair.addressed_at + datetime.timedelta(days=due_days) <= now]
+    answered = set(
+        Response.objects.filter(proposal_id__in={pair.proposal_id for pair in due}).values_list(
+            "proposal_id", "organization_id"
+        )
+    )
+    pending: dict[int, int] = defaultdict(int)
+    for pair in due:
+        if (pair.proposal_id, pair.organization_id) not in answered:
+            pending[pair.organization_id] += 1
+    return pending
+
+
+def _pending_updates(event: Event, proposal_ids, *, every_days: int, now) -> dict[int, int]:
+    """Organisation id -> its unfinished commitments on this event that need news."""
     stale = now - datetime.timedelta(days=every_days)
     today = timezone.localdate(now)
     pending: dict[int, int] = defaultdict(int)
     commitments = Commitment.objects.filter(
-        response__recommendation__event=event,
-        response__recommendation__status=Recommendation.Status.ADOPTED,
+        Q(
+            response__recommendation__event=event,
+            response__recommendation__status=Recommendation.Status.ADOPTED,
+        )
+        | Q(response__proposal_id__in=proposal_ids)
     ).exclude(state=CommitmentState.DONE)
     for org_id, last, due_on in commitments.values_list(
         "response__organization_id", "last_activity_at", "due_on"
@@ -78,15 +101,30 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
     """The reminders of one forum for the current period; returns the outbox row ids (existing
     rows included, so a second run returns the same ids and sends nothing)."""
     now = now or timezone.now()
-    asked = reads.forum_asked_at(event=event)
+    summary_sent = reads.forum_asked_at(event=event)
+    # Pairs come oldest first. The clock starts at the earliest question still on record: an
+    # organizer withdrawing the first proposal put may shift the periods (once, by design).
+    pairs = proposal_reads.addressee_pairs(events=[event])
+    asked = min(
+        [moment for moment in [summary_sent, *(pair.addressed_at for pair in pairs[:1])] if moment],
+        default=None,
+    )
     if asked is None:
         return []
     forum_settings = reads.forum_settings(event)
     period = int((now - asked) / datetime.timedelta(days=forum_settings.reminder_period_days))
-    answers_due = asked + datetime.timedelta(days=forum_settings.response_due_days) <= now
-    answers = _pending_answers(event) if answers_due else {}
-    updates = _pending_updates(event, every_days=forum_settings.update_every_days, now=now)
-    organizations = set(answers) | set(updates)
+    due = datetime.timedelta(days=forum_settings.response_due_days)
+    answers = _pending_answers(event) if summary_sent and summary_sent + due <= now else {}
+    proposal_answers = _pending_proposal_answers(
+        pairs, due_days=forum_settings.response_due_days, now=now
+    )
+    updates = _pending_updates(
+        event,
+        {pair.proposal_id for pair in pairs},
+        every_days=forum_settings.update_every_days,
+        now=now,
+    )
+    organizations = set(answers) | set(proposal_answers) | set(updates)
     if not organizations:
         return []
     contacts = (
@@ -111,6 +149,7 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
                     "organization": contact.organization.name,
                     "event": getattr(event, f"title_{language}", "") or event.title,
                     "answer_count": answers.get(contact.organization_id, 0),
+                    "proposal_count": proposal_answers.get(contact.organization_id, 0),
                     "update_count": updates.get(contact.organization_id, 0),
                     "answers_url": answers_url(contact),
                     "opt_out_url": opt_out_url(Channel.EMAIL, hashed),
@@ -140,8 +179,11 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
 
 
 def partner_reminders_send(*, now=None) -> int:
-    """Every forum whose summary went to partners: the reminders due in this period."""
+    """Every forum whose summary went to partners, and every event whose proposals were put to
+    partners: the reminders due in this period."""
     forums = Event.objects.filter(
         kind=EventKind.FORUM, forum_summaries__released_at__isnull=False
-    ).distinct()
-    return sum(len(forum_partner_reminders_send(event=event, now=now)) for event in forums)
+    ).values("pk")
+    with_proposals = proposal_reads.events_with_addressed_proposals().values("pk")
+    events = Event.objects.filter(Q(pk__in=forums) | Q(pk__in=with_proposals)).order_by("pk")
+    return sum(len(forum_partner_reminders_send(event=event, now=now)) for event in events)

@@ -1,7 +1,8 @@
 """Writes for the institutions' answers, from the partner portal (and the API, admin or tests
-alike): a position on a recommendation addressed to the contact's organisation, commitments,
-and their updates with an optional document. Each function checks that the subject is addressed
-to the contact's organisation; nothing else decides that."""
+alike): a position on a subject addressed to the contact's organisation (an adopted
+recommendation, or an accepted participants' proposal: name it by `recommendation_id` or by
+`proposal_id`), commitments, and their updates with an optional document. Each function checks
+that the subject is addressed to the contact's organisation; nothing else decides that."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.models import Contact
@@ -27,25 +29,62 @@ DOCUMENT_SIGNATURES = {
 NOTE_MAX = 500
 
 
-def _not_addressed() -> ApplicationError:
-    return ApplicationError(
-        _("This recommendation is not addressed to your organisation."),
-        code="not_addressed",
-        status=404,
-    )
+# Messages that name the kind of subject the partner is answering.
+MESSAGES = {
+    "recommendation": {
+        "not_addressed": gettext_lazy("This recommendation is not addressed to your organisation."),
+        "reasons": gettext_lazy("Say why the recommendation is declined."),
+        "no_response": gettext_lazy(
+            "Give your position on the recommendation before adding a commitment."
+        ),
+        "declined": gettext_lazy("A declined recommendation has no commitment."),
+    },
+    "proposal": {
+        "not_addressed": gettext_lazy("This proposal is not addressed to your organisation."),
+        "reasons": gettext_lazy("Say why the proposal is declined."),
+        "no_response": gettext_lazy(
+            "Give your position on the proposal before adding a commitment."
+        ),
+        "declined": gettext_lazy("A declined proposal has no commitment."),
+    },
+}
 
 
-def response_submit(
-    *, contact: Contact, recommendation_id: int, position: str, reasons: str = "", now=None
-) -> Response:
-    """The organisation's position on a recommendation addressed to it; a second answer
-    replaces the first (one row per recommendation and organisation, under a row lock)."""
+def _not_addressed(kind: str = "recommendation") -> ApplicationError:
+    return ApplicationError(str(MESSAGES[kind]["not_addressed"]), code="not_addressed", status=404)
+
+
+def _subject(contact: Contact, recommendation_id, proposal_id) -> tuple[str, dict]:
+    """The subject addressed to the contact's organisation, as (kind, Response lookup)."""
+    if (recommendation_id is None) == (proposal_id is None):
+        raise ValueError("Name a recommendation or a proposal.")
     organization = contact.organization
+    if proposal_id is not None:
+        proposal = reads.partner_proposal_get(organization=organization, proposal_id=proposal_id)
+        if proposal is None:
+            raise _not_addressed("proposal")
+        return "proposal", {"proposal": proposal}
     recommendation = reads.partner_recommendation_get(
         organization=organization, recommendation_id=recommendation_id
     )
     if recommendation is None:
         raise _not_addressed()
+    return "recommendation", {"recommendation": recommendation}
+
+
+def response_submit(
+    *,
+    contact: Contact,
+    recommendation_id: int | None = None,
+    proposal_id: int | None = None,
+    position: str,
+    reasons: str = "",
+    now=None,
+) -> Response:
+    """The organisation's position on a subject addressed to it; a second answer replaces the
+    first (one row per subject and organisation, under a row lock)."""
+    organization = contact.organization
+    kind, subject = _subject(contact, recommendation_id, proposal_id)
     reasons = (reasons or "").strip()
     if position not in Position.values:
         raise ApplicationError(
@@ -54,12 +93,12 @@ def response_submit(
             field_errors={"position": [_("Choose a position.")]},
         )
     if position == Position.DECLINED and not reasons:
-        message = _("Say why the recommendation is declined.")
+        message = str(MESSAGES[kind]["reasons"])
         raise ApplicationError(message, code="reasons", field_errors={"reasons": [message]})
     now = now or timezone.now()
     with transaction.atomic():
         response, created = Response.objects.select_for_update().get_or_create(
-            recommendation=recommendation,
+            **subject,
             organization=organization,
             defaults={
                 "position": position,
@@ -82,28 +121,30 @@ def response_submit(
 
 
 def commitment_add(
-    *, contact: Contact, recommendation_id: int, what: str, by_whom: str, due_on, now=None
+    *,
+    contact: Contact,
+    recommendation_id: int | None = None,
+    proposal_id: int | None = None,
+    what: str,
+    by_whom: str,
+    due_on,
+    now=None,
 ) -> Commitment:
-    """A commitment under the organisation's answer; a declined recommendation has none."""
-    response = Response.objects.filter(
-        recommendation_id=recommendation_id, organization=contact.organization
-    ).first()
-    if (
-        response is None
-        or reads.partner_recommendation_get(
-            organization=contact.organization, recommendation_id=recommendation_id
-        )
-        is None
-    ):
-        raise ApplicationError(
-            _("Give your position on the recommendation before adding a commitment."),
-            code="no_response",
-            status=409,
-        )
+    """A commitment under the organisation's answer; a declined subject has none."""
+    kind = "proposal" if proposal_id is not None else "recommendation"
+    try:
+        _kind, subject = _subject(contact, recommendation_id, proposal_id)
+    except ApplicationError:
+        subject = None
+    response = (
+        Response.objects.filter(**subject, organization=contact.organization).first()
+        if subject
+        else None
+    )
+    if response is None:
+        raise ApplicationError(str(MESSAGES[kind]["no_response"]), code="no_response", status=409)
     if response.position == Position.DECLINED:
-        raise ApplicationError(
-            _("A declined recommendation has no commitment."), code="declined", status=409
-        )
+        raise ApplicationError(str(MESSAGES[kind]["declined"]), code="declined", status=409)
     errors = {}
     what, by_whom = (what or "").strip(), (by_whom or "").strip()
     if not what:

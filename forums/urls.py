@@ -36,6 +36,16 @@ def _partner_paths(prefix: str, suffix: str):
             name=f"partner_commitment_add{suffix}",
         ),
         path(
+            f"{prefix}proposals/<int:proposal_id>/",
+            views_responses.partner_proposal_answer,
+            name=f"partner_proposal_answer{suffix}",
+        ),
+        path(
+            f"{prefix}proposals/<int:proposal_id>/commitments/",
+            views_responses.partner_proposal_commitment_add,
+            name=f"partner_proposal_commitment_add{suffix}",
+        ),
+        path(
             f"{prefix}commitments/<int:commitment_id>/updates/",
             views_responses.partner_commitment_update,
             name=f"partner_commitment_update{suffix}",

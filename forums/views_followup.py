@@ -1,9 +1,11 @@
-"""What became of the recommendations: the organizer's follow-up pages (per forum and per
-programme, with the overdue list), the programme's network of organisations, and the public
-follow-up page a forum may opt into (no personal data: no proposer, no contact, no note, no
-document; institutions' names, positions, reasons and commitments only)."""
+"""What became of the recommendations and of the participants' proposals put to partners: the
+organizer's follow-up pages (per forum and per programme, with the overdue list), the
+programme's network of organisations, and the public follow-up page a forum may opt into (no
+personal data: no proposer, no contact, no note, no document; institutions' names, positions,
+reasons and commitments only)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,10 +19,11 @@ from .views import _forum_or_404, _managed_forum
 from .views_responses import document_response
 
 
-def _context(rows, **extra) -> dict:
+def _context(rows, proposal_rows, **extra) -> dict:
     return {
         "rows": rows,
-        "overdue": reads.overdue_items(rows),
+        "proposal_rows": proposal_rows,
+        "overdue": reads.overdue_items(rows + proposal_rows),
         "today": timezone.localdate(),
         **extra,
     }
@@ -36,6 +39,7 @@ def forum_followup(request, event_id: int):
         "forums/followup.html",
         _context(
             rows,
+            reads.proposal_followup_rows(events=events),
             event=event,
             title=event.display_title,
             due_at=reads.forum_response_due_at(event=event),
@@ -56,15 +60,17 @@ def _managed_programme(request, programme_id: int) -> Programme:
 def programme_followup(request, programme_id: int):
     programme = _managed_programme(request, programme_id)
     forums = reads.programme_forums(programme=programme)
+    events = reads.programme_events(programme=programme)
     rows = reads.followup_rows(events=forums)
     return render(
         request,
         "forums/followup.html",
         _context(
             rows,
+            reads.proposal_followup_rows(events=events),
             programme=programme,
             title=programme.name,
-            rates=reads.response_rates_by_kind(events=forums),
+            rates=reads.response_rates_by_kind(events=forums, proposal_events=events),
         ),
     )
 
@@ -79,7 +85,9 @@ def programme_network(request, programme_id: int):
         {
             "programme": programme,
             "organizations": reads.network_organizations(programme=programme),
-            "rates": reads.response_rates_by_kind(events=forums),
+            "rates": reads.response_rates_by_kind(
+                events=forums, proposal_events=reads.programme_events(programme=programme)
+            ),
         },
     )
 
@@ -88,21 +96,27 @@ def forum_followup_public(request, event_id: int):
     event = _forum_or_404(event_id)
     if not reads.forum_settings(event).followup_public:
         raise Http404
-    rows = reads.followup_rows(events=[event])
     return render(
         request,
         "forums/followup_public.html",
-        {"event": event, "rows": rows, "rates": reads.response_rates_by_kind(events=[event])},
+        {
+            "event": event,
+            "rows": reads.followup_rows(events=[event]),
+            "proposal_rows": reads.proposal_followup_rows(events=[event]),
+            "rates": reads.response_rates_by_kind(events=[event]),
+        },
     )
 
 
 @login_required
 def organizer_document(request, event_id: int, update_id: int):
     event = _managed_forum(request, event_id)
+    proposals = reads.proposals_addressed(events=[event]).values("pk")
     update = get_object_or_404(
         CommitmentUpdate,
+        Q(commitment__response__recommendation__event=event)
+        | Q(commitment__response__proposal__in=proposals),
         pk=update_id,
-        commitment__response__recommendation__event=event,
         document__isnull=False,
     )
     return document_response(update)

@@ -1,5 +1,5 @@
-"""The partner portal's answers: the recommendations addressed to the contact's organisation,
-its position on each, its commitments and their updates. Every read and write goes through a
+"""The partner portal's answers: the recommendations and participants' proposals addressed to
+the contact's organisation, its position on each, its commitments and their updates. Every read and write goes through a
 selector or service scoped by the contact's organisation: another organisation's recommendation,
 commitment or document is simply not found (404)."""
 
@@ -26,28 +26,43 @@ def partner_url(name: str, token: str | None, **kwargs) -> str:
 
 @_with_partner
 def partner_answers(request, *, contact, token, language):
-    recommendations = list(
-        reads.partner_addressed_recommendations(organization=contact.organization)
-    )
+    organization = contact.organization
+    recommendations = list(reads.partner_addressed_recommendations(organization=organization))
+    proposals = list(reads.partner_addressed_proposals(organization=organization))
     for rec in recommendations:
         rec.own = rec.own_responses[0] if rec.own_responses else None
         rec.url = partner_url("partner_answer", token, recommendation_id=rec.pk)
+    for proposal in proposals:
+        proposal.own = proposal.own_responses[0] if proposal.own_responses else None
+        proposal.url = partner_url("partner_proposal_answer", token, proposal_id=proposal.pk)
     return render(
         request,
         "forums/partner_answers.html",
         {
-            "organization": contact.organization,
+            "organization": organization,
             "recommendations": recommendations,
+            "proposals": proposals,
             "waiting": sum(1 for rec in recommendations if rec.own is None),
+            "waiting_proposals": sum(1 for proposal in proposals if proposal.own is None),
             "token": token,
         },
     )
 
 
-def _answer_page(request, contact, token, recommendation, *, forms=None, status=200):
-    response = reads.partner_response(
-        organization=contact.organization, recommendation=recommendation
-    )
+# The partner pages of each kind of subject: (answer page, add-a-commitment), and its id's name.
+SUBJECT_PAGES = {
+    "recommendation": ("partner_answer", "partner_commitment_add", "recommendation_id"),
+    "proposal": ("partner_proposal_answer", "partner_proposal_commitment_add", "proposal_id"),
+}
+
+
+def _subject_url(token, kind: str, subject, *, page: int = 0) -> str:
+    names = SUBJECT_PAGES[kind]
+    return partner_url(names[page], token, **{names[2]: subject.pk})
+
+
+def _answer_page(request, contact, token, kind, subject, *, forms=None, status=200):
+    response = reads.partner_response(organization=contact.organization, **{kind: subject})
     forms = forms or {}
     initial = {"position": response.position, "reasons": response.reasons} if response else None
     commitments = list(response.commitments.all()) if response else []
@@ -61,21 +76,19 @@ def _answer_page(request, contact, token, recommendation, *, forms=None, status=
         for update in commitment.updates.all():
             if update.document_name:
                 update.document_url = partner_url("partner_document", token, update_id=update.pk)
-    rec_id = recommendation.pk
     return render(
         request,
         "forums/partner_answer.html",
         {
             "organization": contact.organization,
-            "recommendation": recommendation,
+            "kind": kind,
+            kind: subject,
             "response": response,
             "response_form": forms.get("response") or ResponseForm(initial=initial),
             "commitment_form": forms.get("commitment") or CommitmentForm(),
             "commitments": commitments,
-            "answer_url": partner_url("partner_answer", token, recommendation_id=rec_id),
-            "commitment_url": partner_url(
-                "partner_commitment_add", token, recommendation_id=rec_id
-            ),
+            "answer_url": _subject_url(token, kind, subject),
+            "commitment_url": _subject_url(token, kind, subject, page=1),
             "answers_url": partner_url("partner_answers", token),
             "token": token,
         },
@@ -83,55 +96,79 @@ def _answer_page(request, contact, token, recommendation, *, forms=None, status=
     )
 
 
-def _recommendation(contact, recommendation_id: int):
-    recommendation = reads.partner_recommendation_get(
-        organization=contact.organization, recommendation_id=recommendation_id
-    )
-    if recommendation is None:
+def _subject_or_404(contact, kind: str, subject_id: int):
+    if kind == "proposal":
+        subject = reads.partner_proposal_get(
+            organization=contact.organization, proposal_id=subject_id
+        )
+    else:
+        subject = reads.partner_recommendation_get(
+            organization=contact.organization, recommendation_id=subject_id
+        )
+    if subject is None:
         raise Http404
-    return recommendation
+    return subject
 
 
-@_with_partner
-def partner_answer(request, recommendation_id: int, *, contact, token, language):
-    recommendation = _recommendation(contact, recommendation_id)
+def _answer(request, contact, token, kind: str, subject_id: int):
+    subject = _subject_or_404(contact, kind, subject_id)
     if request.method != "POST":
-        return _answer_page(request, contact, token, recommendation)
+        return _answer_page(request, contact, token, kind, subject)
     form = ResponseForm(request.POST)
     if form.is_valid() and form_service_call(
         request,
         form,
         lambda: response_submit(
             contact=contact,
-            recommendation_id=recommendation.pk,
+            **{SUBJECT_PAGES[kind][2]: subject.pk},
             position=form.cleaned_data["position"],
             reasons=form.cleaned_data["reasons"],
         ),
         success=_("Your answer is saved. Thank you."),
     ):
-        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
+        return redirect(_subject_url(token, kind, subject))
     return _answer_page(
-        request, contact, token, recommendation, forms={"response": form}, status=400
+        request, contact, token, kind, subject, forms={"response": form}, status=400
     )
 
 
-@require_POST
-@_with_partner
-def partner_commitment_add(request, recommendation_id: int, *, contact, token, language):
-    recommendation = _recommendation(contact, recommendation_id)
+def _commitment_add(request, contact, token, kind: str, subject_id: int):
+    subject = _subject_or_404(contact, kind, subject_id)
     form = CommitmentForm(request.POST)
     if form.is_valid() and form_service_call(
         request,
         form,
         lambda: commitment_add(
-            contact=contact, recommendation_id=recommendation.pk, **form.cleaned_data
+            contact=contact, **{SUBJECT_PAGES[kind][2]: subject.pk}, **form.cleaned_data
         ),
         success=_("Commitment added."),
     ):
-        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
+        return redirect(_subject_url(token, kind, subject))
     return _answer_page(
-        request, contact, token, recommendation, forms={"commitment": form}, status=400
+        request, contact, token, kind, subject, forms={"commitment": form}, status=400
     )
+
+
+@_with_partner
+def partner_answer(request, recommendation_id: int, *, contact, token, language):
+    return _answer(request, contact, token, "recommendation", recommendation_id)
+
+
+@_with_partner
+def partner_proposal_answer(request, proposal_id: int, *, contact, token, language):
+    return _answer(request, contact, token, "proposal", proposal_id)
+
+
+@require_POST
+@_with_partner
+def partner_commitment_add(request, recommendation_id: int, *, contact, token, language):
+    return _commitment_add(request, contact, token, "recommendation", recommendation_id)
+
+
+@require_POST
+@_with_partner
+def partner_proposal_commitment_add(request, proposal_id: int, *, contact, token, language):
+    return _commitment_add(request, contact, token, "proposal", proposal_id)
 
 
 @require_POST
@@ -142,7 +179,7 @@ def partner_commitment_update(request, commitment_id: int, *, contact, token, la
     )
     if commitment is None:
         raise Http404
-    recommendation = commitment.response.recommendation
+    kind, subject = commitment.response.subject_kind, commitment.response.subject
     form = CommitmentUpdateForm(request.POST, request.FILES, auto_id=f"id_c{commitment.pk}_%s")
     if form.is_valid() and form_service_call(
         request,
@@ -156,9 +193,9 @@ def partner_commitment_update(request, commitment_id: int, *, contact, token, la
         ),
         success=_("Update saved."),
     ):
-        return redirect(partner_url("partner_answer", token, recommendation_id=recommendation.pk))
+        return redirect(_subject_url(token, kind, subject))
     return _answer_page(
-        request, contact, token, recommendation, forms={commitment.pk: form}, status=400
+        request, contact, token, kind, subject, forms={commitment.pk: form}, status=400
     )
 
 

@@ -20,6 +20,7 @@ from .schemas import (
     CallOut,
     EndorsedOut,
     GroupProposalIn,
+    ProposalAddresseesIn,
     ProposalEndorseIn,
     ProposalIn,
     ProposalMergeIn,
@@ -28,6 +29,7 @@ from .schemas import (
     ProposalSubmittedOut,
     TableProposalIn,
 )
+from .services_addressing import proposal_address
 
 router = Router(tags=["proposals"], auth=staff_auth)
 
@@ -240,3 +242,13 @@ def merge_proposal(request, proposal_id: int, payload: ProposalMergeIn):
     source = _proposal(request, proposal_id)
     target = _proposal(request, payload.into_id)
     return services.proposal_merge(proposal=source, into=target, user=request.auth)
+
+
+@router.put("/proposals/{proposal_id}/addressees", response={200: ProposalOut, **STAFF_ERRORS})
+def put_proposal_addressees(request, proposal_id: int, payload: ProposalAddresseesIn):
+    """Ask these partner organisations of the event's network to answer an accepted proposal."""
+    return proposal_address(
+        proposal=_proposal(request, proposal_id),
+        organization_ids=payload.organization_ids,
+        user=request.auth,
+    )

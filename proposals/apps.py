@@ -15,6 +15,7 @@ class ProposalsConfig(AppConfig):
         t.register("proposals.Proposal", t.owned(t.event_q("call__event__")))
         t.register("proposals.GroupCount", t.owned(t.event_q("proposal__call__event__")))
         t.register("proposals.ProposalEndorsement", t.owned(t.event_q("proposal__call__event__")))
+        t.register("proposals.ProposalAddressee", t.owned(t.event_q("proposal__call__event__")))
 
         from events import signals
 

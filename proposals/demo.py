@@ -1,5 +1,6 @@
 """Demo data for proposals: a call on the first African fair with its themes, a few proposals
-from ticket holders (some accepted and endorsed) and a group's proposal entered at a table.
+from ticket holders (some accepted and endorsed, the first put to a partner of the programme
+for an answer) and a group's proposal entered at a table.
 Idempotent: nothing is added once the call has proposals."""
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.urls import reverse
 from events.codes import format_short_code
 from events.models import Event, EventKind, Ticket
 
+from .selectors import proposal_network
 from .services import (
     call_open,
     proposal_accept,
@@ -18,6 +20,7 @@ from .services import (
     proposal_group_enter,
     proposal_submit,
 )
+from .services_addressing import proposal_address
 
 THEMES = [
     {"name_fr": "Vivre ensemble", "name_ar": "العيش المشترك", "name_en": "Living together"},
@@ -68,6 +71,9 @@ def demo_load() -> DemoResult:
         created += 1
         if accept:
             accepted.append(proposal_accept(proposal=proposal))
+    partner = proposal_network(event=event).first()
+    if accepted and partner is not None:
+        proposal_address(proposal=accepted[0], organization_ids=[partner.pk])
     proposal_group_enter(
         call=call,
         theme=themes[1],

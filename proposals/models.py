@@ -24,6 +24,7 @@ from core.contributions import (
     written_in_field,
 )
 from core.demographics import Profile, age_band_field, gender_field, profile_field
+from core.models import Organization
 from events.models import Event, Ticket
 from participants.models import Participant
 
@@ -113,6 +114,14 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The partner organisations asked to answer an accepted proposal (forums keeps the answers).
+    addressed_to = models.ManyToManyField(
+        Organization,
+        through="ProposalAddressee",
+        blank=True,
+        related_name="addressed_proposals",
+        verbose_name=_("addressed to"),
+    )
 
     class Meta:
         ordering = ["call", "-created_at", "-id"]
@@ -198,3 +207,30 @@ class ProposalEndorsement(models.Model):
 
     def __str__(self) -> str:
         return f"+1 #{self.proposal_id}"
+
+
+class ProposalAddressee(models.Model):
+    """An accepted proposal put to a partner organisation of the event's network. The moment it
+    was put is when the organisation's answer starts being awaited (its delay counts from it)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="addressees")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    addressed_at = models.DateTimeField(_("addressed at"))
+    addressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["proposal", "organization__name"]
+        verbose_name = _("organisation a proposal is addressed to")
+        verbose_name_plural = _("organisations proposals are addressed to")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organization"], name="one_addressee_per_proposal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.proposal_id} → {self.organization_id}"

@@ -106,12 +106,17 @@ class ProposalOut(Schema):
     proposer_agreed_to_be_named: bool
     has_photo: bool
     group_counts: list[GroupCountOut]
+    addressed_to_ids: list[int]
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
 
     @staticmethod
     def resolve_has_photo(obj) -> bool:
         return bool(obj.photo)
+
+    @staticmethod
+    def resolve_addressed_to_ids(obj) -> list[int]:
+        return sorted(addressee.organization_id for addressee in obj.addressees.all())
 
     @staticmethod
     def resolve_group_counts(obj) -> list:
@@ -124,6 +129,12 @@ class ProposalRejectIn(InputSchema):
 
 class ProposalMergeIn(InputSchema):
     into_id: StrictInt
+
+
+class ProposalAddresseesIn(InputSchema):
+    """The partner organisations asked to answer an accepted proposal (the whole set)."""
+
+    organization_ids: list[StrictInt] = Field(max_length=200)
 
 
 class ProposalEndorseIn(InputSchema):

@@ -9,16 +9,24 @@ proposal. A group proposal adds the people its facilitator counted (anonymous, s
 de-duplicated). Rejected proposals do not count; merged ones do (their proposer did propose).
 Every figure is a fixed number of queries, whatever the number of rows."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import translation
 
+from core.models import Organization
 from core.permissions import scope_events
 from events.models import Event
 
-from .models import CallForProposals, GroupCount, Proposal, ProposalEndorsement
+from .models import (
+    CallForProposals,
+    GroupCount,
+    Proposal,
+    ProposalAddressee,
+    ProposalEndorsement,
+)
 
 Status = Proposal.Status
 COUNTED = (Status.PENDING, Status.ACCEPTED, Status.MERGED)
@@ -41,7 +49,7 @@ def proposal_list(*, call: CallForProposals, status: str | None = None) -> Query
     proposals = Proposal.objects.filter(call=call).select_related("theme")
     if status:
         proposals = proposals.filter(status=status)
-    return proposals.prefetch_related("group_counts")
+    return proposals.prefetch_related("group_counts", "addressees")
 
 
 def proposal_get_for_staff(*, user, proposal_id: int) -> Proposal | None:
@@ -199,3 +207,98 @@ def endorsed_by(*, person, call: CallForProposals) -> set[int]:
     else:
         endorsements = endorsements.filter(participant__isnull=True, ticket=person.ticket)
     return set(endorsements.values_list("proposal_id", flat=True))
+
+
+# Addressed to partner organisations ---------------------------------------------------------------
+# Forums keeps the organisations' answers; it reads what was put to whom from here.
+
+
+def proposal_network(*, event: Event) -> QuerySet[Organization]:
+    """The organisations an accepted proposal of this event may be addressed to: the partners
+    of its programme and the event's co-organisers. Donors fund; they are not asked to answer."""
+    return (
+        Organization.objects.filter(
+            Q(partner_programmes=event.programme_id) | Q(co_organized_events=event.pk)
+        )
+        .exclude(kind=Organization.Kind.DONOR)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _addressees_prefetch() -> Prefetch:
+    return Prefetch(
+        "addressees",
+        queryset=ProposalAddressee.objects.select_related("organization").order_by(
+            "organization__name", "pk"
+        ),
+    )
+
+
+def proposals_addressed(*, events) -> QuerySet[Proposal]:
+    """Accepted proposals of these events' calls put to at least one organisation, with their
+    addressees (organisation and when it was asked) prefetched: two queries."""
+    addressed = ProposalAddressee.objects.filter(proposal=OuterRef("pk"))
+    return (
+        Proposal.objects.filter(Exists(addressed), call__event__in=events, status=Status.ACCEPTED)
+        .select_related("call__event", "theme")
+        .prefetch_related(_addressees_prefetch())
+        .order_by("call__event__start_date", "call__event_id", "theme__position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class AddresseePair:
+    """One answer awaited: an accepted proposal, an organisation, since when."""
+
+    proposal_id: int
+    organization_id: int
+    organization_kind: str
+    addressed_at: datetime.datetime
+    event_id: int
+
+
+def addressee_pairs(*, events) -> list[AddresseePair]:
+    """Every (accepted proposal, organisation) pair of these events' calls, in one query."""
+    rows = ProposalAddressee.objects.filter(
+        proposal__call__event__in=events, proposal__status=Status.ACCEPTED
+    ).values_list(
+        "proposal_id",
+        "organization_id",
+        "organization__kind",
+        "addressed_at",
+        "proposal__call__event_id",
+    )
+    return [AddresseePair(*row) for row in rows.order_by("addressed_at", "pk")]
+
+
+def events_with_addressed_proposals() -> QuerySet[Event]:
+    """Events whose accepted proposals were put to at least one organisation."""
+    return Event.objects.filter(
+        Exists(
+            ProposalAddressee.objects.filter(
+                proposal__call__event=OuterRef("pk"), proposal__status=Status.ACCEPTED
+            )
+        )
+    )
+
+
+def partner_addressed_proposals(*, organization: Organization) -> QuerySet[Proposal]:
+    """What this organisation is asked to answer among participants' proposals: the accepted
+    ones addressed to it."""
+    return (
+        Proposal.objects.filter(
+            Exists(
+                ProposalAddressee.objects.filter(proposal=OuterRef("pk"), organization=organization)
+            ),
+            status=Status.ACCEPTED,
+        )
+        .select_related("call__event", "theme")
+        .order_by("-call__event__start_date", "theme__position", "id")
+    )
+
+
+def partner_proposal_get(*, organization: Organization, proposal_id: int) -> Proposal | None:
+    if not 0 < proposal_id < 2**63:
+        return None
+    return partner_addressed_proposals(organization=organization).filter(pk=proposal_id).first()

@@ -328,6 +328,9 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, user=None) -> Proposal
     source.endorsements.filter(participant_id__in=participants).delete()
     source.endorsements.filter(participant__isnull=True, ticket_id__in=tickets).delete()
     moved = source.endorsements.update(proposal=target)
+    if target.status == Status.ACCEPTED:  # only accepted proposals are put to partners
+        kept = target.addressees.values_list("organization_id", flat=True)
+        source.addressees.exclude(organization_id__in=list(kept)).update(proposal=target)
     Proposal.objects.filter(merged_into=source).update(merged_into=target)
     source.status, source.merged_into, source.rejection_reason = Status.MERGED, target, ""
     source.decided_at, source.decided_by = timezone.now(), user

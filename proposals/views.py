@@ -30,6 +30,7 @@ from .forms import (
 )
 from .guard import CODE_GUARD
 from .models import CallForProposals, Proposal
+from .services_addressing import proposal_address
 
 
 def _call_or_404(event_id: int) -> CallForProposals:
@@ -222,9 +223,16 @@ def manage_page(request, event_id: int):
     proposals = []
     if call is not None:
         counts = selectors.endorsement_counts(call=call)
-        for proposal in selectors.proposal_list(call=call).select_related("merged_into"):
+        listed = (
+            selectors.proposal_list(call=call)
+            .select_related("merged_into")
+            .prefetch_related("addressees__organization")
+        )
+        for proposal in listed:
             proposal.endorsement_count = counts.get(proposal.pk, 0)
             proposal.merge_form = MergeForm(proposal=proposal, prefix=f"m{proposal.pk}")
+            proposal.addressed = [a.organization for a in proposal.addressees.all()]
+            proposal.addressed_ids = {org.pk for org in proposal.addressed}
             proposals.append(proposal)
     return render(
         request,
@@ -235,8 +243,16 @@ def manage_page(request, event_id: int):
             "proposals": proposals,
             "theme_form": ThemeForm(),
             "reject_form": RejectForm(),
+            # The partners an accepted proposal may be put to (the addressing form's choices).
+            "network": list(selectors.proposal_network(event=event)) if proposals else [],
         },
     )
+
+
+def _posted_ids(values: list[str]) -> list[int]:
+    if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in values):
+        raise ApplicationError(_("Choose organisations of the list."))
+    return [int(value) for value in values]
 
 
 @login_required
@@ -250,6 +266,12 @@ def proposal_action(request, event_id: int, proposal_id: int, action: str):
         elif action == "reject":
             services.proposal_reject(
                 proposal=proposal, reason=request.POST.get("reason", ""), user=request.user
+            )
+        elif action == "address":
+            proposal_address(
+                proposal=proposal,
+                organization_ids=_posted_ids(request.POST.getlist("addressed_to")),
+                user=request.user,
             )
         elif action == "merge":
             form = MergeForm(request.POST, proposal=proposal, prefix=f"m{proposal.pk}")

@@ -145,6 +145,7 @@ def build_world() -> World:
 
     ParticipantLinkFactory(attendee=ticket.attendee, participant__organization=org_a)
     call, proposal, accepted_proposal = _proposals(event)
+    _proposal_addressed(accepted_proposal, partner_org)
     merged_pair = DuplicateCandidateFactory(organization=org_a, score=70)
     knowledge_check = _knowledge_check(event)
     return World(
@@ -243,6 +244,13 @@ def _proposals(event):
     return call, waiting, accepted
 
 
+def _proposal_addressed(proposal, organization):
+    """The accepted proposal is put to the programme's partner, whose contact is partner_a."""
+    from proposals.services_addressing import proposal_address
+
+    proposal_address(proposal=proposal, organization_ids=[organization.pk])
+
+
 def _proposal_body(world, **extra):
     body = {
         "code": world.ticket.short_code,
@@ -322,6 +330,18 @@ def _partner_pages(suffix, home):
             "post",
             lambda w, r: f"{home(w, r)}answers/{w.addressed.pk}/commitments/",
             lambda w: {"what": "Guichet", "by_whom": "Service", "due_on": "2027-03-01"},
+            {"partner_a"},
+        ),
+        f"forums:partner_proposal_answer{suffix}": (
+            "get",
+            lambda w, r: f"{home(w, r)}proposals/{w.accepted_proposal.pk}/",
+            None,
+            {"partner_a"},
+        ),
+        f"forums:partner_proposal_commitment_add{suffix}": (
+            "post",
+            lambda w, r: f"{home(w, r)}proposals/{w.accepted_proposal.pk}/commitments/",
+            lambda w: {"what": "Local prêté", "by_whom": "Commune", "due_on": "2027-03-01"},
             {"partner_a"},
         ),
         f"forums:partner_commitment_update{suffix}": (
@@ -830,6 +850,15 @@ API = {
         lambda w: {"into_id": w.accepted_proposal.pk},
         ADMIN_A,
     ),
+    "PUT /proposals/{proposal_id}/addressees": (
+        lambda w: f"/proposals/{w.accepted_proposal.pk}/addressees",
+        lambda w: {
+            "organization_ids": list(
+                w.accepted_proposal.addressees.values_list("organization_id", flat=True)
+            )
+        },
+        ADMIN_A,
+    ),
     "GET /organizations": (lambda w: "/organizations", None, STAFF),
     "POST /organizations": (
         lambda w: "/organizations",
@@ -1262,6 +1291,7 @@ def _partner_answered(world) -> None:
 
     contact = world.users["partner_a"].partner_contact
     response_submit(contact=contact, recommendation_id=world.addressed.pk, position="accepted")
+    response_submit(contact=contact, proposal_id=world.accepted_proposal.pk, position="accepted")
     world.commitment = commitment_add(
         contact=contact,
         recommendation_id=world.addressed.pk,

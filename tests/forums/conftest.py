@@ -174,3 +174,60 @@ def closed_forum(forum, django_capture_on_commit_callbacks):
 @pytest.fixture
 def partner_contact(forum):
     return ContactFactory(organization=forum.education, preferred_language="fr")
+
+
+@dataclass
+class ForumProposals:
+    call: object
+    garden: object  # addressed to education and the commune
+    library: object  # addressed to health; its proposer agreed to be named
+    waiting: object  # not moderated yet: never put to anyone
+    named: str = "Aminata Sow"
+
+
+def proposals_addressed_at(forum: Forum) -> ForumProposals:
+    """Participants' proposals at the forum (with their ticket codes), two accepted and put to
+    partners of the programme. Education and health join the programme's partners (its network);
+    the commune already is one."""
+    from proposals import services
+    from proposals.services_addressing import proposal_address
+
+    forum.event.programme.partners.add(forum.education, forum.health)
+    call = services.call_open(
+        event=forum.event,
+        themes=[{"name_fr": "Vivre ensemble", "name_ar": "العيش المشترك", "name_en": "Living"}],
+    )
+    theme = call.themes.get()
+
+    def submit(ticket, title, text, **extra):
+        return services.proposal_submit(
+            call=call,
+            code=ticket.short_code,
+            theme=theme,
+            title=title,
+            text=text,
+            language="fr",
+            **extra,
+        )
+
+    garden = submit(
+        forum.tickets[0], "Jardin partagé du quartier", "Un jardin cultivé par tous les voisins."
+    )
+    library = submit(
+        forum.tickets[1],
+        "Bibliothèque trilingue",
+        "Des livres en arabe, en français et en anglais.",
+        proposer_name="Aminata Sow",
+        proposer_agreed_to_be_named=True,
+    )
+    waiting = submit(forum.tickets[2], "Idée en attente", "Pas encore modérée.")
+    for proposal in (garden, library):
+        services.proposal_accept(proposal=proposal)
+    proposal_address(proposal=garden, organization_ids=[forum.education.pk, forum.commune.pk])
+    proposal_address(proposal=library, organization_ids=[forum.health.pk])
+    return ForumProposals(call=call, garden=garden, library=library, waiting=waiting)
+
+
+@pytest.fixture
+def forum_proposals(forum) -> ForumProposals:
+    return proposals_addressed_at(forum)

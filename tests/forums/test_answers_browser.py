@@ -56,3 +56,92 @@ def test_partner_answers_with_a_commitment_and_the_follow_up_page_shows_it(
     expect(row).to_contain_text("مذكرة إلى مديري المدارس")
     expect(row).to_contain_text("Prévu")
     context.close()
+
+
+def _signed_in(browser, live_server, user, locale: str):
+    """A browser context holding `user`'s session (signed in by the test client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=PHONE, locale=locale)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
+
+
+def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up(
+    live_server, browser, forum
+):
+    """A participant proposes in Arabic with their ticket code; the organizer accepts it and
+    asks education to answer; education's contact answers with a commitment from the e-mailed
+    link; the forum's follow-up page shows the answer and the commitment."""
+    from playwright.sync_api import expect
+
+    from proposals.models import Proposal
+    from proposals.services import call_open
+
+    forum.event.programme.partners.add(forum.education)
+    call_open(event=forum.event, themes=[{"name_fr": "Vivre ensemble", "name_ar": "العيش المشترك"}])
+    code = forum.tickets[0].short_code
+    phone = browser.new_context(viewport=PHONE, locale="ar").new_page()
+    phone.goto(f"{live_server.url}/propose/{forum.event.pk}/")
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    phone.fill("#id_code", code)
+    phone.click("button:has-text('متابعة')")
+    phone.wait_for_selector("form[data-form=propose]")
+    phone.select_option("#id_theme", label="العيش المشترك")
+    phone.fill("#id_title", "ملعب للحي")
+    phone.fill("#id_text", "ملعب يجمع شباب الحي والشباب المهاجرين.")
+    phone.click("button:has-text('أرسل مقترحي')")
+    phone.wait_for_selector("text=شكرًا! سيظهر مقترحك بعد مراجعته.")
+    phone.context.close()
+    proposal = Proposal.objects.get()
+
+    organizer = MembershipFactory(organization=forum.event.organizer).user
+    desk = _signed_in(browser, live_server, organizer, "fr").new_page()
+    desk.goto(f"{live_server.url}/organizer/events/{forum.event.pk}/proposals/")
+    card = desk.locator(f"[data-proposal='{proposal.pk}']")
+    card.locator("button:has-text('Accepter')").click()
+    expect(desk.locator(".messages")).to_contain_text("C'est fait.", timeout=WAIT)
+    card = desk.locator(f"[data-proposal='{proposal.pk}']")
+    card.get_by_label(forum.education.name).check()
+    card.locator("button:has-text('Enregistrer les partenaires sollicités')").click()
+    expect(desk.locator(".messages")).to_contain_text("C'est fait.", timeout=WAIT)
+    assert list(proposal.addressees.values_list("organization_id", flat=True)) == [
+        forum.education.pk
+    ]
+
+    contact = ContactFactory(organization=forum.education, preferred_language="ar")
+    token = partner_link_token(contact=contact)
+    page = browser.new_context(viewport=PHONE, locale="ar").new_page()
+    page.goto(f"{live_server.url}/partners/link/{token}/answers/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator(".card", has_text="ملعب للحي").get_by_role("link", name="الجواب").click()
+    page.get_by_label("مقبولة").check()
+    page.locator("#response-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("تم حفظ جوابكم", timeout=WAIT)
+    form = page.locator("#commitment-form")
+    form.get_by_label("ما سيتم إنجازه").fill("تهيئة قطعة أرضية للملعب")
+    form.get_by_label("من طرف من").fill("مصلحة التجهيز")
+    form.get_by_label("في أي أجل").fill("2027-03-01")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("تمت إضافة الالتزام", timeout=WAIT)
+    page.context.close()
+    response = Response.objects.get(proposal=proposal, organization=forum.education)
+    assert Commitment.objects.get(response=response).what == "تهيئة قطعة أرضية للملعب"
+
+    desk.goto(f"{live_server.url}/forums/{forum.event.pk}/followup/")
+    row = desk.locator(".followup-proposal", has_text="ملعب للحي")
+    expect(row).to_contain_text("Acceptée", timeout=WAIT)
+    expect(row).to_contain_text("تهيئة قطعة أرضية للملعب")
+    expect(row).to_contain_text("Prévu")
+    desk.context.close()

@@ -16,8 +16,9 @@ from forums.followup_report import followup_html_render, followup_pdf_render
 from forums.models import ForumSummary
 from forums.partners import partner_link_token
 from forums.reminders import forum_partner_reminders_send
-from forums.services_responses import commitment_update_add
+from forums.services_responses import commitment_add, commitment_update_add, response_submit
 from notifications.models import Message, Purpose
+from proposals.models import ProposalAddressee
 from tests.factories import (
     ContactFactory,
     ForumEventFactory,
@@ -96,3 +97,89 @@ def test_answers_leak_no_personal_data(closed_forum):
     for where, text in outputs.items():
         for canary in canaries:
             assert canary not in text, f"{canary!r} in {where}"
+
+
+def test_answers_to_proposals_leak_no_personal_data(forum_proposals, closed_forum):
+    """The same sweep over participants' proposals put to partners: the public page, the next
+    forum's report, the reminders and another organisation's partner pages name no participant
+    (not even one who agreed to be named on their proposal), no contact, no civil servant, no
+    note; the proposer who agreed is named only on the pages of the organisation asked."""
+    event = closed_forum.event
+    ForumSettingsFactory(event=event, followup_public=True, response_due_days=1)
+    ProposalAddressee.objects.update(addressed_at=timezone.now() - datetime.timedelta(days=2))
+    education = ContactFactory(
+        organization=closed_forum.education,
+        name=CANARY_CONTACT,
+        email=CANARY_EMAIL,
+        phone="+212661000777",
+    )
+    garden = forum_proposals.garden
+    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
+    commitment = commitment_add(
+        contact=education,
+        proposal_id=garden.pk,
+        what="Parcelle prêtée",
+        by_whom=CANARY_CIVIL_SERVANT,
+        due_on=timezone.localdate(),
+    )
+    commitment_update_add(
+        contact=education,
+        commitment_id=commitment.pk,
+        state="in_progress",
+        note=CANARY_NOTE,
+        document=SimpleUploadedFile("a.pdf", b"%PDF-1.4 " + CANARY_NOTE.encode()),
+    )
+    canaries = [
+        CANARY_CONTACT,
+        CANARY_CIVIL_SERVANT,
+        CANARY_NOTE,
+        CANARY_EMAIL,
+        "661000777",
+        forum_proposals.named,
+        *closed_forum.personal_data,
+    ]
+    outputs = {}
+    anonymous = Client()
+    for language in ("fr", "ar", "en"):
+        outputs[f"public {language}"] = anonymous.get(
+            f"/forums/{event.pk}/followup/public/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+    later = event.start_date + datetime.timedelta(days=200)
+    report = followup_report_build(
+        event=ForumEventFactory(programme=event.programme, start_date=later, end_date=later)
+    )
+    for language in ("fr", "ar", "en"):
+        outputs[f"report html {language}"] = followup_html_render(report.data, language=language)
+        outputs[f"report pdf {language}"] = "\n".join(
+            pdf_lines(followup_pdf_render(report.data, language=language))
+        )
+    outputs["report data"] = str(report.data)
+    # The commune, asked about the garden too, opens its own pages.
+    commune = ContactFactory(organization=closed_forum.commune, email="commune@example.ma")
+    token = partner_link_token(contact=commune)
+    outputs["commune answers"] = anonymous.get(
+        reverse("forums:partner_answers", args=[token])
+    ).content.decode()
+    outputs["commune answer"] = anonymous.get(
+        reverse("forums:partner_proposal_answer", args=[token, garden.pk])
+    ).content.decode()
+    forum_partner_reminders_send(event=event)
+    reminders = Message.objects.filter(
+        purpose=Purpose.PARTNER_REMINDER, recipient="commune@example.ma"
+    )
+    assert reminders.exists()
+    outputs["reminders"] = "\n".join(f"{m.subject}\n{m.body}\n{m.payload}" for m in reminders)
+    assert "Parcelle prêtée" in outputs["public ar"] and "Parcelle prêtée" in outputs["report data"]
+    assert garden.title in outputs["commune answer"]
+    for where, text in outputs.items():
+        for canary in canaries:
+            assert canary not in text, f"{canary!r} in {where}"
+    # Health was asked about the library, whose proposer agreed to be named: only there.
+    health = ContactFactory(organization=closed_forum.health)
+    page = anonymous.get(
+        reverse(
+            "forums:partner_proposal_answer",
+            args=[partner_link_token(contact=health), forum_proposals.library.pk],
+        )
+    ).content.decode()
+    assert forum_proposals.named in page

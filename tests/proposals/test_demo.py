@@ -23,6 +23,12 @@ def test_demo_call_counts_people_and_its_printed_code_proposes(client):
     figures = proposal_figures(event=call_event)
     assert figures.people_proposing == 3 + 9  # three ticket holders and a group of nine
     assert figures.people_endorsing == 2
+    # The first accepted proposal waits for a partner of the programme's answer.
+    addressed = Proposal.objects.filter(addressees__isnull=False).distinct().get()
+    assert addressed.status == "accepted"
+    assert call_event.programme.partners.filter(
+        pk=addressed.addressees.get().organization_id
+    ).exists()
     path = urlsplit(re.search(r"http://\S+/propose/\d+/", result.text).group(0)).path
     code = re.search(r"ticket code such as ([0-9A-Z]{4}-[0-9A-Z]{4})", result.text).group(1)
     assert client.post(path, {"action": "code", "code": code}).status_code == 302
