@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from proposals.models import Proposal, ProposalEndorsement
-from proposals.selectors import proposal_figures
-from reporting.figures.participation_groups import proposal_figures_grouped
+from proposals.selectors import proposal_figures, proposal_figures_grouped
 from reporting.selectors import figures_for_event, figures_for_programme
 from tests.factories import MembershipFactory
 from tests.proposals.conftest import linked_ticket
