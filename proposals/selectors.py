@@ -206,18 +206,6 @@ def endorsed_by(*, person, call: CallForProposals) -> set[int]:
 PROPOSAL_LEVELS = ("event", "month")
 
 
-def _group_expressions(level: str) -> tuple:
-    """The group key of a proposal, of a group count and of an endorsement."""
-    if level == "event":
-        return F("call__event_id"), F("proposal__call__event_id"), F("proposal__call__event_id")
-    month = {"output_field": DateField()}
-    return (
-        TruncMonth("created_at", **month),
-        TruncMonth("proposal__created_at", **month),
-        TruncMonth("created_at", **month),
-    )
-
-
 @dataclass
 class _Group:
     figures: ProposalFigures = field(default_factory=ProposalFigures)
@@ -226,47 +214,10 @@ class _Group:
     individual: list = field(default_factory=list)
 
 
-def proposal_figures_grouped(*, level: str, programme=None, event=None) -> dict:
-    """Group key (an event id, or the first day of a month) -> its ProposalFigures: the
-    figures above per event (whose call the proposal answers) or per month (when the proposal
-    was made, the endorsement given; server time zone), each group counting its distinct people
-    (a person who proposed in two months counts in each). Three queries. Each event's group is
-    `proposal_figures(event=…)`, which the reporting ground-truth tests hold."""
-    if level not in PROPOSAL_LEVELS:
-        raise ValueError(f"Unknown proposal grouping: {level}")
-    on_proposal, on_count, on_endorsement = _group_expressions(level)
-    scope = {"programme": programme, "event": event}
-    person = Coalesce(F("participant__merged_into_id"), F("participant_id"))
-    proposals = (
-        Proposal.objects.filter(_scope_q("", **scope), status__in=COUNTED)
-        .annotate(person=person, theme_key=F("theme__name_fr"), g=on_proposal)
-        .values(
-            *PERSON_COLUMNS,
-            "g",
-            "source",
-            "status",
-            "theme_key",
-            "theme__name_ar",
-            "theme__name_en",
-        )
-        .order_by("created_at", "id")
-    )
-    counts = (
-        GroupCount.objects.filter(_scope_q("proposal__", **scope), proposal__status__in=COUNTED)
-        .values("gender", "age_band", "profile", theme_key=F("proposal__theme__name_fr"))
-        .annotate(g=on_count, n=Sum("count"))
-        .order_by()
-    )
-    endorsements = (
-        ProposalEndorsement.objects.filter(_scope_q("proposal__", **scope))
-        .annotate(person=person, g=on_endorsement)
-        .values(*PERSON_COLUMNS, "g")
-        .order_by("created_at", "id")
-    )
-    language = (translation.get_language() or "fr")[:2]
+def _figures_by(column: str, proposals, counts, endorsements, language: str) -> dict:
     groups: dict = {}
     for row in proposals:
-        group = groups.setdefault(row["g"], _Group())
+        group = groups.setdefault(row[column], _Group())
         key = row["theme_key"]
         if key not in group.themes:
             label = row.get(f"theme__name_{language}") if language in ("ar", "en") else ""
@@ -283,13 +234,13 @@ def proposal_figures_grouped(*, level: str, programme=None, event=None) -> dict:
     for group in groups.values():
         _distinct_people(group.individual, group.figures.proposing, set())
     for row in counts:
-        group = groups[row["g"]]  # a group count's proposal is in the rows above
+        group = groups[row[column]]  # a group count's proposal is in the rows above
         cell = (row["gender"], row["age_band"], row["profile"])
         _add(group.figures.proposing, cell, row["n"])
         _add(group.themes[row["theme_key"]].people, cell, row["n"])
     by_key: dict = {}
     for row in endorsements:
-        by_key.setdefault(row["g"], []).append(row)
+        by_key.setdefault(row[column], []).append(row)
     for key, rows in by_key.items():
         figures = groups.setdefault(key, _Group()).figures
         figures.endorsements = len(rows)
@@ -299,3 +250,62 @@ def proposal_figures_grouped(*, level: str, programme=None, event=None) -> dict:
             group.themes.values(), key=lambda theme: (-theme.proposals, theme.label)
         )
     return {key: group.figures for key, group in groups.items()}
+
+
+def proposal_figures_grouped(*, programme=None, event=None) -> dict[str, dict]:
+    """Level ("event", "month") -> group key (an event id, the first day of a month) -> its
+    ProposalFigures: the figures above per event (whose call the proposal answers) and per month
+    (when the proposal was made, the endorsement given; server time zone), each group counting
+    its distinct people (a person who proposed in two months counts in each). Three queries for
+    both levels. Each event's group is `proposal_figures(event=…)`, which the reporting
+    ground-truth tests hold."""
+    scope = {"programme": programme, "event": event}
+    person = Coalesce(F("participant__merged_into_id"), F("participant_id"))
+    proposals = list(
+        Proposal.objects.filter(_scope_q("", **scope), status__in=COUNTED)
+        .annotate(
+            person=person,
+            theme_key=F("theme__name_fr"),
+            g_event=F("call__event_id"),
+            g_month=TruncMonth("created_at", output_field=DateField()),
+        )
+        .values(
+            *PERSON_COLUMNS,
+            "g_event",
+            "g_month",
+            "source",
+            "status",
+            "theme_key",
+            "theme__name_ar",
+            "theme__name_en",
+        )
+        .order_by("created_at", "id")
+    )
+    counts = list(
+        GroupCount.objects.filter(_scope_q("proposal__", **scope), proposal__status__in=COUNTED)
+        .values(
+            "gender",
+            "age_band",
+            "profile",
+            theme_key=F("proposal__theme__name_fr"),
+            g_event=F("proposal__call__event_id"),
+            g_month=TruncMonth("proposal__created_at", output_field=DateField()),
+        )
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    endorsements = list(
+        ProposalEndorsement.objects.filter(_scope_q("proposal__", **scope))
+        .annotate(
+            person=person,
+            g_event=F("proposal__call__event_id"),
+            g_month=TruncMonth("created_at", output_field=DateField()),
+        )
+        .values(*PERSON_COLUMNS, "g_event", "g_month")
+        .order_by("created_at", "id")
+    )
+    language = (translation.get_language() or "fr")[:2]
+    return {
+        level: _figures_by(f"g_{level}", proposals, counts, endorsements, language)
+        for level in PROPOSAL_LEVELS
+    }

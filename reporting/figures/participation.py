@@ -59,13 +59,11 @@ def participation_for(*, programme=None, event=None) -> ProposalFigures:
 
 def participation_grouped_for(*, programme=None, event=None) -> dict[str, list[tuple]]:
     """Level -> [(key, label, ProposalFigures)] for each event and month with proposals."""
-    grouped = {}
-    for level in PROPOSAL_LEVELS:
-        figures = proposal_figures_grouped(level=level, programme=programme, event=event)
-        grouped[level] = [
-            (key, label, figures[key]) for key, label in group_rows(level, figures.keys())
-        ]
-    return grouped
+    grouped = proposal_figures_grouped(programme=programme, event=event)
+    return {
+        level: [(key, label, grouped[level][key]) for key, label in group_rows(level, keys)]
+        for level, keys in ((level, grouped[level].keys()) for level in PROPOSAL_LEVELS)
+    }
 
 
 def _themes(proposals: ProposalFigures) -> list[ThemeRow]:

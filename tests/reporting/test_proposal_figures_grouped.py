@@ -65,7 +65,7 @@ def world():
 
 
 def test_per_event_each_event_counts_its_own_people(world):
-    groups = proposal_figures_grouped(level="event", programme=world.programme)
+    groups = proposal_figures_grouped(programme=world.programme)["event"]
     first, second = groups[world.first.pk], groups[world.second.pk]
     assert first.proposing == FIRST_PROPOSING and first.people_proposing == 10
     assert second.proposing == SECOND_PROPOSING and second.people_proposing == 3
@@ -83,7 +83,7 @@ def test_per_event_each_event_counts_its_own_people(world):
 
 def test_per_event_groups_agree_with_the_event_figures_of_proposals(world):
     # One counting rule: each event's group is what proposals says of that event alone.
-    groups = proposal_figures_grouped(level="event", programme=world.programme)
+    groups = proposal_figures_grouped(programme=world.programme)["event"]
     for event in (world.first, world.second):
         alone = proposal_figures(event=event)
         grouped = groups[event.pk]
@@ -100,7 +100,7 @@ def test_per_event_groups_agree_with_the_event_figures_of_proposals(world):
 
 
 def test_per_month_a_person_counts_once_in_each_month_they_proposed(world):
-    groups = proposal_figures_grouped(level="month", programme=world.programme)
+    groups = proposal_figures_grouped(programme=world.programme)["month"]
     assert set(groups) == {JANUARY, FEBRUARY}
     january, february = groups[JANUARY], groups[FEBRUARY]
     # Alice's living-together idea is January's, her health one February's.
@@ -134,12 +134,12 @@ def test_reports_carry_the_groups_with_every_demographic(world):
 
 def test_the_groups_take_a_fixed_number_of_queries(world):
     with CaptureQueriesContext(connection) as few:
-        proposal_figures_grouped(level="month", programme=world.programme)
+        proposal_figures_grouped(programme=world.programme)["month"]
     for _ in range(3):
         more = linked_ticket(world.first)
         _submit(world.proposals["bob"].call, world.proposals["bob"].theme, more.short_code, "X")
     with CaptureQueriesContext(connection) as many:
-        proposal_figures_grouped(level="month", programme=world.programme)
+        proposal_figures_grouped(programme=world.programme)["month"]
     assert len(few) == len(many) == 3
 
 
