@@ -1,5 +1,6 @@
 """Forums API: recommendations for staff (scoped by core.permissions), and the summary of a forum
-for its partners (signed-link token in X-Partner-Token, or a partner's session)."""
+for its partners (signed-link token in X-Partner-Token, or a partner's session). The
+institutions' answers and the follow-up are in forums/api_responses.py, mounted below."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
