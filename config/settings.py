@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.partner_reminders_task",
         "schedule": 6 * 60 * 60.0,
     },
+    # A forum that has opened sends its partners the follow-up report of the previous forum.
+    "send-followup-reports-at-opening": {
+        "task": "forums.tasks.followup_reports_opening_task",
+        "schedule": 15 * 60.0,
+    },
     # Pseudonymise registrations past their programme's retention period.
     "purge-expired-registrations": {
         "task": "events.retention_purge_task",

@@ -19,7 +19,7 @@ from .tenant_admin import (
 class ContactInline(TenantTabularInline):
     model = Contact
     extra = 0
-    fields = ["name", "role", "email", "phone", "preferred_language", "user"]
+    fields = ["name", "role", "email", "phone", "whatsapp_opt_in", "preferred_language", "user"]
     raw_id_fields = ["user"]
 
 

@@ -66,6 +66,9 @@ class Contact(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+    # WhatsApp is written to only on an explicit yes (as for participants); SMS goes to the
+    # phone the organisation gave for the partnership unless the contact answered STOP.
+    whatsapp_opt_in = models.BooleanField(_("agrees to WhatsApp messages"), default=False)
     preferred_language = preferred_language_field()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.tenant_admin import TenantModelAdmin
 
+from . import admin_responses  # noqa: F401 - registers the answers' admins
 from .models import (
     ForumSettings,
     ForumSummary,

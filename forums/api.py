@@ -1,11 +1,11 @@
 """Forums API: recommendations for staff (scoped by core.permissions), and the summary of a forum
-for its partners (signed-link token in X-Partner-Token, or a partner's session)."""
+for its partners (signed-link token in X-Partner-Token, or a partner's session). The
+institutions' answers and the follow-up are in forums/api_responses.py, mounted below."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.security import APIKeyHeader, SessionAuth
 
 from core.auth import staff_auth
 from core.errors import ApplicationError, NotFound
@@ -14,9 +14,10 @@ from core.permissions import can_manage_event
 from core.schemas import STAFF_ERRORS
 
 from . import selectors, services
+from .api_auth import PartnerOrStaffSessionAuth, PartnerTokenAuth
+from .api_responses import responses_router
 from .delivery import summary_release
 from .models import Recommendation, Theme, Workshop
-from .partners import partner_contact_from_token, partner_contact_from_user
 from .schemas import (
     ForumOut,
     MergeIn,
@@ -36,21 +37,9 @@ from .summary import summary_view
 router = Router(tags=["forums"], auth=staff_auth)
 
 
-class PartnerTokenAuth(APIKeyHeader):
-    param_name = "X-Partner-Token"
-
-    def authenticate(self, request, key):
-        return partner_contact_from_token(key)
-
-
-class PartnerOrStaffSessionAuth(SessionAuth):
-    """A logged-in partner contact (their Contact), or staff (their User, checked per forum)."""
-
-    def authenticate(self, request, key):
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        return partner_contact_from_user(user) or user
+# The institutions' answers: partners' routes and the organizer's follow-up, one router for
+# the app all the same (config/api.py mounts this one).
+router.add_router("", responses_router)
 
 
 def _forum(request, event_id: int):

@@ -20,6 +20,14 @@ class ForumsConfig(AppConfig):
         ):
             t.register(f"forums.{model}", t.owned(t.event_q("event__")))
         t.register("forums.Endorsement", t.owned(t.event_q("recommendation__event__")))
+        # The institutions' answers belong to the forum's organizers (the answering
+        # organisation is a partner, not a tenant). A new kind of subject adds its path here.
+        for model, subject in (
+            ("Response", ""),
+            ("Commitment", "response__"),
+            ("CommitmentUpdate", "commitment__response__"),
+        ):
+            t.register(f"forums.{model}", t.owned(t.event_q(f"{subject}recommendation__event__")))
 
         from events.signals import event_closed
 

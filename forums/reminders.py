@@ -11,8 +11,11 @@ first sending, or the first proposal put to them, whichever came first) is cut i
 period). Running this every hour, twice, or on two workers sends one e-mail per period. An
 organisation with nothing left to do gets nothing: answering stops the reminders.
 
-In the contact's language, with a signed link to the portal's answers page; a contact who opted
-out of e-mails is skipped."""
+In the contact's language, with a signed link to the portal's answers page, by e-mail and on the
+contact's phone (WhatsApp when they agreed to it and a template exists, else SMS), each as the
+forum's message settings allow and never to an address that answered STOP
+(notifications.services.contacts). The e-mail row keeps the key above; the phone's adds its
+channel."""
 
 import datetime
 from collections import defaultdict
@@ -25,10 +28,8 @@ from django.utils import timezone
 
 from core.models import Contact
 from events.models import Event, EventKind
-from notifications.models import Channel, Purpose
-from notifications.rendering import opt_out_url, render_for
-from notifications.services import is_suppressed, message_schedule, messages_dispatch
-from notifications.tokens import recipient_hash
+from notifications.models import Purpose
+from notifications.services import contact_messages_schedule, messages_dispatch
 from proposals import selectors as proposal_reads
 
 from . import selectors_followup as reads
@@ -129,21 +130,17 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
         return []
     contacts = (
         Contact.objects.filter(organization_id__in=organizations)
-        .exclude(email="")
         .select_related("organization")
         .order_by("organization_id", "pk")
     )
     ids = []
     with transaction.atomic():
         for contact in contacts:
-            hashed = recipient_hash(Channel.EMAIL, contact.email)
-            if is_suppressed(channel=Channel.EMAIL, hashed_recipient=hashed):
-                continue
             language = contact.preferred_language
-            subject, body = render_for(
+            messages = contact_messages_schedule(
+                contact=contact,
+                event=event,
                 purpose=Purpose.PARTNER_REMINDER,
-                channel=Channel.EMAIL,
-                language=language,
                 context={
                     "name": contact.name,
                     "organization": contact.organization.name,
@@ -152,28 +149,17 @@ def forum_partner_reminders_send(*, event: Event, now=None) -> list[int]:
                     "proposal_count": proposal_answers.get(contact.organization_id, 0),
                     "update_count": updates.get(contact.organization_id, 0),
                     "answers_url": answers_url(contact),
-                    "opt_out_url": opt_out_url(Channel.EMAIL, hashed),
                 },
-                organization_id=event.organizer_id,
-            )
-            message, _created = message_schedule(
                 idempotency_key=reminder_key(
                     event_id=event.pk,
                     organization_id=contact.organization_id,
                     contact_id=contact.pk,
                     period=period,
                 ),
-                channel=Channel.EMAIL,
-                recipient=contact.email,
-                language=language,
-                purpose=Purpose.PARTNER_REMINDER,
-                subject=subject,
-                body=body,
                 scheduled_at=now,
-                event=event,
                 payload={"organization": contact.organization_id, "contact": contact.pk},
             )
-            ids.append(message.pk)
+            ids.extend(message.pk for message in messages)
         messages_dispatch(ids=ids)
     return ids
 

@@ -44,3 +44,23 @@ def forum_followup_deliver_task(report_id: int) -> None:
 
     if FollowupReport.objects.filter(pk=report_id).exists():
         followup_deliver(report_id=report_id)
+
+
+@shared_task(base=RetryingTask)
+def forum_followup_open_task(event_id: int) -> None:
+    """Build and send the follow-up report of a forum that has opened; once per forum."""
+    from .followup_opening import followup_report_open
+
+    followup_report_open(event_id=event_id)
+
+
+@shared_task(base=RetryingTask)
+def followup_reports_opening_task() -> int:
+    """Every quarter of an hour (beat): the forums that opened and still owe their partners the
+    follow-up report of the previous forum."""
+    from .followup_opening import forums_opening_due
+
+    event_ids = forums_opening_due()
+    for event_id in event_ids:
+        forum_followup_open_task.delay(event_id)
+    return len(event_ids)

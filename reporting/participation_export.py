@@ -1,5 +1,6 @@
 """The proposals sheet of the figures workbooks: people who proposed and who endorsed, and the
-proposers of each theme, each by gender, age band and profile. Exact for the organizer's
+proposers of each theme, each by gender, age band and profile; then the same for each event and
+each month. Exact for the organizer's
 workbook; in the workbook shared with partners every row goes through the one suppression rule
 (small figures hidden, and those that would give them away)."""
 
@@ -24,6 +25,22 @@ def participation_header() -> list[str]:
     return header
 
 
+def _group_rows(participation, labels) -> list[tuple]:
+    """The same rows for each event and each month (proposals by theme included)."""
+    prefixes = {"event": _("Event: %(name)s"), "month": _("Month: %(name)s")}
+    named = []
+    for level, prefix in prefixes.items():
+        for group in participation.groups.get(level, []):
+            name = prefix % {"name": group.label}
+            named.append((f"{name} — {labels['people_proposing']}", group.people_proposing))
+            named.append((f"{name} — {labels['people_endorsing']}", group.people_endorsing))
+            named += [
+                (f"{name} — " + _("Theme: %(theme)s") % {"theme": theme.label}, theme.people)
+                for theme in group.themes
+            ]
+    return named
+
+
 def participation_table(report, *, threshold: int | None = None) -> list[list]:
     """Rows under `participation_header()`; empty when the report carries no participation (a
     filtered one). `threshold` set: suppressed as partners may see it."""
@@ -36,6 +53,7 @@ def participation_table(report, *, threshold: int | None = None) -> list[list]:
         (_("Theme: %(theme)s") % {"theme": theme.label}, theme.people)
         for theme in report.participation.themes
     ]
+    named += _group_rows(report.participation, labels)
     rows = []
     for label, breakdown in named:
         total, marginals = _marginals(breakdown)

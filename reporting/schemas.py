@@ -135,11 +135,28 @@ class ThemeRowOut(Schema):
     people: BreakdownOut
 
 
+class ParticipationGroupOut(Schema):
+    level: str
+    key: str = Field(description="The event's id, or the month's first day (YYYY-MM-01).")
+    label: str
+    proposals: int
+    group_proposals: int
+    endorsements: int
+    people_proposing: BreakdownOut
+    people_endorsing: BreakdownOut
+    themes: list[ThemeRowOut]
+
+
 class ParticipationOut(Schema):
     proposals: int = Field(description="Proposals counted (not rejected, merged ones aside).")
     group_proposals: int
     endorsements: int
     themes: list[ThemeRowOut]
+    groups: dict[str, list[ParticipationGroupOut]] = Field(
+        description="The same figures per event (whose call the proposal answers) and per month "
+        "(when the proposal was made or the endorsement given): keys `event` and `month`. A "
+        "person counts once per group, so groups may add up to more than the total."
+    )
 
 
 class ProgrammeFiguresOut(Schema):

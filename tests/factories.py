@@ -412,6 +412,40 @@ class ForumSummaryFactory(factory.django.DjangoModelFactory):
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
 
 
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """An institution's answer to an adopted recommendation addressed to it (written directly:
+    tests of the rules go through forums.services_responses)."""
+
+    class Meta:
+        model = "forums.Response"
+
+    recommendation = factory.SubFactory(RecommendationFactory, status="adopted")
+    organization = factory.SubFactory(OrganizationFactory)
+    position = "accepted"
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.Commitment"
+
+    response = factory.SubFactory(ResponseFactory)
+    what = "Ouvrir un guichet"
+    by_whom = "Service social"
+    due_on = TODAY + datetime.timedelta(days=60)
+    last_activity_at = factory.LazyFunction(timezone.now)
+
+
+class CommitmentUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.CommitmentUpdate"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    state = "in_progress"
+    note = "Commencé"
+    created_at = factory.LazyFunction(timezone.now)
+
+
 class AuditEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AuditEntry

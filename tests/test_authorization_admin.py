@@ -29,6 +29,7 @@ from tests.factories import (
     AttendanceFactory,
     AuditEntryFactory,
     CallThemeFactory,
+    CommitmentUpdateFactory,
     ContactFactory,
     DoorSettingsFactory,
     DoorTokenFactory,
@@ -118,6 +119,8 @@ def organisation_rows(org):
     theme = ThemeFactory(event=forum)
     WorkshopFactory(theme=theme)
     RecommendationFactory(theme=theme)
+    # An institution's answer to an adopted recommendation, with a commitment and its update.
+    CommitmentUpdateFactory(commitment__response__recommendation__theme=theme)
     rapporteur = MembershipFactory(
         organization=org, role=Membership.Role.RAPPORTEUR, user__is_staff=False
     ).user

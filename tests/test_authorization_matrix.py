@@ -1178,6 +1178,46 @@ API = {
         None,
         ADMIN_A,
     ),
+    # The institutions' answers: the partner of the organisation addressed, alone, answers;
+    # the forum's organizers read the follow-up (tests/forums/test_api_responses.py has the
+    # partner of another organisation).
+    "GET /partner/addressed": (lambda w: "/partner/addressed", None, {"partner_a"}),
+    "GET /partner/addressed/{kind}/{subject_id}/response": (
+        lambda w: f"/partner/addressed/recommendation/{w.addressed.pk}/response",
+        None,
+        {"partner_a"},
+    ),
+    "PUT /partner/addressed/{kind}/{subject_id}/response": (
+        lambda w: f"/partner/addressed/recommendation/{w.addressed.pk}/response",
+        lambda w: {"position": "accepted", "reasons": "Matrix"},
+        {"partner_a"},
+    ),
+    "POST /partner/addressed/{kind}/{subject_id}/commitments": (
+        lambda w: f"/partner/addressed/recommendation/{w.addressed.pk}/commitments",
+        lambda w: {"what": "Guichet", "by_whom": "Service", "due_on": "2027-03-01"},
+        {"partner_a"},
+    ),
+    "POST /partner/commitments/{commitment_id}/updates": (
+        lambda w: f"/partner/commitments/{w.commitment.pk}/updates",
+        lambda w: {"state": "in_progress", "note": "Matrix"},
+        {"partner_a"},
+    ),
+    "GET /forums/{event_id}/followup": (lambda w: f"/forums/{w.forum.pk}/followup", None, ADMIN_A),
+    "GET /forums/{event_id}/followup/overdue": (
+        lambda w: f"/forums/{w.forum.pk}/followup/overdue",
+        None,
+        ADMIN_A,
+    ),
+    "GET /forums/programmes/{programme_id}/followup": (
+        lambda w: f"/forums/programmes/{w.programme.pk}/followup",
+        None,
+        ADMIN_A,
+    ),
+    "GET /forums/programmes/{programme_id}/followup/overdue": (
+        lambda w: f"/forums/programmes/{w.programme.pk}/followup/overdue",
+        None,
+        ADMIN_A,
+    ),
     "GET /forums/{event_id}/summary": (
         lambda w: f"/forums/{w.forum.pk}/summary",
         None,

@@ -1,6 +1,7 @@
 """Writes of the notifications app, one module per concept; import from here."""
 
 from .channels import whatsapp_reply_allowed
+from .contacts import contact_messages_schedule
 from .fallback import message_fall_back, messages_fallback_sweep
 from .feedback import feedback_already_given, feedback_submit, feedback_ticket_from_token
 from .inbound import (
@@ -34,6 +35,7 @@ from .sending import messages_send_batch, messages_send_due
 from .whatsapp_text import whatsapp_text_send
 
 __all__ = [
+    "contact_messages_schedule",
     "event_cancellation_handle",
     "event_followups_schedule",
     "events_followups_due",

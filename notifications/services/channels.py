@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Contact
 from events.models import Registration
 from notifications import whatsapp
 from notifications.models import Channel, EventNotificationSettings, Message, WhatsAppTemplate
@@ -95,6 +96,41 @@ def registration_recipients(
     if registration.preferred_channel:
         return channels[:1]
     return channels
+
+
+def contact_recipients(
+    contact: Contact, prefs: EventNotificationSettings, *, purpose: str, organization_id: int | None
+) -> list[Recipient]:
+    """Where a message to an organisation's contact (a partner) goes: its phone once, by
+    WhatsApp when the contact agreed to it and a template exists in their language, else by SMS;
+    and its e-mail. Each only as the event's settings allow and never to an address that
+    answered STOP. A contact has no preferred channel: the phone and the e-mail both get it, as
+    a registration without a preference does."""
+    found = []
+    if contact.phone:
+        whatsapp_allowed = (
+            prefs.whatsapp_enabled
+            and contact.whatsapp_opt_in
+            and whatsapp_template_for(
+                purpose=purpose,
+                language=contact.preferred_language,
+                organization_id=organization_id,
+            )
+            is not None
+        )
+        if whatsapp_allowed:
+            found.append(Channel.WHATSAPP)
+        elif prefs.sms_enabled:
+            found.append(Channel.SMS)
+    if contact.email and prefs.email_enabled:
+        found.append(Channel.EMAIL)
+    recipients = []
+    for channel in found:
+        address = contact.email if channel == Channel.EMAIL else contact.phone
+        hashed = recipient_hash(channel, address)
+        if not is_suppressed(channel=channel, hashed_recipient=hashed):
+            recipients.append(Recipient(channel, address, hashed))
+    return recipients
 
 
 def rendered_fields(

@@ -21,6 +21,7 @@ from .participation import (
     ProposalFigures,
     participation_apply,
     participation_for,
+    participation_grouped_for,
     participation_summary,
 )
 from .scope import (
@@ -330,6 +331,7 @@ def figures_for_programme(
         # when the report covers the whole programme, and always the figures targets are
         # measured on.
         proposals = participation_for(programme=programme)
+        grouped = participation_grouped_for(programme=programme)
         participation_apply(overall, proposals)
         if overall is not totals:  # zeros: proposals are not filtered
             participation_apply(totals, ProposalFigures())
@@ -344,7 +346,7 @@ def figures_for_programme(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
-        participation=participation_summary(proposals),
+        participation=participation_summary(proposals, grouped),
         participation_filtered=overall is not totals,
     )
 
@@ -370,6 +372,7 @@ def figures_for_event(
     with figures_transaction():
         totals, groups = _figures(scope, levels)
         proposals = participation_for(event=event)
+        grouped = participation_grouped_for(event=event)
     filtered = filters != FigureFilters()
     participation_apply(totals, ProposalFigures() if filtered else proposals)
     return EventFigures(
@@ -379,6 +382,6 @@ def figures_for_event(
         regular_percent=float(regular_percent),
         groups=groups,
         notes=_notes(regular_percent),
-        participation=participation_summary(proposals),
+        participation=participation_summary(proposals, grouped),
         participation_filtered=filtered,
     )

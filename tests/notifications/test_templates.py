@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migration_seeds_every_purpose_channel_and_language():
-    # Both channels for every purpose, but what goes to partners (summary, reminders, follow-up
-    # report) is e-mail only; answers to replies are written when sent, never from a template.
-    partners_only = {Purpose.FORUM_SUMMARY, Purpose.PARTNER_REMINDER, Purpose.FORUM_FOLLOWUP}
+    # Both channels for every purpose, but the documents that go to partners (summary, follow-up
+    # report) are e-mail only; answers to replies are written when sent, never from a template.
+    partners_only = {Purpose.FORUM_SUMMARY, Purpose.FORUM_FOLLOWUP}
     templated = len(Purpose.values) - len(FREE_TEXT_PURPOSES)
     expected = (templated - len(partners_only)) * 2 * 3 + len(partners_only) * 3
     assert MessageTemplate.objects.count() == len(DEFAULT_TEMPLATES) == expected

@@ -88,6 +88,15 @@ def test_answers_leak_no_personal_data(closed_forum):
     outputs["health answer"] = anonymous.get(
         reverse("forums:partner_answer", args=[token, closed_forum.recommendations["clinic"].pk])
     ).content.decode()
+    # And through the API, with the same link's token.
+    api = {"HTTP_X_PARTNER_TOKEN": token}
+    outputs["health api addressed"] = anonymous.get(
+        "/api/v1/partner/addressed", **api
+    ).content.decode()
+    outputs["health api enrol"] = anonymous.get(
+        f"/api/v1/partner/addressed/recommendation/{rec.pk}/response", **api
+    ).content.decode()
+    assert "Ouvrir une permanence" in outputs["health api addressed"]
     forum_partner_reminders_send(event=event)
     # Health's reminder (education's greets its own contact by name, as it should).
     reminders = Message.objects.filter(purpose=Purpose.PARTNER_REMINDER, recipient="ds@example.ma")
