@@ -17,6 +17,8 @@ preload_app = True
 
 def when_ready(server):
     # Runs in the master after the preloaded application is imported, before the first fork.
+    if not server.cfg.preload_app:  # `--no-preload`: nothing loaded here to share
+        return
     from django.conf import settings
     from django.urls import get_resolver
     from django.utils import translation

@@ -113,7 +113,8 @@ import config.wsgi
 settings = runpy.run_path("config/gunicorn.py")
 assert settings["preload_app"] is True
 assert "config.api" not in sys.modules
-settings["when_ready"](None)
+from types import SimpleNamespace
+settings["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
 assert "config.api" in sys.modules, "URLconf not loaded in the master"
 from django.utils.translation import trans_real
 assert {"fr", "ar", "en"} <= set(trans_real._translations), trans_real._translations.keys()
