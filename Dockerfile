@@ -21,4 +21,5 @@ RUN if [ -f package.json ]; then npm ci --omit=dev --no-audit --no-fund \
 
 USER multaqa
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py", "--bind", "0.0.0.0:8000", \
+     "--workers", "2"]

@@ -1,7 +1,6 @@
 import base64
 import io
 
-import qrcode
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -16,6 +15,10 @@ from .services.tokens import door_token_create, door_token_revoke
 
 
 def _qr_data_uri(text: str) -> str:
+    # qrcode and Pillow load with the first door token shown, not in every process that
+    # registers the admin at start (README, "Small server").
+    import qrcode
+
     image = qrcode.make(text, box_size=4, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -23,7 +23,6 @@ from events.models import Session
 from .door_panel import door_panel
 from .forms import ClassHeadcountForm, ScanLogFilterForm, UndoAdmissionForm
 from .models import Attendance, ScanStatus
-from .paper import paper_list_pdf
 from .scanner_app import JSQR, optional_static
 from .selectors import (
     paper_list_tickets,
@@ -287,6 +286,9 @@ def undo_admission(request, session_id: int, attendance_id: int):
 @login_required
 def paper_list(request, session_id: int):
     session = _managed_session(request, session_id)
+    # reportlab loads with the first PDF, not in every process at start (README, "Small server").
+    from .paper import paper_list_pdf
+
     pdf = paper_list_pdf(session=session, tickets=session_tickets(session=session))
     audit_record(actor=request.user, action="paper_list_exported", target=session)
     response = HttpResponse(pdf, content_type="application/pdf")

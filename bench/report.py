@@ -251,6 +251,35 @@ def memory_rows(results: dict) -> list[list[str]]:
     return rows
 
 
+def pss_rows(results: dict) -> list[list[str]]:
+    memory = results["memory"]
+    services = memory["by_service_kib"]
+    total_mib = memory["total_kib"] / 1024
+    counts = {
+        name: sum(1 for row in memory["processes"] if row["service"] == name) for name in services
+    }
+    return [
+        *(
+            _row(
+                "6 memory",
+                f"PSS of {name} ({counts[name]} process{'es' if counts[name] > 1 else ''})",
+                f"{kib / 1024:.0f} MiB",
+            )
+            for name, kib in services.items()
+        ),
+        _row(
+            "6 memory",
+            f"PSS of the application after {memory['figure_pages']} figure pages, "
+            f"{sum(memory['scans'].values()):,} scans, {memory['reminders_sent']} reminders",
+            f"{total_mib:.0f} MiB",
+            "",
+            "",
+            f"<= {memory['goal_mib']} MiB",
+            _ok(total_mib <= memory["goal_mib"]),
+        ),
+    ]
+
+
 def scanner_latency_rows(results: dict) -> list[list[str]]:
     latency = results["scanner_latency"]
     camera, typed = latency["camera"], latency["typed"]
@@ -392,6 +421,7 @@ def table_rows(results: dict) -> list[list[str]]:
         ("tickets", tickets_rows),
         ("registrations", registrations_rows),
         ("http", memory_rows),
+        ("memory", pss_rows),
         ("scanner_latency", scanner_latency_rows),
         ("receipts", receipts_rows),
         ("nodes", nodes_rows),

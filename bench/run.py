@@ -38,7 +38,7 @@ os.environ.update(
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # BENCH_ONLY=scan (or figures, figures_1m, tickets, reminders, offline_hash, registrations,
-# scanner_latency, receipts, nodes, scale_tests;
+# scanner_latency, receipts, nodes, scale_tests, memory;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
@@ -54,6 +54,7 @@ PARTS = (
     "receipts",
     "nodes",
     "scale_tests",
+    "memory",
     "lighthouse",
 )
 NAMED_ONLY = {"lighthouse"}
@@ -136,7 +137,7 @@ def main() -> None:
         lighthouse_benchmark(port=BENCH_PORT, out_dir=OUT_DIR, log=log)
         if not ONLY - {"lighthouse", "offline_hash"}:
             return
-    from . import report, scan_bench
+    from . import memory_bench, report, scan_bench
     from .data import door_data_create
     from .figures_bench import figures_benchmark
     from .registrations_bench import registrations_benchmark
@@ -145,22 +146,27 @@ def main() -> None:
 
     results: dict = {}
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
-    log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
     extras = scan_bench.WARMUP + 100 + 400
     # The scanner's latency needs only the door (it issues its own few tickets), the receipts
     # only an event, the national figures, the two nodes and the scaling tests their own data:
     # no pool for them alone.
-    door = door_data_create(
-        tickets=0
-        if ONLY and {"scanner_latency", "receipts", "figures_1m", "nodes", "scale_tests"} >= ONLY
-        else scan_bench.TICKET_POOL + extras
-    )
+    pool = scan_bench.TICKET_POOL + extras
+    if (
+        ONLY
+        and {"scanner_latency", "receipts", "figures_1m", "nodes", "scale_tests", "memory"} >= ONLY
+    ):
+        pool = 0
+    # The memory part's warm-up scans tickets of its own, after everything else's.
+    memory_scans = memory_bench.SCANS if wanted("memory") else 0
+    if pool:
+        log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
+    door = door_data_create(tickets=pool + memory_scans)
     secrets_file = OUT_DIR / "secrets.txt"
-    secrets_file.write_text("\n".join(door.secrets) + "\n")
-    spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 :]
+    secrets_file.write_text("\n".join(door.secrets[:pool]) + "\n")
+    spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 : pool]
 
     if wanted("scan"):
-        results.update(scan_part(door=door, secrets_file=secrets_file, spare=spare))
+        results.update(scan_part(door=door, secrets_file=secrets_file, spare=spare, pool=pool))
     if wanted("figures"):
         log("figures at 10k, 100k, 1M attendances")
         results["figures"] = figures_benchmark(log=log)
@@ -201,6 +207,15 @@ def main() -> None:
         from .scale_tests import scale_tests_benchmark
 
         results["scale_tests"] = scale_tests_benchmark(out_dir=OUT_DIR, log=log)
+    if wanted("memory"):
+        log("memory: web, worker and beat as docker-compose.yml runs them, warmed up, PSS")
+        results["memory"] = memory_bench.memory_benchmark(
+            door=door,
+            secrets=door.secrets[pool:],
+            port=BENCH_PORT,
+            out_dir=OUT_DIR,
+            log=log,
+        )
 
     if offline_hash_results is not None:
         results["offline_hash"] = offline_hash_results
@@ -210,7 +225,7 @@ def main() -> None:
     report.save_json(results, OUT_DIR / "results.json")
 
 
-def scan_part(*, door, secrets_file: Path, spare: list[str]) -> dict:
+def scan_part(*, door, secrets_file: Path, spare: list[str], pool: int) -> dict:
     from django.db import connections
 
     from . import scan_bench
@@ -236,7 +251,7 @@ def scan_part(*, door, secrets_file: Path, spare: list[str]) -> dict:
     results["http"] = scan_bench.http_benchmarks(
         door=door,
         secrets_file=secrets_file,
-        extras=door.secrets[scan_bench.TICKET_POOL :],
+        extras=door.secrets[scan_bench.TICKET_POOL : pool],
         port=BENCH_PORT,
     )
     return results

@@ -4,10 +4,6 @@ PDF and the notifications e-mail (inline image)."""
 
 import io
 
-import qrcode
-import qrcode.image.svg
-from qrcode.constants import ERROR_CORRECT_M
-
 # Pixels per QR module on the ticket page and in the badge PDF. Tests decode both sizes with an
 # independent decoder, so keep them in step with what is actually served.
 TICKET_PAGE_BOX_SIZE = 10
@@ -16,7 +12,12 @@ BADGE_BOX_SIZE = 6
 QUIET_ZONE = 4
 
 
-def _qr_code(secret: str, *, box_size: int, image_factory=None) -> qrcode.QRCode:
+def _qr_code(secret: str, *, box_size: int, image_factory=None):
+    # qrcode (and Pillow, for PNGs) load with the first QR drawn: most processes, the Celery
+    # worker sending SMS reminders among them, never draw one (README, "Small server").
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
     if not secret:
         raise ValueError("A QR code needs a ticket secret.")
     code = qrcode.QRCode(
@@ -40,5 +41,7 @@ def qr_png_bytes(secret: str, *, box_size: int = TICKET_PAGE_BOX_SIZE) -> bytes:
 
 def qr_svg(secret: str, *, box_size: int = TICKET_PAGE_BOX_SIZE) -> str:
     """A standalone SVG document of the QR code for `secret` (sharp at any zoom, prints well)."""
+    import qrcode.image.svg
+
     code = _qr_code(secret, box_size=box_size, image_factory=qrcode.image.svg.SvgPathFillImage)
     return code.make_image().to_string(encoding="unicode")

@@ -22,7 +22,6 @@ from .admin_forms import (
     SessionInlineForm,
     deferred_media,
 )
-from .badges import badges_pdf
 from .codes import normalize_short_code
 from .models import Attendee, Event, Programme, Registration, Session, Target, Ticket, Venue
 from .selectors.agenda import event_door_sessions
@@ -250,6 +249,9 @@ class AttendeeInline(TenantTabularInline):
 
 
 def _badges_response(tickets, filename: str) -> HttpResponse:
+    # reportlab loads with the first PDF, not in every process at start (README, "Small server").
+    from .badges import badges_pdf
+
     response = HttpResponse(badges_pdf(tickets), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
     response["Cache-Control"] = "private, no-store"

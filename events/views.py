@@ -17,7 +17,6 @@ from core.qr import qr_png_bytes, qr_svg
 from core.responses import private
 from core.services import audit_record
 
-from .badges import badges_pdf
 from .forms import MemberFormSet, RegistrationForm
 from .models import Event, Registration, Ticket
 from .registration_limits import (
@@ -217,6 +216,9 @@ def event_badges(request, event_id: int):
         if not request.GET["registration"].isdigit() or int(request.GET["registration"]) >= MAX_ID:
             raise Http404
         registration = get_object_or_404(Registration, pk=request.GET["registration"], event=event)
+    # reportlab loads with the first PDF, not in every process at start (README, "Small server").
+    from .badges import badges_pdf
+
     pdf = badges_pdf(ticket_list_for_badges(event=event, registration=registration))
     audit_record(
         actor=request.user,

@@ -2,8 +2,6 @@
 endorses from a phone, and the screen that shows the QR code. Views parse and authorize; the
 services decide."""
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -231,6 +229,9 @@ def endorsement_screen(request, event_id: int):
     if not selectors.forum_can_enter_recommendations(user=request.user, event=event):
         raise Http404
     url = endorsement_url(event)
+    # Loaded for the projector's QR only, not in every process at start (README, "Small server").
+    import qrcode.image.svg
+
     svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
     adopted = selectors.recommendation_list(event=event, status=Recommendation.Status.ADOPTED)
     return render(

@@ -12,7 +12,6 @@ from core.qr import qr_png_bytes
 from core.responses import private
 from core.services import audit_record
 
-from .card_pdf import cards_pdf
 from .selectors_cards import card_active, card_by_secret, card_of_managed, participant_managed
 from .services.cards import card_issue, card_reissue, card_revoke
 
@@ -55,6 +54,9 @@ def card_print(request, participant_id: int):
     audit_record(
         actor=request.user, action="participant_card.print", target=card, detail={"layout": layout}
     )
+    # reportlab loads with the first PDF, not in every process at start (README, "Small server").
+    from .card_pdf import cards_pdf
+
     response = HttpResponse(cards_pdf([card], layout=layout), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="card-{participant_id}.pdf"'
     return private(response)

@@ -10,9 +10,6 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from attendance.selectors import attendance_list_for_event
 from core.demographics import Gender
@@ -43,6 +40,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _tidy_sheet(sheet, *, header_rows: int) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     """What a spreadsheet reader expects: columns as wide as their content, headers wrapped and
     bold, a filter on the last header row over the whole table, dates stored as dates (ISO
     displayed, so that every locale reads them the same), the header kept in view."""
@@ -110,6 +110,10 @@ def figures_csv(report: ProgrammeFigures) -> bytes:
 
 
 def figures_xlsx(report: ProgrammeFigures, *, title: str) -> bytes:
+    # openpyxl (5 MB of modules) loads with the first spreadsheet, not in every web and Celery
+    # process that imports this module for its CSV functions (README, "Small server").
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
@@ -168,6 +172,8 @@ def donor_xlsx(
     threshold: int | None = None,
 ) -> bytes:
     """`report` adds the proposals sheet, suppressed with `threshold` when it is set."""
+    from openpyxl import Workbook  # loaded on first use, as in figures_xlsx
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
