@@ -37,13 +37,15 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, figures_1m, tickets, reminders, offline_hash, registrations,
+# BENCH_ONLY=scan (or scan_cpu, offline_pack, figures, figures_1m, tickets, reminders, offline_hash, registrations,
 # scanner_latency, receipts;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
 PARTS = (
     "scan",
+    "scan_cpu",
+    "offline_pack",
     "figures",
     "figures_1m",
     "tickets",
@@ -147,17 +149,33 @@ def main() -> None:
     extras = scan_bench.WARMUP + 100 + 400
     # The scanner's latency needs only the door (it issues its own few tickets), the receipts
     # only an event and the national figures their own data: no pool for them alone.
-    door = door_data_create(
-        tickets=0
-        if ONLY and {"scanner_latency", "receipts", "figures_1m"} >= ONLY
-        else scan_bench.TICKET_POOL + extras
-    )
+    from .scan_cpu import TICKETS as SCAN_CPU_TICKETS
+
+    if ONLY and {"scanner_latency", "receipts", "figures_1m", "offline_pack"} >= ONLY:
+        pool = 0
+    elif ONLY and {"scanner_latency", "receipts", "figures_1m", "offline_pack", "scan_cpu"} >= ONLY:
+        pool = SCAN_CPU_TICKETS  # its own few thousand first scans, not the 20,000 pool
+    else:
+        pool = scan_bench.TICKET_POOL + extras
+    door = door_data_create(tickets=pool)
     secrets_file = OUT_DIR / "secrets.txt"
     secrets_file.write_text("\n".join(door.secrets) + "\n")
     spare = door.secrets[scan_bench.TICKET_POOL + scan_bench.WARMUP + 100 :]
 
     if wanted("scan"):
         results.update(scan_part(door=door, secrets_file=secrets_file, spare=spare))
+    if wanted("scan_cpu"):
+        from .scan_cpu import scan_cpu_benchmark
+
+        log("web worker CPU per request: first scans against repeat scans (gunicorn)")
+        results["scan_cpu"] = scan_cpu_benchmark(
+            door=door, secrets_file=secrets_file, port=BENCH_PORT, log=log
+        )
+    if wanted("offline_pack"):
+        from .offline_pack import offline_pack_benchmark
+
+        log("offline pack of 20,000 tickets: size, build, ready on a throttled phone, lookups")
+        results["offline_pack"] = offline_pack_benchmark(port=BENCH_PORT, log=log)
     if wanted("figures"):
         log("figures at 10k, 100k, 1M attendances")
         results["figures"] = figures_benchmark(log=log)
