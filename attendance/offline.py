@@ -39,6 +39,7 @@ from django.utils import timezone
 from events.models import Attendee, Event, Ticket
 
 from .models import Attendance, DoorToken
+from .offline_cache import cached_ticket_columns, ticket_columns_keep, tickets_fingerprint
 from .offline_format import tickets_encode
 from .selectors import token_sessions
 from .services.door import checkin_window
@@ -118,15 +119,41 @@ def _restricted_sessions(event: Event) -> dict[int, list[int]]:
     return restricted
 
 
+def _ticket_columns(event: Event, key, tickets: list[tuple], code_hashes: dict) -> dict:
+    groups = _groups(event)
+    restricted = _restricted_sessions(event)
+    salt = key.salt.encode() + b":"
+    return tickets_encode(
+        ids=[row[0] for row in tickets],
+        secret_hashes=[hashlib.sha256(salt + row[1].encode()).digest() for row in tickets],
+        code_hashes=[bytes.fromhex(code_hashes[row[0]]) for row in tickets],
+        first_names=[row[4] for row in tickets],
+        coded={
+            "status": [row[3] for row in tickets],
+            "gender": [row[5] for row in tickets],
+            "age_band": [row[6] for row in tickets],
+            "profile": [row[7] for row in tickets],
+        },
+        group_sizes=[groups.get(row[8], (1, row[0]))[0] for row in tickets],
+        groups=[groups.get(row[8], (1, row[0]))[1] for row in tickets],
+        sessions=[restricted.get(row[0], []) for row in tickets],
+    )
+
+
 def offline_pack(*, token: DoorToken, event: Event) -> dict:
     """The pack for one event the token is assigned to (the caller checks the assignment)."""
     sessions = list(token_sessions(token=token).filter(event=event))
-    tickets = _pack_tickets(event)
     key = offline_pack_key(event=event)
     budget = HashBudget(settings.OFFLINE_PACK_HASHES_PER_REQUEST)
-    code_hashes = offline_code_hashes_fill(
-        key=key, tickets=[TicketCode(row[0], row[2]) for row in tickets], budget=budget
-    )
+    # Read before the tickets: a change made meanwhile leaves a fingerprint that fits no pack.
+    fingerprint = tickets_fingerprint(event=event)
+    ticket_columns = cached_ticket_columns(event=event, key=key, fingerprint=fingerprint)
+    tickets, code_hashes = [], {}
+    if ticket_columns is None:
+        tickets = _pack_tickets(event)
+        code_hashes = offline_code_hashes_fill(
+            key=key, tickets=[TicketCode(row[0], row[2]) for row in tickets], budget=budget
+        )
     cards = list(
         offline_pack_cards(event=event)
         .select_related("participant")
@@ -145,24 +172,9 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
         # This request did its share; the task does the rest (a no-op if one is already queued).
         offline_code_hashes_warm_queue(event_id=event.pk, countdown=0)
         raise OfflinePackNotReady
-    groups = _groups(event)
-    restricted = _restricted_sessions(event)
-    salt = key.salt.encode() + b":"
-    ticket_columns = tickets_encode(
-        ids=[row[0] for row in tickets],
-        secret_hashes=[hashlib.sha256(salt + row[1].encode()).digest() for row in tickets],
-        code_hashes=[bytes.fromhex(code_hashes[row[0]]) for row in tickets],
-        first_names=[row[4] for row in tickets],
-        coded={
-            "status": [row[3] for row in tickets],
-            "gender": [row[5] for row in tickets],
-            "age_band": [row[6] for row in tickets],
-            "profile": [row[7] for row in tickets],
-        },
-        group_sizes=[groups.get(row[8], (1, row[0]))[0] for row in tickets],
-        groups=[groups.get(row[8], (1, row[0]))[1] for row in tickets],
-        sessions=[restricted.get(row[0], []) for row in tickets],
-    )
+    if ticket_columns is None:
+        ticket_columns = _ticket_columns(event, key, tickets, code_hashes)
+        ticket_columns_keep(event=event, key=key, fingerprint=fingerprint, columns=ticket_columns)
     held: dict[int, list[int]] = {}
     for holder, ticket_id in (
         Ticket.objects.filter(event=event, status=Ticket.Status.VALID)

@@ -175,7 +175,9 @@ def main() -> None:
         from .offline_pack import offline_pack_benchmark
 
         log("offline pack of 20,000 tickets: size, build, ready on a throttled phone, lookups")
-        results["offline_pack"] = offline_pack_benchmark(port=BENCH_PORT, log=log)
+        results["offline_pack"] = offline_pack_benchmark(
+            programme=door.event.programme, port=BENCH_PORT, log=log
+        )
     if wanted("figures"):
         log("figures at 10k, 100k, 1M attendances")
         results["figures"] = figures_benchmark(log=log)
