@@ -24,19 +24,23 @@ decided on that ticket; one without is a known walk-in when `door.known_walk_ins
 sync registers them, services/sync.py). Issuing, revoking or reissuing a card changes the pack,
 hence its version.
 
-Compact JSON: tickets are rows of values in the order given by `fields`."""
+Compact JSON: the tickets are columns (offline_format.py says how, and why the hashes are cut);
+`format` says which layout a pack has."""
 
 import hashlib
 import json
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Min, Prefetch
+from django.db.models import Count, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events.models import Event, Session, Ticket
+from events.models import Attendee, Event, Ticket
 
 from .models import Attendance, DoorToken
+from .offline_cache import cached_ticket_columns, ticket_columns_keep, tickets_fingerprint
+from .offline_format import tickets_encode
 from .selectors import token_sessions
 from .services.door import checkin_window
 from .services.door_cards import known_walk_ins_accepted
@@ -54,46 +58,102 @@ from .services.offline_keys import (
 PACK_RETRY_AFTER_SECONDS = 60
 
 
+# 2: tickets in columns with cut hashes (offline_format.py); 1 (no `format`): rows of `fields`.
+PACK_FORMAT = 2
+
+
 class OfflinePackNotReady(Exception):
     """Too many short codes of the event are not hashed yet for one request to do it."""
 
 
-PACK_FIELDS = [
-    "id",
-    "secret_hash",
-    "code_hash",
-    "first_name",
-    "gender",
-    "age_band",
-    "profile",
-    "group_size",
-    "status",
-    "sessions",
-    # The lowest ticket id of the ticket's registration: tickets with the same value are one
-    # household or class, which the scanner offers to admit together.
-    "group",
-]
-
 CARD_FIELDS = ["id", "secret_hash", "code_hash", "gender", "age_band", "profile", "tickets"]
+
+
+class TicketCode(NamedTuple):
+    """What the code hashes need of a ticket (no model instance: a pack reads thousands)."""
+
+    pk: int
+    short_code: str
+
+
+def _pack_tickets(event: Event) -> list[tuple]:
+    """The event's tickets with their door fields, in id order, as plain rows."""
+    return list(
+        Ticket.objects.filter(event=event)
+        .order_by("id")
+        .values_list(
+            "id",
+            "secret",
+            "short_code",
+            "status",
+            "attendee__first_name",
+            "attendee__gender",
+            "attendee__age_band",
+            "attendee__profile",
+            "attendee__registration_id",
+        )
+    )
+
+
+def _groups(event: Event) -> dict[int, tuple[int, int]]:
+    """Registration id -> (members, lowest ticket id) for the event's households and classes
+    (registrations of more than one person)."""
+    rows = (
+        Attendee.objects.filter(registration__event=event)
+        .values("registration_id")
+        .annotate(size=Count("id"), first=Min("ticket__id"))
+        .filter(size__gt=1)
+        .values_list("registration_id", "size", "first")
+    )
+    return {registration: (size, first) for registration, size, first in rows}
+
+
+def _restricted_sessions(event: Event) -> dict[int, list[int]]:
+    restricted: dict[int, list[int]] = {}
+    for ticket_id, session_id in (
+        Ticket.sessions.through.objects.filter(ticket__event=event)
+        .order_by("ticket_id", "session_id")
+        .values_list("ticket_id", "session_id")
+    ):
+        restricted.setdefault(ticket_id, []).append(session_id)
+    return restricted
+
+
+def _ticket_columns(event: Event, key, tickets: list[tuple], code_hashes: dict) -> dict:
+    groups = _groups(event)
+    restricted = _restricted_sessions(event)
+    salt = key.salt.encode() + b":"
+    return tickets_encode(
+        ids=[row[0] for row in tickets],
+        secret_hashes=[hashlib.sha256(salt + row[1].encode()).digest() for row in tickets],
+        code_hashes=[bytes.fromhex(code_hashes[row[0]]) for row in tickets],
+        first_names=[row[4] for row in tickets],
+        coded={
+            "status": [row[3] for row in tickets],
+            "gender": [row[5] for row in tickets],
+            "age_band": [row[6] for row in tickets],
+            "profile": [row[7] for row in tickets],
+        },
+        group_sizes=[groups.get(row[8], (1, row[0]))[0] for row in tickets],
+        groups=[groups.get(row[8], (1, row[0]))[1] for row in tickets],
+        sessions=[restricted.get(row[0], []) for row in tickets],
+    )
 
 
 def offline_pack(*, token: DoorToken, event: Event) -> dict:
     """The pack for one event the token is assigned to (the caller checks the assignment)."""
     sessions = list(token_sessions(token=token).filter(event=event))
-    tickets = (
-        Ticket.objects.filter(event=event)
-        .select_related("attendee")
-        .annotate(
-            group_size=Count("attendee__registration__members", distinct=True),
-            group=Min("attendee__registration__members__ticket__id"),
-        )
-        .prefetch_related(Prefetch("sessions", queryset=Session.objects.only("id")))
-        .order_by("id")
-    )
-    tickets = list(tickets)
     key = offline_pack_key(event=event)
     budget = HashBudget(settings.OFFLINE_PACK_HASHES_PER_REQUEST)
-    code_hashes = offline_code_hashes_fill(key=key, tickets=tickets, budget=budget)
+    # Read before the tickets: a change made meanwhile leaves a fingerprint that fits no pack.
+    fingerprint = tickets_fingerprint(event=event)
+    ticket_columns = cached_ticket_columns(event=event, key=key, fingerprint=fingerprint)
+    tickets, code_hashes = [], {}
+    if ticket_columns is None:
+        tickets = _pack_tickets(event)
+        code_hashes = offline_code_hashes_fill(
+            key=key, tickets=[TicketCode(row[0], row[2]) for row in tickets], budget=budget
+        )
     cards = list(
         offline_pack_cards(event=event)
         .select_related("participant")
@@ -112,22 +172,9 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
         # This request did its share; the task does the rest (a no-op if one is already queued).
         offline_code_hashes_warm_queue(event_id=event.pk, countdown=0)
         raise OfflinePackNotReady
-    rows = [
-        [
-            ticket.pk,
-            secret_hash(secret=ticket.secret, salt=key.salt),
-            code_hashes[ticket.pk],
-            ticket.attendee.first_name,
-            ticket.attendee.gender,
-            ticket.attendee.age_band,
-            ticket.attendee.profile,
-            ticket.group_size,
-            ticket.status,
-            [session.pk for session in ticket.sessions.all()],
-            ticket.group,
-        ]
-        for ticket in tickets
-    ]
+    if ticket_columns is None:
+        ticket_columns = _ticket_columns(event, key, tickets, code_hashes)
+        ticket_columns_keep(event=event, key=key, fingerprint=fingerprint, columns=ticket_columns)
     held: dict[int, list[int]] = {}
     for holder, ticket_id in (
         Ticket.objects.filter(event=event, status=Ticket.Status.VALID)
@@ -172,9 +219,9 @@ def offline_pack(*, token: DoorToken, event: Event) -> dict:
             "code": "pbkdf2-sha256",
             "iterations": key.iterations,
         },
-        "fields": PACK_FIELDS,
+        "format": PACK_FORMAT,
         "sessions": session_rows,
-        "tickets": rows,
+        "tickets": ticket_columns,
         "admitted": admitted,
         "card_fields": CARD_FIELDS,
         "cards": card_rows,

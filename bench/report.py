@@ -413,8 +413,13 @@ HEADER = ["benchmark", "figure", "value", "baseline (same run)", "ratio", "goal"
 
 def table_rows(results: dict) -> list[list[str]]:
     """The rows of the parts that ran (BENCH_ONLY may have left some out)."""
+    from .offline_pack import offline_pack_rows
+    from .scan_cpu import scan_cpu_rows
+
     parts = [
         ("http", scan_rows),
+        ("scan_cpu", scan_cpu_rows),
+        ("offline_pack", offline_pack_rows),
         ("figures", figures_rows),
         ("figures_1m", figures_national_rows),
         ("reminders", reminders_rows),

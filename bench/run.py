@@ -37,13 +37,15 @@ os.environ.update(
     }
 )
 BENCH_PORT = int(os.environ.get("BENCH_PORT", "8765"))
-# BENCH_ONLY=scan (or figures, figures_1m, tickets, reminders, offline_hash, registrations,
-# scanner_latency, receipts, nodes, scale_tests, memory;
+# BENCH_ONLY=scan (or scan_cpu, offline_pack, figures, figures_1m, tickets, reminders,
+# offline_hash, registrations, scanner_latency, receipts, nodes, scale_tests, memory;
 # comma-separated) runs only those parts: for working on one path. The full table needs them all.
 # `lighthouse` (page scores, bench/lighthouse.py) runs only when named: it scores pages, not the
 # door's or the figures' speed.
 PARTS = (
     "scan",
+    "scan_cpu",
+    "offline_pack",
     "figures",
     "figures_1m",
     "tickets",
@@ -148,18 +150,22 @@ def main() -> None:
     measured = sum(count for _concurrency, count in scan_bench.LEVELS)
     extras = scan_bench.WARMUP + 100 + 400
     # The scanner's latency needs only the door (it issues its own few tickets), the receipts
-    # only an event, the national figures, the two nodes and the scaling tests their own data:
-    # no pool for them alone.
-    pool = scan_bench.TICKET_POOL + extras
-    if (
-        ONLY
-        and {"scanner_latency", "receipts", "figures_1m", "nodes", "scale_tests", "memory"} >= ONLY
-    ):
+    # only an event, the national figures, the offline pack, the two nodes and the scaling tests
+    # their own data: no pool for them alone; the scan CPU part its own few thousand first scans.
+    from .scan_cpu import TICKETS as SCAN_CPU_TICKETS
+
+    own_data = {"scanner_latency", "receipts", "figures_1m", "offline_pack", "nodes"}
+    own_data |= {"scale_tests", "memory"}
+    if ONLY and own_data >= ONLY:
         pool = 0
+    elif ONLY and own_data | {"scan_cpu"} >= ONLY:
+        pool = SCAN_CPU_TICKETS
+    else:
+        pool = scan_bench.TICKET_POOL + extras
     # The memory part's warm-up scans tickets of its own, after everything else's.
     memory_scans = memory_bench.SCANS if wanted("memory") else 0
     if pool:
-        log(f"door data: {scan_bench.TICKET_POOL:,} tickets ({measured:,} to scan) + extras")
+        log(f"door data: {pool:,} tickets ({measured:,} to scan) + extras")
     door = door_data_create(tickets=pool + memory_scans)
     secrets_file = OUT_DIR / "secrets.txt"
     secrets_file.write_text("\n".join(door.secrets[:pool]) + "\n")
@@ -167,6 +173,20 @@ def main() -> None:
 
     if wanted("scan"):
         results.update(scan_part(door=door, secrets_file=secrets_file, spare=spare, pool=pool))
+    if wanted("scan_cpu"):
+        from .scan_cpu import scan_cpu_benchmark
+
+        log("web worker CPU per request: first scans against repeat scans (gunicorn)")
+        results["scan_cpu"] = scan_cpu_benchmark(
+            door=door, secrets_file=secrets_file, port=BENCH_PORT, log=log
+        )
+    if wanted("offline_pack"):
+        from .offline_pack import offline_pack_benchmark
+
+        log("offline pack of 20,000 tickets: size, build, ready on a throttled phone, lookups")
+        results["offline_pack"] = offline_pack_benchmark(
+            programme=door.event.programme, port=BENCH_PORT, log=log
+        )
     if wanted("figures"):
         log("figures at 10k, 100k, 1M attendances")
         results["figures"] = figures_benchmark(log=log)

@@ -137,7 +137,7 @@ def offline_code_hashes_fill(
         computed = _short_codes_hashed(key, missing)
         OfflineCodeHash.objects.bulk_create(
             [
-                OfflineCodeHash(key=key, ticket=t, short_code=t.short_code, code_hash=h)
+                OfflineCodeHash(key=key, ticket_id=t.pk, short_code=t.short_code, code_hash=h)
                 for t, h in zip(missing, computed, strict=True)
             ],
             update_conflicts=True,

@@ -36,6 +36,7 @@ from ..models import (
     ScanStatus,
     SyncConflict,
 )
+from ..offline_format import HASH_BYTES
 from ..scan_reads import DoorTicket, active_admission, door_ticket, door_tickets
 from .admission import (
     ADMITTED,
@@ -234,11 +235,14 @@ def _sync_walk_in(*, token, item: OfflineWalkIn, session) -> dict:
 
 def _secret_matches(ticket: DoorTicket, ticket_hash: str, salts: dict[int, list[str]]) -> bool:
     """Whether the hash the device sent names the ticket's current secret (else it was
-    re-issued after the download)."""
-    if ticket_hash == legacy_secret_hash(ticket.secret):
+    re-issued after the download). The device sends the full hash of a scanned QR code, or the
+    cut one its pack holds (offline_format.py), never shorter than the pack cuts them."""
+    if len(ticket_hash) < 2 * HASH_BYTES:
+        return False
+    if legacy_secret_hash(ticket.secret).startswith(ticket_hash):
         return True
     return any(
-        ticket_hash == secret_hash(secret=ticket.secret, salt=salt)
+        secret_hash(secret=ticket.secret, salt=salt).startswith(ticket_hash)
         for salt in salts.get(ticket.event_id, [])
     )
 

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from attendance.models import Attendance, ScanAttempt, ScanStatus
+from attendance.offline_format import tickets_decode
 from attendance.services.groups import checkin_group_admit
 from attendance.services.scans import checkin_scan
 from core.demographics import AgeBand, Gender
@@ -256,7 +257,7 @@ def test_the_offline_pack_says_which_tickets_are_one_group(client, issued, sessi
     )
 
     pack = response.json()
-    rows = {row[0]: dict(zip(pack["fields"], row, strict=True)) for row in pack["tickets"]}
+    rows = {row["id"]: row for row in tickets_decode(pack["tickets"])}
     first = min(ticket.pk for ticket in household)
     assert [rows[ticket.pk]["group"] for ticket in household] == [first] * 3
     assert rows[alone.pk]["group"] == alone.pk

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from attendance.models import Attendance, ScanAttempt, SyncConflict
+from attendance.offline_format import HASH_BYTES
 from attendance.services.offline_keys import (
     offline_pack_key,
     offline_pack_key_rotate,
@@ -94,6 +95,20 @@ def test_hash_salted_for_another_event_does_not_identify_the_ticket(sync, sessio
     item = offline_scan(
         session, ticket, ticket_hash=secret_hash(secret=ticket.secret, salt=other_salt)
     )
+
+    assert sync([item]).json()["results"][0]["conflict"] == "reissued"
+    assert not Attendance.objects.exists()
+
+
+def test_hash_cut_as_the_pack_holds_it_identifies_the_ticket(sync, session, ticket):
+    # A ticket found by its short code is named by the cut secret hash of the pack's columns.
+    item = offline_scan(session, ticket, ticket_hash=pack_hash(ticket)[: 2 * HASH_BYTES])
+
+    assert sync([item]).json()["results"][0]["status"] == "admitted"
+
+
+def test_hash_cut_shorter_than_the_pack_cuts_it_does_not_identify_the_ticket(sync, session, ticket):
+    item = offline_scan(session, ticket, ticket_hash=pack_hash(ticket)[:8])
 
     assert sync([item]).json()["results"][0]["conflict"] == "reissued"
     assert not Attendance.objects.exists()

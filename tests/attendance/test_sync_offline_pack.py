@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from attendance.models import OfflineCodeHash
+from attendance.offline_format import tickets_decode
 from attendance.services.offline_keys import offline_pack_key_rotate
-from events.models import Ticket
+from events.models import Attendee, Ticket
 from events.services.tickets import ticket_reissue
 from tests.attendance.conftest import bearer
 from tests.factories import AttendeeFactory, SessionFactory, TicketFactory
@@ -20,14 +21,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("door_open")]
 
 
 def pack_rows(pack):
-    return [dict(zip(pack["fields"], row, strict=True)) for row in pack["tickets"]]
+    return tickets_decode(pack["tickets"])
 
 
 def pbkdf2(code, pack):
+    """The code's slow hash as the pack holds it: cut to the pack's width."""
     hashing = pack["hashing"]
     return hashlib.pbkdf2_hmac(
         "sha256", code.encode(), hashing["salt"].encode(), hashing["iterations"], 32
-    ).hex()
+    ).hex()[: pack["tickets"]["hash_bytes"] * 2]
 
 
 def test_pack_lists_the_events_tickets_by_hash_with_door_fields(download, session, ticket):
@@ -40,7 +42,10 @@ def test_pack_lists_the_events_tickets_by_hash_with_door_fields(download, sessio
     [row] = pack_rows(pack)
     assert row["id"] == ticket.pk
     salt = pack["hashing"]["salt"]
-    assert row["secret_hash"] == hashlib.sha256(f"{salt}:{ticket.secret}".encode()).hexdigest()
+    width = pack["tickets"]["hash_bytes"] * 2
+    assert width == 16
+    full = hashlib.sha256(f"{salt}:{ticket.secret}".encode()).hexdigest()
+    assert row["secret_hash"] == full[:width]
     assert row["code_hash"] == pbkdf2(ticket.short_code, pack)
     assert (row["first_name"], row["gender"], row["group_size"]) == ("Aminata", "female", 2)
     assert row["status"] == "valid" and row["sessions"] == []
@@ -166,14 +171,44 @@ def test_rotated_generation_gives_the_same_event_a_new_salt_new_hashes_and_versi
 def test_slow_hashes_are_computed_once_and_reused_by_later_builds(download, session, ticket):
     first = download(session.event_id).json()
     stored = OfflineCodeHash.objects.get(ticket=ticket)
-    # Make the stored row recognisable: a second build must serve it, not hash again.
+    # Make the stored row recognisable: a second build must serve it, not hash again. (A first
+    # name edited too, so that the second download builds instead of serving the kept columns.)
     OfflineCodeHash.objects.filter(pk=stored.pk).update(code_hash="f" * 64)
+    Attendee.objects.filter(pk=ticket.attendee_id).update(first_name="Amina")
 
     second = download(session.event_id).json()
 
     assert first["hashing"] == second["hashing"]
-    assert pack_rows(second)[0]["code_hash"] == "f" * 64
+    assert pack_rows(second)[0]["code_hash"] == "f" * 16
     assert OfflineCodeHash.objects.count() == 1
+
+
+def test_an_unchanged_event_serves_the_kept_ticket_columns(download, session, ticket):
+    first = download(session.event_id).json()
+
+    with CaptureQueriesContext(connection) as queries:
+        second = download(session.event_id).json()
+
+    assert second["tickets"] == first["tickets"] and second["version"] == first["version"]
+    assert not any("events_ticket" in q["sql"] and "hashtext" not in q["sql"] for q in queries)
+
+
+def test_every_change_to_what_the_tickets_show_reaches_the_next_download(download, session, ticket):
+    kept = download(session.event_id).json()
+    Attendee.objects.filter(pk=ticket.attendee_id).update(first_name="Amina")
+    [renamed] = pack_rows(download(session.event_id).json())
+    AttendeeFactory(registration=ticket.attendee.registration, is_contact=False)
+    [grouped] = pack_rows(download(session.event_id).json())
+    ticket.sessions.add(session)
+    [restricted] = pack_rows(download(session.event_id).json())
+    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CANCELLED)
+    cancelled = download(session.event_id).json()
+
+    assert pack_rows(kept)[0]["first_name"] == "Aminata" and renamed["first_name"] == "Amina"
+    assert grouped["group_size"] == 2
+    assert restricted["sessions"] == [session.pk]
+    assert pack_rows(cancelled)[0]["status"] == "cancelled"
+    assert cancelled["version"] != kept["version"]
 
 
 def test_reissued_ticket_gets_its_new_code_hashed_and_a_new_version(download, session, ticket):

@@ -78,13 +78,91 @@
   }
 
   // Packs ---------------------------------------------------------------------------------------
-  function index(pack) {
+  /* A pack's tickets, read where they lie: the columns of attendance/offline_format.py (format 2)
+     are decoded once into two strings of cut hashes and an array of ids, and a ticket becomes an
+     object only when a lookup finds it. No per-ticket object or map is built at download. */
+  var CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+  function columns(tickets) {
+    var ids = new Array(tickets.count), id = 0;
+    for (var i = 0; i < tickets.count; i++) { id += tickets.id[i]; ids[i] = id; }
+    var width = tickets.hash_bytes;
+    var secrets = atob(tickets.secret_hash), codes = atob(tickets.code_hash);
+
+    function cut(binary, i) {
+      var text = "";
+      for (var k = i * width; k < (i + 1) * width; k++) text += ("0" + binary.charCodeAt(k).toString(16)).slice(-2);
+      return text;
+    }
+    function coded(name, i) {
+      var column = tickets[name];
+      return column.values[CODE_ALPHABET.indexOf(column.codes.charAt(i))];
+    }
+    function rowAt(i) {
+      var key = String(i);
+      return {
+        id: ids[i], secret_hash: cut(secrets, i), code_hash: cut(codes, i),
+        first_name: tickets.first_name[i], gender: coded("gender", i), age_band: coded("age_band", i),
+        profile: coded("profile", i), status: coded("status", i),
+        group_size: tickets.group_size[key] || 1, group: tickets.group[key] || ids[i],
+        sessions: tickets.sessions[key] || [],
+      };
+    }
+    // The position of a full or cut hex hash among the cut ones (-1: none), found in the string.
+    function find(binary, hash) {
+      if (hash.length < width * 2) return -1;
+      var key = "";
+      for (var k = 0; k < width; k++) key += String.fromCharCode(parseInt(hash.substr(k * 2, 2), 16));
+      for (var at = binary.indexOf(key); at !== -1; at = binary.indexOf(key, at + 1)) {
+        if (at % width === 0) return at / width;
+      }
+      return -1;
+    }
+    function byHash(binary) {
+      return function (hash) { var i = find(binary, hash); return i === -1 ? null : rowAt(i); };
+    }
+    return {
+      count: tickets.count,
+      bySecret: byHash(secrets),
+      byCode: byHash(codes),
+      byId: function (wanted) {
+        var low = 0, high = ids.length - 1;
+        while (low <= high) {
+          var middle = (low + high) >> 1;
+          if (ids[middle] === wanted) return rowAt(middle);
+          if (ids[middle] < wanted) low = middle + 1; else high = middle - 1;
+        }
+        return null;
+      },
+      group: function (group) {
+        return Object.keys(tickets.group).filter(function (key) { return tickets.group[key] === group; })
+          .map(function (key) { return rowAt(Number(key)); });
+      },
+    };
+  }
+
+  // A pack of format 1 (rows of `fields`), kept on a device since before format 2, until replaced.
+  function rowsIndex(pack) {
     var bySecret = {}, byCode = {}, byId = {};
     pack.tickets.forEach(function (values) {
       var row = {};
       pack.fields.forEach(function (name, i) { row[name] = values[i]; });
       bySecret[row.secret_hash] = row; byCode[row.code_hash] = row; byId[row.id] = row;
     });
+    return {
+      count: pack.tickets.length,
+      bySecret: function (hash) { return bySecret[hash] || null; },
+      byCode: function (hash) { return byCode[hash] || null; },
+      byId: function (id) { return byId[id] || null; },
+      group: function (group) {
+        return Object.keys(byId).map(function (id) { return byId[id]; })
+          .filter(function (row) { return row.group === group; });
+      },
+    };
+  }
+
+  function index(pack) {
+    var tickets = pack.format === 2 ? columns(pack.tickets) : rowsIndex(pack);
     // Participant cards (packs from before cards have none).
     var cardsBySecret = {}, cardsByCode = {};
     (pack.cards || []).forEach(function (values) {
@@ -92,7 +170,7 @@
       pack.card_fields.forEach(function (name, i) { card[name] = values[i]; });
       cardsBySecret[card.secret_hash] = card; cardsByCode[card.code_hash] = card;
     });
-    packs[pack.event_id] = { pack: pack, bySecret: bySecret, byCode: byCode, byId: byId,
+    packs[pack.event_id] = { pack: pack, tickets: tickets, count: tickets.count,
                              cardsBySecret: cardsBySecret, cardsByCode: cardsByCode };
     return packs[pack.event_id];
   }
@@ -120,13 +198,14 @@
     // download replaces it.
     var secretHash = hashing ? sha256(hashing.salt + ":" + secret) : sha256(secret);
     return secretHash.then(function (hash) {
-      if (indexed.bySecret[hash]) return { row: indexed.bySecret[hash], hash: hash };
+      var ticket = indexed.tickets.bySecret(hash);
+      if (ticket) return { row: ticket, hash: hash };
       if (indexed.cardsBySecret[hash]) return { card: indexed.cardsBySecret[hash] };
       var code = normalizeShortCode(text);
       if (!code) return null;
       var codeLookup = hashing ? pbkdf2(code, hashing.salt, hashing.iterations) : sha256("code:" + code);
       return codeLookup.then(function (codeHash) {
-        var row = indexed.byCode[codeHash];
+        var row = indexed.tickets.byCode(codeHash);
         // The sync names the ticket by its secret's (salted) hash whichever way it was found.
         if (row) return { row: row, hash: row.secret_hash };
         var card = indexed.cardsByCode[codeHash];
@@ -138,7 +217,7 @@
   /* A card whose person holds a ticket of the event stands for that ticket (one already admitted
      to the session first, so a second scan says so): {row, hash} like a found ticket. */
   function cardTicket(indexed, sessionId, card) {
-    var rows = card.tickets.map(function (id) { return indexed.byId[id]; }).filter(Boolean);
+    var rows = card.tickets.map(function (id) { return indexed.tickets.byId(id); }).filter(Boolean);
     if (!rows.length) return Promise.resolve(null);
     var inPack = indexed.pack.admitted[String(sessionId)] || [];
     return Promise.all(rows.map(function (row) { return admittedHere(sessionId, row.id); })).then(function (here) {
@@ -281,9 +360,7 @@
   // Group admission ------------------------------------------------------------------------------
   function groupRows(indexed, row) {
     if (!row || !row.group || row.group_size < 2) return [];
-    return Object.keys(indexed.byId).map(function (id) { return indexed.byId[id]; })
-      .filter(function (other) { return other.group === row.group; })
-      .sort(function (a, b) { return a.id - b.id; });
+    return indexed.tickets.group(row.group).sort(function (a, b) { return a.id - b.id; });
   }
 
   // Whether each row is admitted to the session: on this device, or in the pack's download.
@@ -325,7 +402,7 @@
     return loadPack(args.eventId).then(function (indexed) {
       if (!indexed) return { status: "no_pack", admitted: 0, members: [] };
       var now = new Date();
-      var scanned = indexed.byId[args.scannedId];
+      var scanned = indexed.tickets.byId(args.scannedId);
       var family = groupRows(indexed, scanned);
       var rows = args.ticketIds.map(function (id) {
         return family.filter(function (row) { return row.id === id; })[0];

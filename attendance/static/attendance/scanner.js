@@ -404,7 +404,7 @@
   function showStoredPack(note) {
     return offline.loadPack(state.session.event_id).then(function (indexed) {
       var info = indexed
-        ? counted(L.pack_info, indexed.pack.tickets.length) : L.offline_no_pack;
+        ? counted(L.pack_info, indexed.count) : L.offline_no_pack;
       $("pack-info").textContent = note ? info + " " + note : info;
     });
   }
@@ -428,7 +428,7 @@
       .then(function (indexed) {
         clearTimeout(state.packRetry);
         localStorage.setItem(SYNC_KEY, new Date().toISOString());
-        $("pack-info").textContent = counted(L.pack_info, indexed.pack.tickets.length);
+        $("pack-info").textContent = counted(L.pack_info, indexed.count);
         root.dataset.packVersion = indexed.pack.version;
         updateSyncBar();
       })
