@@ -137,13 +137,90 @@ def scope_sessions(scope) -> QuerySet:
 def _first_seen(scope) -> tuple[str, tuple]:
     if scope.history_programme is None:
         return "SELECT person, MIN(r_first) AS first_date FROM trows GROUP BY person", ()
-    history = (
-        TicketTally.objects.filter(event__programme=scope.history_programme)
-        .values(person=PERSON_KEY)
-        .annotate(first_date=Min("first_date"))
-        .order_by()
+    # The person's first date in the whole programme, on their one counted row: joined to the
+    # people in scope by the person index.
+    return (
+        "SELECT person, first_date FROM attendance_personreach WHERE counted_once"
+        " AND programme_id = %s",
+        (getattr(scope.history_programme, "pk", scope.history_programme),),
     )
-    return history.query.sql_with_params()
+
+
+# The programme's own figures (no filter) per person and event from the reach table: no person
+# is resolved and nothing is grouped per person. Totals count each person on their one
+# `counted_once` row (everyone is first-time in their own programme's history); per event, each
+# row is one person there. Regular: the row's distinct sessions against its event's sessions
+# held; in totals a person regular at two events counts once.
+REACH_CELLS_SQL = """
+WITH held_sessions AS ({held}),
+event_sessions AS (SELECT r_event, COUNT(*) AS held FROM held_sessions GROUP BY r_event),
+reach AS NOT MATERIALIZED (
+    SELECT r.*, r.event_id AS g_key,
+        es.held >= 2 AND 100 * r.sessions >= %s * es.held AS is_regular
+    FROM attendance_personreach r JOIN event_sessions es ON es.r_event = r.event_id
+    WHERE r.programme_id = %s
+),
+cells AS (
+    SELECT {key}gender AS person_gender, age_band AS person_age_band,
+        profile AS person_profile, SUM(headcount) AS attendances,
+        COUNT(*) FILTER (WHERE {once}) AS registered_people, 0 AS anonymous_people,
+        COUNT(*) FILTER (WHERE {once} AND events >= 2) AS returning_people,
+        {regular} AS regular_people,
+        COUNT(*) FILTER (WHERE {first}) AS first_time_people
+    FROM reach GROUP BY {key}gender, age_band, profile
+    UNION ALL
+    -- Regular people in totals: distinct over the few rows that pass, apart, so that the
+    -- grouping above stays a hash aggregate (no sort of every row).
+    SELECT {key}gender, age_band, profile, 0, 0, 0, 0, COUNT(DISTINCT person), 0
+    FROM reach WHERE is_regular AND {distinct_regular} GROUP BY {key}gender, age_band, profile
+    UNION ALL
+    SELECT {key}gender, age_band, profile, SUM(r_headcount), 0, SUM(r_headcount), 0, 0, 0
+    FROM ({anonymous}) AS anon GROUP BY {key}gender, age_band, profile
+)
+SELECT {key}person_gender, person_age_band, person_profile,
+    CAST(SUM(attendances) AS BIGINT) AS attendances,
+    CAST(SUM(registered_people) AS BIGINT) AS registered_people,
+    CAST(SUM(anonymous_people) AS BIGINT) AS anonymous_people,
+    CAST(SUM(returning_people) AS BIGINT) AS returning_people,
+    CAST(SUM(regular_people) AS BIGINT) AS regular_people,
+    CAST(SUM(first_time_people) AS BIGINT) AS first_time_people
+FROM cells GROUP BY {key}person_gender, person_age_band, person_profile"""
+
+
+def reach_answers(scope, level: str | None) -> bool:
+    """Whether the reach table answers these cells: a programme's own figures, unfiltered, in
+    totals or per event."""
+    return (
+        scope.programme is not None
+        and scope.event is None
+        and scope.history_programme is None
+        and scope.filters.per_event
+        and not any(scope.filters.as_dict().values())
+        and level in (None, "event")
+    )
+
+
+def reach_cells(scope, level: str | None) -> list[dict]:
+    """`tallied_cells` of a programme's unfiltered totals (`level` None) or per event."""
+    per_event = level == "event"
+    held = scope_sessions(scope).values(r_event=F("event_id"), r_session=F("pk")).order_by()
+    held_sql, held_params = held.query.sql_with_params()
+    key = F("event_id") if per_event else None
+    anonymous_sql, anonymous_params = _anonymous_rows(scope, key).query.sql_with_params()
+    sql = REACH_CELLS_SQL.format(
+        held=held_sql,
+        anonymous=anonymous_sql,
+        key="g_key, " if per_event else "",
+        once="true" if per_event else "counted_once",
+        first="first_here" if per_event else "counted_once",
+        regular="COUNT(*) FILTER (WHERE is_regular)" if per_event else "0",
+        distinct_regular="false" if per_event else "true",
+    )
+    params = (*held_params, scope.regular_percent, scope.programme.pk, *anonymous_params)
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def tallies_kept() -> bool:

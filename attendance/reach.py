@@ -1,0 +1,249 @@
+"""Programme reach (PersonReach): one row per registered person and event, kept by PostgreSQL
+triggers so that distinct-people figures never resolve tickets to people at read time.
+
+The guarantee: after any committed write to what a row is computed from (attendance rows, links,
+a participant's merge pointer or demographics, an unlinked attendee's demographics, a session's
+date, an event's programme), whichever code wrote it, the table equals a recomputation
+(`reach_check()`). Each trigger finds the people the write touches and recomputes their rows
+from scratch (`attendance_reach_refresh`): a person has a handful of tickets, so this is a few
+index probes, and a recomputation is right whatever the change was (a merge, its undo, a void).
+
+Concurrency: the recomputation of one person first takes a transaction-level advisory lock on
+that person (several people: in one order), then reads with a fresh snapshot (READ COMMITTED,
+one snapshot per statement), so a concurrent admission of the same person that committed
+meanwhile is seen, and the last writer's recomputation includes every committed row. Two
+admissions of different people never wait on each other.
+
+Migration 0010 holds a copy of this SQL: a change here needs a migration of its own."""
+
+from django.db import connection, transaction
+
+# Advisory lock class of the reach recomputation (any constant not used elsewhere).
+LOCK_CLASS = 23_101
+
+# The reach rows of everyone ({who_filter} empty) or of the people in the array `people`.
+_REACH_SELECT = """
+WITH who AS (
+    SELECT tk.id AS ticket_id,
+        COALESCE(p.merged_into_id, p.id, -tk.attendee_id) AS person,
+        COALESCE(m.gender, p.gender, a.gender) AS gender,
+        COALESCE(m.age_band, p.age_band, a.age_band) AS age_band,
+        COALESCE(m.profile, p.profile, a.profile) AS profile
+    FROM events_ticket tk
+    JOIN events_attendee a ON a.id = tk.attendee_id
+    LEFT JOIN participants_participantlink l ON l.attendee_id = a.id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    LEFT JOIN participants_participant m ON m.id = p.merged_into_id
+    {who_filter}
+),
+per_event AS (
+    SELECT e.programme_id, r.event_id, w.person, w.gender, w.age_band, w.profile,
+        COUNT(DISTINCT r.session_id) AS sessions, SUM(r.headcount) AS headcount,
+        MIN(s.date) AS first_date
+    FROM who w
+    JOIN attendance_attendance r ON r.ticket_id = w.ticket_id AND r.voided_at IS NULL
+    JOIN events_session s ON s.id = r.session_id
+    JOIN events_event e ON e.id = r.event_id
+    {person_filter}
+    GROUP BY e.programme_id, r.event_id, w.person, w.gender, w.age_band, w.profile
+),
+ranked AS (
+    SELECT *, COUNT(*) OVER person_programme AS events,
+        first_date = MIN(first_date) OVER person_programme AS first_here
+    FROM per_event
+    WINDOW person_programme AS (PARTITION BY programme_id, person)
+)
+SELECT programme_id, event_id, person, gender, age_band, profile, sessions, headcount,
+    first_date, events, first_here,
+    event_id = MIN(CASE WHEN first_here THEN event_id END)
+        OVER (PARTITION BY programme_id, person) AS counted_once
+FROM ranked
+"""
+_COLUMNS = (
+    "programme_id, event_id, person, gender, age_band, profile, sessions, headcount, first_date,"
+    " events, first_here, counted_once"
+)
+RECOMPUTED = _REACH_SELECT.format(who_filter="", person_filter="")
+# The tickets of the people asked for: through their links (a participant and those merged into
+# it), and unlinked attendees by their negative key; the person filter drops tickets that now
+# resolve to someone else (a participant merged away, an attendee linked since).
+_PEOPLE_SELECT = _REACH_SELECT.format(
+    who_filter="""WHERE tk.attendee_id IN (
+        SELECT l2.attendee_id FROM participants_participantlink l2
+        JOIN participants_participant p2 ON p2.id = l2.participant_id
+        WHERE p2.id = ANY(people) OR p2.merged_into_id = ANY(people)
+        UNION ALL SELECT -x FROM unnest(people) AS x WHERE x < 0)""",
+    person_filter="WHERE w.person = ANY(people)",
+)
+
+# Who a ticket is, as the figures count them.
+_TICKET_PERSON = """
+    SELECT COALESCE(p.merged_into_id, l.participant_id, -tk.attendee_id)
+    FROM events_ticket tk
+    LEFT JOIN participants_participantlink l ON l.attendee_id = tk.attendee_id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    WHERE tk.id IN ({tickets})"""
+# Who an attendee is.
+_ATTENDEE_PERSON = """
+    SELECT COALESCE(p.merged_into_id, l.participant_id, -a.id)
+    FROM events_attendee a
+    LEFT JOIN participants_participantlink l ON l.attendee_id = a.id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    WHERE a.id IN ({attendees})"""
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n    PERFORM attendance_reach_refresh(ARRAY({body}));\n    RETURN NULL;\nEND $$;\n"
+    )
+
+
+_REFRESH = f"""
+CREATE OR REPLACE FUNCTION attendance_reach_refresh(people bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    lock_key integer;
+BEGIN
+    people := ARRAY(SELECT DISTINCT x FROM unnest(people) AS x WHERE x IS NOT NULL);
+    IF cardinality(people) = 0 THEN
+        RETURN;
+    END IF;
+    FOR lock_key IN SELECT DISTINCT hashint8(x) FROM unnest(people) AS x ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_key);
+    END LOOP;
+    DELETE FROM attendance_personreach WHERE person = ANY(people);
+    INSERT INTO attendance_personreach ({_COLUMNS})
+    {_PEOPLE_SELECT};
+END $$;
+"""  # noqa: S608 (constants, no input)
+
+_CHANGED_ROWS = "SELECT ticket_id FROM changed WHERE ticket_id IS NOT NULL"
+_MOVED_ROWS = """SELECT o.ticket_id FROM removed o JOIN added n ON n.id = o.id
+        WHERE o.ticket_id IS NOT NULL AND ((o.voided_at IS NULL) <> (n.voided_at IS NULL)
+            OR o.headcount <> n.headcount OR o.session_id <> n.session_id
+            OR o.event_id <> n.event_id OR o.ticket_id IS DISTINCT FROM n.ticket_id)
+        UNION ALL SELECT n.ticket_id FROM removed o JOIN added n ON n.id = o.id
+        WHERE n.ticket_id IS DISTINCT FROM o.ticket_id AND n.ticket_id IS NOT NULL"""
+_LINK_PEOPLE = """
+    SELECT COALESCE(p.merged_into_id, p.id) FROM {rows} c
+    JOIN participants_participant p ON p.id = c.participant_id
+    UNION ALL SELECT -c.attendee_id FROM {rows} c"""
+_PARTICIPANT_PEOPLE = """
+    SELECT v.person FROM removed o JOIN added n ON n.id = o.id,
+        LATERAL (VALUES (COALESCE(o.merged_into_id, o.id)), (COALESCE(n.merged_into_id, n.id)))
+            AS v(person)
+    WHERE o.merged_into_id IS DISTINCT FROM n.merged_into_id OR o.gender <> n.gender
+        OR o.age_band <> n.age_band OR o.profile <> n.profile"""
+_ATTENDEE_CHANGED = """SELECT n.id FROM removed o JOIN added n ON n.id = o.id
+        WHERE o.gender <> n.gender OR o.age_band <> n.age_band OR o.profile <> n.profile"""
+_ROW_TICKETS = """SELECT a.ticket_id FROM attendance_attendance a
+        WHERE a.{column} = NEW.id AND a.ticket_id IS NOT NULL AND a.voided_at IS NULL"""
+
+INSTALL_SQL = "".join(
+    [
+        _REFRESH,
+        _function("attendance_reach_rows_changed", _TICKET_PERSON.format(tickets=_CHANGED_ROWS)),
+        _function("attendance_reach_rows_updated", _TICKET_PERSON.format(tickets=_MOVED_ROWS)),
+        _function("attendance_reach_links_changed", _LINK_PEOPLE.format(rows="changed")),
+        _function(
+            "attendance_reach_links_updated",
+            _LINK_PEOPLE.format(rows="removed")
+            + "\n    UNION ALL"
+            + _LINK_PEOPLE.format(rows="added"),
+        ),
+        _function("attendance_reach_participants_updated", _PARTICIPANT_PEOPLE),
+        _function(
+            "attendance_reach_attendees_updated",
+            _ATTENDEE_PERSON.format(attendees=_ATTENDEE_CHANGED),
+        ),
+        _function(
+            "attendance_reach_session_moved",
+            _TICKET_PERSON.format(tickets=_ROW_TICKETS.format(column="session_id")),
+        ),
+        _function(
+            "attendance_reach_event_moved",
+            _TICKET_PERSON.format(tickets=_ROW_TICKETS.format(column="event_id")),
+        ),
+        """
+CREATE TRIGGER attendance_reach_inserted AFTER INSERT ON attendance_attendance
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
+CREATE TRIGGER attendance_reach_updated AFTER UPDATE ON attendance_attendance
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_updated();
+CREATE TRIGGER attendance_reach_deleted AFTER DELETE ON attendance_attendance
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
+CREATE TRIGGER attendance_reach_linked AFTER INSERT ON participants_participantlink
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
+CREATE TRIGGER attendance_reach_relinked AFTER UPDATE ON participants_participantlink
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_updated();
+CREATE TRIGGER attendance_reach_unlinked AFTER DELETE ON participants_participantlink
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
+CREATE TRIGGER attendance_reach_participants AFTER UPDATE ON participants_participant
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_participants_updated();
+CREATE TRIGGER attendance_reach_attendees AFTER UPDATE ON events_attendee
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_attendees_updated();
+CREATE TRIGGER attendance_reach_session_moved AFTER UPDATE OF date ON events_session
+    FOR EACH ROW WHEN (OLD.date IS DISTINCT FROM NEW.date)
+    EXECUTE FUNCTION attendance_reach_session_moved();
+CREATE TRIGGER attendance_reach_event_moved AFTER UPDATE OF programme_id ON events_event
+    FOR EACH ROW WHEN (OLD.programme_id IS DISTINCT FROM NEW.programme_id)
+    EXECUTE FUNCTION attendance_reach_event_moved();
+""",
+    ]
+)
+
+UNINSTALL_SQL = """
+DROP TRIGGER IF EXISTS attendance_reach_inserted ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_updated ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_deleted ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_linked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_relinked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_unlinked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_participants ON participants_participant;
+DROP TRIGGER IF EXISTS attendance_reach_attendees ON events_attendee;
+DROP TRIGGER IF EXISTS attendance_reach_session_moved ON events_session;
+DROP TRIGGER IF EXISTS attendance_reach_event_moved ON events_event;
+DROP FUNCTION IF EXISTS attendance_reach_rows_changed();
+DROP FUNCTION IF EXISTS attendance_reach_rows_updated();
+DROP FUNCTION IF EXISTS attendance_reach_links_changed();
+DROP FUNCTION IF EXISTS attendance_reach_links_updated();
+DROP FUNCTION IF EXISTS attendance_reach_participants_updated();
+DROP FUNCTION IF EXISTS attendance_reach_attendees_updated();
+DROP FUNCTION IF EXISTS attendance_reach_session_moved();
+DROP FUNCTION IF EXISTS attendance_reach_event_moved();
+DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);
+"""
+
+_STORED = f"SELECT {_COLUMNS} FROM attendance_personreach"  # noqa: S608 (constants)
+# Every write that the triggers follow waits meanwhile: nothing slips between the recomputation
+# and the swap.
+_LOCK = (
+    "LOCK TABLE attendance_attendance, participants_participantlink, participants_participant,"
+    " events_attendee IN SHARE MODE;"
+)
+_INSERT = f"INSERT INTO attendance_personreach ({_COLUMNS})"
+REBUILD_SQL = f"{_LOCK} DELETE FROM attendance_personreach; {_INSERT} {RECOMPUTED};"  # noqa: S608
+
+
+def reach_check() -> int:
+    """How many reach rows differ from a recomputation (missing, extra or other values)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM (({_STORED}) EXCEPT ({RECOMPUTED})) AS extra)"  # noqa: S608
+            f" + (SELECT COUNT(*) FROM (({RECOMPUTED}) EXCEPT ({_STORED})) AS missing)"
+        )
+        return cursor.fetchone()[0]
+
+
+def reach_rebuild() -> None:
+    """Recompute every reach row."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(REBUILD_SQL)
