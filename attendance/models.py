@@ -412,7 +412,11 @@ class PersonReach(models.Model):
     counted_once = models.BooleanField()
 
     class Meta:
-        indexes = [models.Index(fields=["programme"], name="personreach_programme")]
+        indexes = [
+            models.Index(fields=["programme"], name="personreach_programme"),
+            # Regular people in totals: per event, the rows from the regular number of sessions.
+            models.Index(fields=["event", "sessions"], name="personreach_event_sessions"),
+        ]
         constraints = [
             # Starts with the person: the triggers delete and the filtered figures look up by it.
             models.UniqueConstraint(fields=["person", "event"], name="one_reach_per_person_event")
@@ -420,3 +424,48 @@ class PersonReach(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.person} at event {self.event_id}: {self.sessions}"
+
+
+class ReachCell(models.Model):
+    """PersonReach rows added up per event, demographics and sessions attended, in stripes of
+    people (person mod 8, so that admissions of different people seldom wait on one row): how
+    many people, their attendances, how many are returning (two or more events of the
+    programme), first-time here, and counted once in programme totals (and of those, returning).
+    Written by the reach triggers with the rows (attendance/reach.py); programme figures add up
+    a few hundred cells instead of reading a row per person."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field()
+    sessions = models.IntegerField()
+    stripe = models.SmallIntegerField()
+    # Plain integers: the triggers add signed deltas.
+    people = models.BigIntegerField()
+    headcount = models.BigIntegerField()
+    returners = models.BigIntegerField()
+    first_here = models.BigIntegerField()
+    counted_once = models.BigIntegerField()
+    once_returners = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "programme",
+                    "event",
+                    "gender",
+                    "age_band",
+                    "profile",
+                    "sessions",
+                    "stripe",
+                ],
+                name="one_reach_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} {self.gender}/{self.age_band}/{self.profile}: {self.people}"

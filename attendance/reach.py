@@ -99,11 +99,26 @@ def _function(name: str, body: str) -> str:
     )
 
 
+# PersonReach rows added up per cell: event, demographics, sessions attended and a stripe of
+# people (person mod STRIPES), so that admissions of different people seldom wait on one row.
+STRIPES = 8
+CELL_KEYS = "programme_id, event_id, gender, age_band, profile, sessions, stripe"
+_CELL_VALUES = "people, headcount, returners, first_here, counted_once, once_returners"
+# The cell sums of reach rows `r` carrying a `sign` (+1 added, -1 removed).
+_CELL_SUMS = """SUM(sign), SUM(sign * headcount), SUM(sign * (events >= 2)::int),
+        SUM(sign * first_here::int), SUM(sign * counted_once::int),
+        SUM(sign * (counted_once AND events >= 2)::int)"""
+_STRIPE = f"((person % {STRIPES}) + {STRIPES}) % {STRIPES} AS stripe"
+
 _REFRESH = f"""
+CREATE TYPE attendance_reach_row AS (programme_id bigint, event_id bigint, person bigint,
+    gender varchar(20), age_band varchar(10), profile varchar(20), sessions bigint,
+    headcount bigint, first_date date, events bigint, first_here boolean, counted_once boolean);
 CREATE OR REPLACE FUNCTION attendance_reach_refresh(people bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     lock_key integer;
+    fresh attendance_reach_row[];
 BEGIN
     people := ARRAY(SELECT DISTINCT x FROM unnest(people) AS x WHERE x IS NOT NULL);
     IF cardinality(people) = 0 THEN
@@ -112,9 +127,33 @@ BEGIN
     FOR lock_key IN SELECT DISTINCT hashint8(x) FROM unnest(people) AS x ORDER BY 1 LOOP
         PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_key);
     END LOOP;
+    fresh := ARRAY(SELECT ROW({_COLUMNS})::attendance_reach_row FROM ({_PEOPLE_SELECT}) AS q);
+    -- The cells: the people's rows now minus their rows before, only where something changed,
+    -- in key order (two recomputations lock shared cells in one order: no deadlock).
+    INSERT INTO attendance_reachcell AS c ({CELL_KEYS}, {_CELL_VALUES})
+    SELECT {CELL_KEYS}, {_CELL_SUMS}
+    FROM (
+        SELECT -1 AS sign, r.*, {_STRIPE} FROM (
+            SELECT {_COLUMNS} FROM attendance_personreach WHERE person = ANY(people)
+        ) AS r
+        UNION ALL SELECT 1, f.*, {_STRIPE} FROM unnest(fresh) AS f
+    ) AS d
+    GROUP BY {CELL_KEYS}
+    HAVING SUM(sign) <> 0 OR SUM(sign * headcount) <> 0
+        OR SUM(sign * (events >= 2)::int) <> 0 OR SUM(sign * first_here::int) <> 0
+        OR SUM(sign * counted_once::int) <> 0
+        OR SUM(sign * (counted_once AND events >= 2)::int) <> 0
+    ORDER BY {CELL_KEYS}
+    ON CONFLICT ({CELL_KEYS}) DO UPDATE SET
+        people = c.people + EXCLUDED.people,
+        headcount = c.headcount + EXCLUDED.headcount,
+        returners = c.returners + EXCLUDED.returners,
+        first_here = c.first_here + EXCLUDED.first_here,
+        counted_once = c.counted_once + EXCLUDED.counted_once,
+        once_returners = c.once_returners + EXCLUDED.once_returners;
     DELETE FROM attendance_personreach WHERE person = ANY(people);
     INSERT INTO attendance_personreach ({_COLUMNS})
-    {_PEOPLE_SELECT};
+    SELECT {_COLUMNS} FROM unnest(fresh);
 END $$;
 """  # noqa: S608 (constants, no input)
 
@@ -220,30 +259,55 @@ DROP FUNCTION IF EXISTS attendance_reach_attendees_updated();
 DROP FUNCTION IF EXISTS attendance_reach_session_moved();
 DROP FUNCTION IF EXISTS attendance_reach_event_moved();
 DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);
+DROP TYPE IF EXISTS attendance_reach_row;
 """
 
 _STORED = f"SELECT {_COLUMNS} FROM attendance_personreach"  # noqa: S608 (constants)
+_CELLS_OF = (
+    f"SELECT {CELL_KEYS}, {_CELL_SUMS} FROM"  # noqa: S608 (constants)
+    f" (SELECT 1 AS sign, r.*, {_STRIPE} FROM ({{rows}}) AS r)"
+    f" AS d GROUP BY {CELL_KEYS}"
+)
+# Cells whose people all left stay, at zero: compared without them.
+_STORED_CELLS = (
+    f"SELECT {CELL_KEYS}, {_CELL_VALUES} FROM attendance_reachcell"  # noqa: S608 (constants)
+    " WHERE people <> 0 OR headcount <> 0 OR returners <> 0 OR first_here <> 0"
+    " OR counted_once <> 0 OR once_returners <> 0"
+)
+_RECOMPUTED_CELLS = _CELLS_OF.format(rows=RECOMPUTED)
 # Every write that the triggers follow waits meanwhile: nothing slips between the recomputation
 # and the swap.
 _LOCK = (
     "LOCK TABLE attendance_attendance, participants_participantlink, participants_participant,"
     " events_attendee IN SHARE MODE;"
 )
-_INSERT = f"INSERT INTO attendance_personreach ({_COLUMNS})"
-REBUILD_SQL = f"{_LOCK} DELETE FROM attendance_personreach; {_INSERT} {RECOMPUTED};"  # noqa: S608
+REBUILD_SQL = (
+    f"{_LOCK} DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"  # noqa: S608
+    f" INSERT INTO attendance_personreach ({_COLUMNS}) {RECOMPUTED};"
+    f" INSERT INTO attendance_reachcell ({CELL_KEYS}, {_CELL_VALUES})"
+    f" {_CELLS_OF.format(rows=_STORED)};"
+)
 
 
-def reach_check() -> int:
-    """How many reach rows differ from a recomputation (missing, extra or other values)."""
+def _differences(cursor, stored: str, recomputed: str) -> int:
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM (({stored}) EXCEPT ({recomputed})) AS extra)"  # noqa: S608
+        f" + (SELECT COUNT(*) FROM (({recomputed}) EXCEPT ({stored})) AS missing)"
+    )
+    return cursor.fetchone()[0]
+
+
+def reach_check() -> dict[str, int]:
+    """How many reach rows and reach cells differ from a recomputation from the attendance rows
+    (missing, extra or other values)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM (({_STORED}) EXCEPT ({RECOMPUTED})) AS extra)"  # noqa: S608
-            f" + (SELECT COUNT(*) FROM (({RECOMPUTED}) EXCEPT ({_STORED})) AS missing)"
-        )
-        return cursor.fetchone()[0]
+        return {
+            "person_reach": _differences(cursor, _STORED, RECOMPUTED),
+            "reach_cells": _differences(cursor, _STORED_CELLS, _RECOMPUTED_CELLS),
+        }
 
 
 def reach_rebuild() -> None:
-    """Recompute every reach row."""
+    """Recompute every reach row and cell."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REBUILD_SQL)

@@ -170,7 +170,7 @@ def tallies_check() -> dict[str, int]:
                 f" + (SELECT COUNT(*) FROM ({recomputed} EXCEPT {stored}) AS missing)"
             )
             differences[name] = cursor.fetchone()[0]
-    differences["person_reach"] = reach_check()
+    differences.update(reach_check())
     return differences
 
 

@@ -146,45 +146,43 @@ def _first_seen(scope) -> tuple[str, tuple]:
     )
 
 
-# The programme's own figures (no filter) per person and event from the reach table: no person
-# is resolved and nothing is grouped per person. Totals count each person on their one
+# The programme's own figures (no filter) from the reach cells (attendance/reach.py): a few
+# hundred rows whatever the number of people. Totals count each person on their one
 # `counted_once` row (everyone is first-time in their own programme's history); per event, each
-# row is one person there. Regular: the row's distinct sessions against its event's sessions
-# held; in totals a person regular at two events counts once.
+# reach row is one person there. Regular: a cell's sessions attended against its event's
+# sessions held; in totals a person regular at two events counts once, so those few reach rows
+# are read themselves (by the event and sessions index).
 REACH_CELLS_SQL = """
 WITH held_sessions AS ({held}),
 event_sessions AS (SELECT r_event, COUNT(*) AS held FROM held_sessions GROUP BY r_event),
-reach AS NOT MATERIALIZED (
-    SELECT r.*, r.event_id AS g_key,
-        es.held >= 2 AND 100 * r.sessions >= %s * es.held AS is_regular
-    FROM attendance_personreach r JOIN event_sessions es ON es.r_event = r.event_id
-    WHERE r.programme_id = %s
-),
 cells AS (
-    SELECT {key}gender AS person_gender, age_band AS person_age_band,
-        profile AS person_profile, SUM(headcount) AS attendances,
-        COUNT(*) FILTER (WHERE {once}) AS registered_people, 0 AS anonymous_people,
-        COUNT(*) FILTER (WHERE {once} AND events >= 2) AS returning_people,
+    SELECT {cells_key}c.gender, c.age_band, c.profile, SUM(c.headcount) AS attendances,
+        SUM({people}) AS registered_people, 0 AS anonymous_people,
+        SUM({returners}) AS returning_people,
         {regular} AS regular_people,
-        COUNT(*) FILTER (WHERE {first}) AS first_time_people
-    FROM reach GROUP BY {key}gender, age_band, profile
+        SUM({first}) AS first_time_people
+    FROM attendance_reachcell c JOIN event_sessions es ON es.r_event = c.event_id
+    WHERE c.programme_id = %s
+    GROUP BY {cells_group}c.gender, c.age_band, c.profile
     UNION ALL
-    -- Regular people in totals: distinct over the few rows that pass, apart, so that the
-    -- grouping above stays a hash aggregate (no sort of every row).
-    SELECT {key}gender, age_band, profile, 0, 0, 0, 0, COUNT(DISTINCT person), 0
-    FROM reach WHERE is_regular AND {distinct_regular} GROUP BY {key}gender, age_band, profile
+    SELECT {reach_key}r.gender, r.age_band, r.profile, 0, 0, 0, 0, COUNT(DISTINCT r.person), 0
+    FROM event_sessions es JOIN attendance_personreach r ON r.event_id = es.r_event
+        AND r.sessions >= CEIL(%s * es.held / 100.0)
+    WHERE {distinct_regular} AND es.held >= 2 AND r.programme_id = %s
+    GROUP BY {reach_key}r.gender, r.age_band, r.profile
     UNION ALL
-    SELECT {key}gender, age_band, profile, SUM(r_headcount), 0, SUM(r_headcount), 0, 0, 0
-    FROM ({anonymous}) AS anon GROUP BY {key}gender, age_band, profile
+    SELECT {anonymous_key}gender, age_band, profile, SUM(r_headcount), 0, SUM(r_headcount), 0, 0, 0
+    FROM ({anonymous}) AS anon GROUP BY {anonymous_key}gender, age_band, profile
 )
-SELECT {key}person_gender, person_age_band, person_profile,
+SELECT {outer_key}gender AS person_gender, age_band AS person_age_band,
+    profile AS person_profile,
     CAST(SUM(attendances) AS BIGINT) AS attendances,
     CAST(SUM(registered_people) AS BIGINT) AS registered_people,
     CAST(SUM(anonymous_people) AS BIGINT) AS anonymous_people,
     CAST(SUM(returning_people) AS BIGINT) AS returning_people,
     CAST(SUM(regular_people) AS BIGINT) AS regular_people,
     CAST(SUM(first_time_people) AS BIGINT) AS first_time_people
-FROM cells GROUP BY {key}person_gender, person_age_band, person_profile"""
+FROM cells GROUP BY {outer_key}gender, age_band, profile"""
 
 
 def reach_answers(scope, level: str | None) -> bool:
@@ -210,13 +208,31 @@ def reach_cells(scope, level: str | None) -> list[dict]:
     sql = REACH_CELLS_SQL.format(
         held=held_sql,
         anonymous=anonymous_sql,
-        key="g_key, " if per_event else "",
-        once="true" if per_event else "counted_once",
-        first="first_here" if per_event else "counted_once",
-        regular="COUNT(*) FILTER (WHERE is_regular)" if per_event else "0",
+        cells_key="c.event_id AS g_key, " if per_event else "",
+        cells_group="c.event_id, " if per_event else "",
+        reach_key="r.event_id, " if per_event else "",
+        anonymous_key="g_key, " if per_event else "",
+        outer_key="g_key, " if per_event else "",
+        people="c.people" if per_event else "c.counted_once",
+        returners="c.returners" if per_event else "c.once_returners",
+        first="c.first_here" if per_event else "c.counted_once",
+        regular=(
+            "SUM(c.people) FILTER (WHERE es.held >= 2 AND 100 * c.sessions >= %s * es.held)"
+            if per_event
+            else "0"
+        ),
         distinct_regular="false" if per_event else "true",
     )
-    params = (*held_params, scope.regular_percent, scope.programme.pk, *anonymous_params)
+    percent = scope.regular_percent
+    programme = scope.programme.pk
+    params = (
+        *held_params,
+        *((percent,) if per_event else ()),
+        programme,
+        percent,
+        programme,
+        *anonymous_params,
+    )
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
