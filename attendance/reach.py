@@ -9,17 +9,21 @@ from scratch (`attendance_reach_refresh`): a person has a handful of tickets, so
 index probes, and a recomputation is right whatever the change was (a merge, its undo, a void).
 
 Concurrency: the recomputation of one person first takes a transaction-level advisory lock on
-that person (several people: in one order), then reads with a fresh snapshot (READ COMMITTED,
-one snapshot per statement), so a concurrent admission of the same person that committed
-meanwhile is seen, and the last writer's recomputation includes every committed row. Two
-admissions of different people never wait on each other.
+that person (several people: in one order; more than MANY_PEOPLE: a lock on the whole table),
+then reads with a fresh snapshot (READ COMMITTED, one snapshot per statement), so a concurrent
+admission of the same person that committed meanwhile is seen, and the last writer's
+recomputation includes every committed row. The cells (ReachCell) take signed increments in key
+order: admissions of different people wait on each other only when they change one cell of one
+stripe, for as long as the writing transaction lasts.
 
 Migration 0010 holds a copy of this SQL: a change here needs a migration of its own."""
 
 from django.db import connection, transaction
 
-# Advisory lock class of the reach recomputation (any constant not used elsewhere).
+# Advisory lock class of the reach recomputation (any constant not used elsewhere), and the number
+# of people above which one recomputation locks the table instead of each person.
 LOCK_CLASS = 23_101
+MANY_PEOPLE = 64
 
 # The reach rows of everyone ({who_filter} empty) or of the people in the array `people`.
 _REACH_SELECT = """
@@ -73,7 +77,9 @@ _PEOPLE_SELECT = _REACH_SELECT.format(
         JOIN participants_participant p2 ON p2.id = l2.participant_id
         WHERE p2.id = ANY(people) OR p2.merged_into_id = ANY(people)
         UNION ALL SELECT -x FROM unnest(people) AS x WHERE x < 0)""",
-    person_filter="WHERE w.person = ANY(people)",
+    # A hashed semi-join: an array of a hundred thousand people (a bulk insert) is not searched
+    # once per row.
+    person_filter="WHERE w.person IN (SELECT unnest(people))",
 )
 
 # Who a ticket is, as the figures count them.
@@ -124,9 +130,17 @@ BEGIN
     IF cardinality(people) = 0 THEN
         RETURN;
     END IF;
-    FOR lock_key IN SELECT DISTINCT hashint8(x) FROM unnest(people) AS x ORDER BY 1 LOOP
-        PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_key);
-    END LOOP;
+    IF cardinality(people) > {MANY_PEOPLE} THEN
+        -- A bulk write (an import, a key rotation): the whole table rather than a lock per
+        -- person, which would exhaust the lock table.
+        LOCK TABLE attendance_personreach IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        -- Waits for a bulk recomputation in progress, as it waits for this one.
+        LOCK TABLE attendance_personreach IN ROW EXCLUSIVE MODE;
+        FOR lock_key IN SELECT DISTINCT hashint8(x) FROM unnest(people) AS x ORDER BY 1 LOOP
+            PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_key);
+        END LOOP;
+    END IF;
     fresh := ARRAY(SELECT ROW({_COLUMNS})::attendance_reach_row FROM ({_PEOPLE_SELECT}) AS q);
     -- The cells: the people's rows now minus their rows before, only where something changed,
     -- in key order (two recomputations lock shared cells in one order: no deadlock).
