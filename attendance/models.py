@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.demographics import age_band_field, gender_field, profile_field
-from events.models import Event, Session, Ticket
+from events.models import Event, Programme, Session, Ticket
 from participants.models import ParticipantCard
 
 
@@ -378,3 +378,94 @@ class AnonymousTally(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.session_id}: {self.headcount}"
+
+
+class PersonReach(models.Model):
+    """One registered person (the canonical participant a ticket's link resolves to, or the
+    attendee itself when unlinked: a negative key, as the figures count it) at one event: their
+    distinct sessions, people and first session date there, the person's demographics, and what
+    the person-level measures need from the whole programme (events attended, whether this
+    event holds their first attendance, and the one row that counts them once in totals).
+
+    Written by PostgreSQL triggers (attendance/reach.py) in the transaction that changes what it
+    is computed from: attendance rows, links, merges, demographics, session dates, an event's
+    programme. Never written from Python. Programme figures read one row per person and event
+    instead of resolving every ticket to its person on each call."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.BigIntegerField()
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field()
+    sessions = models.PositiveIntegerField()
+    headcount = models.PositiveBigIntegerField()
+    first_date = models.DateField()
+    # Distinct events of the programme the person attended.
+    events = models.PositiveIntegerField()
+    # This event's first date is the person's first date in the programme.
+    first_here = models.BooleanField()
+    # The one row per person and programme (the first event of `first_here`) that counts them
+    # once in programme totals.
+    counted_once = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme"], name="personreach_programme"),
+            # Regular people in totals: per event, the rows from the regular number of sessions.
+            models.Index(fields=["event", "sessions"], name="personreach_event_sessions"),
+        ]
+        constraints = [
+            # Starts with the person: the triggers delete and the filtered figures look up by it.
+            models.UniqueConstraint(fields=["person", "event"], name="one_reach_per_person_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.person} at event {self.event_id}: {self.sessions}"
+
+
+class ReachCell(models.Model):
+    """PersonReach rows added up per event, demographics and sessions attended, in stripes of
+    people (person mod 8, so that admissions of different people seldom wait on one row): how
+    many people, their attendances, how many are returning (two or more events of the
+    programme), first-time here, and counted once in programme totals (and of those, returning).
+    Written by the reach triggers with the rows (attendance/reach.py); programme figures add up
+    a few hundred cells instead of reading a row per person."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gender = gender_field()
+    age_band = age_band_field()
+    profile = profile_field()
+    sessions = models.IntegerField()
+    stripe = models.SmallIntegerField()
+    # Plain integers: the triggers add signed deltas.
+    people = models.BigIntegerField()
+    headcount = models.BigIntegerField()
+    returners = models.BigIntegerField()
+    first_here = models.BigIntegerField()
+    counted_once = models.BigIntegerField()
+    once_returners = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "programme",
+                    "event",
+                    "gender",
+                    "age_band",
+                    "profile",
+                    "sessions",
+                    "stripe",
+                ],
+                name="one_reach_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} {self.gender}/{self.age_band}/{self.profile}: {self.people}"

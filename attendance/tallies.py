@@ -16,6 +16,8 @@ a change here needs a migration of its own that installs it."""
 
 from django.db import connection, transaction
 
+from .reach import reach_check, reach_rebuild
+
 _ADD = """
     INSERT INTO attendance_tickettally AS t (ticket_id, event_id, sessions, headcount, first_date)
     SELECT n.ticket_id, MIN(n.event_id), COUNT(*), SUM(n.headcount), MIN(s.date)
@@ -168,6 +170,7 @@ def tallies_check() -> dict[str, int]:
                 f" + (SELECT COUNT(*) FROM ({recomputed} EXCEPT {stored}) AS missing)"
             )
             differences[name] = cursor.fetchone()[0]
+    differences.update(reach_check())
     return differences
 
 
@@ -176,3 +179,4 @@ def tallies_rebuild() -> None:
     lock), so no admission slips between the recomputation and the swap."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REBUILD_SQL)
+        reach_rebuild()

@@ -4,9 +4,11 @@ Every value of every dimension is listed, zero or not: 'other' and 'prefer not t
 answers and are never dropped or merged. Every percentage carries the base it is computed on;
 a zero base gives no percentage instead of a division by zero."""
 
+import functools
 from dataclasses import dataclass, field
 from itertools import product
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.demographics import CHILD_AGE_BANDS, DIMENSIONS
@@ -80,10 +82,13 @@ HELD_NOTE = _(
 
 
 def percent(count: int, base: int) -> float | None:
-    return round(100 * count / base, 1) if base else None
+    if not base:
+        return None
+    # Most crossings of a small group are empty: no division to round.
+    return round(100 * count / base, 1) if count else 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Share:
     """One value of one dimension: e.g. 412 women out of 800 people reached, 51.5%."""
 
@@ -94,7 +99,7 @@ class Share:
     percent: float | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Crossing:
     """One combination of two dimensions, e.g. girls (female × 12–17)."""
 
@@ -157,19 +162,40 @@ def _cell_count(cell: dict, measure: str) -> int:
     return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
 
 
-def _choice_labels() -> dict[str, list[tuple[str, str]]]:
-    """Every dimension's (value, label) pairs in the active language, translated once per call
-    of `figures_from_cells` rather than once per share."""
-    return {
+@functools.lru_cache(maxsize=16)
+def _label_tables(language: str | None) -> dict[bool, tuple[dict, list]]:
+    """Every dimension's (value, label) pairs and every crossing's (a, b, label) triples in
+    `language`, for children's measures (True: child age bands only) and the others. Built once
+    per language: a report per event builds thousands of breakdowns from the same labels."""
+    labels = {
         dimension: [(str(choice.value), str(choice.label)) for choice in choices]
         for dimension, choices in DIMENSIONS.items()
     }
+    tables = {}
+    for children in (False, True):
+        values = dict(labels)
+        if children:
+            values["age_band"] = [
+                pair for pair in labels["age_band"] if pair[0] in CHILD_BAND_VALUES
+            ]
+        crossings = [
+            (
+                first,
+                second,
+                [
+                    (a, b, f"{a_label} · {b_label}")
+                    for (a, a_label), (b, b_label) in product(values[first], values[second])
+                ],
+            )
+            for first, second in CROSSINGS
+        ]
+        tables[children] = (values, crossings)
+    return tables
 
 
-def _dimension_values(labels: dict, dimension: str, measure: str) -> list[tuple[str, str]]:
-    if dimension == "age_band" and measure == "children_reached":
-        return [pair for pair in labels[dimension] if pair[0] in CHILD_BAND_VALUES]
-    return labels[dimension]
+def _choice_labels() -> dict[bool, tuple[dict, list]]:
+    """The label tables of the active language."""
+    return _label_tables(translation.get_language())
 
 
 POSITION = {"gender": 0, "age_band": 1, "profile": 2}
@@ -205,33 +231,31 @@ def _breakdown_of(counts: dict[tuple, int], measure: str, labels: dict) -> Break
             pairs[(first, second)][pair] = pairs[(first, second)].get(pair, 0) + n
 
     breakdown = Breakdown(measure=measure, total=total)
+    values, crossings = labels[measure == "children_reached"]
     for dimension in DIMENSIONS:
+        sums = single[dimension]
         breakdown.by_dimension[dimension] = [
             Share(
                 value=value,
                 label=label,
-                count=(n := single[dimension].get(value, 0)),
+                count=(n := sums.get(value, 0)),
                 base=total,
                 percent=percent(n, total),
             )
-            for value, label in _dimension_values(labels, dimension, measure)
+            for value, label in values[dimension]
         ]
-    for first, second in CROSSINGS:
-        rows = []
-        for (a, a_label), (b, b_label) in product(
-            _dimension_values(labels, first, measure), _dimension_values(labels, second, measure)
-        ):
-            n = pairs[(first, second)].get((a, b), 0)
-            rows.append(
-                Crossing(
-                    values={first: a, second: b},
-                    label=f"{a_label} · {b_label}",
-                    count=n,
-                    base=total,
-                    percent=percent(n, total),
-                )
+    for first, second, triples in crossings:
+        sums = pairs[(first, second)]
+        breakdown.crossings[f"{first}_x_{second}"] = [
+            Crossing(
+                values={first: a, second: b},
+                label=label,
+                count=(n := sums.get((a, b), 0)),
+                base=total,
+                percent=percent(n, total),
             )
-        breakdown.crossings[f"{first}_x_{second}"] = rows
+            for a, b, label in triples
+        ]
     return breakdown
 
 

@@ -32,7 +32,14 @@ from .scope import (
     demographic_cells,
     held_counts,
 )
-from .tallied import figures_transaction, held_rows, tallied_cells, tallies_kept
+from .tallied import (
+    figures_transaction,
+    held_rows,
+    reach_answers,
+    reach_cells,
+    tallied_cells,
+    tallies_kept,
+)
 from .targets import TargetProgress, target_progress
 
 
@@ -183,7 +190,10 @@ class Scope:
     def tallied(self) -> bool:
         return self.source == "tallies" and tallies_kept()
 
-    def cells(self, key=None, *, per_event: bool = True) -> list[dict]:
+    def cells(self, key=None, *, per_event: bool = True, level: str | None = None) -> list[dict]:
+        """The demographic cells of the totals (`level` None) or of a grouping level."""
+        if self.tallied and reach_answers(self, level):
+            return reach_cells(self, level)
         if self.tallied:
             return tallied_cells(self, key, per_event=per_event)
         history = None
@@ -202,7 +212,9 @@ def figures_by_level(scope: Scope, level_name: str) -> list[GroupFigures]:
     level = LEVELS[level_name]
     key_column = next(iter(level.columns))
     grouped_cells: dict = defaultdict(list)
-    cells = scope.cells(_key_expression(level.columns[key_column]), per_event=level.per_event)
+    cells = scope.cells(
+        _key_expression(level.columns[key_column]), per_event=level.per_event, level=level_name
+    )
     for cell in cells:
         grouped_cells[_key(cell["g_key"])].append(cell)
     # Labels (and events and sessions held) from the ORM, which converts dates and times.

@@ -137,13 +137,106 @@ def scope_sessions(scope) -> QuerySet:
 def _first_seen(scope) -> tuple[str, tuple]:
     if scope.history_programme is None:
         return "SELECT person, MIN(r_first) AS first_date FROM trows GROUP BY person", ()
-    history = (
-        TicketTally.objects.filter(event__programme=scope.history_programme)
-        .values(person=PERSON_KEY)
-        .annotate(first_date=Min("first_date"))
-        .order_by()
+    # The person's first date in the whole programme, on their one counted row: joined to the
+    # people in scope by the person index.
+    return (
+        "SELECT person, first_date FROM attendance_personreach WHERE counted_once"
+        " AND programme_id = %s",
+        (getattr(scope.history_programme, "pk", scope.history_programme),),
     )
-    return history.query.sql_with_params()
+
+
+# The programme's own figures (no filter) from the reach cells (attendance/reach.py): a few
+# hundred rows whatever the number of people. Totals count each person on their one
+# `counted_once` row (everyone is first-time in their own programme's history); per event, each
+# reach row is one person there. Regular: a cell's sessions attended against its event's
+# sessions held; in totals a person regular at two events counts once, so those few reach rows
+# are read themselves (by the event and sessions index).
+REACH_CELLS_SQL = """
+WITH held_sessions AS ({held}),
+event_sessions AS (SELECT r_event, COUNT(*) AS held FROM held_sessions GROUP BY r_event),
+cells AS (
+    SELECT {cells_key}c.gender, c.age_band, c.profile, SUM(c.headcount) AS attendances,
+        SUM({people}) AS registered_people, 0 AS anonymous_people,
+        SUM({returners}) AS returning_people,
+        {regular} AS regular_people,
+        SUM({first}) AS first_time_people
+    FROM attendance_reachcell c JOIN event_sessions es ON es.r_event = c.event_id
+    WHERE c.programme_id = %s
+    GROUP BY {cells_group}c.gender, c.age_band, c.profile
+    UNION ALL
+    SELECT {reach_key}r.gender, r.age_band, r.profile, 0, 0, 0, 0, COUNT(DISTINCT r.person), 0
+    FROM event_sessions es JOIN attendance_personreach r ON r.event_id = es.r_event
+        AND r.sessions >= CEIL(%s * es.held / 100.0)
+    WHERE {distinct_regular} AND es.held >= 2 AND r.programme_id = %s
+    GROUP BY {reach_key}r.gender, r.age_band, r.profile
+    UNION ALL
+    SELECT {anonymous_key}gender, age_band, profile, SUM(r_headcount), 0, SUM(r_headcount), 0, 0, 0
+    FROM ({anonymous}) AS anon GROUP BY {anonymous_key}gender, age_band, profile
+)
+SELECT {outer_key}gender AS person_gender, age_band AS person_age_band,
+    profile AS person_profile,
+    CAST(SUM(attendances) AS BIGINT) AS attendances,
+    CAST(SUM(registered_people) AS BIGINT) AS registered_people,
+    CAST(SUM(anonymous_people) AS BIGINT) AS anonymous_people,
+    CAST(SUM(returning_people) AS BIGINT) AS returning_people,
+    CAST(SUM(regular_people) AS BIGINT) AS regular_people,
+    CAST(SUM(first_time_people) AS BIGINT) AS first_time_people
+FROM cells GROUP BY {outer_key}gender, age_band, profile"""
+
+
+def reach_answers(scope, level: str | None) -> bool:
+    """Whether the reach table answers these cells: a programme's own figures, unfiltered, in
+    totals or per event."""
+    return (
+        scope.programme is not None
+        and scope.event is None
+        and scope.history_programme is None
+        and scope.filters.per_event
+        and not any(scope.filters.as_dict().values())
+        and level in (None, "event")
+    )
+
+
+def reach_cells(scope, level: str | None) -> list[dict]:
+    """`tallied_cells` of a programme's unfiltered totals (`level` None) or per event."""
+    per_event = level == "event"
+    held = scope_sessions(scope).values(r_event=F("event_id"), r_session=F("pk")).order_by()
+    held_sql, held_params = held.query.sql_with_params()
+    key = F("event_id") if per_event else None
+    anonymous_sql, anonymous_params = _anonymous_rows(scope, key).query.sql_with_params()
+    sql = REACH_CELLS_SQL.format(
+        held=held_sql,
+        anonymous=anonymous_sql,
+        cells_key="c.event_id AS g_key, " if per_event else "",
+        cells_group="c.event_id, " if per_event else "",
+        reach_key="r.event_id, " if per_event else "",
+        anonymous_key="g_key, " if per_event else "",
+        outer_key="g_key, " if per_event else "",
+        people="c.people" if per_event else "c.counted_once",
+        returners="c.returners" if per_event else "c.once_returners",
+        first="c.first_here" if per_event else "c.counted_once",
+        regular=(
+            "SUM(c.people) FILTER (WHERE es.held >= 2 AND 100 * c.sessions >= %s * es.held)"
+            if per_event
+            else "0"
+        ),
+        distinct_regular="false" if per_event else "true",
+    )
+    percent = scope.regular_percent
+    programme = scope.programme.pk
+    params = (
+        *held_params,
+        *((percent,) if per_event else ()),
+        programme,
+        percent,
+        programme,
+        *anonymous_params,
+    )
+    with connections[read_alias()].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def tallies_kept() -> bool:

@@ -100,7 +100,7 @@ def test_admissions_tallies_and_figures_through_pgbouncer(bouncer, token, sessio
     _results, errors = run_together(jobs + [walk_in] * 8)
 
     assert errors == []
-    assert tallies_check() == {"ticket_tallies": 0, "anonymous_tallies": 0}
+    assert not any(tallies_check().values())
     figures = figures_for_programme(programme=session.event.programme)
     assert (figures.totals.registered_people, figures.totals.anonymous_visits) == (16, 8)
     assert figures == figures_for_programme(programme=session.event.programme, source="rows")

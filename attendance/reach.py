@@ -1,0 +1,327 @@
+"""Programme reach (PersonReach): one row per registered person and event, kept by PostgreSQL
+triggers so that distinct-people figures never resolve tickets to people at read time.
+
+The guarantee: after any committed write to what a row is computed from (attendance rows, links,
+a participant's merge pointer or demographics, an unlinked attendee's demographics, a session's
+date, an event's programme), whichever code wrote it, the table equals a recomputation
+(`reach_check()`). Each trigger finds the people the write touches and recomputes their rows
+from scratch (`attendance_reach_refresh`): a person has a handful of tickets, so this is a few
+index probes, and a recomputation is right whatever the change was (a merge, its undo, a void).
+
+Concurrency: the recomputation of one person first takes a transaction-level advisory lock on
+that person (several people: in one order; more than MANY_PEOPLE: a lock on the whole table),
+then reads with a fresh snapshot (READ COMMITTED, one snapshot per statement), so a concurrent
+admission of the same person that committed meanwhile is seen, and the last writer's
+recomputation includes every committed row. The cells (ReachCell) take signed increments in key
+order: admissions of different people wait on each other only when they change one cell of one
+stripe, for as long as the writing transaction lasts.
+
+Migration 0010 holds a copy of this SQL: a change here needs a migration of its own."""
+
+from django.db import connection, transaction
+
+# Advisory lock class of the reach recomputation (any constant not used elsewhere), and the number
+# of people above which one recomputation locks the table instead of each person.
+LOCK_CLASS = 23_101
+MANY_PEOPLE = 64
+
+# The reach rows of everyone ({who_filter} empty) or of the people in the array `people`.
+_REACH_SELECT = """
+WITH who AS (
+    SELECT tk.id AS ticket_id,
+        COALESCE(p.merged_into_id, p.id, -tk.attendee_id) AS person,
+        COALESCE(m.gender, p.gender, a.gender) AS gender,
+        COALESCE(m.age_band, p.age_band, a.age_band) AS age_band,
+        COALESCE(m.profile, p.profile, a.profile) AS profile
+    FROM events_ticket tk
+    JOIN events_attendee a ON a.id = tk.attendee_id
+    LEFT JOIN participants_participantlink l ON l.attendee_id = a.id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    LEFT JOIN participants_participant m ON m.id = p.merged_into_id
+    {who_filter}
+),
+per_event AS (
+    SELECT e.programme_id, r.event_id, w.person, w.gender, w.age_band, w.profile,
+        COUNT(DISTINCT r.session_id) AS sessions, SUM(r.headcount) AS headcount,
+        MIN(s.date) AS first_date
+    FROM who w
+    JOIN attendance_attendance r ON r.ticket_id = w.ticket_id AND r.voided_at IS NULL
+    JOIN events_session s ON s.id = r.session_id
+    JOIN events_event e ON e.id = r.event_id
+    {person_filter}
+    GROUP BY e.programme_id, r.event_id, w.person, w.gender, w.age_band, w.profile
+),
+ranked AS (
+    SELECT *, COUNT(*) OVER person_programme AS events,
+        first_date = MIN(first_date) OVER person_programme AS first_here
+    FROM per_event
+    WINDOW person_programme AS (PARTITION BY programme_id, person)
+)
+SELECT programme_id, event_id, person, gender, age_band, profile, sessions, headcount,
+    first_date, events, first_here,
+    event_id = MIN(CASE WHEN first_here THEN event_id END)
+        OVER (PARTITION BY programme_id, person) AS counted_once
+FROM ranked
+"""
+_COLUMNS = (
+    "programme_id, event_id, person, gender, age_band, profile, sessions, headcount, first_date,"
+    " events, first_here, counted_once"
+)
+RECOMPUTED = _REACH_SELECT.format(who_filter="", person_filter="")
+# The tickets of the people asked for: through their links (a participant and those merged into
+# it), and unlinked attendees by their negative key; the person filter drops tickets that now
+# resolve to someone else (a participant merged away, an attendee linked since).
+_PEOPLE_SELECT = _REACH_SELECT.format(
+    who_filter="""WHERE tk.attendee_id IN (
+        SELECT l2.attendee_id FROM participants_participantlink l2
+        JOIN participants_participant p2 ON p2.id = l2.participant_id
+        WHERE p2.id = ANY(people) OR p2.merged_into_id = ANY(people)
+        UNION ALL SELECT -x FROM unnest(people) AS x WHERE x < 0)""",
+    # A hashed semi-join: an array of a hundred thousand people (a bulk insert) is not searched
+    # once per row.
+    person_filter="WHERE w.person IN (SELECT unnest(people))",
+)
+
+# Who a ticket is, as the figures count them.
+_TICKET_PERSON = """
+    SELECT COALESCE(p.merged_into_id, l.participant_id, -tk.attendee_id)
+    FROM events_ticket tk
+    LEFT JOIN participants_participantlink l ON l.attendee_id = tk.attendee_id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    WHERE tk.id IN ({tickets})"""
+# Who an attendee is.
+_ATTENDEE_PERSON = """
+    SELECT COALESCE(p.merged_into_id, l.participant_id, -a.id)
+    FROM events_attendee a
+    LEFT JOIN participants_participantlink l ON l.attendee_id = a.id
+    LEFT JOIN participants_participant p ON p.id = l.participant_id
+    WHERE a.id IN ({attendees})"""
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n    PERFORM attendance_reach_refresh(ARRAY({body}));\n    RETURN NULL;\nEND $$;\n"
+    )
+
+
+# PersonReach rows added up per cell: event, demographics, sessions attended and a stripe of
+# people (person mod STRIPES), so that admissions of different people seldom wait on one row.
+STRIPES = 8
+CELL_KEYS = "programme_id, event_id, gender, age_band, profile, sessions, stripe"
+_CELL_VALUES = "people, headcount, returners, first_here, counted_once, once_returners"
+# The cell sums of reach rows `r` carrying a `sign` (+1 added, -1 removed).
+_CELL_SUMS = """SUM(sign), SUM(sign * headcount), SUM(sign * (events >= 2)::int),
+        SUM(sign * first_here::int), SUM(sign * counted_once::int),
+        SUM(sign * (counted_once AND events >= 2)::int)"""
+_STRIPE = f"((person % {STRIPES}) + {STRIPES}) % {STRIPES} AS stripe"
+
+_REFRESH = f"""
+CREATE TYPE attendance_reach_row AS (programme_id bigint, event_id bigint, person bigint,
+    gender varchar(20), age_band varchar(10), profile varchar(20), sessions bigint,
+    headcount bigint, first_date date, events bigint, first_here boolean, counted_once boolean);
+CREATE OR REPLACE FUNCTION attendance_reach_refresh(people bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    lock_key integer;
+    fresh attendance_reach_row[];
+BEGIN
+    people := ARRAY(SELECT DISTINCT x FROM unnest(people) AS x WHERE x IS NOT NULL);
+    IF cardinality(people) = 0 THEN
+        RETURN;
+    END IF;
+    IF cardinality(people) > {MANY_PEOPLE} THEN
+        -- A bulk write (an import, a key rotation): the whole table rather than a lock per
+        -- person, which would exhaust the lock table.
+        LOCK TABLE attendance_personreach IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        -- Waits for a bulk recomputation in progress, as it waits for this one.
+        LOCK TABLE attendance_personreach IN ROW EXCLUSIVE MODE;
+        FOR lock_key IN SELECT DISTINCT hashint8(x) FROM unnest(people) AS x ORDER BY 1 LOOP
+            PERFORM pg_advisory_xact_lock({LOCK_CLASS}, lock_key);
+        END LOOP;
+    END IF;
+    fresh := ARRAY(SELECT ROW({_COLUMNS})::attendance_reach_row FROM ({_PEOPLE_SELECT}) AS q);
+    -- The cells: the people's rows now minus their rows before, only where something changed,
+    -- in key order (two recomputations lock shared cells in one order: no deadlock).
+    INSERT INTO attendance_reachcell AS c ({CELL_KEYS}, {_CELL_VALUES})
+    SELECT {CELL_KEYS}, {_CELL_SUMS}
+    FROM (
+        SELECT -1 AS sign, r.*, {_STRIPE} FROM (
+            SELECT {_COLUMNS} FROM attendance_personreach WHERE person = ANY(people)
+        ) AS r
+        UNION ALL SELECT 1, f.*, {_STRIPE} FROM unnest(fresh) AS f
+    ) AS d
+    GROUP BY {CELL_KEYS}
+    HAVING SUM(sign) <> 0 OR SUM(sign * headcount) <> 0
+        OR SUM(sign * (events >= 2)::int) <> 0 OR SUM(sign * first_here::int) <> 0
+        OR SUM(sign * counted_once::int) <> 0
+        OR SUM(sign * (counted_once AND events >= 2)::int) <> 0
+    ORDER BY {CELL_KEYS}
+    ON CONFLICT ({CELL_KEYS}) DO UPDATE SET
+        people = c.people + EXCLUDED.people,
+        headcount = c.headcount + EXCLUDED.headcount,
+        returners = c.returners + EXCLUDED.returners,
+        first_here = c.first_here + EXCLUDED.first_here,
+        counted_once = c.counted_once + EXCLUDED.counted_once,
+        once_returners = c.once_returners + EXCLUDED.once_returners;
+    DELETE FROM attendance_personreach WHERE person = ANY(people);
+    INSERT INTO attendance_personreach ({_COLUMNS})
+    SELECT {_COLUMNS} FROM unnest(fresh);
+END $$;
+"""  # noqa: S608 (constants, no input)
+
+_CHANGED_ROWS = "SELECT ticket_id FROM changed WHERE ticket_id IS NOT NULL"
+_MOVED_ROWS = """SELECT o.ticket_id FROM removed o JOIN added n ON n.id = o.id
+        WHERE o.ticket_id IS NOT NULL AND ((o.voided_at IS NULL) <> (n.voided_at IS NULL)
+            OR o.headcount <> n.headcount OR o.session_id <> n.session_id
+            OR o.event_id <> n.event_id OR o.ticket_id IS DISTINCT FROM n.ticket_id)
+        UNION ALL SELECT n.ticket_id FROM removed o JOIN added n ON n.id = o.id
+        WHERE n.ticket_id IS DISTINCT FROM o.ticket_id AND n.ticket_id IS NOT NULL"""
+_LINK_PEOPLE = """
+    SELECT COALESCE(p.merged_into_id, p.id) FROM {rows} c
+    JOIN participants_participant p ON p.id = c.participant_id
+    UNION ALL SELECT -c.attendee_id FROM {rows} c"""
+_PARTICIPANT_PEOPLE = """
+    SELECT v.person FROM removed o JOIN added n ON n.id = o.id,
+        LATERAL (VALUES (COALESCE(o.merged_into_id, o.id)), (COALESCE(n.merged_into_id, n.id)))
+            AS v(person)
+    WHERE o.merged_into_id IS DISTINCT FROM n.merged_into_id OR o.gender <> n.gender
+        OR o.age_band <> n.age_band OR o.profile <> n.profile"""
+_ATTENDEE_CHANGED = """SELECT n.id FROM removed o JOIN added n ON n.id = o.id
+        WHERE o.gender <> n.gender OR o.age_band <> n.age_band OR o.profile <> n.profile"""
+_ROW_TICKETS = """SELECT a.ticket_id FROM attendance_attendance a
+        WHERE a.{column} = NEW.id AND a.ticket_id IS NOT NULL AND a.voided_at IS NULL"""
+
+INSTALL_SQL = "".join(
+    [
+        _REFRESH,
+        _function("attendance_reach_rows_changed", _TICKET_PERSON.format(tickets=_CHANGED_ROWS)),
+        _function("attendance_reach_rows_updated", _TICKET_PERSON.format(tickets=_MOVED_ROWS)),
+        _function("attendance_reach_links_changed", _LINK_PEOPLE.format(rows="changed")),
+        _function(
+            "attendance_reach_links_updated",
+            _LINK_PEOPLE.format(rows="removed")
+            + "\n    UNION ALL"
+            + _LINK_PEOPLE.format(rows="added"),
+        ),
+        _function("attendance_reach_participants_updated", _PARTICIPANT_PEOPLE),
+        _function(
+            "attendance_reach_attendees_updated",
+            _ATTENDEE_PERSON.format(attendees=_ATTENDEE_CHANGED),
+        ),
+        _function(
+            "attendance_reach_session_moved",
+            _TICKET_PERSON.format(tickets=_ROW_TICKETS.format(column="session_id")),
+        ),
+        _function(
+            "attendance_reach_event_moved",
+            _TICKET_PERSON.format(tickets=_ROW_TICKETS.format(column="event_id")),
+        ),
+        """
+CREATE TRIGGER attendance_reach_inserted AFTER INSERT ON attendance_attendance
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
+CREATE TRIGGER attendance_reach_updated AFTER UPDATE ON attendance_attendance
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_updated();
+CREATE TRIGGER attendance_reach_deleted AFTER DELETE ON attendance_attendance
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
+CREATE TRIGGER attendance_reach_linked AFTER INSERT ON participants_participantlink
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
+CREATE TRIGGER attendance_reach_relinked AFTER UPDATE ON participants_participantlink
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_updated();
+CREATE TRIGGER attendance_reach_unlinked AFTER DELETE ON participants_participantlink
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
+CREATE TRIGGER attendance_reach_participants AFTER UPDATE ON participants_participant
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_participants_updated();
+CREATE TRIGGER attendance_reach_attendees AFTER UPDATE ON events_attendee
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_attendees_updated();
+CREATE TRIGGER attendance_reach_session_moved AFTER UPDATE OF date ON events_session
+    FOR EACH ROW WHEN (OLD.date IS DISTINCT FROM NEW.date)
+    EXECUTE FUNCTION attendance_reach_session_moved();
+CREATE TRIGGER attendance_reach_event_moved AFTER UPDATE OF programme_id ON events_event
+    FOR EACH ROW WHEN (OLD.programme_id IS DISTINCT FROM NEW.programme_id)
+    EXECUTE FUNCTION attendance_reach_event_moved();
+""",
+    ]
+)
+
+UNINSTALL_SQL = """
+DROP TRIGGER IF EXISTS attendance_reach_inserted ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_updated ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_deleted ON attendance_attendance;
+DROP TRIGGER IF EXISTS attendance_reach_linked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_relinked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_unlinked ON participants_participantlink;
+DROP TRIGGER IF EXISTS attendance_reach_participants ON participants_participant;
+DROP TRIGGER IF EXISTS attendance_reach_attendees ON events_attendee;
+DROP TRIGGER IF EXISTS attendance_reach_session_moved ON events_session;
+DROP TRIGGER IF EXISTS attendance_reach_event_moved ON events_event;
+DROP FUNCTION IF EXISTS attendance_reach_rows_changed();
+DROP FUNCTION IF EXISTS attendance_reach_rows_updated();
+DROP FUNCTION IF EXISTS attendance_reach_links_changed();
+DROP FUNCTION IF EXISTS attendance_reach_links_updated();
+DROP FUNCTION IF EXISTS attendance_reach_participants_updated();
+DROP FUNCTION IF EXISTS attendance_reach_attendees_updated();
+DROP FUNCTION IF EXISTS attendance_reach_session_moved();
+DROP FUNCTION IF EXISTS attendance_reach_event_moved();
+DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);
+DROP TYPE IF EXISTS attendance_reach_row;
+"""
+
+_STORED = f"SELECT {_COLUMNS} FROM attendance_personreach"  # noqa: S608 (constants)
+_CELLS_OF = (
+    f"SELECT {CELL_KEYS}, {_CELL_SUMS} FROM"  # noqa: S608 (constants)
+    f" (SELECT 1 AS sign, r.*, {_STRIPE} FROM ({{rows}}) AS r)"
+    f" AS d GROUP BY {CELL_KEYS}"
+)
+# Cells whose people all left stay, at zero: compared without them.
+_STORED_CELLS = (
+    f"SELECT {CELL_KEYS}, {_CELL_VALUES} FROM attendance_reachcell"  # noqa: S608 (constants)
+    " WHERE people <> 0 OR headcount <> 0 OR returners <> 0 OR first_here <> 0"
+    " OR counted_once <> 0 OR once_returners <> 0"
+)
+_RECOMPUTED_CELLS = _CELLS_OF.format(rows=RECOMPUTED)
+# Every write that the triggers follow waits meanwhile: nothing slips between the recomputation
+# and the swap.
+_LOCK = (
+    "LOCK TABLE attendance_attendance, participants_participantlink, participants_participant,"
+    " events_attendee IN SHARE MODE;"
+)
+REBUILD_SQL = (
+    f"{_LOCK} DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"  # noqa: S608
+    f" INSERT INTO attendance_personreach ({_COLUMNS}) {RECOMPUTED};"
+    f" INSERT INTO attendance_reachcell ({CELL_KEYS}, {_CELL_VALUES})"
+    f" {_CELLS_OF.format(rows=_STORED)};"
+)
+
+
+def _differences(cursor, stored: str, recomputed: str) -> int:
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM (({stored}) EXCEPT ({recomputed})) AS extra)"  # noqa: S608
+        f" + (SELECT COUNT(*) FROM (({recomputed}) EXCEPT ({stored})) AS missing)"
+    )
+    return cursor.fetchone()[0]
+
+
+def reach_check() -> dict[str, int]:
+    """How many reach rows and reach cells differ from a recomputation from the attendance rows
+    (missing, extra or other values)."""
+    with connection.cursor() as cursor:
+        return {
+            "person_reach": _differences(cursor, _STORED, RECOMPUTED),
+            "reach_cells": _differences(cursor, _STORED_CELLS, _RECOMPUTED_CELLS),
+        }
+
+
+def reach_rebuild() -> None:
+    """Recompute every reach row and cell."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(REBUILD_SQL)
