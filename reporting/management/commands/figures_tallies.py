@@ -9,7 +9,8 @@ from reporting.figures.tallied import tallies_kept
 class Command(BaseCommand):
     help = (
         "Check the figure tallies against a recomputation from the attendance rows: the tally "
-        "rows themselves, then every programme's figures (all groupings) from the tallies "
+        "rows, the programme reach rows and cells, then every programme's figures (all "
+        "groupings) from the tallies "
         "against the same figures from the rows. --rebuild recomputes the tallies first. "
         "Exits with an error when anything differs."
     )
