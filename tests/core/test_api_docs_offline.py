@@ -20,7 +20,7 @@ def test_docs_page_references_no_external_host(organizer_client):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_docs_render_offline_from_our_static_files(live_server, browser, admin_user):  # noqa: F811
+def test_docs_render_offline_from_our_static_files(live_server, browser, admin_user):
     context = browser.new_context()
     page = context.new_page()
     external, assets = [], {}

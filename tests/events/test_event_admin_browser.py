@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LAPTOP_SCREEN = {"width": 1280, "height": 800}
 
 
-def test_event_page_fits_a_laptop_screen(live_server, browser):  # noqa: F811
+def test_event_page_fits_a_laptop_screen(live_server, browser):
     admin = UserFactory(is_superuser=True)
     event = EventFactory()
     for hour in range(8, 20):

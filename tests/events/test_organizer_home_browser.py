@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(("language", "direction"), [("fr", "ltr"), ("ar", "rtl"), ("en", "ltr")])
-def test_organizer_home_fits_a_phone_in_each_language(live_server, browser, language, direction):  # noqa: F811
+def test_organizer_home_fits_a_phone_in_each_language(live_server, browser, language, direction):
     membership = MembershipFactory()
     today = timezone.localdate()
     programme = ProgrammeFactory(lead_organization=membership.organization)

@@ -11,7 +11,7 @@ from tests.factories import DuplicateCandidateFactory, MembershipFactory, Organi
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reviewing_the_queue_with_the_keyboard(live_server, browser):  # noqa: F811
+def test_reviewing_the_queue_with_the_keyboard(live_server, browser):
     organization = OrganizationFactory()
     user = MembershipFactory(organization=organization).user
     top = DuplicateCandidateFactory(organization=organization, score=100)

@@ -14,7 +14,7 @@ from .conftest import linked_ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_arabic_phone_proposal_accepted_then_supported(live_server, browser):  # noqa: F811
+def test_arabic_phone_proposal_accepted_then_supported(live_server, browser):
     theme = CallThemeFactory(name_fr="Vivre ensemble", name_ar="العيش المشترك")
     call = theme.call
     ticket = linked_ticket(call.event)

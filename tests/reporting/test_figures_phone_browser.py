@@ -66,7 +66,7 @@ def programme_figures():
     return event
 
 
-def _logged_in_page(browser, live_server, user, language):  # noqa: F811
+def _logged_in_page(browser, live_server, user, language):
     client = Client()
     client.force_login(user)
     context = browser.new_context(locale=language, viewport=PHONE_SCREEN)
@@ -85,7 +85,7 @@ def _logged_in_page(browser, live_server, user, language):  # noqa: F811
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_gender_by_age_tables_are_readable_on_a_phone(
     live_server,
-    browser,  # noqa: F811
+    browser,
     programme_figures,
     language,
 ):
