@@ -60,6 +60,18 @@ def event_q(prefix: str = "") -> OrgsQ:
     return q
 
 
+def either_q(*rules: OrgsQ) -> OrgsQ:
+    """Rows reached by any of these paths (a row with one nullable link per kind of parent)."""
+
+    def q(orgs: set[int]) -> Q:
+        combined = Q(pk__in=[])
+        for rule in rules:
+            combined |= rule(orgs)
+        return combined
+
+    return q
+
+
 def field_q(path: str) -> OrgsQ:
     def q(orgs: set[int]) -> Q:
         return Q(**{f"{path}__in": orgs})

@@ -20,6 +20,7 @@ from events.models import Programme
 from . import selectors
 from . import selectors_followup as reads
 from .api_auth import PARTNER_AUTH
+from .models import Recommendation
 from .schemas_responses import (
     AddressedOut,
     CommitmentIn,
@@ -48,7 +49,8 @@ def list_addressed(request):
     """What the contact's organisation is asked to answer, newest forum first."""
     contact = request.auth
     language = contact.preferred_language
-    return [
+    organization = contact.organization
+    recommendations = [
         {
             "subject_kind": SubjectKind.RECOMMENDATION,
             "subject_id": rec.pk,
@@ -58,8 +60,23 @@ def list_addressed(request):
             "text": rec.text_in(language) or rec.text,
             "response": rec.own_responses[0] if rec.own_responses else None,
         }
-        for rec in reads.partner_addressed_recommendations(organization=contact.organization)
+        for rec in reads.partner_addressed_recommendations(organization=organization)
     ]
+    # A proposal is shown in the words its participant wrote (it has no translations).
+    proposals = [
+        {
+            "subject_kind": SubjectKind.PROPOSAL,
+            "subject_id": proposal.pk,
+            "event_id": proposal.call.event_id,
+            "event_title": getattr(proposal.call.event, f"title_{language}", "")
+            or proposal.call.event.title,
+            "theme": getattr(proposal.theme, f"name_{language}", "") or proposal.theme.name_fr,
+            "text": proposal.text,
+            "response": proposal.own_responses[0] if proposal.own_responses else None,
+        }
+        for proposal in reads.partner_addressed_proposals(organization=organization)
+    ]
+    return recommendations + proposals
 
 
 @responses_router.get(
@@ -129,49 +146,64 @@ def _managed_forum(request, event_id: int):
     return event
 
 
-def _managed_programme_forums(request, programme_id: int):
+def _managed_programme(request, programme_id: int) -> Programme:
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None or not can_manage_programme(request.auth, programme):
         raise NotFound(_("No such programme."))
-    return reads.programme_forums(programme=programme)
+    return programme
+
+
+def _followup_rows(*, forums, events) -> list:
+    """The forums' recommendations put to partners, then the events' proposals put to them."""
+    return reads.followup_rows(events=forums) + reads.proposal_followup_rows(events=events)
+
+
+def _subject_fields(subject) -> dict:
+    if isinstance(subject, Recommendation):
+        return {
+            "subject_kind": SubjectKind.RECOMMENDATION,
+            "subject_id": subject.pk,
+            "event_id": subject.event_id,
+        }
+    return {
+        "subject_kind": SubjectKind.PROPOSAL,
+        "subject_id": subject.pk,
+        "event_id": subject.call.event_id,
+    }
 
 
 def _overdue_out(rows) -> dict:
     overdue = reads.overdue_items(rows)
 
-    def subject(rec, organization) -> dict:
+    def subject(row, organization) -> dict:
         return {
-            "subject_kind": SubjectKind.RECOMMENDATION,
-            "subject_id": rec.pk,
-            "event_id": rec.event_id,
+            **_subject_fields(row.subject),
             "organization_id": organization.pk,
             "organization": organization.name,
         }
 
     return {
-        "answers": [subject(rec, org) for rec, org in overdue["answers"]],
+        "answers": [subject(row, org) for row, org in overdue["answers"]],
         "commitments": [
             {
-                **subject(rec, org),
+                **subject(row, org),
                 "commitment_id": commitment.pk,
                 "what": commitment.what,
                 "due_on": commitment.due_on,
                 "state": commitment.state,
             }
-            for rec, org, commitment in overdue["commitments"]
+            for row, org, commitment in overdue["commitments"]
         ],
     }
 
 
-def _followup_out(rows, events) -> dict:
+def _followup_out(rows, *, forums, events) -> dict:
     return {
         "rows": [
             {
-                "subject_kind": SubjectKind.RECOMMENDATION,
-                "subject_id": row.recommendation.pk,
-                "event_id": row.recommendation.event_id,
-                "theme": row.recommendation.theme.name_fr,
-                "text": row.recommendation.text,
+                **_subject_fields(row.subject),
+                "theme": row.subject.theme.name_fr,
+                "text": row.subject.text,
                 "addressees": [
                     {
                         "organization_id": addressee.organization.pk,
@@ -187,7 +219,7 @@ def _followup_out(rows, events) -> dict:
             for row in rows
         ],
         "overdue": _overdue_out(rows),
-        "rates": reads.response_rates_by_kind(events=events),
+        "rates": reads.response_rates_by_kind(events=forums, proposal_events=events),
     }
 
 
@@ -196,7 +228,8 @@ def _followup_out(rows, events) -> dict:
 )
 def forum_followup(request, event_id: int):
     events = [_managed_forum(request, event_id)]
-    return _followup_out(reads.followup_rows(events=events), events)
+    rows = _followup_rows(forums=events, events=events)
+    return _followup_out(rows, forums=events, events=events)
 
 
 @responses_router.get(
@@ -206,7 +239,7 @@ def forum_followup(request, event_id: int):
 )
 def forum_overdue(request, event_id: int):
     events = [_managed_forum(request, event_id)]
-    return _overdue_out(reads.followup_rows(events=events))
+    return _overdue_out(_followup_rows(forums=events, events=events))
 
 
 @responses_router.get(
@@ -215,8 +248,11 @@ def forum_overdue(request, event_id: int):
     auth=staff_auth,
 )
 def programme_followup(request, programme_id: int):
-    forums = _managed_programme_forums(request, programme_id)
-    return _followup_out(reads.followup_rows(events=forums), forums)
+    programme = _managed_programme(request, programme_id)
+    forums = reads.programme_forums(programme=programme)
+    events = reads.programme_events(programme=programme)
+    rows = _followup_rows(forums=forums, events=events)
+    return _followup_out(rows, forums=forums, events=events)
 
 
 @responses_router.get(
@@ -225,5 +261,7 @@ def programme_followup(request, programme_id: int):
     auth=staff_auth,
 )
 def programme_overdue(request, programme_id: int):
-    forums = _managed_programme_forums(request, programme_id)
-    return _overdue_out(reads.followup_rows(events=forums))
+    programme = _managed_programme(request, programme_id)
+    forums = reads.programme_forums(programme=programme)
+    events = reads.programme_events(programme=programme)
+    return _overdue_out(_followup_rows(forums=forums, events=events))

@@ -27,7 +27,17 @@ class ForumsConfig(AppConfig):
             ("Commitment", "response__"),
             ("CommitmentUpdate", "commitment__response__"),
         ):
-            t.register(f"forums.{model}", t.owned(t.event_q(f"{subject}recommendation__event__")))
+            # A response answers a forum's recommendation or an event's proposal: the organizers
+            # of either event reach it.
+            t.register(
+                f"forums.{model}",
+                t.owned(
+                    t.either_q(
+                        t.event_q(f"{subject}recommendation__event__"),
+                        t.event_q(f"{subject}proposal__call__event__"),
+                    )
+                ),
+            )
 
         from events.signals import event_closed
 

@@ -242,3 +242,66 @@ def test_followup_of_another_organisations_forum_or_programme_is_404(client, clo
         f"/forums/programmes/{event.programme_id}/followup/overdue",
     ):
         assert client.get(f"{API}{url}").status_code == 404, url
+
+
+# Participants' proposals put to partners go through the same routes, named by their kind.
+
+
+def test_partner_lists_and_answers_a_proposal_addressed_to_them(client, forum, forum_proposals):
+    education = ContactFactory(organization=forum.education, preferred_language="fr")
+    headers = as_partner(education)
+    listed = client.get(f"{API}/partner/addressed", **headers).json()
+    proposals = {item["subject_id"] for item in listed if item["subject_kind"] == "proposal"}
+    assert proposals == {forum_proposals.garden.pk}  # the library is put to health only
+    garden = forum_proposals.garden
+    url = f"/partner/addressed/proposal/{garden.pk}"
+    answered = put(client, f"{url}/response", {"position": "accepted"}, headers)
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["subject_kind"] == "proposal"
+    assert answered.json()["subject_id"] == garden.pk
+    added = post(
+        client,
+        f"{url}/commitments",
+        {"what": "Terrain prêté", "by_whom": "Commune", "due_on": "2027-04-30"},
+        headers,
+    )
+    assert added.status_code == 201, added.content
+    response = Response.objects.get(proposal=garden, organization=forum.education)
+    assert response.recommendation is None
+    assert Commitment.objects.filter(response=response).count() == 1
+
+
+def test_a_proposal_put_to_another_organisation_is_a_404_and_writes_nothing(
+    client, forum, forum_proposals
+):
+    education = ContactFactory(organization=forum.education)
+    library = forum_proposals.library  # put to health, not to education
+    answered = put(
+        client,
+        f"/partner/addressed/proposal/{library.pk}/response",
+        {"position": "accepted"},
+        as_partner(education),
+    )
+    assert answered.status_code == 404
+    assert not Response.objects.filter(proposal=library).exists()
+
+
+def test_the_organizer_follow_up_lists_proposals_with_their_answers(client, forum, forum_proposals):
+    health = ContactFactory(organization=forum.health)
+    put(
+        client,
+        f"/partner/addressed/proposal/{forum_proposals.library.pk}/response",
+        {"position": "under_study"},
+        as_partner(health),
+    )
+    client.force_login(MembershipFactory(organization=forum.event.organizer).user)
+    for url in (
+        f"{API}/forums/{forum.event.pk}/followup",
+        f"{API}/forums/programmes/{forum.event.programme_id}/followup",
+    ):
+        rows = client.get(url).json()["rows"]
+        by_subject = {(row["subject_kind"], row["subject_id"]): row for row in rows}
+        library = by_subject[("proposal", forum_proposals.library.pk)]
+        answers = {a["organization_id"]: a["response"] for a in library["addressees"]}
+        assert answers[forum.health.pk]["position"] == "under_study"
+        assert ("proposal", forum_proposals.garden.pk) in by_subject
