@@ -394,6 +394,9 @@ def scale_tests_rows(results: dict) -> list[list[str]]:
                     )
                 )
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        failed = [c["name"] for c in run["tests"] if c["outcome"] in ("failed", "error")]
+        if failed:
+            summary += " (" + "; ".join(failed) + ")"
         rows.append(
             _row(
                 label,

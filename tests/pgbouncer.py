@@ -68,7 +68,8 @@ pidfile = {directory / "pgbouncer.pid"}
         # to read its configuration and write its log.
         directory.chmod(0o777)
         command[1:1] = ["-u", "nobody"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    # Its log goes to the logfile above (read back when it fails to start), not the test output.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 15
         while True:

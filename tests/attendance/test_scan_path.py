@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -336,17 +337,39 @@ def test_an_admission_undone_in_the_same_instant_lets_ours_in(token, session, ti
     assert Attendance.objects.get().pk == admission.id
 
 
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.mark.postgres
 def test_the_scan_statements_are_prepared_on_postgresql(client, issued, session):
+    if not settings.DB_PREPARED_STATEMENTS:
+        pytest.skip("DB_PREPARED_STATEMENTS=0 (a transaction pool in front): nothing is prepared")
     ticket = TicketFactory(attendee__registration__event=session.event)
     assert _scan_over_http(client, issued, session, ticket.secret).status_code == 200
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
+    prepared = _prepared_statements()
 
     assert any("attendance_doortoken_events" in statement for statement in prepared)
     assert any("INSERT INTO" in statement for statement in prepared)
+
+
+@pytest.mark.postgres
+def test_without_prepared_statements_a_scan_prepares_nothing(client, issued, session, settings):
+    # What PgBouncer in transaction mode needs: a statement prepared on one server session would
+    # be missing from the next one a transaction lands on.
+    settings.DB_PREPARED_STATEMENTS = False
+    ticket = TicketFactory(attendee__registration__event=session.event)
+    before = _prepared_statements()
+
+    assert _scan_over_http(client, issued, session, ticket.secret).json()["status"] == "admitted"
+    assert _scan_over_http(client, issued, session, ticket.secret).json()["status"] == (
+        "already_admitted"
+    )
+
+    assert _prepared_statements() == before
 
 
 def test_an_offline_batch_reads_its_tickets_in_one_query(session, django_assert_num_queries):
