@@ -387,10 +387,11 @@ class PersonReach(models.Model):
     the person-level measures need from the whole programme (events attended, whether this
     event holds their first attendance, and the one row that counts them once in totals).
 
-    Written by PostgreSQL triggers (attendance/reach.py) in the transaction that changes what it
-    is computed from: attendance rows, links, merges, demographics, session dates, an event's
-    programme. Never written from Python. Programme figures read one row per person and event
-    instead of resolving every ticket to its person on each call."""
+    Written by PostgreSQL only (attendance/reach.py): triggers queue the people a write changes
+    (attendance rows, links, merges, demographics, session dates, an event's programme) in
+    ReachPending, and a flush recomputes their rows before figures read them and every few
+    seconds from the beat. Never written from Python. Programme figures read one row per person
+    and event instead of resolving every ticket to its person on each call."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="+", db_index=False
@@ -426,12 +427,24 @@ class PersonReach(models.Model):
         return f"person {self.person} at event {self.event_id}: {self.sessions}"
 
 
+class ReachPending(models.Model):
+    """A person whose reach rows a committed write may have changed, queued by the reach triggers
+    (attendance/reach.py) in the writing transaction, until the next flush recomputes them. The
+    door's admission inserts one of these instead of recomputing the person's reach itself.
+    Written and emptied by PostgreSQL only."""
+
+    person = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"person {self.person} queued"
+
+
 class ReachCell(models.Model):
     """PersonReach rows added up per event, demographics and sessions attended, in stripes of
     people (person mod 8, so that admissions of different people seldom wait on one row): how
     many people, their attendances, how many are returning (two or more events of the
     programme), first-time here, and counted once in programme totals (and of those, returning).
-    Written by the reach triggers with the rows (attendance/reach.py); programme figures add up
+    Written by the reach flush with the rows (attendance/reach.py); programme figures add up
     a few hundred cells instead of reading a row per person."""
 
     programme = models.ForeignKey(

@@ -1,24 +1,33 @@
-"""Programme reach (PersonReach): one row per registered person and event, kept by PostgreSQL
-triggers so that distinct-people figures never resolve tickets to people at read time.
+"""Programme reach (PersonReach): one row per registered person and event, so that distinct-people
+figures never resolve tickets to people at read time.
 
-The guarantee: after any committed write to what a row is computed from (attendance rows, links,
-a participant's merge pointer or demographics, an unlinked attendee's demographics, a session's
-date, an event's programme), whichever code wrote it, the table equals a recomputation
-(`reach_check()`). Each trigger finds the people the write touches and recomputes their rows
-from scratch (`attendance_reach_refresh`): a person has a handful of tickets, so this is a few
-index probes, and a recomputation is right whatever the change was (a merge, its undo, a void).
+Two halves, so that the door pays almost nothing for it:
+- Writes queue. PostgreSQL statement-level triggers on everything a row is computed from
+  (attendance rows, links, a participant's merge pointer or demographics, an unlinked attendee's
+  demographics, a session's date, an event's programme), whichever code wrote it, insert the
+  people the write touches into `attendance_reachpending`, in the writing transaction: a few
+  index probes and one small insert. A rolled-back write queues nothing.
+- Reads flush. `reach_flush()` takes the committed queue and recomputes those people's rows from
+  scratch (`attendance_reach_refresh`): a person has a handful of tickets, so this is a few index
+  probes, and a recomputation is right whatever the change was (a merge, its undo, a void).
+  Figures flush on the primary before they read (reporting/figures/tallied.py), and the beat
+  flushes every few seconds so that the queue a figures page finds stays short.
 
-Concurrency: the recomputation of one person first takes a transaction-level advisory lock on
-that person (several people: in one order; more than MANY_PEOPLE: a lock on the whole table),
-then reads with a fresh snapshot (READ COMMITTED, one snapshot per statement), so a concurrent
-admission of the same person that committed meanwhile is seen, and the last writer's
-recomputation includes every committed row. The cells (ReachCell) take signed increments in key
-order: admissions of different people wait on each other only when they change one cell of one
-stripe, for as long as the writing transaction lasts.
+The guarantee: after `reach_flush()` returns, the table equals a recomputation (`reach_check()`)
+for every write committed before the flush began. A figures page read from the primary is
+therefore exact; one read from the replica is as fresh as the replica.
 
-Migration 0010 holds a copy of this SQL: a change here needs a migration of its own."""
+Concurrency: a flush deletes the queued rows it will recompute (rows of a transaction still in
+flight are invisible and wait for the next flush), then takes a transaction-level advisory lock
+per person (in one order; more than MANY_PEOPLE: a lock on the whole table), then reads with a
+fresh snapshot (READ COMMITTED, one snapshot per statement), so an admission of the same person
+that committed meanwhile is seen. Two flushes take disjoint queue rows and wait for each other
+only on a shared person. The cells (ReachCell) take signed increments in key order, so two
+flushes changing one cell cannot deadlock. Admissions never touch the reach tables.
 
-from django.db import connection, transaction
+Migrations 0010 and 0011 hold copies of this SQL: a change here needs a migration of its own."""
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 # Advisory lock class of the reach recomputation (any constant not used elsewhere), and the number
 # of people above which one recomputation locks the table instead of each person.
@@ -99,9 +108,12 @@ _ATTENDEE_PERSON = """
 
 
 def _function(name: str, body: str) -> str:
+    """A trigger function queueing the people that `body` (one column) names."""
     return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n    PERFORM attendance_reach_refresh(ARRAY({body}));\n    RETURN NULL;\nEND $$;\n"
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"  # noqa: S608
+        f"BEGIN\n    INSERT INTO attendance_reachpending (person)\n"
+        f"    SELECT DISTINCT person FROM ({body}) AS touched(person) WHERE person IS NOT NULL;\n"
+        f"    RETURN NULL;\nEND $$;\n"
     )
 
 
@@ -171,6 +183,20 @@ BEGIN
 END $$;
 """  # noqa: S608 (constants, no input)
 
+# The committed queue, taken and recomputed; returns how many people were recomputed.
+_FLUSH = """
+CREATE OR REPLACE FUNCTION attendance_reach_flush() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    people bigint[];
+BEGIN
+    WITH taken AS (DELETE FROM attendance_reachpending RETURNING person)
+    SELECT array_agg(DISTINCT person) INTO people FROM taken;
+    PERFORM attendance_reach_refresh(COALESCE(people, '{}'));
+    RETURN COALESCE(cardinality(people), 0);
+END $$;
+"""
+
 _CHANGED_ROWS = "SELECT ticket_id FROM changed WHERE ticket_id IS NOT NULL"
 _MOVED_ROWS = """SELECT o.ticket_id FROM removed o JOIN added n ON n.id = o.id
         WHERE o.ticket_id IS NOT NULL AND ((o.voided_at IS NULL) <> (n.voided_at IS NULL)
@@ -193,9 +219,10 @@ _ATTENDEE_CHANGED = """SELECT n.id FROM removed o JOIN added n ON n.id = o.id
 _ROW_TICKETS = """SELECT a.ticket_id FROM attendance_attendance a
         WHERE a.{column} = NEW.id AND a.ticket_id IS NOT NULL AND a.voided_at IS NULL"""
 
-INSTALL_SQL = "".join(
+# What migration 0011 replaced: the flush, and trigger functions that queue instead of recompute.
+QUEUE_SQL = "".join(
     [
-        _REFRESH,
+        _FLUSH,
         _function("attendance_reach_rows_changed", _TICKET_PERSON.format(tickets=_CHANGED_ROWS)),
         _function("attendance_reach_rows_updated", _TICKET_PERSON.format(tickets=_MOVED_ROWS)),
         _function("attendance_reach_links_changed", _LINK_PEOPLE.format(rows="changed")),
@@ -218,6 +245,12 @@ INSTALL_SQL = "".join(
             "attendance_reach_event_moved",
             _TICKET_PERSON.format(tickets=_ROW_TICKETS.format(column="event_id")),
         ),
+    ]
+)
+INSTALL_SQL = "".join(
+    [
+        _REFRESH,
+        QUEUE_SQL,
         """
 CREATE TRIGGER attendance_reach_inserted AFTER INSERT ON attendance_attendance
     REFERENCING NEW TABLE AS changed
@@ -272,6 +305,7 @@ DROP FUNCTION IF EXISTS attendance_reach_participants_updated();
 DROP FUNCTION IF EXISTS attendance_reach_attendees_updated();
 DROP FUNCTION IF EXISTS attendance_reach_session_moved();
 DROP FUNCTION IF EXISTS attendance_reach_event_moved();
+DROP FUNCTION IF EXISTS attendance_reach_flush();
 DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);
 DROP TYPE IF EXISTS attendance_reach_row;
 """
@@ -296,7 +330,8 @@ _LOCK = (
     " events_attendee IN SHARE MODE;"
 )
 REBUILD_SQL = (
-    f"{_LOCK} DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"  # noqa: S608
+    f"{_LOCK} DELETE FROM attendance_reachpending;"  # noqa: S608 (constants)
+    " DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"
     f" INSERT INTO attendance_personreach ({_COLUMNS}) {RECOMPUTED};"
     f" INSERT INTO attendance_reachcell ({CELL_KEYS}, {_CELL_VALUES})"
     f" {_CELLS_OF.format(rows=_STORED)};"
@@ -311,9 +346,19 @@ def _differences(cursor, stored: str, recomputed: str) -> int:
     return cursor.fetchone()[0]
 
 
+def reach_flush() -> int:
+    """Bring the reach rows and cells up to date with every write committed so far (and this
+    transaction's own): recompute the people queued since the last flush. Runs on the primary,
+    in one statement (atomic by itself); returns how many people were recomputed."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT attendance_reach_flush()")
+        return cursor.fetchone()[0]
+
+
 def reach_check() -> dict[str, int]:
     """How many reach rows and reach cells differ from a recomputation from the attendance rows
-    (missing, extra or other values)."""
+    (missing, extra or other values), once the queue is flushed."""
+    reach_flush()
     with connection.cursor() as cursor:
         return {
             "person_reach": _differences(cursor, _STORED, RECOMPUTED),

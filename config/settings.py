@@ -225,8 +225,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often the beat looks for due outbox rows (and rows of a dead worker whose lease ended).
 NOTIFICATIONS_DISPATCH_SECONDS = env_int("NOTIFICATIONS_DISPATCH_SECONDS", 15)
+# How often the beat recomputes the programme reach of the people admitted, linked or merged since
+# (attendance/reach.py): the age of the reach a read replica serves; the primary flushes on read.
+REACH_FLUSH_SECONDS = env_int("REACH_FLUSH_SECONDS", 10)
 # Every periodic task, in one place, named for what it does.
 CELERY_BEAT_SCHEDULE = {
+    # Count the people admitted, linked or merged since the last run in the programme reach.
+    "update-programme-reach": {
+        "task": "attendance.tasks.reach_flush_task",
+        "schedule": float(REACH_FLUSH_SECONDS),
+    },
     # Queue drain tasks for the outbox rows that are due (new ones, retries, and the rows of a
     # worker that died, once their lease is over).
     "send-due-messages": {

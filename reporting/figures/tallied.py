@@ -19,10 +19,11 @@ path. `manage.py figures_tallies --check` compares both paths."""
 
 from contextlib import contextmanager
 
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
 
 from attendance.models import AnonymousTally, Attendance, TicketTally
+from attendance.reach import reach_flush
 from core.replica import read_alias
 from events.models import Session
 
@@ -247,14 +248,20 @@ def tallies_kept() -> bool:
 
 @contextmanager
 def figures_transaction():
-    """The figure queries of one page in one transaction, without JIT compilation (which costs
-    more than these queries over tens of thousands of tally rows take to run) and with the
-    memory their per-person hash tables need; both settings end with the transaction."""
+    """The figure queries of one page in one transaction, after the reach queue is flushed,
+    without JIT compilation (which costs more than these queries over tens of thousands of tally
+    rows take to run) and with the memory their per-person hash tables need; both settings end
+    with the transaction."""
     alias = read_alias()
     if connections[alias].vendor != "postgresql":
         with transaction.atomic(using=alias):
             yield
         return
+    if alias == DEFAULT_DB_ALIAS:
+        # The people admitted, linked or merged since the last flush, recomputed first, so that
+        # the reach rows read below count every committed write. A replica is not written to:
+        # it serves the reach as of the beat's last flush it has replayed (seconds old).
+        reach_flush()
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         # One statement: JIT off, and memory for the per-person hash tables (tens of
         # thousands of people) so that they are not spilled to disk.

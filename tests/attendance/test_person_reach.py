@@ -10,16 +10,18 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
-from attendance.models import PersonReach
-from attendance.reach import reach_check
+from attendance.models import PersonReach, ReachPending
+from attendance.reach import reach_check, reach_flush
 from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
+from attendance.tasks import reach_flush_task
 from participants.models import ParticipantLink
 from participants.services.merging import participants_merge, participants_unmerge
 from participants.services.retention import participant_erase
 from reporting.figures.consistency import figures_differences
+from reporting.figures.reports import figures_for_programme
 from tests.concurrency import run_together
 from tests.factories import (
     EventFactory,
@@ -32,6 +34,12 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("door_open")]
+
+
+def flushed_reach():
+    """The reach rows once the queue is flushed, as the figures read them."""
+    reach_flush()
+    return PersonReach.objects
 
 
 def assert_exact(*programmes):
@@ -91,8 +99,8 @@ def participant_of(ticket):
 @pytest.mark.django_db
 def test_scans_give_one_row_per_person_and_event(token, other_token, world):
     admit_all(token, world, other_token)
-    assert PersonReach.objects.count() == 7
-    unlinked = PersonReach.objects.get(person=-world["unlinked"].attendee_id)
+    assert flushed_reach().count() == 7
+    unlinked = flushed_reach().get(person=-world["unlinked"].attendee_id)
     assert (unlinked.sessions, unlinked.events, unlinked.counted_once) == (1, 1, True)
     assert_exact(world["programme"])
 
@@ -108,24 +116,22 @@ def test_merges_their_undo_and_demographics_keep_the_reach_exact(token, other_to
     first = participants_merge(kept=merged, merged=carried, actor=organizer)
     assert_exact(world["programme"])
     second = participants_merge(kept=kept, merged=merged, actor=organizer)
-    row = PersonReach.objects.get(person=kept.pk, event=world["sessions"][1].event)
+    row = flushed_reach().get(person=kept.pk, event=world["sessions"][1].event)
     assert row.events == 2
-    assert PersonReach.objects.filter(person=kept.pk).count() == 2
-    assert not PersonReach.objects.filter(person__in=[merged.pk, carried.pk]).exists()
+    assert flushed_reach().filter(person=kept.pk).count() == 2
+    assert not flushed_reach().filter(person__in=[merged.pk, carried.pk]).exists()
     assert_exact(world["programme"])
 
     kept.gender = "male"
     kept.profile = "refugee"
     kept.save()
-    assert set(PersonReach.objects.filter(person=kept.pk).values_list("gender", flat=True)) == {
-        "male"
-    }
+    assert set(flushed_reach().filter(person=kept.pk).values_list("gender", flat=True)) == {"male"}
     assert_exact(world["programme"])
 
     participants_unmerge(merge=second, actor=organizer)
     assert_exact(world["programme"])
     participants_unmerge(merge=first, actor=organizer)
-    assert PersonReach.objects.filter(person=carried.pk).count() == 1
+    assert flushed_reach().filter(person=carried.pk).count() == 1
     assert_exact(world["programme"])
 
 
@@ -136,22 +142,22 @@ def test_links_attendees_sessions_and_events_moved_keep_the_reach_exact(token, o
     # The unlinked attendee's own demographics count until they are linked.
     unlinked.attendee.gender = "male"
     unlinked.attendee.save()
-    assert PersonReach.objects.get(person=-unlinked.attendee_id).gender == "male"
+    assert flushed_reach().get(person=-unlinked.attendee_id).gender == "male"
     assert_exact(world["programme"])
 
     someone = participant_of(tickets[3])
     ParticipantLink.objects.create(attendee=unlinked.attendee, participant=someone)
-    assert not PersonReach.objects.filter(person=-unlinked.attendee_id).exists()
-    assert PersonReach.objects.get(person=someone.pk, event=unlinked.event).events == 2
+    assert not flushed_reach().filter(person=-unlinked.attendee_id).exists()
+    assert flushed_reach().get(person=someone.pk, event=unlinked.event).events == 2
     assert_exact(world["programme"])
 
     # A link moved to another participant, then removed.
     other = ParticipantFactory(organization=someone.organization, gender="other")
     ParticipantLink.objects.filter(attendee=unlinked.attendee).update(participant=other)
-    assert PersonReach.objects.get(person=other.pk).gender == "other"
+    assert flushed_reach().get(person=other.pk).gender == "other"
     assert_exact(world["programme"])
     ParticipantLink.objects.filter(attendee=unlinked.attendee).delete()
-    assert PersonReach.objects.filter(person=-unlinked.attendee_id).exists()
+    assert flushed_reach().filter(person=-unlinked.attendee_id).exists()
     assert_exact(world["programme"])
 
     # The second event's session moves a week earlier: first dates and first-time rows follow.
@@ -164,21 +170,21 @@ def test_links_attendees_sessions_and_events_moved_keep_the_reach_exact(token, o
     elsewhere = ProgrammeFactory(lead_organization=world["programme"].lead_organization)
     other_session.event.programme = elsewhere
     other_session.event.save()
-    assert not PersonReach.objects.filter(
-        programme=world["programme"], event=other_session.event
-    ).exists()
+    assert (
+        not flushed_reach().filter(programme=world["programme"], event=other_session.event).exists()
+    )
     assert_exact(world["programme"], elsewhere)
 
 
 @pytest.mark.django_db
 def test_an_erasure_keeps_the_reach_and_figures_identical(token, other_token, world):
     admit_all(token, world, other_token)
-    before = sorted(PersonReach.objects.values_list("person", "event", "gender", "sessions"))
+    before = sorted(flushed_reach().values_list("person", "event", "gender", "sessions"))
     participant_erase(
         participant=participant_of(world["tickets"][0]),
         actor=UserFactory(is_staff=True, is_superuser=True),
     )
-    after = sorted(PersonReach.objects.values_list("person", "event", "gender", "sessions"))
+    after = sorted(flushed_reach().values_list("person", "event", "gender", "sessions"))
     assert before == after
     assert_exact(world["programme"])
 
@@ -200,7 +206,7 @@ def test_one_person_admitted_at_two_doors_at_once_keeps_the_reach_exact(token, o
     )
     assert errors == []
     assert statuses == ["admitted", "admitted"]
-    row = PersonReach.objects.get(person=participant_of(tickets[0]).pk, event=session.event)
+    row = flushed_reach().get(person=participant_of(tickets[0]).pk, event=session.event)
     assert row.events == 2
     assert_exact(world["programme"])
 
@@ -208,6 +214,7 @@ def test_one_person_admitted_at_two_doors_at_once_keeps_the_reach_exact(token, o
 @pytest.mark.django_db
 def test_the_consistency_command_finds_and_rebuilds_a_damaged_reach(token, other_token, world):
     admit_all(token, world, other_token)
+    reach_flush()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE attendance_personreach SET sessions = sessions + 5")
         cursor.execute("UPDATE attendance_reachcell SET people = people + 1")
@@ -216,3 +223,62 @@ def test_the_consistency_command_finds_and_rebuilds_a_damaged_reach(token, other
         call_command("figures_tallies", "--skip-figures")
     call_command("figures_tallies", "--rebuild")
     assert_exact(world["programme"])
+
+
+@pytest.mark.django_db
+def test_an_admission_only_queues_the_person_and_the_next_figures_count_them(token, world):
+    session = world["sessions"][0]
+    ticket = world["tickets"][0]
+    reach_flush()  # the links the fixture made
+    assert scan(token, session, ticket) == "admitted"
+    # The door wrote no reach row: it queued who it admitted.
+    assert not PersonReach.objects.exists()
+    assert list(ReachPending.objects.values_list("person", flat=True)) == [
+        participant_of(ticket).pk
+    ]
+    # Figures read on the primary flush first: the person counts at once.
+    assert figures_for_programme(programme=world["programme"]).totals.people_reached == 1
+    assert not ReachPending.objects.exists()
+    assert PersonReach.objects.get().person == participant_of(ticket).pk
+    assert_exact(world["programme"])
+
+
+@pytest.mark.django_db
+def test_a_write_rolled_back_queues_no_one(token, world):
+    session = world["sessions"][0]
+    reach_flush()  # the links the fixture made
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert scan(token, session, world["tickets"][0]) == "admitted"
+        assert ReachPending.objects.count() == 1
+        raise RuntimeError("the admission's transaction fails after the insert")
+    assert not ReachPending.objects.exists()
+    assert reach_flush() == 0
+    assert_exact(world["programme"])
+
+
+@pytest.mark.django_db
+def test_the_beat_task_flushes_what_is_queued_once(token, other_token, world):
+    reach_flush()  # the links the fixture made
+    admit_all(token, world, other_token)
+    assert reach_flush_task.apply().get() == 7
+    assert reach_flush_task.apply().get() == 0
+    assert PersonReach.objects.count() == 7
+    assert_exact(world["programme"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushes_running_beside_admissions_leave_the_reach_exact(token, other_token, world):
+    # Admissions and flushes interleave: whatever a flush takes, a person admitted meanwhile is
+    # either in its snapshot or still queued for the next one.
+    session, other_session = world["sessions"]
+    tickets = world["tickets"]
+    admissions = [lambda t=t: scan(token, session, t) for t in tickets[:3] + [world["unlinked"]]]
+    admissions += [lambda t=t: scan(other_token, other_session, t) for t in tickets[3:]]
+    flushes = [reach_flush for _ in range(4)]
+    results, errors = run_together([*admissions, *flushes])
+    assert errors == []
+    # In the order they finished: the admissions' statuses among the flushes' counts.
+    assert len(results) == len(admissions) + len(flushes)
+    assert results.count("admitted") == len(admissions)
+    assert_exact(world["programme"])
+    assert PersonReach.objects.count() == 7
