@@ -29,6 +29,8 @@ Migrations 0010 and 0011 hold copies of this SQL: a change here needs a migratio
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from core.pgtriggers import Trigger, create_triggers, drop_triggers, trigger_function
+
 # Advisory lock class of the reach recomputation (any constant not used elsewhere), and the number
 # of people above which one recomputation locks the table instead of each person.
 LOCK_CLASS = 23_101
@@ -109,11 +111,10 @@ _ATTENDEE_PERSON = """
 
 def _function(name: str, body: str) -> str:
     """A trigger function queueing the people that `body` (one column) names."""
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"  # noqa: S608
-        f"BEGIN\n    INSERT INTO attendance_reachpending (person)\n"
-        f"    SELECT DISTINCT person FROM ({body}) AS touched(person) WHERE person IS NOT NULL;\n"
-        f"    RETURN NULL;\nEND $$;\n"
+    return trigger_function(
+        name,
+        "\n    INSERT INTO attendance_reachpending (person)\n"  # noqa: S608 (constants)
+        f"    SELECT DISTINCT person FROM ({body}) AS touched(person) WHERE person IS NOT NULL;\n",
     )
 
 
@@ -219,6 +220,44 @@ _ATTENDEE_CHANGED = """SELECT n.id FROM removed o JOIN added n ON n.id = o.id
 _ROW_TICKETS = """SELECT a.ticket_id FROM attendance_attendance a
         WHERE a.{column} = NEW.id AND a.ticket_id IS NOT NULL AND a.voided_at IS NULL"""
 
+_ATTENDANCE, _LINKS = "attendance_attendance", "participants_participantlink"
+# A statement's rows before and after an update.
+_REPLACED = {"old": "removed", "new": "added"}
+
+
+def _reach(name: str, table: str, event: str, function: str, **tables) -> Trigger:
+    return Trigger(
+        f"attendance_reach_{name}", table, event, f"attendance_reach_{function}", **tables
+    )
+
+
+TRIGGERS = (
+    _reach("inserted", _ATTENDANCE, "INSERT", "rows_changed", new="changed"),
+    _reach("updated", _ATTENDANCE, "UPDATE", "rows_updated", **_REPLACED),
+    _reach("deleted", _ATTENDANCE, "DELETE", "rows_changed", old="changed"),
+    _reach("linked", _LINKS, "INSERT", "links_changed", new="changed"),
+    _reach("relinked", _LINKS, "UPDATE", "links_updated", **_REPLACED),
+    _reach("unlinked", _LINKS, "DELETE", "links_changed", old="changed"),
+    _reach(
+        "participants", "participants_participant", "UPDATE", "participants_updated", **_REPLACED
+    ),
+    _reach("attendees", "events_attendee", "UPDATE", "attendees_updated", **_REPLACED),
+    _reach(
+        "session_moved",
+        "events_session",
+        "UPDATE OF date",
+        "session_moved",
+        when="OLD.date IS DISTINCT FROM NEW.date",
+    ),
+    _reach(
+        "event_moved",
+        "events_event",
+        "UPDATE OF programme_id",
+        "event_moved",
+        when="OLD.programme_id IS DISTINCT FROM NEW.programme_id",
+    ),
+)
+
 # What migration 0011 replaced: the flush, and trigger functions that queue instead of recompute.
 QUEUE_SQL = "".join(
     [
@@ -251,64 +290,15 @@ INSTALL_SQL = "".join(
     [
         _REFRESH,
         QUEUE_SQL,
-        """
-CREATE TRIGGER attendance_reach_inserted AFTER INSERT ON attendance_attendance
-    REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
-CREATE TRIGGER attendance_reach_updated AFTER UPDATE ON attendance_attendance
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_updated();
-CREATE TRIGGER attendance_reach_deleted AFTER DELETE ON attendance_attendance
-    REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_rows_changed();
-CREATE TRIGGER attendance_reach_linked AFTER INSERT ON participants_participantlink
-    REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
-CREATE TRIGGER attendance_reach_relinked AFTER UPDATE ON participants_participantlink
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_updated();
-CREATE TRIGGER attendance_reach_unlinked AFTER DELETE ON participants_participantlink
-    REFERENCING OLD TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_links_changed();
-CREATE TRIGGER attendance_reach_participants AFTER UPDATE ON participants_participant
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_participants_updated();
-CREATE TRIGGER attendance_reach_attendees AFTER UPDATE ON events_attendee
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_reach_attendees_updated();
-CREATE TRIGGER attendance_reach_session_moved AFTER UPDATE OF date ON events_session
-    FOR EACH ROW WHEN (OLD.date IS DISTINCT FROM NEW.date)
-    EXECUTE FUNCTION attendance_reach_session_moved();
-CREATE TRIGGER attendance_reach_event_moved AFTER UPDATE OF programme_id ON events_event
-    FOR EACH ROW WHEN (OLD.programme_id IS DISTINCT FROM NEW.programme_id)
-    EXECUTE FUNCTION attendance_reach_event_moved();
-""",
+        create_triggers(TRIGGERS),
     ]
 )
 
-UNINSTALL_SQL = """
-DROP TRIGGER IF EXISTS attendance_reach_inserted ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_reach_updated ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_reach_deleted ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_reach_linked ON participants_participantlink;
-DROP TRIGGER IF EXISTS attendance_reach_relinked ON participants_participantlink;
-DROP TRIGGER IF EXISTS attendance_reach_unlinked ON participants_participantlink;
-DROP TRIGGER IF EXISTS attendance_reach_participants ON participants_participant;
-DROP TRIGGER IF EXISTS attendance_reach_attendees ON events_attendee;
-DROP TRIGGER IF EXISTS attendance_reach_session_moved ON events_session;
-DROP TRIGGER IF EXISTS attendance_reach_event_moved ON events_event;
-DROP FUNCTION IF EXISTS attendance_reach_rows_changed();
-DROP FUNCTION IF EXISTS attendance_reach_rows_updated();
-DROP FUNCTION IF EXISTS attendance_reach_links_changed();
-DROP FUNCTION IF EXISTS attendance_reach_links_updated();
-DROP FUNCTION IF EXISTS attendance_reach_participants_updated();
-DROP FUNCTION IF EXISTS attendance_reach_attendees_updated();
-DROP FUNCTION IF EXISTS attendance_reach_session_moved();
-DROP FUNCTION IF EXISTS attendance_reach_event_moved();
-DROP FUNCTION IF EXISTS attendance_reach_flush();
-DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);
-DROP TYPE IF EXISTS attendance_reach_row;
-"""
+UNINSTALL_SQL = drop_triggers(TRIGGERS) + (
+    "DROP FUNCTION IF EXISTS attendance_reach_flush();\n"
+    "DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);\n"
+    "DROP TYPE IF EXISTS attendance_reach_row;\n"
+)
 
 _STORED = f"SELECT {_COLUMNS} FROM attendance_personreach"  # noqa: S608 (constants)
 _CELLS_OF = (

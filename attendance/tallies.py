@@ -16,6 +16,8 @@ a change here needs a migration of its own that installs it."""
 
 from django.db import connection, transaction
 
+from core.pgtriggers import Trigger, create_triggers, drop_triggers, trigger_function
+
 from .reach import reach_check, reach_rebuild
 
 _ADD = """
@@ -74,19 +76,32 @@ _SETTLE = """
 """
 
 
-def _function(name: str, body: str) -> str:
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN{body}    RETURN NULL;\nEND $$;"
-    )
+_ATTENDANCE = "attendance_attendance"
 
+
+def _tally(name: str, table: str, event: str, **tables) -> Trigger:
+    """A trigger and its function, both named attendance_tally_<name>."""
+    return Trigger(f"attendance_tally_{name}", table, event, f"attendance_tally_{name}", **tables)
+
+
+TRIGGERS = (
+    _tally("inserted", _ATTENDANCE, "INSERT", new="added"),
+    _tally("updated", _ATTENDANCE, "UPDATE", old="removed", new="added"),
+    _tally("deleted", _ATTENDANCE, "DELETE", old="removed"),
+    _tally(
+        "session_moved",
+        "events_session",
+        "UPDATE OF date",
+        when="OLD.date IS DISTINCT FROM NEW.date",
+    ),
+)
 
 INSTALL_SQL = "\n".join(
     [
-        _function("attendance_tally_inserted", _ADD.format(rows="added")),
-        _function("attendance_tally_updated", _REMOVE + _ADD.format(rows="added") + _SETTLE),
-        _function("attendance_tally_deleted", _REMOVE + _SETTLE),
-        _function(
+        trigger_function("attendance_tally_inserted", _ADD.format(rows="added")),
+        trigger_function("attendance_tally_updated", _REMOVE + _ADD.format(rows="added") + _SETTLE),
+        trigger_function("attendance_tally_deleted", _REMOVE + _SETTLE),
+        trigger_function(
             "attendance_tally_session_moved",
             """
     UPDATE attendance_tickettally t
@@ -98,33 +113,11 @@ INSTALL_SQL = "\n".join(
                           AND a.ticket_id IS NOT NULL AND a.voided_at IS NULL);
 """,
         ),
-        """
-CREATE TRIGGER attendance_tally_inserted AFTER INSERT ON attendance_attendance
-    REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally_inserted();
-CREATE TRIGGER attendance_tally_updated AFTER UPDATE ON attendance_attendance
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally_updated();
-CREATE TRIGGER attendance_tally_deleted AFTER DELETE ON attendance_attendance
-    REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally_deleted();
-CREATE TRIGGER attendance_tally_session_moved AFTER UPDATE OF date ON events_session
-    FOR EACH ROW WHEN (OLD.date IS DISTINCT FROM NEW.date)
-    EXECUTE FUNCTION attendance_tally_session_moved();
-""",
+        create_triggers(TRIGGERS),
     ]
 )
 
-UNINSTALL_SQL = """
-DROP TRIGGER IF EXISTS attendance_tally_inserted ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_tally_updated ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_tally_deleted ON attendance_attendance;
-DROP TRIGGER IF EXISTS attendance_tally_session_moved ON events_session;
-DROP FUNCTION IF EXISTS attendance_tally_inserted();
-DROP FUNCTION IF EXISTS attendance_tally_updated();
-DROP FUNCTION IF EXISTS attendance_tally_deleted();
-DROP FUNCTION IF EXISTS attendance_tally_session_moved();
-"""
+UNINSTALL_SQL = drop_triggers(TRIGGERS)
 
 # The tallies as a recomputation from the counted rows gives them.
 _RECOMPUTED_TICKETS = """
