@@ -28,13 +28,6 @@ DEMOGRAPHIC_MEASURES = (
 PARTICIPATION_MEASURES = ("people_proposing", "people_endorsing")
 # Measures a target's demographic share can apply to.
 SHARE_MEASURES = (*DEMOGRAPHIC_MEASURES, *PARTICIPATION_MEASURES)
-# Measures that count identified people only: a walk-in cannot be recognised at the next visit.
-REGISTERED_MEASURES = (
-    "registered_people",
-    "returning_people",
-    "regular_people",
-    "first_time_people",
-)
 
 
 def measure_labels() -> dict[str, str]:
@@ -230,16 +223,21 @@ class Figures:
         return getattr(self, name)
 
 
-def _cell_count(cell: dict, measure: str) -> int:
-    if measure == "attendances":
-        return cell["attendances"] or 0
-    if measure == "children_reached" and cell["person_age_band"] not in CHILD_BAND_VALUES:
-        return 0
-    if measure == "anonymous_visits":
-        return cell["anonymous_people"] or 0
-    if measure in REGISTERED_MEASURES:
-        return cell[measure] or 0
-    return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
+def _cell_counts(cell: dict) -> tuple[int, ...]:
+    """A cell's count of each of DEMOGRAPHIC_MEASURES, in that order."""
+    registered = cell["registered_people"] or 0
+    anonymous = cell["anonymous_people"] or 0
+    reached = registered + anonymous
+    return (
+        cell["attendances"] or 0,
+        reached,
+        reached if cell["person_age_band"] in CHILD_BAND_VALUES else 0,
+        registered,
+        anonymous,
+        cell["returning_people"] or 0,
+        cell["regular_people"] or 0,
+        cell["first_time_people"] or 0,
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -281,16 +279,6 @@ def _choice_labels() -> dict[bool, tuple[dict, list]]:
 POSITION = {"gender": 0, "age_band": 1, "profile": 2}
 
 
-def _breakdown(cells: list[dict], measure: str, labels: dict) -> Breakdown:
-    counts: dict[tuple, int] = {}
-    for cell in cells:
-        n = _cell_count(cell, measure)
-        if n:
-            key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
-            counts[key] = counts.get(key, 0) + n
-    return _breakdown_of(counts, measure, labels)
-
-
 def breakdown_from_counts(counts: dict[tuple, int], measure: str) -> Breakdown:
     """A measure's breakdown from its counts per (gender, age band, profile)."""
     # A copy: the shares are built from it later, whatever the caller does with its dict.
@@ -308,7 +296,17 @@ def _breakdown_of(counts: dict[tuple, int], measure: str, labels: dict) -> Break
 def figures_from_cells(cells: list[dict], held: dict | None) -> Figures:
     """All measures and breakdowns of one group from its demographic cells and held counts."""
     labels = _choice_labels()
-    breakdowns = {measure: _breakdown(cells, measure, labels) for measure in DEMOGRAPHIC_MEASURES}
+    # One pass over the cells counts every measure.
+    counts: list[dict[tuple, int]] = [{} for _measure in DEMOGRAPHIC_MEASURES]
+    for cell in cells:
+        key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
+        for measure_counts, n in zip(counts, _cell_counts(cell), strict=True):
+            if n:
+                measure_counts[key] = measure_counts.get(key, 0) + n
+    breakdowns = {
+        measure: _breakdown_of(measure_counts, measure, labels)
+        for measure, measure_counts in zip(DEMOGRAPHIC_MEASURES, counts, strict=True)
+    }
     held = held or {}
     return Figures(
         **{measure: breakdowns[measure].total for measure in DEMOGRAPHIC_MEASURES},
