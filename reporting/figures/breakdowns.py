@@ -28,13 +28,6 @@ DEMOGRAPHIC_MEASURES = (
 PARTICIPATION_MEASURES = ("people_proposing", "people_endorsing")
 # Measures a target's demographic share can apply to.
 SHARE_MEASURES = (*DEMOGRAPHIC_MEASURES, *PARTICIPATION_MEASURES)
-# Measures that count identified people only: a walk-in cannot be recognised at the next visit.
-REGISTERED_MEASURES = (
-    "registered_people",
-    "returning_people",
-    "regular_people",
-    "first_time_people",
-)
 
 
 def measure_labels() -> dict[str, str]:
@@ -110,14 +103,94 @@ class Crossing:
     percent: float | None
 
 
+class _BuiltOnRead:
+    """A breakdown's shares or crossings, built from its counts the first time they are read.
+
+    A programme's report has a breakdown per measure for each of hundreds of events; the pages and
+    exports read a few shares of each, the API and the consistency check all of them. Building
+    every share and crossing up front cost most of a national programme's figures (about 190,000
+    objects per call). Equality, `repr` and `dataclasses.asdict` read the attribute, so they see
+    exactly what an eager breakdown held; the labels are those of the language active when the
+    breakdown was made, as before."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __set_name__(self, owner, name):
+        self.slot = f"_{name}"
+
+    def __get__(self, breakdown, owner=None):
+        if breakdown is None:
+            # The dataclass field's default: None means "build from the counts".
+            return None
+        value = breakdown.__dict__.get(self.slot)
+        if value is None:
+            value = self.build(breakdown)
+            breakdown.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, breakdown, value):
+        breakdown.__dict__[self.slot] = value
+
+
+def _shares_build(breakdown: "Breakdown") -> dict[str, list[Share]]:
+    counts = breakdown.__dict__.get("_counts")
+    if counts is None:
+        return {}
+    total = breakdown.total
+    values = breakdown.__dict__["_labels"][0]
+    shares = {}
+    for dimension, index in POSITION.items():
+        sums: dict[str, int] = {}
+        for key, n in counts.items():
+            sums[key[index]] = sums.get(key[index], 0) + n
+        shares[dimension] = [
+            Share(
+                value=value,
+                label=label,
+                count=(n := sums.get(value, 0)),
+                base=total,
+                percent=percent(n, total),
+            )
+            for value, label in values[dimension]
+        ]
+    return shares
+
+
+def _crossings_build(breakdown: "Breakdown") -> dict[str, list[Crossing]]:
+    counts = breakdown.__dict__.get("_counts")
+    if counts is None:
+        return {}
+    total = breakdown.total
+    crossings = {}
+    for first, second, triples in breakdown.__dict__["_labels"][1]:
+        a_index, b_index = POSITION[first], POSITION[second]
+        sums: dict[tuple, int] = {}
+        for key, n in counts.items():
+            pair = (key[a_index], key[b_index])
+            sums[pair] = sums.get(pair, 0) + n
+        crossings[f"{first}_x_{second}"] = [
+            Crossing(
+                values={first: a, second: b},
+                label=label,
+                count=(n := sums.get((a, b), 0)),
+                base=total,
+                percent=percent(n, total),
+            )
+            for a, b, label in triples
+        ]
+    return crossings
+
+
 @dataclass
 class Breakdown:
-    """One measure split by gender, age band, profile and their crossings."""
+    """One measure split by gender, age band, profile and their crossings. Made from counts
+    (`breakdown_from_counts`), the shares and crossings are built when first read."""
 
     measure: str
     total: int
-    by_dimension: dict[str, list[Share]] = field(default_factory=dict)
-    crossings: dict[str, list[Crossing]] = field(default_factory=dict)
+    by_dimension: dict[str, list[Share]] = _BuiltOnRead(_shares_build)
+    crossings: dict[str, list[Crossing]] = _BuiltOnRead(_crossings_build)
 
     def share(self, dimension: str, value: str) -> Share:
         return next(s for s in self.by_dimension[dimension] if s.value == value)
@@ -150,16 +223,21 @@ class Figures:
         return getattr(self, name)
 
 
-def _cell_count(cell: dict, measure: str) -> int:
-    if measure == "attendances":
-        return cell["attendances"] or 0
-    if measure == "children_reached" and cell["person_age_band"] not in CHILD_BAND_VALUES:
-        return 0
-    if measure == "anonymous_visits":
-        return cell["anonymous_people"] or 0
-    if measure in REGISTERED_MEASURES:
-        return cell[measure] or 0
-    return (cell["registered_people"] or 0) + (cell["anonymous_people"] or 0)
+def _cell_counts(cell: dict) -> tuple[int, ...]:
+    """A cell's count of each of DEMOGRAPHIC_MEASURES, in that order."""
+    registered = cell["registered_people"] or 0
+    anonymous = cell["anonymous_people"] or 0
+    reached = registered + anonymous
+    return (
+        cell["attendances"] or 0,
+        reached,
+        reached if cell["person_age_band"] in CHILD_BAND_VALUES else 0,
+        registered,
+        anonymous,
+        cell["returning_people"] or 0,
+        cell["regular_people"] or 0,
+        cell["first_time_people"] or 0,
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -201,68 +279,34 @@ def _choice_labels() -> dict[bool, tuple[dict, list]]:
 POSITION = {"gender": 0, "age_band": 1, "profile": 2}
 
 
-def _breakdown(cells: list[dict], measure: str, labels: dict) -> Breakdown:
-    counts: dict[tuple, int] = {}
-    for cell in cells:
-        n = _cell_count(cell, measure)
-        if n:
-            key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
-            counts[key] = counts.get(key, 0) + n
-    return _breakdown_of(counts, measure, labels)
-
-
 def breakdown_from_counts(counts: dict[tuple, int], measure: str) -> Breakdown:
     """A measure's breakdown from its counts per (gender, age band, profile)."""
-    return _breakdown_of(counts, measure, _choice_labels())
+    # A copy: the shares are built from it later, whatever the caller does with its dict.
+    return _breakdown_of(dict(counts), measure, _choice_labels())
 
 
 def _breakdown_of(counts: dict[tuple, int], measure: str, labels: dict) -> Breakdown:
-    # One pass over the counts sums every dimension's values and every crossing's pairs.
-    single: dict[str, dict] = {dimension: {} for dimension in POSITION}
-    pairs: dict[tuple, dict] = {crossing: {} for crossing in CROSSINGS}
-    total = 0
-    for key, n in counts.items():
-        total += n
-        for dimension, index in POSITION.items():
-            sums = single[dimension]
-            sums[key[index]] = sums.get(key[index], 0) + n
-        for first, second in CROSSINGS:
-            pair = (key[POSITION[first]], key[POSITION[second]])
-            pairs[(first, second)][pair] = pairs[(first, second)].get(pair, 0) + n
-
-    breakdown = Breakdown(measure=measure, total=total)
-    values, crossings = labels[measure == "children_reached"]
-    for dimension in DIMENSIONS:
-        sums = single[dimension]
-        breakdown.by_dimension[dimension] = [
-            Share(
-                value=value,
-                label=label,
-                count=(n := sums.get(value, 0)),
-                base=total,
-                percent=percent(n, total),
-            )
-            for value, label in values[dimension]
-        ]
-    for first, second, triples in crossings:
-        sums = pairs[(first, second)]
-        breakdown.crossings[f"{first}_x_{second}"] = [
-            Crossing(
-                values={first: a, second: b},
-                label=label,
-                count=(n := sums.get((a, b), 0)),
-                base=total,
-                percent=percent(n, total),
-            )
-            for a, b, label in triples
-        ]
+    breakdown = Breakdown(measure=measure, total=sum(counts.values()))
+    # Not fields: the shares and crossings are built from these when first read.
+    breakdown.__dict__["_counts"] = counts
+    breakdown.__dict__["_labels"] = labels[measure == "children_reached"]
     return breakdown
 
 
 def figures_from_cells(cells: list[dict], held: dict | None) -> Figures:
     """All measures and breakdowns of one group from its demographic cells and held counts."""
     labels = _choice_labels()
-    breakdowns = {measure: _breakdown(cells, measure, labels) for measure in DEMOGRAPHIC_MEASURES}
+    # One pass over the cells counts every measure.
+    counts: list[dict[tuple, int]] = [{} for _measure in DEMOGRAPHIC_MEASURES]
+    for cell in cells:
+        key = (cell["person_gender"], cell["person_age_band"], cell["person_profile"])
+        for measure_counts, n in zip(counts, _cell_counts(cell), strict=True):
+            if n:
+                measure_counts[key] = measure_counts.get(key, 0) + n
+    breakdowns = {
+        measure: _breakdown_of(measure_counts, measure, labels)
+        for measure, measure_counts in zip(DEMOGRAPHIC_MEASURES, counts, strict=True)
+    }
     held = held or {}
     return Figures(
         **{measure: breakdowns[measure].total for measure in DEMOGRAPHIC_MEASURES},

@@ -1,6 +1,7 @@
 """Figures for a programme or an event, overall and per grouping level.
 
-Query budget, whatever the number of rows: 2 for the totals, 2 per grouping level asked for,
+Query budget, whatever the number of rows: 2 for the totals (1 when a level groups whole
+events: their held counts add up), 2 per grouping level asked for,
 for a programme 1 for its targets and 1 for its de-duplication rate, and 3 for the proposals
 (reporting/figures/participation.py)."""
 
@@ -236,9 +237,22 @@ def _figures(scope: Scope, levels) -> tuple[Figures, dict[str, list[GroupFigures
     unknown = [name for name in levels if name not in LEVELS]
     if unknown:
         raise ValueError(f"Unknown grouping level(s): {', '.join(unknown)}")
-    totals = figures_from_cells(scope.cells(), scope.held()[0])
     groups = {name: figures_by_level(scope, name) for name in dict.fromkeys(levels)}
+    totals = figures_from_cells(scope.cells(), _totals_held(scope, groups))
     return totals, groups
+
+
+def _totals_held(scope: Scope, groups: dict[str, list[GroupFigures]]) -> dict:
+    """Events and sessions held in the totals. A level that puts each event in one group (per
+    event, kind or organiser) has counted them already: every held event is in exactly one group
+    and every held session with its event, so its groups add up to the totals, one query less."""
+    for name, rows in groups.items():
+        if LEVELS[name].per_event:
+            return {
+                "events_held": sum(row.figures.events_held for row in rows),
+                "sessions_held": sum(row.figures.sessions_held for row in rows),
+            }
+    return scope.held()[0]
 
 
 def _notes(regular_percent) -> list[str]:

@@ -20,7 +20,8 @@ path. `manage.py figures_tallies --check` compares both paths."""
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from attendance.models import AnonymousTally, Attendance, TicketTally
 from attendance.reach import reach_flush
@@ -152,7 +153,9 @@ def _first_seen(scope) -> tuple[str, tuple]:
 # `counted_once` row (everyone is first-time in their own programme's history); per event, each
 # reach row is one person there. Regular: a cell's sessions attended against its event's
 # sessions held; in totals a person regular at two events counts once, so those few reach rows
-# are read themselves (by the event and sessions index).
+# are read themselves: per event, by the event and sessions index (a lateral probe per event,
+# the threshold an integer like the column and OFFSET 0 keeping the probe a probe: otherwise the
+# planner hashes every reach row of the programme, 150,000 at national scale, to find a few).
 REACH_CELLS_SQL = """
 WITH held_sessions AS ({held}),
 event_sessions AS (SELECT r_event, COUNT(*) AS held FROM held_sessions GROUP BY r_event),
@@ -167,8 +170,10 @@ cells AS (
     GROUP BY {cells_group}c.gender, c.age_band, c.profile
     UNION ALL
     SELECT {reach_key}r.gender, r.age_band, r.profile, 0, 0, 0, 0, COUNT(DISTINCT r.person), 0
-    FROM event_sessions es JOIN attendance_personreach r ON r.event_id = es.r_event
-        AND r.sessions >= CEIL(%s * es.held / 100.0)
+    FROM event_sessions es CROSS JOIN LATERAL (
+        SELECT * FROM attendance_personreach r WHERE r.event_id = es.r_event
+            AND r.sessions >= CAST(CEIL(%s * es.held / 100.0) AS integer) OFFSET 0
+    ) AS r
     WHERE {distinct_regular} AND es.held >= 2 AND r.programme_id = %s
     GROUP BY {reach_key}r.gender, r.age_band, r.profile
     UNION ALL
@@ -301,15 +306,22 @@ def tallied_cells(scope, key=None, *, per_event: bool = True) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# One counted row per session: a lateral probe runs once per session (a correlated subquery
+# in `pk IN (...)` ran twice, once to group the ids and once to read them).
+HELD_ROWS_SQL = """
+SELECT first_row.id FROM ({sessions}) AS s CROSS JOIN LATERAL (
+    SELECT a.id FROM attendance_attendance a
+    WHERE a.session_id = s.r_session AND a.voided_at IS NULL LIMIT 1
+) AS first_row"""
+
+
 def held_rows(scope) -> QuerySet:
     """One counted attendance row per held session of the scope: `held_counts` over these gives
     the events and sessions held (and each group's labels) without reading every row."""
-    first_row = Attendance.objects.filter(session=OuterRef("pk"), voided_at__isnull=True).values(
-        "pk"
-    )[:1]
+    sessions_sql, sessions_params = (
+        _sessions(scope).values(r_session=F("pk")).order_by().query.sql_with_params()
+    )
     return Attendance.objects.filter(
-        pk__in=_sessions(scope)
-        .annotate(row=Subquery(first_row))
-        .filter(row__isnull=False)
-        .values("row")
+        # The ORM compiles the sessions query; its values stay bound parameters.
+        pk__in=RawSQL(HELD_ROWS_SQL.format(sessions=sessions_sql), sessions_params)  # noqa: S611
     )
