@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -169,6 +170,54 @@ def closed_forum(forum, django_capture_on_commit_callbacks):
     forum.event.refresh_from_db()
     assert forum.event.status == EventStatus.CLOSED
     return forum
+
+
+def next_forum_of(forum: Forum):
+    """The programme's next forum, half a year after this one, by the same organizer."""
+    event = forum.event
+    later = event.start_date + datetime.timedelta(days=180)
+    return ForumEventFactory(
+        programme=event.programme,
+        organizer=event.organizer,
+        start_date=later,
+        end_date=later,
+        title="Deuxième forum",
+        title_ar="المنتدى الثاني",
+        title_en="Second forum",
+    )
+
+
+def reminded_contacts(forum: Forum) -> dict:
+    """A contact of education who reads Arabic and one of health who reads English."""
+    return {
+        "education_ar": ContactFactory(
+            organization=forum.education, email="dpen@example.ma", preferred_language="ar"
+        ),
+        "health_en": ContactFactory(
+            organization=forum.health, email="ds@example.ma", preferred_language="en"
+        ),
+    }
+
+
+def partner_reminders():
+    from notifications.models import Message, Purpose
+
+    return Message.objects.filter(purpose=Purpose.PARTNER_REMINDER)
+
+
+def assert_stale_commitment_reminded_until_updated(event, contact, commitment, next_period):
+    """A commitment without news for longer than `update_every_days` is reminded to its contact
+    once, and not again in `next_period()` once the contact gave news."""
+    from forums.reminders import forum_partner_reminders_send
+    from forums.services_responses import commitment_update_add
+
+    forum_partner_reminders_send(event=event)
+    mine = partner_reminders().filter(recipient=contact.email)
+    assert mine.count() == 1 and "عدد الالتزامات التي تنتظر تحيينا: 1" in mine.get().body
+    commitment_update_add(contact=contact, commitment_id=commitment.pk, state="in_progress")
+    next_period()
+    forum_partner_reminders_send(event=event)
+    assert mine.count() == 1
 
 
 @pytest.fixture
