@@ -368,18 +368,21 @@ class FeedbackAnswerFactory(factory.django.DjangoModelFactory):
     language = "fr"
 
 
-def commitment_accepted(contact, recommendation, *, what="x", by_whom="y", due_on=None):
-    """The contact's organisation accepts the recommendation and commits to `what`, through the
-    partner's services (an answer is the condition of a commitment). Returns the commitment."""
+def commitment_accepted(contact, subject, *, what="x", by_whom="y", due_on=None, **extra):
+    """The contact's organisation accepts the subject (a recommendation or a participants'
+    proposal) and commits to `what`, through the partner's services (an answer is the condition
+    of a commitment). `extra` goes to `commitment_add` (`now`). Returns the commitment."""
     from forums.services_responses import commitment_add, response_submit
 
-    response_submit(contact=contact, recommendation_id=recommendation.pk, position="accepted")
+    subject_id = {f"{subject._meta.model_name}_id": subject.pk}
+    response_submit(contact=contact, position="accepted", **subject_id)
     return commitment_add(
         contact=contact,
-        recommendation_id=recommendation.pk,
         what=what,
         by_whom=by_whom,
         due_on=timezone.localdate() if due_on is None else due_on,
+        **subject_id,
+        **extra,
     )
 
 

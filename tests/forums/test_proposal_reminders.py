@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from forums.reminders import forum_partner_reminders_send, partner_reminders_send
-from forums.services_responses import commitment_add, response_submit
+from forums.services_responses import response_submit
 from forums.tasks import partner_reminders_task
 from proposals.models import ProposalAddressee
-from tests.factories import ContactFactory, ForumSettingsFactory
+from tests.factories import ContactFactory, ForumSettingsFactory, commitment_accepted
 from tests.forums.conftest import (
     assert_stale_commitment_reminded_until_updated,
     partner_reminders,
@@ -99,10 +99,9 @@ def test_a_stale_commitment_on_a_proposal_is_reminded_until_updated(
     asked_days_ago(40)
     education = contacts["education_ar"]
     garden = forum_proposals.garden
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education,
-        proposal_id=garden.pk,
+    commitment = commitment_accepted(
+        education,
+        garden,
         what="Parcelle prêtée",
         by_whom="Espaces verts",
         due_on=timezone.localdate() + 100 * DAY,
