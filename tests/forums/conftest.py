@@ -220,6 +220,57 @@ def assert_stale_commitment_reminded_until_updated(event, contact, commitment, n
     assert mine.count() == 1
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def assert_another_organisation_reaches_nothing(client, subject, *, owner, other):
+    """`owner` (a contact) accepts `subject` (a recommendation or a proposal addressed to its
+    organisation) and updates its commitment with a document; a contact of `other`, by session
+    or by link, gets 404 on reading, answering, committing, updating and downloading. Returns
+    the other's contact and the commitment, for the checks that nothing changed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from forums.partners import partner_link_token
+    from forums.services_responses import commitment_update_add
+    from tests.factories import UserFactory, commitment_accepted
+
+    commitment = commitment_accepted(owner, subject)
+    update = commitment_update_add(
+        contact=owner,
+        commitment_id=commitment.pk,
+        state="in_progress",
+        document=SimpleUploadedFile("a.pdf", PDF),
+    )
+    user = UserFactory(is_staff=False)
+    contact = ContactFactory(organization=other, user=user)
+    token = partner_link_token(contact=contact)
+    client.force_login(user)
+    # Recommendations' routes are the partner's first ones: `partner_answer`, the proposals'
+    # `partner_proposal_answer`.
+    kind = "" if subject._meta.model_name == "recommendation" else "proposal_"
+    data = {"position": "declined", "reasons": "x", "state": "done", "what": "x", "by_whom": "y"}
+    data["due_on"] = "2027-01-01"
+    for suffix, prefix in (("_session", []), ("", [token])):
+        urls = [
+            ("get", reverse(f"forums:partner_{kind}answer{suffix}", args=[*prefix, subject.pk])),
+            ("post", reverse(f"forums:partner_{kind}answer{suffix}", args=[*prefix, subject.pk])),
+            (
+                "post",
+                reverse(f"forums:partner_{kind}commitment_add{suffix}", args=[*prefix, subject.pk]),
+            ),
+            (
+                "post",
+                reverse(f"forums:partner_commitment_update{suffix}", args=[*prefix, commitment.pk]),
+            ),
+            ("get", reverse(f"forums:partner_document{suffix}", args=[*prefix, update.pk])),
+        ]
+        for method, url in urls:
+            answer = client.get(url) if method == "get" else client.post(url, data)
+            assert answer.status_code == 404, url
+    return contact, commitment
+
+
 @pytest.fixture
 def partner_contact(forum):
     return ContactFactory(organization=forum.education, preferred_language="fr")
