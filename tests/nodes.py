@@ -234,6 +234,17 @@ class SmsProvider:
     def url(self, node: int) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/node{node}/messages"
 
+    def worker_envs(self, env: dict[str, str], nodes=(1, 2)) -> list[dict[str, str]]:
+        """One worker's environment per node, each sending its SMS here on its own path."""
+        return [
+            {
+                **env,
+                "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
+                "SMS_HTTP_URL": self.url(node),
+            }
+            for node in nodes
+        ]
+
     def __enter__(self):
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
