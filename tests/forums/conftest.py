@@ -223,6 +223,14 @@ def assert_stale_commitment_reminded_until_updated(event, contact, commitment, n
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def partner_route(subject, action: str) -> str:
+    """The partner portal's route for `action` ("answer", "commitment_add") on the subject:
+    recommendations' routes came first (`partner_answer`), proposals' are named
+    (`partner_proposal_answer`)."""
+    kind = "" if subject._meta.model_name == "recommendation" else "proposal_"
+    return f"forums:partner_{kind}{action}"
+
+
 def assert_another_organisation_reaches_nothing(client, subject, *, owner, other):
     """`owner` (a contact) accepts `subject` (a recommendation or a proposal addressed to its
     organisation) and updates its commitment with a document; a contact of `other`, by session
@@ -246,18 +254,24 @@ def assert_another_organisation_reaches_nothing(client, subject, *, owner, other
     contact = ContactFactory(organization=other, user=user)
     token = partner_link_token(contact=contact)
     client.force_login(user)
-    # Recommendations' routes are the partner's first ones: `partner_answer`, the proposals'
-    # `partner_proposal_answer`.
-    kind = "" if subject._meta.model_name == "recommendation" else "proposal_"
     data = {"position": "declined", "reasons": "x", "state": "done", "what": "x", "by_whom": "y"}
     data["due_on"] = "2027-01-01"
     for suffix, prefix in (("_session", []), ("", [token])):
         urls = [
-            ("get", reverse(f"forums:partner_{kind}answer{suffix}", args=[*prefix, subject.pk])),
-            ("post", reverse(f"forums:partner_{kind}answer{suffix}", args=[*prefix, subject.pk])),
+            (
+                "get",
+                reverse(f"{partner_route(subject, 'answer')}{suffix}", args=[*prefix, subject.pk]),
+            ),
             (
                 "post",
-                reverse(f"forums:partner_{kind}commitment_add{suffix}", args=[*prefix, subject.pk]),
+                reverse(f"{partner_route(subject, 'answer')}{suffix}", args=[*prefix, subject.pk]),
+            ),
+            (
+                "post",
+                reverse(
+                    f"{partner_route(subject, 'commitment_add')}{suffix}",
+                    args=[*prefix, subject.pk],
+                ),
             ),
             (
                 "post",

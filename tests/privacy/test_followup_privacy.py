@@ -25,6 +25,7 @@ from tests.factories import (
     ForumSettingsFactory,
     commitment_accepted,
 )
+from tests.forums.conftest import partner_route
 from tests.pdf_text import pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,16 @@ def public_outputs(client, event) -> dict[str, str]:
     return outputs
 
 
+def partner_pages(client, contact, subject) -> tuple[str, str, str]:
+    """(the contact's signed link token, its list of answers, its answer page of `subject`)."""
+    token = partner_link_token(contact=contact)
+    answers = client.get(reverse("forums:partner_answers", args=[token])).content.decode()
+    answer = client.get(
+        reverse(partner_route(subject, "answer"), args=[token, subject.pk])
+    ).content.decode()
+    return token, answers, answer
+
+
 def reminders_text(event, recipient) -> str:
     forum_partner_reminders_send(event=event)
     reminders = Message.objects.filter(purpose=Purpose.PARTNER_REMINDER, recipient=recipient)
@@ -100,13 +111,9 @@ def test_answers_leak_no_personal_data(closed_forum):
     outputs = public_outputs(anonymous, event)
     # Health's contact, addressed by another recommendation, opens its own pages.
     health = ContactFactory(organization=closed_forum.health, email="ds@example.ma")
-    token = partner_link_token(contact=health)
-    outputs["health answers"] = anonymous.get(
-        reverse("forums:partner_answers", args=[token])
-    ).content.decode()
-    outputs["health answer"] = anonymous.get(
-        reverse("forums:partner_answer", args=[token, closed_forum.recommendations["clinic"].pk])
-    ).content.decode()
+    token, outputs["health answers"], outputs["health answer"] = partner_pages(
+        anonymous, health, closed_forum.recommendations["clinic"]
+    )
     # And through the API, with the same link's token.
     api = {"HTTP_X_PARTNER_TOKEN": token}
     outputs["health api addressed"] = anonymous.get(
@@ -137,13 +144,9 @@ def test_answers_to_proposals_leak_no_personal_data(forum_proposals, closed_foru
     outputs = public_outputs(anonymous, event)
     # The commune, asked about the garden too, opens its own pages.
     commune = ContactFactory(organization=closed_forum.commune, email="commune@example.ma")
-    token = partner_link_token(contact=commune)
-    outputs["commune answers"] = anonymous.get(
-        reverse("forums:partner_answers", args=[token])
-    ).content.decode()
-    outputs["commune answer"] = anonymous.get(
-        reverse("forums:partner_proposal_answer", args=[token, garden.pk])
-    ).content.decode()
+    _token, outputs["commune answers"], outputs["commune answer"] = partner_pages(
+        anonymous, commune, garden
+    )
     outputs["reminders"] = reminders_text(event, "commune@example.ma")
     assert "Parcelle prêtée" in outputs["public ar"] and "Parcelle prêtée" in outputs["report data"]
     assert garden.title in outputs["commune answer"]
