@@ -6,6 +6,7 @@ import pytest
 from core.models import Membership
 from forums.models import Commitment, Response
 from forums.partners import partner_link_token
+from tests.browser_login import signed_in_context
 from tests.factories import ContactFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,26 +74,6 @@ def test_partner_answers_with_a_commitment_and_the_follow_up_page_shows_it(
     context.close()
 
 
-def _signed_in(browser, live_server, user, locale: str):
-    """A browser context holding `user`'s session (signed in by the test client)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=PHONE, locale=locale)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
-
-
 def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up(
     live_server, browser, forum
 ):
@@ -122,7 +103,9 @@ def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up
     proposal = Proposal.objects.get()
 
     organizer = MembershipFactory(organization=forum.event.organizer).user
-    desk = _signed_in(browser, live_server, organizer, "fr").new_page()
+    desk = signed_in_context(
+        browser, live_server, organizer, viewport=PHONE, locale="fr"
+    ).new_page()
     desk.goto(f"{live_server.url}/organizer/events/{forum.event.pk}/proposals/")
     card = desk.locator(f"[data-proposal='{proposal.pk}']")
     card.locator("button:has-text('Accepter')").click()
