@@ -1,6 +1,7 @@
 """factory_boy factories for every model, in one place (as pretix and Saleor keep them)."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -82,6 +83,18 @@ class TargetFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     measure = "people_reached"
     value = 800
+
+
+def share_target(programme, measure, value, share_field, share_value, min_percent):
+    """A target with a minimum share of one group (e.g. at least 50 % women)."""
+    return TargetFactory(
+        programme=programme,
+        measure=measure,
+        value=value,
+        share_field=share_field,
+        share_value=share_value,
+        share_min_percent=Decimal(min_percent),
+    )
 
 
 class VenueFactory(factory.django.DjangoModelFactory):
