@@ -9,6 +9,7 @@ from tests.factories import (
     AttendeeFactory,
     ContactFactory,
     ForumEventFactory,
+    MembershipFactory,
     OrganizationFactory,
     RecommendationFactory,
     RegistrationFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     ThemeFactory,
     TicketFactory,
     WorkshopFactory,
+    commitment_accepted,
 )
 
 
@@ -283,6 +285,23 @@ def assert_another_organisation_reaches_nothing(client, subject, *, owner, other
             answer = client.get(url) if method == "get" else client.post(url, data)
             assert answer.status_code == 404, url
     return contact, commitment
+
+
+def overdue_commitment(contact, subject, *, what, by_whom):
+    """The contact's organisation accepted the subject and committed to `what` by yesterday."""
+    return commitment_accepted(
+        contact,
+        subject,
+        what=what,
+        by_whom=by_whom,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+
+def organizer_followup_page(client, event) -> str:
+    """The forum's follow-up page as one of its organizers reads it, in English."""
+    client.force_login(MembershipFactory(organization=event.organizer).user)
+    return client.get(f"/forums/{event.pk}/followup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from tests.factories import (
     TicketFactory,
     commitment_accepted,
 )
-from tests.forums.conftest import next_forum_of
+from tests.forums.conftest import next_forum_of, organizer_followup_page, overdue_commitment
 from tests.pdf_text import line_with, pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -131,15 +131,10 @@ def test_followup_page_shows_the_proposals_answers_and_the_overdue_list(
     ProposalAddressee.objects.update(addressed_at=timezone.now() - datetime.timedelta(days=11))
     education = ContactFactory(organization=forum.education)
     garden = forum_proposals.garden
-    commitment_accepted(
-        education,
-        garden,
-        what="Parcelle prêtée au quartier",
-        by_whom="Service des espaces verts",
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    overdue_commitment(
+        education, garden, what="Parcelle prêtée au quartier", by_whom="Service des espaces verts"
     )
-    client.force_login(MembershipFactory(organization=event.organizer).user)
-    page = client.get(f"/forums/{event.pk}/followup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = organizer_followup_page(client, event)
     proposals = page.split('id="proposals"')[1]
     assert garden.title in proposals and "Parcelle prêtée au quartier" in proposals
     assert "Service des espaces verts" in proposals  # the organizer sees who
