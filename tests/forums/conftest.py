@@ -287,6 +287,23 @@ def assert_another_organisation_reaches_nothing(client, subject, *, owner, other
     return contact, commitment
 
 
+def commitment_refusal(contact, subject) -> str:
+    """The code with which the partner's services refuse the contact a commitment on `subject`
+    (a recommendation or a proposal)."""
+    from core.errors import ApplicationError
+    from forums.services_responses import commitment_add
+
+    with pytest.raises(ApplicationError) as error:
+        commitment_add(
+            contact=contact,
+            what="x",
+            by_whom="y",
+            due_on=timezone.localdate(),
+            **{f"{subject._meta.model_name}_id": subject.pk},
+        )
+    return error.value.code
+
+
 def overdue_commitment(contact, subject, *, what, by_whom):
     """The contact's organisation accepted the subject and committed to `what` by yesterday."""
     return commitment_accepted(

@@ -16,12 +16,16 @@ from core.errors import ApplicationError
 from core.models import AuditEntry, Organization
 from forums.models import Commitment, CommitmentUpdate, Position, Response
 from forums.partners import partner_link_token
-from forums.services_responses import commitment_add, response_submit
+from forums.services_responses import response_submit
 from proposals import services as proposal_services
 from proposals.models import ProposalAddressee
 from proposals.services_addressing import proposal_address
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, UserFactory
-from tests.forums.conftest import PDF, assert_another_organisation_reaches_nothing
+from tests.forums.conftest import (
+    PDF,
+    assert_another_organisation_reaches_nothing,
+    commitment_refusal,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,21 +213,9 @@ def test_partner_answers_a_proposal_with_a_position_a_commitment_and_updates(
 def test_a_declined_proposal_takes_no_commitment(forum, forum_proposals):
     contact = ContactFactory(organization=forum.education)
     garden = forum_proposals.garden
-
-    def refusal_of_a_commitment() -> str:
-        with pytest.raises(ApplicationError) as error:
-            commitment_add(
-                contact=contact,
-                proposal_id=garden.pk,
-                what="x",
-                by_whom="y",
-                due_on=datetime.date.today(),
-            )
-        return error.value.code
-
-    assert refusal_of_a_commitment() == "no_response"
+    assert commitment_refusal(contact, garden) == "no_response"
     response_submit(contact=contact, proposal_id=garden.pk, position="declined", reasons="Non")
-    assert refusal_of_a_commitment() == "declined"
+    assert commitment_refusal(contact, garden) == "declined"
 
 
 def test_another_organisation_reaches_nothing_of_the_proposal(client, forum, forum_proposals):

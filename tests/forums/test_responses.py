@@ -10,9 +10,13 @@ from django.urls import reverse
 
 from core.errors import ApplicationError
 from forums.models import Commitment, CommitmentUpdate, Response
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from forums.services_responses import commitment_update_add, response_submit
 from tests.factories import ContactFactory, UserFactory, commitment_accepted
-from tests.forums.conftest import PDF, assert_another_organisation_reaches_nothing
+from tests.forums.conftest import (
+    PDF,
+    assert_another_organisation_reaches_nothing,
+    commitment_refusal,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +101,7 @@ def test_a_declined_recommendation_takes_no_commitment(closed_forum):
     response_submit(
         contact=contact, recommendation_id=rec.pk, position="declined", reasons="Hors compétence"
     )
-    with pytest.raises(ApplicationError) as error:
-        commitment_add(
-            contact=contact,
-            recommendation_id=rec.pk,
-            what="x",
-            by_whom="y",
-            due_on=datetime.date(2027, 1, 1),
-        )
-    assert error.value.code == "declined"
+    assert commitment_refusal(contact, rec) == "declined"
 
 
 @pytest.mark.parametrize(
