@@ -20,6 +20,15 @@ from tests.factories import (
     commitment_accepted,
 )
 
+# The notifications' real worker, SMTP server and SMS gateway, for the forums' worker tests.
+from tests.notifications.test_integration import (  # noqa: F401 (fixtures)
+    received,
+    sms_gateway,
+    smtp_server,
+    worker,
+    worker_env,
+)
+
 
 @dataclass
 class Forum:

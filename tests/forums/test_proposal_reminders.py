@@ -18,14 +18,7 @@ from tests.forums.conftest import (
     partner_reminders,
     reminded_contacts,
 )
-from tests.notifications.test_integration import (  # noqa: F401 (fixtures)
-    received,
-    sms_gateway,
-    smtp_server,
-    wait_until,
-    worker,
-    worker_env,
-)
+from tests.notifications.test_integration import wait_until
 
 DAY = datetime.timedelta(days=1)
 
@@ -119,8 +112,8 @@ def test_a_stale_commitment_on_a_proposal_is_reminded_until_updated(
 def test_worker_reminds_an_unanswered_proposal_once_per_period_and_not_after_answering(
     forum,
     forum_proposals,
-    worker,  # noqa: F811
-    received,  # noqa: F811
+    worker,
+    received,
 ):
     ForumSettingsFactory(event=forum.event, response_due_days=30, reminder_period_days=7)
     health = ContactFactory(
