@@ -94,6 +94,20 @@ def tickets_bulk_create(*, event: Event, count: int, first_index: int = 0) -> li
     return Ticket.objects.bulk_create(tickets, batch_size=BATCH)
 
 
+def morning_sessions_bulk_create(*, event: Event, dates, venue) -> list[Session]:
+    """A 10:00-12:00 session of the event on each date, at the venue, in one query."""
+    return Session.objects.bulk_create(
+        Session(
+            event=event,
+            date=date,
+            start_time=datetime.time(10, 0),
+            end_time=datetime.time(12, 0),
+            venue=venue,
+        )
+        for date in dates
+    )
+
+
 @dataclass
 class DoorData:
     event: Event

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attendance.models import Attendance
-from events.models import Session
 from reporting.selectors import figures_for_programme
 from tests.factories import (
     EventFactory,
@@ -21,9 +20,17 @@ from tests.factories import (
     ProgrammeFactory,
     TargetFactory,
     VenueFactory,
+    share_target,
 )
 
-from .data import AGE_BANDS, GENDERS, PROFILES, participants_link, tickets_bulk_create
+from .data import (
+    AGE_BANDS,
+    GENDERS,
+    PROFILES,
+    morning_sessions_bulk_create,
+    participants_link,
+    tickets_bulk_create,
+)
 
 EVENTS = 20
 SESSIONS_PER_EVENT = 25
@@ -72,14 +79,7 @@ def programme_create():
         end_date=today + datetime.timedelta(days=365),
     )
     TargetFactory(programme=programme, measure="people_reached", value=400_000)
-    TargetFactory(
-        programme=programme,
-        measure="people_reached",
-        value=200_000,
-        share_field="gender",
-        share_value="female",
-        share_min_percent=50,
-    )
+    share_target(programme, "people_reached", 200_000, "gender", "female", 50)
     TargetFactory(programme=programme, measure="children_reached", value=50_000)
     venue = VenueFactory(name="Bench figures hall")
     events, sessions, tickets = [], [], []
@@ -92,15 +92,10 @@ def programme_create():
             end_date=start + datetime.timedelta(days=SESSIONS_PER_EVENT),
         )
         events.append(event)
-        sessions += Session.objects.bulk_create(
-            Session(
-                event=event,
-                date=start + datetime.timedelta(days=day),
-                start_time=datetime.time(10, 0),
-                end_time=datetime.time(12, 0),
-                venue=venue,
-            )
-            for day in range(SESSIONS_PER_EVENT)
+        sessions += morning_sessions_bulk_create(
+            event=event,
+            dates=[start + datetime.timedelta(days=day) for day in range(SESSIONS_PER_EVENT)],
+            venue=venue,
         )
         tickets += tickets_bulk_create(
             event=event, count=TICKETS_PER_EVENT, first_index=number * TICKETS_PER_EVENT

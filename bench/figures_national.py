@@ -20,7 +20,7 @@ from django.utils import timezone
 from attendance.models import Attendance
 from attendance.reach import reach_flush
 from attendance.tallies import tallies_check
-from events.models import EventKind, Session
+from events.models import EventKind
 from reporting.selectors import FigureFilters, figures_for_programme
 from tests.factories import (
     EventFactory,
@@ -28,9 +28,10 @@ from tests.factories import (
     ProgrammeFactory,
     TargetFactory,
     VenueFactory,
+    share_target,
 )
 
-from .data import AGE_BANDS, GENDERS, MERGES_SQL, PROFILES
+from .data import AGE_BANDS, GENDERS, MERGES_SQL, PROFILES, morning_sessions_bulk_create
 
 EVENTS = 300
 SESSIONS_PER_EVENT = 10
@@ -112,14 +113,7 @@ def _programme():
         lead_organization=organization, code="bench-national", start_date=start, end_date=today
     )
     TargetFactory(programme=programme, measure="people_reached", value=500_000)
-    TargetFactory(
-        programme=programme,
-        measure="people_reached",
-        value=300_000,
-        share_field="gender",
-        share_value="female",
-        share_min_percent=50,
-    )
+    share_target(programme, "people_reached", 300_000, "gender", "female", 50)
     TargetFactory(programme=programme, measure="children_reached", value=100_000)
     venues = [VenueFactory(name=f"Bench hall {city}", city=city) for city in CITIES]
     events, sessions = [], []
@@ -134,15 +128,12 @@ def _programme():
             end_date=first_day + datetime.timedelta(days=3 * (SESSIONS_PER_EVENT - 1)),
         )
         events.append(event)
-        sessions += Session.objects.bulk_create(
-            Session(
-                event=event,
-                date=first_day + datetime.timedelta(days=3 * day),
-                start_time=datetime.time(10, 0),
-                end_time=datetime.time(12, 0),
-                venue=venues[number % len(CITIES)],
-            )
-            for day in range(SESSIONS_PER_EVENT)
+        sessions += morning_sessions_bulk_create(
+            event=event,
+            dates=[
+                first_day + datetime.timedelta(days=3 * day) for day in range(SESSIONS_PER_EVENT)
+            ],
+            venue=venues[number % len(CITIES)],
         )
     return programme, organization, events, sessions
 

@@ -43,17 +43,9 @@ def nodes_benchmark(*, ports: list[int], out_dir, log=print) -> dict:
     log_dir = out_dir / "nodes"
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
-    with SmsProvider() as provider:
-        envs = [
-            {
-                **env,
-                "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
-                "SMS_HTTP_URL": provider.url(node),
-            }
-            for node in (1, 2)
-        ]
-        with worker_nodes(envs=envs, log_dir=log_dir):
-            seconds = reminders_drain(count=REMINDERS)
+    provider = SmsProvider()
+    with provider, worker_nodes(envs=provider.worker_envs(env), log_dir=log_dir):
+        seconds = reminders_drain(count=REMINDERS)
     return {
         "storm": scans,
         "reminders": {

@@ -1,7 +1,10 @@
 """What an HTML view does between a form and the service that takes its data: the service's
 refusal goes onto the form, its success into a message."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.http import Http404
 
 from .errors import ApplicationError
 
@@ -26,3 +29,25 @@ def form_service_call(request, form, call, *, success) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def posted_action_call(request, action: str, calls: dict[str, tuple[Callable, str]]) -> None:
+    """Run the service an organizer's button names (`calls[action]`: the call and its success
+    message): an unknown name is a 404, the service's refusal an error message for the next
+    page, as is an invalid choice that `chosen` refuses."""
+    if action not in calls:
+        raise Http404
+    call, success = calls[action]
+    try:
+        call()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+def chosen(form, field: str, refusal: str):
+    """The valid form's `field`, else `refusal` as the service would refuse it."""
+    if not form.is_valid():
+        raise ApplicationError(refusal)
+    return form.cleaned_data[field]

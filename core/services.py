@@ -1,9 +1,10 @@
-"""Writes that every app shares: partial updates, the audit trail."""
+"""Writes that every app shares: partial updates, the audit trail, a merge's row locks."""
 
 from collections.abc import Collection
 
 from django.db import models, transaction
 
+from .errors import ApplicationError
 from .models import AuditEntry, Membership
 
 
@@ -19,6 +20,23 @@ def apply_fields(instance: models.Model, data: dict, allowed: Collection[str]) -
     fields_check(data, allowed)
     for name, value in data.items():
         setattr(instance, name, value)
+
+
+def merge_pair_locked(source: models.Model, into: models.Model, *, into_itself: str):
+    """(source, target) of a merge, read again under row locks taken in id order, so that two
+    opposite merges cannot deadlock. Refuses, with `into_itself`, a target that is the source or
+    is gone. Call it inside the merge's transaction."""
+    model = type(source)
+    locked = {
+        row.pk: row
+        for row in model.objects.select_for_update()
+        .filter(pk__in=[source.pk, into.pk])
+        .order_by("pk")
+    }
+    source, target = locked[source.pk], locked.get(into.pk)
+    if target is None or source.pk == target.pk:
+        raise ApplicationError(into_itself, code="merge_into_itself")
+    return source, target
 
 
 def stored_actor(actor):

@@ -124,6 +124,23 @@ class TenantStackedInline(TenantInlineMixin, admin.StackedInline):
     pass
 
 
+class ReadOnlyTenantTabularInline(TenantTabularInline):
+    """Rows that only services write, shown under their parent: no row added, changed or
+    deleted from the admin, whoever the user is."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PlatformAdminMixin:
     """Administrators only, whatever model permissions a user was given (accounts, groups, the
     login-attempt log)."""

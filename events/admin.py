@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from core.errors import ApplicationError
 from core.permissions import organization_ids
@@ -29,6 +29,46 @@ from .services import events as event_services
 from .services import registrations as registration_services
 from .services import tickets as ticket_services
 from .services.registrations import CONSENT_WORDING_VERSION, WHATSAPP_OPT_IN_WORDING_VERSION
+
+
+def _each_action(*, description, apply, done, errors=(ApplicationError,)):
+    """An admin action that calls a service on each selected row, as the API would one by one: a
+    row the service refuses gets its own error message and does not stop the others.
+
+    `apply(request, obj)` calls the service; `done` is an `ngettext_lazy` counted by "count"."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        count = 0
+        for obj in queryset:
+            try:
+                apply(request, obj)
+                count += 1
+            except errors as exc:
+                modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+        if count:
+            modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    return action
+
+
+def _event_action(service, description, done):
+    # The event services refuse a wrong status with ApplicationError, a wrong date with
+    # ValidationError: both are a message for that one event.
+    return _each_action(
+        description=description,
+        apply=lambda request, event: service(event=event),
+        done=done,
+        errors=(ApplicationError, ValidationError),
+    )
+
+
+def _ticket_action(service, description, done):
+    return _each_action(
+        description=description,
+        apply=lambda request, ticket: service(ticket=ticket, actor=request.user),
+        done=done,
+    )
 
 
 class TargetInline(TenantTabularInline):
@@ -139,56 +179,26 @@ class EventAdmin(TenantModelAdmin):
         context["media"] = deferred_media(context["media"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _run(self, request, queryset, service, done_message):
-        done = 0
-        for event in queryset:
-            try:
-                service(event=event)
-                done += 1
-            except (ApplicationError, ValidationError) as exc:
-                self.message_user(request, f"{event}: {exc}", messages.ERROR)
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-
-    @admin.action(description=_("Duplicate the selected events (as drafts)"))
-    def duplicate_events(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            event_services.event_duplicate,
-            lambda n: ngettext("%(count)s event duplicated.", "%(count)s events duplicated.", n)
-            % {"count": n},
-        )
-
-    @admin.action(description=_("Publish the selected events"))
-    def publish_events(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            event_services.event_publish,
-            lambda n: ngettext("%(count)s event published.", "%(count)s events published.", n)
-            % {"count": n},
-        )
-
-    @admin.action(description=_("Close the selected events"))
-    def close_events(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            event_services.event_close,
-            lambda n: ngettext("%(count)s event closed.", "%(count)s events closed.", n)
-            % {"count": n},
-        )
-
-    @admin.action(description=_("Cancel the selected events"))
-    def cancel_events(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            event_services.event_cancel,
-            lambda n: ngettext("%(count)s event cancelled.", "%(count)s events cancelled.", n)
-            % {"count": n},
-        )
+    duplicate_events = _event_action(
+        event_services.event_duplicate,
+        _("Duplicate the selected events (as drafts)"),
+        ngettext_lazy("%(count)s event duplicated.", "%(count)s events duplicated.", "count"),
+    )
+    publish_events = _event_action(
+        event_services.event_publish,
+        _("Publish the selected events"),
+        ngettext_lazy("%(count)s event published.", "%(count)s events published.", "count"),
+    )
+    close_events = _event_action(
+        event_services.event_close,
+        _("Close the selected events"),
+        ngettext_lazy("%(count)s event closed.", "%(count)s events closed.", "count"),
+    )
+    cancel_events = _event_action(
+        event_services.event_cancel,
+        _("Cancel the selected events"),
+        ngettext_lazy("%(count)s event cancelled.", "%(count)s events cancelled.", "count"),
+    )
 
     @admin.action(description=_("Print badges (PDF) of every valid ticket"))
     def print_badges(self, request, queryset):
@@ -405,36 +415,16 @@ class TicketAdmin(TenantModelAdmin):
             '<a href="{}" target="_blank">{}</a>', ticket.get_absolute_url(), _("Open")
         )
 
-    def _each(self, request, queryset, service, done_message):
-        done = 0
-        for ticket in queryset:
-            try:
-                service(ticket=ticket, actor=request.user)
-                done += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"{ticket}: {exc}", messages.ERROR)
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-
-    @admin.action(description=_("Cancel the selected tickets (frees places for the waiting list)"))
-    def cancel_tickets(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            ticket_services.ticket_cancel,
-            lambda n: ngettext("%(count)s ticket cancelled.", "%(count)s tickets cancelled.", n)
-            % {"count": n},
-        )
-
-    @admin.action(description=_("Re-issue the selected tickets (the old QR codes stop working)"))
-    def reissue_tickets(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            ticket_services.ticket_reissue,
-            lambda n: ngettext("%(count)s ticket re-issued.", "%(count)s tickets re-issued.", n)
-            % {"count": n},
-        )
+    cancel_tickets = _ticket_action(
+        ticket_services.ticket_cancel,
+        _("Cancel the selected tickets (frees places for the waiting list)"),
+        ngettext_lazy("%(count)s ticket cancelled.", "%(count)s tickets cancelled.", "count"),
+    )
+    reissue_tickets = _ticket_action(
+        ticket_services.ticket_reissue,
+        _("Re-issue the selected tickets (the old QR codes stop working)"),
+        ngettext_lazy("%(count)s ticket re-issued.", "%(count)s tickets re-issued.", "count"),
+    )
 
     @admin.action(description=_("Print badges (PDF) for the selected tickets"))
     def print_badges(self, request, queryset):

@@ -7,32 +7,18 @@ follow-up page serves them."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.tenant_admin import ReadOnlyTenantAdmin, TenantTabularInline
+from core.tenant_admin import ReadOnlyTenantAdmin, ReadOnlyTenantTabularInline
 
 from .models import Commitment, CommitmentUpdate, Response
 
 
-class _ReadOnlyInline(TenantTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CommitmentInline(_ReadOnlyInline):
+class CommitmentInline(ReadOnlyTenantTabularInline):
     model = Commitment
     fields = ["what", "by_whom", "due_on", "state", "last_activity_at"]
     show_change_link = True
 
 
-class CommitmentUpdateInline(_ReadOnlyInline):
+class CommitmentUpdateInline(ReadOnlyTenantTabularInline):
     model = CommitmentUpdate
     fields = ["state", "note", "document_name", "created_at"]
 

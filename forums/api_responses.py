@@ -8,6 +8,7 @@ forums.selectors_followup: the data the follow-up pages show.
 A commitment update's document goes through the portal's page (a multipart form, its first
 bytes checked); the API records the state and the note."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -20,7 +21,6 @@ from events.models import Programme
 from . import selectors
 from . import selectors_followup as reads
 from .api_auth import PARTNER_AUTH
-from .models import Recommendation
 from .schemas_responses import (
     AddressedOut,
     CommitmentIn,
@@ -33,7 +33,14 @@ from .schemas_responses import (
     ResponseOut,
 )
 from .services_responses import commitment_add, commitment_update_add, response_submit
-from .subjects import SubjectKind, partner_subject_response, subject_argument
+from .subjects import (
+    SubjectKind,
+    partner_addressed,
+    partner_row,
+    partner_subject_response,
+    subject_argument,
+    subject_fields,
+)
 
 responses_router = Router(tags=["forums"])
 
@@ -48,35 +55,10 @@ def _not_addressed() -> NotFound:
 def list_addressed(request):
     """What the contact's organisation is asked to answer, newest forum first."""
     contact = request.auth
-    language = contact.preferred_language
-    organization = contact.organization
-    recommendations = [
-        {
-            "subject_kind": SubjectKind.RECOMMENDATION,
-            "subject_id": rec.pk,
-            "event_id": rec.event_id,
-            "event_title": getattr(rec.event, f"title_{language}", "") or rec.event.title,
-            "theme": getattr(rec.theme, f"name_{language}", "") or rec.theme.name_fr,
-            "text": rec.text_in(language) or rec.text,
-            "response": rec.own_responses[0] if rec.own_responses else None,
-        }
-        for rec in reads.partner_addressed_recommendations(organization=organization)
+    return [
+        partner_row(subject, contact.preferred_language)
+        for subject in partner_addressed(organization=contact.organization)
     ]
-    # A proposal is shown in the words its participant wrote (it has no translations).
-    proposals = [
-        {
-            "subject_kind": SubjectKind.PROPOSAL,
-            "subject_id": proposal.pk,
-            "event_id": proposal.call.event_id,
-            "event_title": getattr(proposal.call.event, f"title_{language}", "")
-            or proposal.call.event.title,
-            "theme": getattr(proposal.theme, f"name_{language}", "") or proposal.theme.name_fr,
-            "text": proposal.text,
-            "response": proposal.own_responses[0] if proposal.own_responses else None,
-        }
-        for proposal in reads.partner_addressed_proposals(organization=organization)
-    ]
-    return recommendations + proposals
 
 
 @responses_router.get(
@@ -146,11 +128,12 @@ def _managed_forum(request, event_id: int):
     return event
 
 
-def _managed_programme(request, programme_id: int) -> Programme:
+def _programme_scope(request, programme_id: int) -> tuple[QuerySet, QuerySet]:
+    """(the programme's forums, all its events) for a staff member who manages it."""
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None or not can_manage_programme(request.auth, programme):
         raise NotFound(_("No such programme."))
-    return programme
+    return reads.programme_forums(programme=programme), reads.programme_events(programme=programme)
 
 
 def _followup_rows(*, forums, events) -> list:
@@ -158,26 +141,12 @@ def _followup_rows(*, forums, events) -> list:
     return reads.followup_rows(events=forums) + reads.proposal_followup_rows(events=events)
 
 
-def _subject_fields(subject) -> dict:
-    if isinstance(subject, Recommendation):
-        return {
-            "subject_kind": SubjectKind.RECOMMENDATION,
-            "subject_id": subject.pk,
-            "event_id": subject.event_id,
-        }
-    return {
-        "subject_kind": SubjectKind.PROPOSAL,
-        "subject_id": subject.pk,
-        "event_id": subject.call.event_id,
-    }
-
-
 def _overdue_out(rows) -> dict:
     overdue = reads.overdue_items(rows)
 
     def subject(row, organization) -> dict:
         return {
-            **_subject_fields(row.subject),
+            **subject_fields(row.subject),
             "organization_id": organization.pk,
             "organization": organization.name,
         }
@@ -201,7 +170,7 @@ def _followup_out(rows, *, forums, events) -> dict:
     return {
         "rows": [
             {
-                **_subject_fields(row.subject),
+                **subject_fields(row.subject),
                 "theme": row.subject.theme.name_fr,
                 "text": row.subject.text,
                 "addressees": [
@@ -248,9 +217,7 @@ def forum_overdue(request, event_id: int):
     auth=staff_auth,
 )
 def programme_followup(request, programme_id: int):
-    programme = _managed_programme(request, programme_id)
-    forums = reads.programme_forums(programme=programme)
-    events = reads.programme_events(programme=programme)
+    forums, events = _programme_scope(request, programme_id)
     rows = _followup_rows(forums=forums, events=events)
     return _followup_out(rows, forums=forums, events=events)
 
@@ -261,7 +228,5 @@ def programme_followup(request, programme_id: int):
     auth=staff_auth,
 )
 def programme_overdue(request, programme_id: int):
-    programme = _managed_programme(request, programme_id)
-    forums = reads.programme_forums(programme=programme)
-    events = reads.programme_events(programme=programme)
+    forums, events = _programme_scope(request, programme_id)
     return _overdue_out(_followup_rows(forums=forums, events=events))

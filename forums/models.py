@@ -231,28 +231,46 @@ class Endorsement(models.Model):
         return f"+1 #{self.recommendation_id}"
 
 
+def _by_user() -> models.ForeignKey:
+    # Kept when the user account goes: the version stays, without its author.
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+
+def version_fields() -> tuple[models.Field, models.Field, models.Field]:
+    """`number, built_at, built_by = version_fields()`: a document for partners (the summary,
+    the follow-up report) is built again as a new numbered version, by a user or the worker."""
+    return (
+        models.PositiveIntegerField(_("version")),
+        models.DateTimeField(_("built at")),
+        _by_user(),
+    )
+
+
+def release_fields() -> tuple[models.Field, models.Field]:
+    """`released_at, released_by = release_fields()`: set when an organizer, having previewed
+    what each partner will receive, confirmed the sending (or the worker released it). Until
+    then the version is a draft: no e-mail, nothing in the partner portal."""
+    return (
+        models.DateTimeField(_("sent to partners at"), null=True, blank=True),
+        _by_user(),
+    )
+
+
 class ForumSummary(models.Model):
     """One built version of a forum's summary. `data` is the frozen, personal-data-free context
     every rendering (HTML, PDF, partner JSON, personalised copies) is made from. A version
     reaches partners only once released (forums/delivery.py: summary_release)."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="forum_summaries")
-    number = models.PositiveIntegerField(_("version"))
-    built_at = models.DateTimeField(_("built at"))
-    built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    number, built_at, built_by = version_fields()
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     data = models.JSONField(default=dict)
     html = models.TextField()
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
-    # Set when an organizer, having previewed what each partner will receive, confirmed the
-    # sending. Until then the version is a draft: no e-mail, nothing in the partner portal.
-    released_at = models.DateTimeField(_("sent to partners at"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    released_at, released_by = release_fields()
 
     class Meta:
         ordering = ["event", "-number"]

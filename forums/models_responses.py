@@ -10,14 +10,13 @@ reads `subject` (and `subject_kind`).
 Nothing here holds a participant's data; the contact who typed an answer is kept for the
 organizer's audit only and is never shown on public or partner-to-partner pages."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Contact, Organization
 
-from .models import Recommendation
+from .models import Recommendation, release_fields, version_fields
 
 
 class Position(models.TextChoices):
@@ -191,17 +190,10 @@ class FollowupReport(models.Model):
         related_name="followed_up_by",
         verbose_name=_("previous forum"),
     )
-    number = models.PositiveIntegerField(_("version"))
-    built_at = models.DateTimeField(_("built at"))
-    built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    number, built_at, built_by = version_fields()
     data = models.JSONField(default=dict)
     sha256 = models.CharField(max_length=64)
-    released_at = models.DateTimeField(_("sent to partners at"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    released_at, released_by = release_fields()
 
     class Meta:
         ordering = ["event", "-number"]

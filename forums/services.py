@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from core.models import Language, Membership, Organization
-from core.services import apply_fields, audit_record, fields_check
+from core.services import apply_fields, audit_record, fields_check, merge_pair_locked
 from events.codes import normalize_short_code
 from events.models import Event, EventKind, EventStatus, Ticket
 
@@ -161,18 +161,9 @@ def recommendation_merge(
 ) -> Recommendation:
     """Fold a duplicate into another recommendation of the same forum. Its endorsements move to
     the target, except those of tickets that already endorsed the target (a person counts once)."""
-    # Lock both rows in id order, so that two opposite merges cannot deadlock.
-    locked = {
-        row.pk: row
-        for row in Recommendation.objects.select_for_update()
-        .filter(pk__in=[recommendation.pk, into.pk])
-        .order_by("pk")
-    }
-    source, target = locked[recommendation.pk], locked.get(into.pk)
-    if target is None or source.pk == target.pk:
-        raise ApplicationError(
-            _("A recommendation cannot be merged into itself."), code="merge_into_itself"
-        )
+    source, target = merge_pair_locked(
+        recommendation, into, into_itself=_("A recommendation cannot be merged into itself.")
+    )
     if source.event_id != target.event_id:
         raise ApplicationError(
             _("Only recommendations of the same forum can be merged."), code="merge_other_forum"

@@ -1,15 +1,15 @@
 """The kinds of subject an institution answers, and how the partner API reaches each: an adopted
 recommendation of a forum, or an accepted participants' proposal the organizer put to the
 organisation. Another kind is one more member of `SubjectKind` and one more line in each table
-below; the routes, schemas and tests that go through `subject_of` and `partner_subject_response`
-stay as they are."""
+and each test of the kind below; the routes, schemas and tests that go through `subject_of`,
+`subject_fields`, `partner_row` and `partner_subject_response` stay as they are."""
 
 from django.db import models
 
 from core.models import Organization
 
 from . import selectors_followup as reads
-from .models import Response
+from .models import Recommendation, Response
 
 
 class SubjectKind(models.TextChoices):
@@ -53,3 +53,49 @@ def partner_subject_response(*, organization: Organization, kind: str, subject_i
     return subject, reads.partner_response(
         organization=organization, **{SubjectKind(kind).value: subject}
     )
+
+
+def subject_kind(subject) -> SubjectKind:
+    return (
+        SubjectKind.RECOMMENDATION if isinstance(subject, Recommendation) else SubjectKind.PROPOSAL
+    )
+
+
+def _event_holder(subject):
+    """The row that names the subject's event: a recommendation itself, a proposal its call."""
+    return subject if isinstance(subject, Recommendation) else subject.call
+
+
+def subject_fields(subject) -> dict:
+    """How the API names a subject in every list: its kind, its id and its event's id."""
+    return {
+        "subject_kind": subject_kind(subject),
+        "subject_id": subject.pk,
+        "event_id": _event_holder(subject).event_id,
+    }
+
+
+def partner_row(subject, language: str) -> dict:
+    """A subject addressed to the partner's organisation, in the contact's language, with the
+    organisation's own response (prefetched as `own_responses`). A proposal is shown in the
+    words its participant wrote (it has no translations)."""
+    event = _event_holder(subject).event
+    if subject_kind(subject) == SubjectKind.RECOMMENDATION:
+        text = subject.text_in(language) or subject.text
+    else:
+        text = subject.text
+    return {
+        **subject_fields(subject),
+        "event_title": getattr(event, f"title_{language}", "") or event.title,
+        "theme": getattr(subject.theme, f"name_{language}", "") or subject.theme.name_fr,
+        "text": text,
+        "response": subject.own_responses[0] if subject.own_responses else None,
+    }
+
+
+def partner_addressed(*, organization: Organization) -> list:
+    """What the organisation is asked to answer: the recommendations, then the proposals."""
+    return [
+        *reads.partner_addressed_recommendations(organization=organization),
+        *reads.partner_addressed_proposals(organization=organization),
+    ]

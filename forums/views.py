@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.code_entry import CodeEntry
 from core.errors import ApplicationError
-from core.forms import form_service_call
+from core.forms import chosen, form_service_call, posted_action_call
 from core.middleware import csp_for_stored_document
 from core.permissions import can_manage_event
 from core.ratelimit import CodeGuessGuard
@@ -129,25 +129,28 @@ def recommendation_edit_page(request, event_id: int, recommendation_id: int):
 def recommendation_action(request, event_id: int, recommendation_id: int, action: str):
     event = _managed_forum(request, event_id)
     recommendation = get_object_or_404(Recommendation, pk=recommendation_id, event=event)
-    try:
-        if action == "adopt":
-            services.recommendation_adopt(recommendation=recommendation, user=request.user)
-            messages.success(request, _("Recommendation adopted."))
-        elif action == "reject":
-            services.recommendation_reject(recommendation=recommendation, user=request.user)
-            messages.success(request, _("Recommendation rejected."))
-        elif action == "merge":
-            form = MergeForm(request.POST, recommendation=recommendation)
-            if not form.is_valid():
-                raise ApplicationError(_("Choose the recommendation to merge into."))
-            services.recommendation_merge(
-                recommendation=recommendation, into=form.cleaned_data["into"], user=request.user
-            )
-            messages.success(request, _("Recommendations merged."))
-        else:
-            raise Http404
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    user = request.user
+
+    def merge():
+        form = MergeForm(request.POST, recommendation=recommendation)
+        into = chosen(form, "into", _("Choose the recommendation to merge into."))
+        services.recommendation_merge(recommendation=recommendation, into=into, user=user)
+
+    posted_action_call(
+        request,
+        action,
+        {
+            "adopt": (
+                lambda: services.recommendation_adopt(recommendation=recommendation, user=user),
+                _("Recommendation adopted."),
+            ),
+            "reject": (
+                lambda: services.recommendation_reject(recommendation=recommendation, user=user),
+                _("Recommendation rejected."),
+            ),
+            "merge": (merge, _("Recommendations merged.")),
+        },
+    )
     return redirect("forums:manage", event_id=event.pk)
 
 

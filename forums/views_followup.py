@@ -19,33 +19,33 @@ from .views import _forum_or_404, _managed_forum
 from .views_responses import document_response
 
 
-def _context(rows, proposal_rows, **extra) -> dict:
-    return {
+def _followup_page(request, *, forums, events, **extra):
+    """The organizer's follow-up page: what became of the recommendations of `forums` and of
+    the proposals of `events`, and the overdue list of both."""
+    rows = reads.followup_rows(events=forums)
+    proposal_rows = reads.proposal_followup_rows(events=events)
+    context = {
         "rows": rows,
         "proposal_rows": proposal_rows,
         "overdue": reads.overdue_items(rows + proposal_rows),
         "today": timezone.localdate(),
+        "rates": reads.response_rates_by_kind(events=forums, proposal_events=events),
         **extra,
     }
+    return render(request, "forums/followup.html", context)
 
 
 @login_required
 def forum_followup(request, event_id: int):
     event = _managed_forum(request, event_id)
-    events = [event]
-    rows = reads.followup_rows(events=events)
-    return render(
+    return _followup_page(
         request,
-        "forums/followup.html",
-        _context(
-            rows,
-            reads.proposal_followup_rows(events=events),
-            event=event,
-            title=event.display_title,
-            due_at=reads.forum_response_due_at(event=event),
-            rates=reads.response_rates_by_kind(events=events),
-            settings=reads.forum_settings(event),
-        ),
+        forums=[event],
+        events=[event],
+        event=event,
+        title=event.display_title,
+        due_at=reads.forum_response_due_at(event=event),
+        settings=reads.forum_settings(event),
     )
 
 
@@ -59,19 +59,12 @@ def _managed_programme(request, programme_id: int) -> Programme:
 @login_required
 def programme_followup(request, programme_id: int):
     programme = _managed_programme(request, programme_id)
-    forums = reads.programme_forums(programme=programme)
-    events = reads.programme_events(programme=programme)
-    rows = reads.followup_rows(events=forums)
-    return render(
+    return _followup_page(
         request,
-        "forums/followup.html",
-        _context(
-            rows,
-            reads.proposal_followup_rows(events=events),
-            programme=programme,
-            title=programme.name,
-            rates=reads.response_rates_by_kind(events=forums, proposal_events=events),
-        ),
+        forums=reads.programme_forums(programme=programme),
+        events=reads.programme_events(programme=programme),
+        programme=programme,
+        title=programme.name,
     )
 
 

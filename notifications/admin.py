@@ -4,7 +4,7 @@ scoped to the organizer's events) with 'send now' and 'retry failed' actions; su
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from core.permissions import can_manage_event
 from core.tenant_admin import TenantModelAdmin
@@ -178,36 +178,39 @@ class MessageAdmin(TenantModelAdmin):
                 events.setdefault(message.event, []).append(message.pk)
         return events
 
-    @admin.action(description=_("Send the selected scheduled messages now"))
-    def send_now(self, request, queryset):
+    def _queue_per_event(self, request, queryset, service, done) -> None:
+        """`service` once per event the user manages, with that event's selected messages;
+        `done` is an `ngettext_lazy` counted by "count"."""
         total = sum(
-            services.messages_send_now(event=e, message_ids=ids)
+            service(event=e, message_ids=ids)
             for e, ids in self._by_event(request, queryset).items()
         )
-        self.message_user(
+        self.message_user(request, done % {"count": total})
+
+    @admin.action(description=_("Send the selected scheduled messages now"))
+    def send_now(self, request, queryset):
+        self._queue_per_event(
             request,
-            ngettext(
+            queryset,
+            services.messages_send_now,
+            ngettext_lazy(
                 "%(count)d message queued for sending.",
                 "%(count)d messages queued for sending.",
-                total,
-            )
-            % {"count": total},
+                "count",
+            ),
         )
 
     @admin.action(description=_("Retry the selected failed messages"))
     def retry_failed(self, request, queryset):
-        total = sum(
-            services.messages_retry_failed(event=e, message_ids=ids)
-            for e, ids in self._by_event(request, queryset).items()
-        )
-        self.message_user(
+        self._queue_per_event(
             request,
-            ngettext(
+            queryset,
+            services.messages_retry_failed,
+            ngettext_lazy(
                 "%(count)d failed message queued again.",
                 "%(count)d failed messages queued again.",
-                total,
-            )
-            % {"count": total},
+                "count",
+            ),
         )
 
 

@@ -92,6 +92,40 @@ class EventNotificationSettings(models.Model):
             )
 
 
+def overriding_organization_field(*, help_text, related_name) -> models.ForeignKey:
+    """A row without an organisation is the platform's, shared by every organisation; an
+    organisation's own row overrides it for the events that organisation runs."""
+    return models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("organisation"),
+        help_text=help_text,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+def shared_or_override_constraints(key: list[str], *, shared, override) -> list:
+    """One shared row per `key`, and one override per organisation and `key`: `shared` and
+    `override` are each (constraint name, message shown when it is violated)."""
+    (shared_name, shared_message), (override_name, override_message) = shared, override
+    return [
+        models.UniqueConstraint(
+            fields=key,
+            condition=models.Q(organization__isnull=True),
+            name=shared_name,
+            violation_error_message=shared_message,
+        ),
+        models.UniqueConstraint(
+            fields=["organization", *key],
+            condition=models.Q(organization__isnull=False),
+            name=override_name,
+            violation_error_message=override_message,
+        ),
+    ]
+
+
 class MessageTemplate(models.Model):
     """The text of one purpose on one channel in one language. Django template syntax; the
     variables available are listed in notifications/rendering.py.
@@ -100,13 +134,8 @@ class MessageTemplate(models.Model):
     participants and changed by administrators only; an organisation's own template overrides
     it for the events that organisation runs."""
 
-    organization = models.ForeignKey(
-        "core.Organization",
-        verbose_name=_("organisation"),
+    organization = overriding_organization_field(
         help_text=_("Empty: the text every organisation uses (administrators only)."),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="message_templates",
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=TEMPLATED_PURPOSES)
@@ -120,24 +149,17 @@ class MessageTemplate(models.Model):
         ordering = ["purpose", "channel", "language"]
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["purpose", "channel", "language"],
-                condition=models.Q(organization__isnull=True),
-                name="one_template_per_purpose_channel_language",
-                violation_error_message=_(
-                    "There is already a shared text for this purpose, channel and language."
-                ),
+        constraints = shared_or_override_constraints(
+            ["purpose", "channel", "language"],
+            shared=(
+                "one_template_per_purpose_channel_language",
+                _("There is already a shared text for this purpose, channel and language."),
             ),
-            models.UniqueConstraint(
-                fields=["organization", "purpose", "channel", "language"],
-                condition=models.Q(organization__isnull=False),
-                name="one_override_per_organization_purpose_channel_language",
-                violation_error_message=_(
-                    "Your organisation already has a text for this purpose, channel and language."
-                ),
+            override=(
+                "one_override_per_organization_purpose_channel_language",
+                _("Your organisation already has a text for this purpose, channel and language."),
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         text = f"{self.get_purpose_display()} · {self.get_channel_display()} · {self.language}"
@@ -177,13 +199,8 @@ class WhatsAppTemplate(models.Model):
     next channel instead. Like MessageTemplate, a row without an organisation is the platform's
     and an organisation's own row overrides it for its events."""
 
-    organization = models.ForeignKey(
-        "core.Organization",
-        verbose_name=_("organisation"),
+    organization = overriding_organization_field(
         help_text=_("Empty: the template every organisation uses (administrators only)."),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="whatsapp_templates",
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=TEMPLATED_PURPOSES)
@@ -213,25 +230,20 @@ class WhatsAppTemplate(models.Model):
         ordering = ["purpose", "language"]
         verbose_name = _("WhatsApp template")
         verbose_name_plural = _("WhatsApp templates")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["purpose", "language"],
-                condition=models.Q(organization__isnull=True),
-                name="one_whatsapp_template_per_purpose_language",
-                violation_error_message=_(
-                    "There is already a shared WhatsApp template for this purpose and language."
-                ),
+        constraints = shared_or_override_constraints(
+            ["purpose", "language"],
+            shared=(
+                "one_whatsapp_template_per_purpose_language",
+                _("There is already a shared WhatsApp template for this purpose and language."),
             ),
-            models.UniqueConstraint(
-                fields=["organization", "purpose", "language"],
-                condition=models.Q(organization__isnull=False),
-                name="one_whatsapp_override_per_organization_purpose_language",
-                violation_error_message=_(
+            override=(
+                "one_whatsapp_override_per_organization_purpose_language",
+                _(
                     "Your organisation already has a WhatsApp template for this purpose and "
                     "language."
                 ),
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         text = f"{self.get_purpose_display()} · {self.language} · {self.provider_name}"

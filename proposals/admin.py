@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.tenant_admin import TenantModelAdmin, TenantTabularInline
+from core.tenant_admin import ReadOnlyTenantTabularInline, TenantModelAdmin, TenantTabularInline
 
 from .models import CallForProposals, CallTheme, GroupCount, Proposal
 
@@ -17,16 +17,8 @@ class CallForProposalsAdmin(TenantModelAdmin):
     inlines = [CallThemeInline]
 
 
-class GroupCountInline(TenantTabularInline):
+class GroupCountInline(ReadOnlyTenantTabularInline):
     model = GroupCount
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Proposal)

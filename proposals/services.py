@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.demographics import AgeBand, Gender, Profile
 from core.errors import ApplicationError
-from core.services import audit_record
+from core.services import audit_record, merge_pair_locked
 from events.models import Event, EventStatus
 
 from .codes import CodePerson, person_from_code
@@ -302,17 +302,9 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, user=None) -> Proposal
     """Fold a duplicate idea into another proposal of the same call. Its endorsements move to the
     target, except those of people who already endorsed the target (a person counts once). Its
     proposer still counts as a person who proposed."""
-    locked = {
-        row.pk: row
-        for row in Proposal.objects.select_for_update()
-        .filter(pk__in=[proposal.pk, into.pk])
-        .order_by("pk")
-    }
-    source, target = locked[proposal.pk], locked.get(into.pk)
-    if target is None or source.pk == target.pk:
-        raise ApplicationError(
-            _("A proposal cannot be merged into itself."), code="merge_into_itself"
-        )
+    source, target = merge_pair_locked(
+        proposal, into, into_itself=_("A proposal cannot be merged into itself.")
+    )
     if source.call_id != target.call_id:
         raise ApplicationError(
             _("Only proposals of the same call can be merged."), code="merge_other_call"

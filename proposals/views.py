@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.code_entry import CodeEntry
 from core.demographics import Gender
 from core.errors import ApplicationError
-from core.forms import form_service_call
+from core.forms import chosen, form_service_call, posted_action_call
 from core.permissions import can_facilitate_event
 from events.access import managed_event
 from events.models import EventStatus
@@ -260,32 +260,32 @@ def _posted_ids(values: list[str]) -> list[int]:
 def proposal_action(request, event_id: int, proposal_id: int, action: str):
     event = managed_event(request, event_id)
     proposal = get_object_or_404(Proposal, pk=proposal_id, call__event=event)
-    try:
-        if action == "accept":
-            services.proposal_accept(proposal=proposal, user=request.user)
-        elif action == "reject":
-            services.proposal_reject(
-                proposal=proposal, reason=request.POST.get("reason", ""), user=request.user
-            )
-        elif action == "address":
-            proposal_address(
-                proposal=proposal,
-                organization_ids=_posted_ids(request.POST.getlist("addressed_to")),
-                user=request.user,
-            )
-        elif action == "merge":
-            form = MergeForm(request.POST, proposal=proposal, prefix=f"m{proposal.pk}")
-            if not form.is_valid():
-                raise ApplicationError(_("Choose the proposal to merge into."))
-            services.proposal_merge(
-                proposal=proposal, into=form.cleaned_data["into"], user=request.user
-            )
-        else:
-            raise Http404
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
+    user = request.user
+
+    def reject():
+        reason = request.POST.get("reason", "")
+        services.proposal_reject(proposal=proposal, reason=reason, user=user)
+
+    def address():
+        organization_ids = _posted_ids(request.POST.getlist("addressed_to"))
+        proposal_address(proposal=proposal, organization_ids=organization_ids, user=user)
+
+    def merge():
+        form = MergeForm(request.POST, proposal=proposal, prefix=f"m{proposal.pk}")
+        into = chosen(form, "into", _("Choose the proposal to merge into."))
+        services.proposal_merge(proposal=proposal, into=into, user=user)
+
+    done = _("Done.")
+    posted_action_call(
+        request,
+        action,
+        {
+            "accept": (lambda: services.proposal_accept(proposal=proposal, user=user), done),
+            "reject": (reject, done),
+            "address": (address, done),
+            "merge": (merge, done),
+        },
+    )
     return redirect("proposals:manage", event_id=event.pk)
 
 

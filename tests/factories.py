@@ -1,6 +1,7 @@
 """factory_boy factories for every model, in one place (as pretix and Saleor keep them)."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -82,6 +83,18 @@ class TargetFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     measure = "people_reached"
     value = 800
+
+
+def share_target(programme, measure, value, share_field, share_value, min_percent):
+    """A target with a minimum share of one group (e.g. at least 50 % women)."""
+    return TargetFactory(
+        programme=programme,
+        measure=measure,
+        value=value,
+        share_field=share_field,
+        share_value=share_value,
+        share_min_percent=Decimal(min_percent),
+    )
 
 
 class VenueFactory(factory.django.DjangoModelFactory):
@@ -368,18 +381,21 @@ class FeedbackAnswerFactory(factory.django.DjangoModelFactory):
     language = "fr"
 
 
-def commitment_accepted(contact, recommendation, *, what="x", by_whom="y", due_on=None):
-    """The contact's organisation accepts the recommendation and commits to `what`, through the
-    partner's services (an answer is the condition of a commitment). Returns the commitment."""
+def commitment_accepted(contact, subject, *, what="x", by_whom="y", due_on=None, **extra):
+    """The contact's organisation accepts the subject (a recommendation or a participants'
+    proposal) and commits to `what`, through the partner's services (an answer is the condition
+    of a commitment). `extra` goes to `commitment_add` (`now`). Returns the commitment."""
     from forums.services_responses import commitment_add, response_submit
 
-    response_submit(contact=contact, recommendation_id=recommendation.pk, position="accepted")
+    subject_id = {f"{subject._meta.model_name}_id": subject.pk}
+    response_submit(contact=contact, position="accepted", **subject_id)
     return commitment_add(
         contact=contact,
-        recommendation_id=recommendation.pk,
         what=what,
         by_whom=by_whom,
         due_on=timezone.localdate() if due_on is None else due_on,
+        **subject_id,
+        **extra,
     )
 
 

@@ -8,7 +8,6 @@ Used by tests/test_two_nodes.py and, at the issue's sizes, by `make bench` (BENC
 import collections
 import contextlib
 import datetime
-import json
 import os
 import signal
 import socket
@@ -19,11 +18,13 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 from django.utils import timezone
+
+from tests.fakes.json_http import JsonHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 SCAN_PATH = "/api/v1/checkin/scan"
@@ -234,6 +235,17 @@ class SmsProvider:
     def url(self, node: int) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/node{node}/messages"
 
+    def worker_envs(self, env: dict[str, str], nodes=(1, 2)) -> list[dict[str, str]]:
+        """One worker's environment per node, each sending its SMS here on its own path."""
+        return [
+            {
+                **env,
+                "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
+                "SMS_HTTP_URL": self.url(node),
+            }
+            for node in nodes
+        ]
+
     def __enter__(self):
         threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -247,22 +259,14 @@ class SmsProvider:
     def _handler(self):
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self):
-                payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                payload = self.read_json()
                 with provider.lock:
                     provider.requests[payload["reference"]] += 1
                     provider.by_node[self.path.split("/")[1]] += 1
                     number = sum(provider.requests.values())
-                data = json.dumps({"id": f"fake-{number}"}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
+                self.reply_json(200, {"id": f"fake-{number}"})
 
         return Handler
 

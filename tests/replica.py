@@ -32,6 +32,11 @@ def _start(data: Path, port: int, sockets: Path) -> None:
     )
 
 
+def _local_superuser(port: int) -> list[str]:
+    """The command-line options of psql and pg_basebackup for the local cluster on `port`."""
+    return ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+
+
 def _connect(port: int, dbname: str = DATABASE) -> psycopg.Connection:
     return psycopg.connect(
         host="127.0.0.1", port=port, user="postgres", dbname=dbname, autocommit=True
@@ -103,12 +108,7 @@ def primary_and_replica(*, schema_from: dict, primary_port: int, replica_port: i
                 "-q",
                 "-v",
                 "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(primary_port),
-                "-U",
-                "postgres",
+                *_local_superuser(primary_port),
                 "-d",
                 DATABASE,
             ],
@@ -119,12 +119,7 @@ def primary_and_replica(*, schema_from: dict, primary_port: int, replica_port: i
         )
         _run(
             str(BIN / "pg_basebackup"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(primary_port),
-            "-U",
-            "postgres",
+            *_local_superuser(primary_port),
             "-D",
             str(replica),
             "-R",

@@ -69,17 +69,9 @@ def test_two_workers_send_each_reminder_exactly_once(node_env, tmp_path, record_
     keys = reminders_create(event=event, count=REMINDERS)
     celery_app.conf.task_always_eager = False
     try:
-        with SmsProvider() as provider:
-            envs = [
-                {
-                    **node_env,
-                    "SMS_BACKEND": "notifications.sms.backends.http.SmsBackend",
-                    "SMS_HTTP_URL": provider.url(node),
-                }
-                for node in (1, 2)
-            ]
-            with worker_nodes(envs=envs, log_dir=tmp_path):
-                seconds = reminders_drain(count=REMINDERS)
+        provider = SmsProvider()
+        with provider, worker_nodes(envs=provider.worker_envs(node_env), log_dir=tmp_path):
+            seconds = reminders_drain(count=REMINDERS)
     finally:
         celery_app.conf.task_always_eager = True
 

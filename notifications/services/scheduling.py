@@ -101,6 +101,15 @@ def _schedule_rendered(
     return message
 
 
+def _schedule_for_each(recipients, *, key: str, **fields) -> list[int]:
+    """One message per recipient of a registration, keyed `<key>:<channel>` (so a replay finds
+    each one again); their ids, for the dispatch."""
+    return [
+        _schedule_rendered(key=f"{key}:{recipient.channel}", recipient=recipient, **fields).pk
+        for recipient in recipients
+    ]
+
+
 def registration_confirmation_send(
     *, registration_id: int, ticket_ids: list[int] | None = None
 ) -> list[int]:
@@ -121,17 +130,15 @@ def registration_confirmation_send(
     ids = []
     with transaction.atomic():
         for ticket in tickets:
-            for recipient in recipients:
-                message = _schedule_rendered(
-                    key=f"{Purpose.CONFIRMATION}:r{registration.pk}:t{ticket.pk}:{recipient.channel}",
-                    purpose=Purpose.CONFIRMATION,
-                    registration=registration,
-                    recipient=recipient,
-                    scheduled_at=timezone.now(),
-                    ticket=ticket,
-                    group_tickets=group,
-                )
-                ids.append(message.pk)
+            ids += _schedule_for_each(
+                recipients,
+                key=f"{Purpose.CONFIRMATION}:r{registration.pk}:t{ticket.pk}",
+                purpose=Purpose.CONFIRMATION,
+                registration=registration,
+                scheduled_at=timezone.now(),
+                ticket=ticket,
+                group_tickets=group,
+            )
         messages_dispatch(ids=ids)
     return ids
 
@@ -265,17 +272,15 @@ def sessions_rescheduled_handle(*, event_id: int, session_ids: list[int], now=No
             if session_id not in moved or session_start(session) <= now:
                 continue
             stamp = f"{session.date:%Y%m%d}T{session.start_time:%H%M}"
-            for recipient in recipients:
-                message = _schedule_rendered(
-                    key=f"{Purpose.RESCHEDULED}:r{registration.pk}:s{session.pk}:{stamp}:{recipient.channel}",
-                    purpose=Purpose.RESCHEDULED,
-                    registration=registration,
-                    recipient=recipient,
-                    scheduled_at=now,
-                    ticket=ticket,
-                    session=session,
-                )
-                notice_ids.append(message.pk)
+            notice_ids += _schedule_for_each(
+                recipients,
+                key=f"{Purpose.RESCHEDULED}:r{registration.pk}:s{session.pk}:{stamp}",
+                purpose=Purpose.RESCHEDULED,
+                registration=registration,
+                scheduled_at=now,
+                ticket=ticket,
+                session=session,
+            )
     messages_dispatch(ids=notice_ids)
 
 
@@ -298,17 +303,13 @@ def event_cancellation_handle(*, event_id: int, now=None) -> None:
         ids = []
         prefs = event_settings(event)
         for registration in registrations:
-            for recipient in registration_recipients(
-                registration, prefs, purpose=Purpose.CANCELLATION
-            ):
-                message = _schedule_rendered(
-                    key=f"{Purpose.CANCELLATION}:r{registration.pk}:{recipient.channel}",
-                    purpose=Purpose.CANCELLATION,
-                    registration=registration,
-                    recipient=recipient,
-                    scheduled_at=now,
-                )
-                ids.append(message.pk)
+            ids += _schedule_for_each(
+                registration_recipients(registration, prefs, purpose=Purpose.CANCELLATION),
+                key=f"{Purpose.CANCELLATION}:r{registration.pk}",
+                purpose=Purpose.CANCELLATION,
+                registration=registration,
+                scheduled_at=now,
+            )
         messages_dispatch(ids=ids)
 
 
@@ -332,17 +333,15 @@ def event_followups_schedule(*, event_id: int, now=None) -> int:
                 purpose, ticket = Purpose.MISSED_YOU, None
             else:
                 continue
-            for recipient in registration_recipients(registration, prefs, purpose=purpose):
-                message = _schedule_rendered(
-                    key=f"{purpose}:r{registration.pk}:{recipient.channel}",
-                    purpose=purpose,
-                    registration=registration,
-                    recipient=recipient,
-                    scheduled_at=now,
-                    ticket=ticket,
-                    with_feedback=purpose == Purpose.THANK_YOU,
-                )
-                ids.append(message.pk)
+            ids += _schedule_for_each(
+                registration_recipients(registration, prefs, purpose=purpose),
+                key=f"{purpose}:r{registration.pk}",
+                purpose=purpose,
+                registration=registration,
+                scheduled_at=now,
+                ticket=ticket,
+                with_feedback=purpose == Purpose.THANK_YOU,
+            )
         prefs.followups_scheduled_at = now
         prefs.save(update_fields=["followups_scheduled_at"])
         messages_dispatch(ids=ids)

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from assessments.models import Submission
 from assessments.selectors import results_for_session
+from tests.browser_login import signed_in_context
 from tests.factories import MembershipFactory, SessionFactory, TicketFactory
 
 from .world import QUESTIONS, checks_make, question_set_make
@@ -81,25 +82,14 @@ def test_a_phone_answers_in_arabic_offline_then_reconnects_and_the_post_check_pa
     context.close()
 
 
-def test_thirty_paper_sheets_typed_in_with_the_keyboard_only(live_server, browser, client):
-    from django.conf import settings
+def test_thirty_paper_sheets_typed_in_with_the_keyboard_only(live_server, browser):
     from playwright.sync_api import expect
 
     session = SessionFactory()
     pre, _post = checks_make(session, question_set_make(session.event.programme))
     tickets = [TicketFactory(attendee__registration__event=session.event) for _ in range(15)]
     user = MembershipFactory(organization=session.event.organizer).user
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, user, locale="fr-FR")
     page = context.new_page()
     page.goto(f"{live_server.url}/organizer/checks/{pre.pk}/grid/")
     expect(page.locator("input[name='row-0-code']")).to_be_focused()

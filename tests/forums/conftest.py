@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -8,6 +9,7 @@ from tests.factories import (
     AttendeeFactory,
     ContactFactory,
     ForumEventFactory,
+    MembershipFactory,
     OrganizationFactory,
     RecommendationFactory,
     RegistrationFactory,
@@ -15,6 +17,16 @@ from tests.factories import (
     ThemeFactory,
     TicketFactory,
     WorkshopFactory,
+    commitment_accepted,
+)
+
+# The notifications' real worker, SMTP server and SMS gateway, for the forums' worker tests.
+from tests.notifications.test_integration import (  # noqa: F401 (fixtures)
+    received,
+    sms_gateway,
+    smtp_server,
+    worker,
+    worker_env,
 )
 
 
@@ -169,6 +181,153 @@ def closed_forum(forum, django_capture_on_commit_callbacks):
     forum.event.refresh_from_db()
     assert forum.event.status == EventStatus.CLOSED
     return forum
+
+
+def next_forum_of(forum: Forum):
+    """The programme's next forum, half a year after this one, by the same organizer."""
+    event = forum.event
+    later = event.start_date + datetime.timedelta(days=180)
+    return ForumEventFactory(
+        programme=event.programme,
+        organizer=event.organizer,
+        start_date=later,
+        end_date=later,
+        title="Deuxième forum",
+        title_ar="المنتدى الثاني",
+        title_en="Second forum",
+    )
+
+
+def reminded_contacts(forum: Forum) -> dict:
+    """A contact of education who reads Arabic and one of health who reads English."""
+    return {
+        "education_ar": ContactFactory(
+            organization=forum.education, email="dpen@example.ma", preferred_language="ar"
+        ),
+        "health_en": ContactFactory(
+            organization=forum.health, email="ds@example.ma", preferred_language="en"
+        ),
+    }
+
+
+def partner_reminders():
+    from notifications.models import Message, Purpose
+
+    return Message.objects.filter(purpose=Purpose.PARTNER_REMINDER)
+
+
+def assert_stale_commitment_reminded_until_updated(event, contact, commitment, next_period):
+    """A commitment without news for longer than `update_every_days` is reminded to its contact
+    once, and not again in `next_period()` once the contact gave news."""
+    from forums.reminders import forum_partner_reminders_send
+    from forums.services_responses import commitment_update_add
+
+    forum_partner_reminders_send(event=event)
+    mine = partner_reminders().filter(recipient=contact.email)
+    assert mine.count() == 1 and "عدد الالتزامات التي تنتظر تحيينا: 1" in mine.get().body
+    commitment_update_add(contact=contact, commitment_id=commitment.pk, state="in_progress")
+    next_period()
+    forum_partner_reminders_send(event=event)
+    assert mine.count() == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def partner_route(subject, action: str) -> str:
+    """The partner portal's route for `action` ("answer", "commitment_add") on the subject:
+    recommendations' routes came first (`partner_answer`), proposals' are named
+    (`partner_proposal_answer`)."""
+    kind = "" if subject._meta.model_name == "recommendation" else "proposal_"
+    return f"forums:partner_{kind}{action}"
+
+
+def assert_another_organisation_reaches_nothing(client, subject, *, owner, other):
+    """`owner` (a contact) accepts `subject` (a recommendation or a proposal addressed to its
+    organisation) and updates its commitment with a document; a contact of `other`, by session
+    or by link, gets 404 on reading, answering, committing, updating and downloading. Returns
+    the other's contact and the commitment, for the checks that nothing changed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from forums.partners import partner_link_token
+    from forums.services_responses import commitment_update_add
+    from tests.factories import UserFactory, commitment_accepted
+
+    commitment = commitment_accepted(owner, subject)
+    update = commitment_update_add(
+        contact=owner,
+        commitment_id=commitment.pk,
+        state="in_progress",
+        document=SimpleUploadedFile("a.pdf", PDF),
+    )
+    user = UserFactory(is_staff=False)
+    contact = ContactFactory(organization=other, user=user)
+    token = partner_link_token(contact=contact)
+    client.force_login(user)
+    data = {"position": "declined", "reasons": "x", "state": "done", "what": "x", "by_whom": "y"}
+    data["due_on"] = "2027-01-01"
+    for suffix, prefix in (("_session", []), ("", [token])):
+        urls = [
+            (
+                "get",
+                reverse(f"{partner_route(subject, 'answer')}{suffix}", args=[*prefix, subject.pk]),
+            ),
+            (
+                "post",
+                reverse(f"{partner_route(subject, 'answer')}{suffix}", args=[*prefix, subject.pk]),
+            ),
+            (
+                "post",
+                reverse(
+                    f"{partner_route(subject, 'commitment_add')}{suffix}",
+                    args=[*prefix, subject.pk],
+                ),
+            ),
+            (
+                "post",
+                reverse(f"forums:partner_commitment_update{suffix}", args=[*prefix, commitment.pk]),
+            ),
+            ("get", reverse(f"forums:partner_document{suffix}", args=[*prefix, update.pk])),
+        ]
+        for method, url in urls:
+            answer = client.get(url) if method == "get" else client.post(url, data)
+            assert answer.status_code == 404, url
+    return contact, commitment
+
+
+def commitment_refusal(contact, subject) -> str:
+    """The code with which the partner's services refuse the contact a commitment on `subject`
+    (a recommendation or a proposal)."""
+    from core.errors import ApplicationError
+    from forums.services_responses import commitment_add
+
+    with pytest.raises(ApplicationError) as error:
+        commitment_add(
+            contact=contact,
+            what="x",
+            by_whom="y",
+            due_on=timezone.localdate(),
+            **{f"{subject._meta.model_name}_id": subject.pk},
+        )
+    return error.value.code
+
+
+def overdue_commitment(contact, subject, *, what, by_whom):
+    """The contact's organisation accepted the subject and committed to `what` by yesterday."""
+    return commitment_accepted(
+        contact,
+        subject,
+        what=what,
+        by_whom=by_whom,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+
+def organizer_followup_page(client, event) -> str:
+    """The forum's follow-up page as one of its organizers reads it, in English."""
+    client.force_login(MembershipFactory(organization=event.organizer).user)
+    return client.get(f"/forums/{event.pk}/followup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 @pytest.fixture

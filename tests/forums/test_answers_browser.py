@@ -6,6 +6,7 @@ import pytest
 from core.models import Membership
 from forums.models import Commitment, Response
 from forums.partners import partner_link_token
+from tests.browser_login import signed_in_context
 from tests.factories import ContactFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,31 +14,46 @@ PHONE = {"width": 390, "height": 844}
 WAIT = 15_000
 
 
+def _accepted_with_commitment_in_arabic(browser, live_server, organization, *, card, what, by_whom):
+    """A contact of `organization` who reads Arabic follows the link they were e-mailed on a
+    phone, accepts the subject on the `card` and commits to `what` by `by_whom`. Returns the
+    page, still open on the answer."""
+    from playwright.sync_api import expect
+
+    contact = ContactFactory(organization=organization, preferred_language="ar")
+    token = partner_link_token(contact=contact)
+    page = browser.new_context(viewport=PHONE, locale="ar").new_page()
+    page.goto(f"{live_server.url}/partners/link/{token}/answers/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator(".card", has_text=card).get_by_role("link", name="الجواب").click()
+    page.get_by_label("مقبولة").check()
+    page.locator("#response-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("تم حفظ جوابكم", timeout=WAIT)
+    form = page.locator("#commitment-form")
+    form.get_by_label("ما سيتم إنجازه").fill(what)
+    form.get_by_label("من طرف من").fill(by_whom)
+    form.get_by_label("في أي أجل").fill("2027-03-01")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("تمت إضافة الالتزام", timeout=WAIT)
+    return page
+
+
 def test_partner_answers_with_a_commitment_and_the_follow_up_page_shows_it(
     live_server, browser, closed_forum
 ):
     from playwright.sync_api import expect
 
-    contact = ContactFactory(organization=closed_forum.education, preferred_language="ar")
     rec = closed_forum.recommendations["enrol"]
-    token = partner_link_token(contact=contact)
-    context = browser.new_context(viewport=PHONE, locale="ar")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/partners/link/{token}/answers/")
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    card = page.locator(".card", has_text="تسجيل الأطفال المهاجرين دون عقد ازدياد")
-    card.get_by_role("link", name="الجواب").click()
-    page.get_by_label("مقبولة").check()
-    page.locator("#response-form button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("تم حفظ جوابكم", timeout=WAIT)
-    form = page.locator("#commitment-form")
-    form.get_by_label("ما سيتم إنجازه").fill("مذكرة إلى مديري المدارس")
-    form.get_by_label("من طرف من").fill("مصلحة التمدرس")
-    form.get_by_label("في أي أجل").fill("2027-03-01")
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("تمت إضافة الالتزام", timeout=WAIT)
+    page = _accepted_with_commitment_in_arabic(
+        browser,
+        live_server,
+        closed_forum.education,
+        card="تسجيل الأطفال المهاجرين دون عقد ازدياد",
+        what="مذكرة إلى مديري المدارس",
+        by_whom="مصلحة التمدرس",
+    )
     expect(page.get_by_text("مذكرة إلى مديري المدارس")).to_be_visible()
-    context.close()
+    page.context.close()
     response = Response.objects.get(recommendation=rec, organization=closed_forum.education)
     assert response.position == "accepted"
     assert Commitment.objects.get(response=response).what == "مذكرة إلى مديري المدارس"
@@ -56,26 +72,6 @@ def test_partner_answers_with_a_commitment_and_the_follow_up_page_shows_it(
     expect(row).to_contain_text("مذكرة إلى مديري المدارس")
     expect(row).to_contain_text("Prévu")
     context.close()
-
-
-def _signed_in(browser, live_server, user, locale: str):
-    """A browser context holding `user`'s session (signed in by the test client)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=PHONE, locale=locale)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
 
 
 def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up(
@@ -107,7 +103,9 @@ def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up
     proposal = Proposal.objects.get()
 
     organizer = MembershipFactory(organization=forum.event.organizer).user
-    desk = _signed_in(browser, live_server, organizer, "fr").new_page()
+    desk = signed_in_context(
+        browser, live_server, organizer, viewport=PHONE, locale="fr"
+    ).new_page()
     desk.goto(f"{live_server.url}/organizer/events/{forum.event.pk}/proposals/")
     card = desk.locator(f"[data-proposal='{proposal.pk}']")
     card.locator("button:has-text('Accepter')").click()
@@ -120,21 +118,14 @@ def test_a_proposal_made_on_a_phone_is_put_to_a_partner_answered_and_followed_up
         forum.education.pk
     ]
 
-    contact = ContactFactory(organization=forum.education, preferred_language="ar")
-    token = partner_link_token(contact=contact)
-    page = browser.new_context(viewport=PHONE, locale="ar").new_page()
-    page.goto(f"{live_server.url}/partners/link/{token}/answers/")
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    page.locator(".card", has_text="ملعب للحي").get_by_role("link", name="الجواب").click()
-    page.get_by_label("مقبولة").check()
-    page.locator("#response-form button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("تم حفظ جوابكم", timeout=WAIT)
-    form = page.locator("#commitment-form")
-    form.get_by_label("ما سيتم إنجازه").fill("تهيئة قطعة أرضية للملعب")
-    form.get_by_label("من طرف من").fill("مصلحة التجهيز")
-    form.get_by_label("في أي أجل").fill("2027-03-01")
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("تمت إضافة الالتزام", timeout=WAIT)
+    page = _accepted_with_commitment_in_arabic(
+        browser,
+        live_server,
+        forum.education,
+        card="ملعب للحي",
+        what="تهيئة قطعة أرضية للملعب",
+        by_whom="مصلحة التجهيز",
+    )
     page.context.close()
     response = Response.objects.get(proposal=proposal, organization=forum.education)
     assert Commitment.objects.get(response=response).what == "تهيئة قطعة أرضية للملعب"

@@ -19,6 +19,7 @@ from tests.factories import (
     RecommendationFactory,
     commitment_accepted,
 )
+from tests.forums.conftest import organizer_followup_page, overdue_commitment
 
 pytestmark = pytest.mark.django_db
 Kind = Organization.Kind
@@ -71,15 +72,8 @@ def test_followup_page_shows_answers_commitments_and_the_overdue_list(client, cl
     )
     education = ContactFactory(organization=closed_forum.education)
     rec = closed_forum.recommendations["enrol"]
-    commitment_accepted(
-        education,
-        rec,
-        what="Circulaire aux écoles",
-        by_whom="Service scolarité",
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
-    )
-    client.force_login(MembershipFactory(organization=event.organizer).user)
-    page = client.get(f"/forums/{event.pk}/followup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    overdue_commitment(education, rec, what="Circulaire aux écoles", by_whom="Service scolarité")
+    page = organizer_followup_page(client, event)
     assert "Circulaire aux écoles" in page and "Service scolarité" in page
     overdue = page.split('id="overdue"')[1].split("</ul>")[0]
     assert "Délégation de la Santé has not answered" in overdue  # clinic, past the delay

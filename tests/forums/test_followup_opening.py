@@ -18,24 +18,16 @@ from forums.services_responses import response_submit
 from forums.tasks import followup_reports_opening_task
 from notifications.models import Message, Purpose
 from tests.concurrency import run_at_once
-from tests.factories import ContactFactory, ForumEventFactory, SessionFactory
+from tests.factories import ContactFactory, SessionFactory
+from tests.forums.conftest import next_forum_of
 
 pytestmark = pytest.mark.django_db
 MINUTE = datetime.timedelta(minutes=1)
 
 
-def next_forum_of(forum):
-    event = forum.event
-    later = event.start_date + datetime.timedelta(days=180)
-    nxt = ForumEventFactory(
-        programme=event.programme,
-        organizer=event.organizer,
-        start_date=later,
-        end_date=later,
-        title="Deuxième forum",
-        title_ar="المنتدى الثاني",
-        title_en="Second forum",
-    )
+def next_forum_with_sessions(forum):
+    nxt = next_forum_of(forum)
+    later = nxt.start_date
     SessionFactory(event=nxt, date=later, start_time=datetime.time(9, 30))
     SessionFactory(
         event=nxt, date=later, start_time=datetime.time(14, 0), end_time=datetime.time(17, 0)
@@ -53,7 +45,7 @@ def next_forum(closed_forum):
         recommendation_id=closed_forum.recommendations["enrol"].pk,
         position="accepted",
     )
-    return next_forum_of(closed_forum)
+    return next_forum_with_sessions(closed_forum)
 
 
 def followup_messages():
@@ -160,7 +152,7 @@ def test_a_forum_opened_long_ago_is_not_caught_up(closed_forum, next_forum):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_openings_build_and_send_one_report_on_postgresql(closed_forum):
     ContactFactory(organization=closed_forum.education, email="dpen@example.ma")
-    nxt = next_forum_of(closed_forum)
+    nxt = next_forum_with_sessions(closed_forum)
     with time_machine.travel(forum_opens_at(nxt) + MINUTE, tick=False):
         results = run_at_once(lambda: followup_report_open(event_id=nxt.pk), times=5)
     assert sum(result is not None for result in results) == 1

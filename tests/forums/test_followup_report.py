@@ -15,10 +15,10 @@ from notifications.attachments import message_attachments
 from notifications.models import Message, Purpose
 from tests.factories import (
     ContactFactory,
-    ForumEventFactory,
     MembershipFactory,
     commitment_accepted,
 )
+from tests.forums.conftest import next_forum_of
 from tests.pdf_text import line_with, pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def next_forum(closed_forum):
-    event = closed_forum.event
-    later = event.start_date + datetime.timedelta(days=180)
-    forum = ForumEventFactory(
-        programme=event.programme,
-        organizer=event.organizer,
-        start_date=later,
-        end_date=later,
-        title="Deuxième forum",
-        title_ar="المنتدى الثاني",
-        title_en="Second forum",
-    )
+    forum = next_forum_of(closed_forum)
     education = ContactFactory(
         organization=closed_forum.education,
         name="Karima Bennani",

@@ -15,7 +15,7 @@ from core.models import Organization
 from forums.followup_delivery import followup_report_build
 from forums.followup_report import followup_html_render, followup_pdf_render
 from forums.selectors_followup import proposal_followup_rows, response_rates_by_kind
-from forums.services_responses import commitment_add, response_submit
+from forums.services_responses import response_submit
 from proposals import services as proposal_services
 from proposals.models import ProposalAddressee
 from proposals.services_addressing import proposal_address
@@ -23,12 +23,13 @@ from tests.factories import (
     CallThemeFactory,
     ContactFactory,
     EventFactory,
-    ForumEventFactory,
     ForumSettingsFactory,
     MembershipFactory,
     OrganizationFactory,
     TicketFactory,
+    commitment_accepted,
 )
+from tests.forums.conftest import next_forum_of, organizer_followup_page, overdue_commitment
 from tests.pdf_text import line_with, pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -130,16 +131,10 @@ def test_followup_page_shows_the_proposals_answers_and_the_overdue_list(
     ProposalAddressee.objects.update(addressed_at=timezone.now() - datetime.timedelta(days=11))
     education = ContactFactory(organization=forum.education)
     garden = forum_proposals.garden
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment_add(
-        contact=education,
-        proposal_id=garden.pk,
-        what="Parcelle prêtée au quartier",
-        by_whom="Service des espaces verts",
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    overdue_commitment(
+        education, garden, what="Parcelle prêtée au quartier", by_whom="Service des espaces verts"
     )
-    client.force_login(MembershipFactory(organization=event.organizer).user)
-    page = client.get(f"/forums/{event.pk}/followup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = organizer_followup_page(client, event)
     proposals = page.split('id="proposals"')[1]
     assert garden.title in proposals and "Parcelle prêtée au quartier" in proposals
     assert "Service des espaces verts" in proposals  # the organizer sees who
@@ -176,14 +171,7 @@ def test_public_page_shows_proposals_and_answers_without_personal_data(
     ForumSettingsFactory(event=event, followup_public=True)
     health = ContactFactory(organization=forum.health, name="Karima Bennani")
     library = forum_proposals.library
-    response_submit(contact=health, proposal_id=library.pk, position="accepted")
-    commitment_add(
-        contact=health,
-        proposal_id=library.pk,
-        what="Rayonnage offert",
-        by_whom="M. Alaoui",
-        due_on=timezone.localdate(),
-    )
+    commitment_accepted(health, library, what="Rayonnage offert", by_whom="M. Alaoui")
     for language, direction in (("fr", "ltr"), ("ar", "rtl"), ("en", "ltr")):
         page = client.get(
             f"/forums/{event.pk}/followup/public/", HTTP_ACCEPT_LANGUAGE=language
@@ -215,26 +203,14 @@ def test_network_lists_the_proposals_addressed_and_their_answers(client, forum, 
 @pytest.fixture
 def next_forum(forum, forum_proposals):
     """The programme's next forum; education answered the garden at the first one."""
-    later = forum.event.start_date + datetime.timedelta(days=180)
-    education = ContactFactory(organization=forum.education, name="Karima Bennani")
-    garden = forum_proposals.garden
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment_add(
-        contact=education,
-        proposal_id=garden.pk,
+    commitment_accepted(
+        ContactFactory(organization=forum.education, name="Karima Bennani"),
+        forum_proposals.garden,
         what="Parcelle prêtée au quartier",
         by_whom="M. Alaoui",
         due_on=datetime.date(2027, 3, 1),
     )
-    return ForumEventFactory(
-        programme=forum.event.programme,
-        organizer=forum.event.organizer,
-        start_date=later,
-        end_date=later,
-        title="Deuxième forum",
-        title_ar="المنتدى الثاني",
-        title_en="Second forum",
-    )
+    return next_forum_of(forum)
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
@@ -293,14 +269,7 @@ def test_proposal_followup_reads_do_not_grow_with_the_number_of_proposals(forum,
     def answered_with_a_commitment():
         proposal = _accepted(forum_proposals.call, f"Idée {timezone.now().timestamp()}")
         proposal_address(proposal=proposal, organization_ids=[forum.education.pk])
-        response_submit(contact=education, proposal_id=proposal.pk, position="accepted")
-        commitment_add(
-            contact=education,
-            proposal_id=proposal.pk,
-            what="x",
-            by_whom="y",
-            due_on=timezone.localdate(),
-        )
+        commitment_accepted(education, proposal)
 
     answered_with_a_commitment()
     before = count()
@@ -318,10 +287,7 @@ def test_the_organizer_opens_a_document_of_a_proposal_commitment_another_ngo_doe
 
     education = ContactFactory(organization=forum.education)
     garden = forum_proposals.garden
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education, proposal_id=garden.pk, what="x", by_whom="y", due_on=timezone.localdate()
-    )
+    commitment = commitment_accepted(education, garden)
     pdf = b"%PDF-1.4 plan du jardin"
     update = commitment_update_add(
         contact=education,

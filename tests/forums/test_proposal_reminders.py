@@ -9,19 +9,16 @@ import pytest
 from django.utils import timezone
 
 from forums.reminders import forum_partner_reminders_send, partner_reminders_send
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from forums.services_responses import response_submit
 from forums.tasks import partner_reminders_task
-from notifications.models import Message, Purpose
 from proposals.models import ProposalAddressee
-from tests.factories import ContactFactory, ForumSettingsFactory
-from tests.notifications.test_integration import (  # noqa: F401 (fixtures)
-    received,
-    sms_gateway,
-    smtp_server,
-    wait_until,
-    worker,
-    worker_env,
+from tests.factories import ContactFactory, ForumSettingsFactory, commitment_accepted
+from tests.forums.conftest import (
+    assert_stale_commitment_reminded_until_updated,
+    partner_reminders,
+    reminded_contacts,
 )
+from tests.notifications.test_integration import wait_until
 
 DAY = datetime.timedelta(days=1)
 
@@ -30,20 +27,9 @@ def asked_days_ago(days: float):
     ProposalAddressee.objects.update(addressed_at=timezone.now() - days * DAY)
 
 
-def reminders():
-    return Message.objects.filter(purpose=Purpose.PARTNER_REMINDER)
-
-
 @pytest.fixture
 def contacts(forum):
-    return {
-        "education_ar": ContactFactory(
-            organization=forum.education, email="dpen@example.ma", preferred_language="ar"
-        ),
-        "health_en": ContactFactory(
-            organization=forum.health, email="ds@example.ma", preferred_language="en"
-        ),
-    }
+    return reminded_contacts(forum)
 
 
 @pytest.mark.django_db
@@ -64,8 +50,8 @@ def test_proposals_waiting_are_reminded_once_per_period_in_the_contacts_language
     asked_days_ago(31)
     assert partner_reminders_send() == 2
     assert partner_reminders_send() == 2  # same period: the same rows, nothing new
-    assert reminders().count() == 2
-    sent = {m.recipient: m for m in reminders()}
+    assert partner_reminders().count() == 2
+    sent = {m.recipient: m for m in partner_reminders()}
     assert "عدد مقترحات المشاركين التي تنتظر جوابكم: 1" in sent["dpen@example.ma"].body
     assert "عدد التوصيات" not in sent["dpen@example.ma"].body  # no summary: not asked yet
     assert "Participants' proposals waiting for your answer: 1" in sent["ds@example.ma"].body
@@ -88,7 +74,7 @@ def test_answering_the_proposal_stops_its_reminders(forum, forum_proposals, cont
     )
     asked_days_ago(38)  # the next period
     forum_partner_reminders_send(event=event)
-    assert list(reminders().values_list("recipient", flat=True).order_by("id")) == [
+    assert list(partner_reminders().values_list("recipient", flat=True).order_by("id")) == [
         "dpen@example.ma",
         "ds@example.ma",
         "ds@example.ma",
@@ -106,22 +92,17 @@ def test_a_stale_commitment_on_a_proposal_is_reminded_until_updated(
     asked_days_ago(40)
     education = contacts["education_ar"]
     garden = forum_proposals.garden
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education,
-        proposal_id=garden.pk,
+    commitment = commitment_accepted(
+        education,
+        garden,
         what="Parcelle prêtée",
         by_whom="Espaces verts",
         due_on=timezone.localdate() + 100 * DAY,
         now=timezone.now() - 21 * DAY,
     )
-    forum_partner_reminders_send(event=event)
-    mine = reminders().filter(recipient="dpen@example.ma")
-    assert mine.count() == 1 and "عدد الالتزامات التي تنتظر تحيينا: 1" in mine.get().body
-    commitment_update_add(contact=education, commitment_id=commitment.pk, state="in_progress")
-    asked_days_ago(47)
-    forum_partner_reminders_send(event=event)
-    assert mine.count() == 1
+    assert_stale_commitment_reminded_until_updated(
+        event, education, commitment, next_period=lambda: asked_days_ago(47)
+    )
 
 
 @pytest.mark.redis
@@ -131,14 +112,14 @@ def test_a_stale_commitment_on_a_proposal_is_reminded_until_updated(
 def test_worker_reminds_an_unanswered_proposal_once_per_period_and_not_after_answering(
     forum,
     forum_proposals,
-    worker,  # noqa: F811
-    received,  # noqa: F811
+    worker,
+    received,
 ):
     ForumSettingsFactory(event=forum.event, response_due_days=30, reminder_period_days=7)
     health = ContactFactory(
         organization=forum.health, email="ds@example.ma", preferred_language="en"
     )
-    mine = reminders().filter(recipient="ds@example.ma")
+    mine = partner_reminders().filter(recipient="ds@example.ma")
     asked_days_ago(31)
     worker.start()
     partner_reminders_task.delay()

@@ -16,14 +16,18 @@ from core.errors import ApplicationError
 from core.models import AuditEntry, Organization
 from forums.models import Commitment, CommitmentUpdate, Position, Response
 from forums.partners import partner_link_token
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from forums.services_responses import response_submit
 from proposals import services as proposal_services
 from proposals.models import ProposalAddressee
 from proposals.services_addressing import proposal_address
 from tests.factories import ContactFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.forums.conftest import (
+    PDF,
+    assert_another_organisation_reaches_nothing,
+    commitment_refusal,
+)
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _addressed(proposal) -> set[int]:
@@ -209,71 +213,18 @@ def test_partner_answers_a_proposal_with_a_position_a_commitment_and_updates(
 def test_a_declined_proposal_takes_no_commitment(forum, forum_proposals):
     contact = ContactFactory(organization=forum.education)
     garden = forum_proposals.garden
-    with pytest.raises(ApplicationError) as error:
-        commitment_add(
-            contact=contact,
-            proposal_id=garden.pk,
-            what="x",
-            by_whom="y",
-            due_on=datetime.date.today(),
-        )
-    assert error.value.code == "no_response"
+    assert commitment_refusal(contact, garden) == "no_response"
     response_submit(contact=contact, proposal_id=garden.pk, position="declined", reasons="Non")
-    with pytest.raises(ApplicationError) as error:
-        commitment_add(
-            contact=contact,
-            proposal_id=garden.pk,
-            what="x",
-            by_whom="y",
-            due_on=datetime.date.today(),
-        )
-    assert error.value.code == "declined"
+    assert commitment_refusal(contact, garden) == "declined"
 
 
 def test_another_organisation_reaches_nothing_of_the_proposal(client, forum, forum_proposals):
     """Health's contact, by session or by link, cannot read, answer, commit or download on a
     proposal addressed to education and the commune."""
     garden = forum_proposals.garden
-    education = ContactFactory(organization=forum.education)
-    response_submit(contact=education, proposal_id=garden.pk, position="accepted")
-    commitment = commitment_add(
-        contact=education,
-        proposal_id=garden.pk,
-        what="x",
-        by_whom="y",
-        due_on=datetime.date.today(),
+    health, commitment = assert_another_organisation_reaches_nothing(
+        client, garden, owner=ContactFactory(organization=forum.education), other=forum.health
     )
-    update = commitment_update_add(
-        contact=education,
-        commitment_id=commitment.pk,
-        state="in_progress",
-        document=SimpleUploadedFile("a.pdf", PDF),
-    )
-    health_user = UserFactory(is_staff=False)
-    health = ContactFactory(organization=forum.health, user=health_user)
-    token = partner_link_token(contact=health)
-    client.force_login(health_user)
-    data = {"position": "declined", "reasons": "x", "state": "done", "what": "x", "by_whom": "y"}
-    data["due_on"] = "2027-01-01"
-    for suffix, prefix in (("_session", []), ("", [token])):
-        urls = [
-            ("get", reverse(f"forums:partner_proposal_answer{suffix}", args=[*prefix, garden.pk])),
-            ("post", reverse(f"forums:partner_proposal_answer{suffix}", args=[*prefix, garden.pk])),
-            (
-                "post",
-                reverse(
-                    f"forums:partner_proposal_commitment_add{suffix}", args=[*prefix, garden.pk]
-                ),
-            ),
-            (
-                "post",
-                reverse(f"forums:partner_commitment_update{suffix}", args=[*prefix, commitment.pk]),
-            ),
-            ("get", reverse(f"forums:partner_document{suffix}", args=[*prefix, update.pk])),
-        ]
-        for method, url in urls:
-            answer = client.get(url) if method == "get" else client.post(url, data)
-            assert answer.status_code == 404, url
     with pytest.raises(ApplicationError) as error:
         response_submit(contact=health, proposal_id=garden.pk, position="declined", reasons="x")
     assert error.value.code == "not_addressed"

@@ -8,11 +8,15 @@ from django.utils import timezone
 
 from forums.models import ForumSummary
 from forums.reminders import forum_partner_reminders_send
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
-from notifications.models import Message, Purpose
+from forums.services_responses import commitment_add, response_submit
 from notifications.services import suppression_add
 from notifications.tokens import recipient_hash
-from tests.factories import ContactFactory, ForumSettingsFactory
+from tests.factories import ForumSettingsFactory
+from tests.forums.conftest import (
+    assert_stale_commitment_reminded_until_updated,
+    partner_reminders,
+    reminded_contacts,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -22,20 +26,9 @@ def asked_days_ago(event, days: float):
     ForumSummary.objects.filter(event=event).update(released_at=timezone.now() - days * DAY)
 
 
-def reminders():
-    return Message.objects.filter(purpose=Purpose.PARTNER_REMINDER)
-
-
 @pytest.fixture
 def contacts(closed_forum):
-    return {
-        "education_ar": ContactFactory(
-            organization=closed_forum.education, email="dpen@example.ma", preferred_language="ar"
-        ),
-        "health_en": ContactFactory(
-            organization=closed_forum.health, email="ds@example.ma", preferred_language="en"
-        ),
-    }
+    return reminded_contacts(closed_forum)
 
 
 def test_nothing_before_the_answers_are_due(closed_forum, contacts):
@@ -50,7 +43,7 @@ def test_once_per_period_in_the_contacts_language(closed_forum, contacts):
     asked_days_ago(event, 31)
     first = forum_partner_reminders_send(event=event)
     assert forum_partner_reminders_send(event=event) == first  # same period: same rows
-    sent = {m.recipient: m for m in reminders()}
+    sent = {m.recipient: m for m in partner_reminders()}
     assert set(sent) == {"dpen@example.ma", "ds@example.ma"}
     assert "عدد التوصيات التي تنتظر جوابكم: 2" in sent["dpen@example.ma"].body
     assert sent["dpen@example.ma"].language == "ar"
@@ -58,7 +51,7 @@ def test_once_per_period_in_the_contacts_language(closed_forum, contacts):
     assert "/partners/link/" in sent["ds@example.ma"].body
     asked_days_ago(event, 38)  # the next period
     forum_partner_reminders_send(event=event)
-    assert reminders().count() == 4
+    assert partner_reminders().count() == 4
 
 
 def test_answering_everything_stops_the_reminders(closed_forum, contacts):
@@ -74,7 +67,7 @@ def test_answering_everything_stops_the_reminders(closed_forum, contacts):
         )
     asked_days_ago(event, 38)
     forum_partner_reminders_send(event=event)
-    assert list(reminders().values_list("recipient", flat=True).order_by("id")) == [
+    assert list(partner_reminders().values_list("recipient", flat=True).order_by("id")) == [
         "dpen@example.ma",
         "ds@example.ma",
         "ds@example.ma",
@@ -102,13 +95,9 @@ def test_a_stale_commitment_is_reminded_until_updated(closed_forum, contacts):
         due_on=timezone.localdate() + 100 * DAY,
         now=timezone.now() - 21 * DAY,
     )
-    forum_partner_reminders_send(event=event)
-    mine = reminders().filter(recipient="dpen@example.ma")
-    assert mine.count() == 1 and "عدد الالتزامات التي تنتظر تحيينا: 1" in mine.get().body
-    commitment_update_add(contact=education, commitment_id=commitment.pk, state="in_progress")
-    asked_days_ago(event, 47)
-    forum_partner_reminders_send(event=event)
-    assert mine.count() == 1
+    assert_stale_commitment_reminded_until_updated(
+        event, education, commitment, next_period=lambda: asked_days_ago(event, 47)
+    )
 
 
 def test_a_contact_who_opted_out_gets_nothing(closed_forum, contacts):
@@ -119,4 +108,4 @@ def test_a_contact_who_opted_out_gets_nothing(closed_forum, contacts):
         channel="email", hashed_recipient=recipient_hash("email", "ds@example.ma"), source="link"
     )
     forum_partner_reminders_send(event=event)
-    assert list(reminders().values_list("recipient", flat=True)) == ["dpen@example.ma"]
+    assert list(partner_reminders().values_list("recipient", flat=True)) == ["dpen@example.ma"]

@@ -14,14 +14,7 @@ from forums.services_responses import response_submit
 from forums.tasks import partner_reminders_task
 from notifications.models import Message, Purpose
 from tests.factories import ContactFactory, ForumSettingsFactory
-from tests.notifications.test_integration import (  # noqa: F401 (fixtures)
-    received,
-    sms_gateway,
-    smtp_server,
-    wait_until,
-    worker,
-    worker_env,
-)
+from tests.notifications.test_integration import wait_until
 
 pytestmark = [
     pytest.mark.redis,
@@ -38,8 +31,8 @@ def asked_days_ago(event, days: int):
 
 def test_unanswered_partner_is_reminded_once_per_period_and_not_after_answering(
     closed_forum,
-    worker,  # noqa: F811
-    received,  # noqa: F811
+    worker,
+    received,
 ):
     event = closed_forum.event
     ForumSettingsFactory(event=event, response_due_days=30, reminder_period_days=7)

@@ -10,13 +10,15 @@ from django.urls import reverse
 
 from core.errors import ApplicationError
 from forums.models import Commitment, CommitmentUpdate, Response
-from forums.partners import partner_link_token
-from forums.services_responses import commitment_add, commitment_update_add, response_submit
+from forums.services_responses import commitment_update_add, response_submit
 from tests.factories import ContactFactory, UserFactory, commitment_accepted
+from tests.forums.conftest import (
+    PDF,
+    assert_another_organisation_reaches_nothing,
+    commitment_refusal,
+)
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -99,15 +101,7 @@ def test_a_declined_recommendation_takes_no_commitment(closed_forum):
     response_submit(
         contact=contact, recommendation_id=rec.pk, position="declined", reasons="Hors compétence"
     )
-    with pytest.raises(ApplicationError) as error:
-        commitment_add(
-            contact=contact,
-            recommendation_id=rec.pk,
-            what="x",
-            by_whom="y",
-            due_on=datetime.date(2027, 1, 1),
-        )
-    assert error.value.code == "declined"
+    assert commitment_refusal(contact, rec) == "declined"
 
 
 @pytest.mark.parametrize(
@@ -151,46 +145,13 @@ def test_a_bad_document_is_a_form_error_not_a_500(client, closed_forum, educatio
 def test_another_organisation_reaches_nothing_of_education(client, closed_forum):
     """Health's contact, by session or by link, cannot read, answer, commit or download on a
     recommendation addressed to education only."""
-    education = ContactFactory(organization=closed_forum.education)
     rec = closed_forum.recommendations["tutor"]
-    commitment = commitment_accepted(education, rec)
-    update = commitment_update_add(
-        contact=education,
-        commitment_id=commitment.pk,
-        state="in_progress",
-        document=SimpleUploadedFile("a.pdf", PDF),
+    health, _commitment = assert_another_organisation_reaches_nothing(
+        client,
+        rec,
+        owner=ContactFactory(organization=closed_forum.education),
+        other=closed_forum.health,
     )
-    health_user = UserFactory(is_staff=False)
-    health = ContactFactory(organization=closed_forum.health, user=health_user)
-    token = partner_link_token(contact=health)
-    client.force_login(health_user)
-    for suffix, prefix_args in (("_session", []), ("", [token])):
-        urls = [
-            ("get", reverse(f"forums:partner_answer{suffix}", args=[*prefix_args, rec.pk])),
-            ("post", reverse(f"forums:partner_answer{suffix}", args=[*prefix_args, rec.pk])),
-            (
-                "post",
-                reverse(f"forums:partner_commitment_add{suffix}", args=[*prefix_args, rec.pk]),
-            ),
-            (
-                "post",
-                reverse(
-                    f"forums:partner_commitment_update{suffix}", args=[*prefix_args, commitment.pk]
-                ),
-            ),
-            ("get", reverse(f"forums:partner_document{suffix}", args=[*prefix_args, update.pk])),
-        ]
-        for method, url in urls:
-            data = {
-                "position": "declined",
-                "reasons": "x",
-                "state": "done",
-                "what": "x",
-                "by_whom": "y",
-                "due_on": "2027-01-01",
-            }
-            answer = client.get(url) if method == "get" else client.post(url, data)
-            assert answer.status_code == 404, url
     with pytest.raises(ApplicationError):
         response_submit(contact=health, recommendation_id=rec.pk, position="declined", reasons="x")
     assert Response.objects.get(recommendation=rec).position == "accepted"

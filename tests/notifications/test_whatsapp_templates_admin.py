@@ -9,6 +9,16 @@ from notifications.models import WhatsAppTemplate
 pytestmark = pytest.mark.django_db
 
 
+def _reminder_template(parameters) -> WhatsAppTemplate:
+    return WhatsAppTemplate(
+        purpose="reminder",
+        language="fr",
+        provider_name="x",
+        provider_language_code="fr",
+        parameters=parameters,
+    )
+
+
 @pytest.mark.parametrize(
     "parameters",
     [
@@ -17,13 +27,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_parameters_naming_our_variables_are_accepted(parameters):
-    template = WhatsAppTemplate(
-        purpose="reminder",
-        language="fr",
-        provider_name="x",
-        provider_language_code="fr",
-        parameters=parameters,
-    )
+    template = _reminder_template(parameters)
     template.clean()
 
 
@@ -39,13 +43,7 @@ def test_parameters_naming_our_variables_are_accepted(parameters):
     ],
 )
 def test_parameters_that_would_break_a_message_are_refused(parameters):
-    template = WhatsAppTemplate(
-        purpose="reminder",
-        language="fr",
-        provider_name="x",
-        provider_language_code="fr",
-        parameters=parameters,
-    )
+    template = _reminder_template(parameters)
     with pytest.raises(ValidationError) as error:
         template.clean()
     assert "parameters" in error.value.message_dict

@@ -2,10 +2,9 @@
 move, d marks different people, m merges keeping the first, u undoes the last merge."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from participants.models import DuplicateCandidate, Participant, ParticipantMerge
+from tests.browser_login import signed_in_context
 from tests.factories import DuplicateCandidateFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,18 +15,7 @@ def test_reviewing_the_queue_with_the_keyboard(live_server, browser):
     user = MembershipFactory(organization=organization).user
     top = DuplicateCandidateFactory(organization=organization, score=100)
     second = DuplicateCandidateFactory(organization=organization, score=80)
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, user, locale="en")
     page = context.new_page()
     queue = f"{live_server.url}/organizer/participants/duplicates/"
     page.goto(queue)

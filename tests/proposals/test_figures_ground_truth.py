@@ -22,6 +22,7 @@ from tests.factories import (
     ProgrammeFactory,
     TargetFactory,
     TicketFactory,
+    share_target,
 )
 
 from .conftest import linked_ticket
@@ -181,22 +182,8 @@ def test_every_demographic_of_the_report_breakdown():
 
 def test_targets_on_people_who_proposed_with_the_gap():
     world = build()
-    big = TargetFactory(
-        programme=world.programme,
-        measure="people_proposing",
-        value=1000,
-        share_field="gender",
-        share_value="female",
-        share_min_percent=50,
-    )
-    small = TargetFactory(
-        programme=world.programme,
-        measure="people_proposing",
-        value=10,
-        share_field="gender",
-        share_value="female",
-        share_min_percent=60,
-    )
+    big = share_target(world.programme, "people_proposing", 1000, "gender", "female", 50)
+    small = share_target(world.programme, "people_proposing", 10, "gender", "female", 60)
     endorsing = TargetFactory(programme=world.programme, measure="people_endorsing", value=3)
     with translation.override("en"):
         report = figures_for_programme(programme=world.programme)

@@ -2,7 +2,6 @@
 test_figures_measures.py's docstring)."""
 
 import datetime
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -23,6 +22,7 @@ from tests.factories import (
     TicketFactory,
     VenueFactory,
     admission_of,
+    share_target,
 )
 
 F, M, OTHER, U = Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNDISCLOSED
@@ -124,13 +124,13 @@ def ground_truth(db):
     )
 
     targets = SimpleNamespace(
-        people_women=_share_target(programme, Measure.PEOPLE_REACHED, 100, "gender", "female", 50),
-        people_men=_share_target(programme, Measure.PEOPLE_REACHED, 20, "gender", "male", 60),
-        children_girls=_share_target(
+        people_women=share_target(programme, Measure.PEOPLE_REACHED, 100, "gender", "female", 50),
+        people_men=share_target(programme, Measure.PEOPLE_REACHED, 20, "gender", "male", 60),
+        children_girls=share_target(
             programme, Measure.CHILDREN_REACHED, 10, "gender", "female", 35
         ),
         events=TargetFactory(programme=programme, measure=Measure.EVENTS_HELD, value=3),
-        attendances_migrants=_share_target(
+        attendances_migrants=share_target(
             programme, Measure.ATTENDANCES, 50, "profile", "migrant", 40
         ),
     )
@@ -148,16 +148,4 @@ def ground_truth(db):
         hall=hall,
         school=school,
         school_partner=school_partner,
-    )
-
-
-def _share_target(programme, measure, value, share_field, share_value, min_percent):
-    """A target with a minimum share of one group (e.g. at least 50 % women)."""
-    return TargetFactory(
-        programme=programme,
-        measure=measure,
-        value=value,
-        share_field=share_field,
-        share_value=share_value,
-        share_min_percent=Decimal(min_percent),
     )

@@ -3,11 +3,10 @@ Chromium, in each language: no bar is drawn over a figure or a label, and no col
 broken in the middle of a word (each word of a header is measured: one box, one line)."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from core.demographics import AgeBand, Gender
+from tests.browser_login import signed_in_context
 from tests.events.test_registration_browser import PHONE_SCREEN
 from tests.factories import AttendanceFactory, EventFactory, MembershipFactory, SessionFactory
 
@@ -67,19 +66,9 @@ def programme_figures():
 
 
 def _logged_in_page(browser, live_server, user, language):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale=language, viewport=PHONE_SCREEN)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
+    return signed_in_context(
+        browser, live_server, user, locale=language, viewport=PHONE_SCREEN
+    ).new_page()
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
