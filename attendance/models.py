@@ -5,6 +5,7 @@ row with a reason; nothing is silently deleted."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from core.demographics import age_band_field, gender_field, profile_field
@@ -434,6 +435,9 @@ class ReachPending(models.Model):
     Written and emptied by PostgreSQL only."""
 
     person = models.BigIntegerField()
+    # Set by the database: the triggers insert the person only. How long the oldest has waited
+    # says whether flushes keep up (`manage.py figures_tallies`).
+    queued_at = models.DateTimeField(db_default=Now())
 
     def __str__(self) -> str:
         return f"person {self.person} queued"

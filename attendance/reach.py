@@ -184,14 +184,20 @@ BEGIN
 END $$;
 """  # noqa: S608 (constants, no input)
 
-# The committed queue, taken and recomputed; returns how many people were recomputed.
+# Up to `batch` queued people (oldest first), taken and recomputed; returns how many. A queue row
+# another flush has taken but not committed is waited for, never skipped: when the call returns,
+# everything queued before it began is counted.
 _FLUSH = """
-CREATE OR REPLACE FUNCTION attendance_reach_flush() RETURNS integer
+CREATE OR REPLACE FUNCTION attendance_reach_flush(batch integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     people bigint[];
 BEGIN
-    WITH taken AS (DELETE FROM attendance_reachpending RETURNING person)
+    WITH taken AS (
+        DELETE FROM attendance_reachpending WHERE id IN (
+            SELECT id FROM attendance_reachpending ORDER BY id LIMIT batch)
+        RETURNING person
+    )
     SELECT array_agg(DISTINCT person) INTO people FROM taken;
     PERFORM attendance_reach_refresh(COALESCE(people, '{}'));
     RETURN COALESCE(cardinality(people), 0);
@@ -295,12 +301,15 @@ INSTALL_SQL = "".join(
 )
 
 UNINSTALL_SQL = drop_triggers(TRIGGERS) + (
-    "DROP FUNCTION IF EXISTS attendance_reach_flush();\n"
+    "DROP FUNCTION IF EXISTS attendance_reach_flush(integer);\n"
     "DROP FUNCTION IF EXISTS attendance_reach_refresh(bigint[]);\n"
     "DROP TYPE IF EXISTS attendance_reach_row;\n"
 )
 
 _STORED = f"SELECT {_COLUMNS} FROM attendance_personreach"  # noqa: S608 (constants)
+# People still queued are compared at the next flush: a write committed after the check's flush
+# queued them in its own transaction, so they are in the same snapshot as its rows.
+_SETTLED = " WHERE person NOT IN (SELECT person FROM attendance_reachpending)"
 _CELLS_OF = (
     f"SELECT {CELL_KEYS}, {_CELL_SUMS} FROM"  # noqa: S608 (constants)
     f" (SELECT 1 AS sign, r.*, {_STRIPE} FROM ({{rows}}) AS r)"
@@ -312,16 +321,16 @@ _STORED_CELLS = (
     " WHERE people <> 0 OR headcount <> 0 OR returners <> 0 OR first_here <> 0"
     " OR counted_once <> 0 OR once_returners <> 0"
 )
-_RECOMPUTED_CELLS = _CELLS_OF.format(rows=RECOMPUTED)
-# Every write that the triggers follow waits meanwhile: nothing slips between the recomputation
-# and the swap.
+# Every write that the triggers follow waits meanwhile, and so does a flush: nothing slips
+# between the recomputation and the swap.
 _LOCK = (
     "LOCK TABLE attendance_attendance, participants_participantlink, participants_participant,"
-    " events_attendee IN SHARE MODE;"
+    " events_attendee, events_session, events_event IN SHARE MODE;"
+    " LOCK TABLE attendance_personreach, attendance_reachcell IN SHARE ROW EXCLUSIVE MODE;"
 )
 REBUILD_SQL = (
-    f"{_LOCK} DELETE FROM attendance_reachpending;"  # noqa: S608 (constants)
-    " DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"
+    # People still queued stay queued: their next recomputation finds what this one wrote.
+    f"{_LOCK} DELETE FROM attendance_personreach; DELETE FROM attendance_reachcell;"  # noqa: S608
     f" INSERT INTO attendance_personreach ({_COLUMNS}) {RECOMPUTED};"
     f" INSERT INTO attendance_reachcell ({CELL_KEYS}, {_CELL_VALUES})"
     f" {_CELLS_OF.format(rows=_STORED)};"
@@ -336,24 +345,57 @@ def _differences(cursor, stored: str, recomputed: str) -> int:
     return cursor.fetchone()[0]
 
 
+# People recomputed per statement: each batch commits on its own (outside a transaction), so a
+# long queue (after an import, or the beat stopped) drains in steps that a timeout does not undo.
+FLUSH_BATCH = 5_000
+
+
 def reach_flush() -> int:
-    """Bring the reach rows and cells up to date with every write committed so far (and this
-    transaction's own): recompute the people queued since the last flush. Runs on the primary,
-    in one statement (atomic by itself); returns how many people were recomputed."""
+    """Bring the reach rows and cells up to date with every write committed before the call (and
+    this transaction's own): recompute the people queued since the last flush, in batches, on
+    the primary. Returns how many people were recomputed.
+
+    Inside a transaction the flush joins it and keeps its locks until that transaction ends:
+    figures and the beat call it outside one."""
+    flushed = 0
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT attendance_reach_flush()")
-        return cursor.fetchone()[0]
+        while True:
+            cursor.execute("SELECT attendance_reach_flush(%s)", [FLUSH_BATCH])
+            batch = cursor.fetchone()[0]
+            flushed += batch
+            if batch < FLUSH_BATCH:
+                return flushed
+
+
+def reach_queue() -> dict:
+    """How many people wait for the next flush, and since when (None: none)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT COUNT(*), MIN(queued_at) FROM attendance_reachpending")
+        people, oldest = cursor.fetchone()
+    return {"people": people, "oldest": oldest}
+
+
+def reach_differences() -> dict[str, int]:
+    """How many reach rows differ from a recomputation from the attendance rows (missing, extra
+    or other values), leaving out the people still queued, and how many reach cells differ from
+    the sums of the stored rows. Each comparison is one statement (one snapshot), so a write
+    committing meanwhile is either queued in it or counted in the rows."""
+    with connection.cursor() as cursor:
+        return {
+            "person_reach": _differences(
+                cursor,
+                _STORED + _SETTLED,
+                f"SELECT * FROM ({RECOMPUTED}) AS r{_SETTLED}",  # noqa: S608 (constants)
+            ),
+            "reach_cells": _differences(cursor, _STORED_CELLS, _CELLS_OF.format(rows=_STORED)),
+        }
 
 
 def reach_check() -> dict[str, int]:
-    """How many reach rows and reach cells differ from a recomputation from the attendance rows
-    (missing, extra or other values), once the queue is flushed."""
+    """`reach_differences` once the queue is flushed: people a door admits while the check runs
+    are left to the next flush, not reported as differences."""
     reach_flush()
-    with connection.cursor() as cursor:
-        return {
-            "person_reach": _differences(cursor, _STORED, RECOMPUTED),
-            "reach_cells": _differences(cursor, _STORED_CELLS, _RECOMPUTED_CELLS),
-        }
+    return reach_differences()
 
 
 def reach_rebuild() -> None:

@@ -5,6 +5,8 @@ attendee, an erasure, a session moved to another day, an event moved to another 
 concurrent admissions of one person at two doors. The figures read from it equal the rows'."""
 
 import datetime
+import threading
+import time
 import uuid
 
 import pytest
@@ -13,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from attendance.models import PersonReach, ReachPending
-from attendance.reach import reach_check, reach_flush
+from attendance.reach import reach_check, reach_differences, reach_flush, reach_rebuild
 from attendance.services.scans import checkin_scan
 from attendance.services.tokens import door_token_create
 from attendance.tasks import reach_flush_task
@@ -282,3 +284,59 @@ def test_flushes_running_beside_admissions_leave_the_reach_exact(token, other_to
     assert results.count("admitted") == len(admissions)
     assert_exact(world["programme"])
     assert PersonReach.objects.count() == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_waits_for_the_people_another_flush_has_taken(token, world):
+    # A flush that has taken a person from the queue but not committed: a second flush must not
+    # return before the person is counted (skipping the taken rows would answer figures early).
+    reach_flush()
+    ticket = world["tickets"][0]
+    assert scan(token, world["sessions"][0], ticket) == "admitted"
+    person = participant_of(ticket).pk
+    taken, release = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            assert reach_flush() == 1
+            taken.set()
+            assert release.wait(10)
+        return "first"
+
+    def second():
+        assert taken.wait(10)
+        reach_flush()
+        return PersonReach.objects.filter(person=person).exists()
+
+    def releaser():
+        assert taken.wait(10)
+        time.sleep(0.5)  # the second flush is blocked on the taken row by now
+        release.set()
+        return "released"
+
+    results, errors = run_together([first, second, releaser])
+    assert errors == []
+    assert True in results
+    assert results.index("first") < results.index(True)
+
+
+@pytest.mark.django_db
+def test_the_check_leaves_people_queued_after_its_flush_to_the_next_one(token, world):
+    session, tickets = world["sessions"][0], world["tickets"]
+    reach_flush()
+    assert scan(token, session, tickets[0]) == "admitted"
+    reach_flush()
+    # Admitted after the check's flush: queued, so not a difference, while a damaged row of
+    # someone counted already is one.
+    assert scan(token, session, tickets[1]) == "admitted"
+    assert reach_differences() == {"person_reach": 0, "reach_cells": 0}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE attendance_personreach SET sessions = sessions + 1 WHERE person = %s",
+            [participant_of(tickets[0]).pk],
+        )
+    assert reach_differences() == {"person_reach": 2, "reach_cells": 2}
+    reach_rebuild()
+    assert reach_differences() == {"person_reach": 0, "reach_cells": 0}
+    assert reach_flush() == 1
+    assert_exact(world["programme"])

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from attendance.reach import reach_queue
 from attendance.tallies import tallies_check, tallies_rebuild
 from events.models import Programme
 from reporting.figures.consistency import figures_differences
@@ -34,7 +35,14 @@ class Command(BaseCommand):
             tallies_rebuild()
             self.stdout.write("Tallies rebuilt from the attendance rows.")
         failures = []
-        for name, count in tallies_check().items():
+        differences = tallies_check()
+        # What came in while the check ran (doors admitting) is counted at the next flush.
+        queue = reach_queue()
+        since = (
+            f", the oldest since {queue['oldest']:%Y-%m-%d %H:%M:%S %Z}" if queue["oldest"] else ""
+        )
+        self.stdout.write(f"reach queue: {queue['people']} person(s) waiting{since}")
+        for name, count in differences.items():
             self.stdout.write(f"{name}: {count} row(s) differ from a recomputation")
             if count:
                 failures.append(name)
