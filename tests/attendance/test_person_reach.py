@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -262,6 +263,8 @@ def test_a_write_rolled_back_queues_no_one(token, world):
 def test_the_beat_task_flushes_what_is_queued_once(token, other_token, world):
     reach_flush()  # the links the fixture made
     admit_all(token, world, other_token)
+    # The beat runs it on PostgreSQL (settings.REACH_FLUSH_SECONDS).
+    assert settings.CELERY_BEAT_SCHEDULE["update-programme-reach"]["task"] == reach_flush_task.name
     assert reach_flush_task.apply().get() == 7
     assert reach_flush_task.apply().get() == 0
     assert PersonReach.objects.count() == 7
