@@ -160,8 +160,9 @@ def _reminders_drained(*, event, log) -> int:
     from .reminders_bench import reminders_create
 
     reminders_create(event=event, count=REMINDERS, key_prefix="bench-memory-reminder")
-    pending = Message.objects.filter(idempotency_key__startswith="bench-memory-reminder").exclude(
-        status__in=[Message.Status.SENT, Message.Status.FAILED]
+    pending = Message.objects.filter(
+        idempotency_key__startswith="bench-memory-reminder",
+        status__in=[Message.Status.SCHEDULED, Message.Status.SENDING],
     )
     started = time.monotonic()
     messages_dispatch()

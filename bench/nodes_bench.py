@@ -45,7 +45,7 @@ def nodes_benchmark(*, ports: list[int], out_dir, log=print) -> dict:
     log_dir.mkdir(parents=True)
     provider = SmsProvider()
     with provider, worker_nodes(envs=provider.worker_envs(env), log_dir=log_dir):
-        seconds = reminders_drain(count=REMINDERS)
+        seconds = reminders_drain(keys=keys)
     return {
         "storm": scans,
         "reminders": {

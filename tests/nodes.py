@@ -296,13 +296,18 @@ def reminders_create(*, event, count: int) -> set[str]:
     return {row.idempotency_key for row in rows}
 
 
-def reminders_drain(*, count: int, timeout: float = 600, tick: float = 5) -> float:
+def reminders_drain(*, keys: set[str], timeout: float = 600, tick: float = 5) -> float:
     """Dispatch the due reminders as the beat does (again every `tick` seconds, which a correct
-    outbox makes harmless) and wait until none is left unsent; returns the seconds it took."""
+    outbox makes harmless) and wait until none of the messages `keys` names is left to send;
+    returns the seconds it took. Other messages of the database (an earlier benchmark part's,
+    delivered or still retrying) are not waited for."""
     from notifications.models import Message
     from notifications.services import messages_dispatch
 
-    pending = Message.objects.exclude(status__in=[Message.Status.SENT, Message.Status.FAILED])
+    pending = Message.objects.filter(
+        idempotency_key__in=keys,
+        status__in=[Message.Status.SCHEDULED, Message.Status.SENDING],
+    )
     started = time.perf_counter()
     last_tick = 0.0
     while pending.exists():
@@ -310,6 +315,6 @@ def reminders_drain(*, count: int, timeout: float = 600, tick: float = 5) -> flo
             messages_dispatch()
             last_tick = time.perf_counter()
         if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"{pending.count()} of {count} reminders still unsent")
+            raise TimeoutError(f"{pending.count()} of {len(keys)} reminders still unsent")
         time.sleep(0.1)
     return time.perf_counter() - started

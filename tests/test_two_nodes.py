@@ -71,7 +71,7 @@ def test_two_workers_send_each_reminder_exactly_once(node_env, tmp_path, record_
     try:
         provider = SmsProvider()
         with provider, worker_nodes(envs=provider.worker_envs(node_env), log_dir=tmp_path):
-            seconds = reminders_drain(count=REMINDERS)
+            seconds = reminders_drain(keys=keys)
     finally:
         celery_app.conf.task_always_eager = True
 
