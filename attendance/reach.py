@@ -184,7 +184,7 @@ BEGIN
 END $$;
 """  # noqa: S608 (constants, no input)
 
-# Up to `batch` queued people (oldest first), taken and recomputed; returns how many. A queue row
+# Up to `batch` queued people (oldest first; NULL: all), taken and recomputed; returns how many. A queue row
 # another flush has taken but not committed is waited for, never skipped: when the call returns,
 # everything queued before it began is counted.
 _FLUSH = """
@@ -345,25 +345,28 @@ def _differences(cursor, stored: str, recomputed: str) -> int:
     return cursor.fetchone()[0]
 
 
-# People recomputed per statement: each batch commits on its own (outside a transaction), so a
-# long queue (after an import, or the beat stopped) drains in steps that a timeout does not undo.
+# People recomputed per statement by the beat: each batch commits on its own, so a long queue
+# (after an import, or with the beat stopped) drains in steps that a timeout does not undo.
 FLUSH_BATCH = 5_000
 
 
-def reach_flush() -> int:
+def reach_flush(*, batch: int | None = None) -> int:
     """Bring the reach rows and cells up to date with every write committed before the call (and
-    this transaction's own): recompute the people queued since the last flush, in batches, on
-    the primary. Returns how many people were recomputed.
+    this transaction's own): recompute the people queued since the last flush, on the primary.
+    Returns how many people were recomputed.
 
-    Inside a transaction the flush joins it and keeps its locks until that transaction ends:
-    figures and the beat call it outside one."""
+    `batch` None: the whole queue in one statement (a figures read: one statement whatever the
+    queue holds). A number: that many people per statement, each committed on its own when
+    called outside a transaction (the beat). Inside a transaction the flush joins it and keeps
+    its locks until that transaction ends: figures and the beat call it outside one."""
     flushed = 0
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         while True:
-            cursor.execute("SELECT attendance_reach_flush(%s)", [FLUSH_BATCH])
-            batch = cursor.fetchone()[0]
-            flushed += batch
-            if batch < FLUSH_BATCH:
+            # LIMIT NULL is no limit.
+            cursor.execute("SELECT attendance_reach_flush(%s)", [batch])
+            taken = cursor.fetchone()[0]
+            flushed += taken
+            if batch is None or taken < batch:
                 return flushed
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from core.tasks import RetryingTask
 
-from .reach import reach_flush
+from .reach import FLUSH_BATCH, reach_flush
 from .services.offline_keys import offline_code_hashes_warm
 
 
@@ -20,4 +20,4 @@ def offline_code_hashes_warm_task(event_id: int) -> int:
 def reach_flush_task() -> int:
     """Recompute the programme reach of the people queued since the last flush, so that a figures
     page (or the replica) finds a short queue. A second run finds nothing new to do."""
-    return reach_flush() if connection.vendor == "postgresql" else 0
+    return reach_flush(batch=FLUSH_BATCH) if connection.vendor == "postgresql" else 0

@@ -343,3 +343,13 @@ def test_the_check_leaves_people_queued_after_its_flush_to_the_next_one(token, w
     assert reach_differences() == {"person_reach": 0, "reach_cells": 0}
     assert reach_flush() == 1
     assert_exact(world["programme"])
+
+
+@pytest.mark.django_db
+def test_a_flush_in_batches_takes_the_queue_in_steps_and_misses_no_one(token, other_token, world):
+    reach_flush()
+    admit_all(token, world, other_token)
+    assert reach_flush(batch=2) == 7
+    assert not ReachPending.objects.exists()
+    assert PersonReach.objects.count() == 7
+    assert_exact(world["programme"])
